@@ -1,0 +1,61 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+// logRequests writes one line per request with its status, size and duration, and puts a
+// logger carrying the request id into the context for handlers.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		log := s.Log.With("request_id", middleware.GetReqID(r.Context()), "method", r.Method, "path", r.URL.Path)
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), loggerKey{}, log)))
+		status := ww.Status()
+		if status == 0 {
+			status = http.StatusOK
+		}
+		route := ""
+		if rc := chi.RouteContext(r.Context()); rc != nil {
+			route = rc.RoutePattern()
+		}
+		log.Info("request", "route", route, "status", status, "bytes", ww.BytesWritten(),
+			"duration_ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
+
+// recoverPanics turns a panic into a logged 500 problem instead of a dropped connection.
+// http.ErrAbortHandler is re-panicked: it is net/http's way to abort a response.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				loggerFrom(r.Context(), s.Log).Error("panic", "value", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.problem(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// timeout bounds the request's context. Handlers and the database calls they make stop when
+// it expires and answer 503 through the problem mapping; unlike http.TimeoutHandler this
+// never writes a text/plain body of its own.
+func (s *Server) timeout(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), s.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}

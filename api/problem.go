@@ -1,0 +1,135 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"bandoso/store"
+)
+
+// Problem is an RFC 9457 problem details body, sent as application/problem+json.
+type Problem struct {
+	Type      string        `json:"type"`
+	Title     string        `json:"title"`
+	Status    int           `json:"status"`
+	Detail    string        `json:"detail,omitempty"`
+	Instance  string        `json:"instance,omitempty"`
+	RequestID string        `json:"request_id,omitempty"`
+	Errors    []ParamDetail `json:"errors,omitempty"`
+}
+
+// ParamDetail names one bad parameter (RFC 9457 §3 "errors" extension member).
+type ParamDetail struct {
+	Parameter string `json:"parameter"`
+	Detail    string `json:"detail"`
+}
+
+// ParamError is bad input in a named query, path or body parameter: 400.
+type ParamError struct {
+	Param  string
+	Reason string
+}
+
+func (e *ParamError) Error() string { return fmt.Sprintf("parameter %s: %s", e.Param, e.Reason) }
+
+// NotFoundError is a named thing that does not exist, such as an unknown layer: 404.
+type NotFoundError struct {
+	What string // "layer", "collection", …
+	Name string
+}
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("%s %q not found", e.What, e.Name) }
+
+// errMethodNotAllowed and errNoRoute come from the router itself.
+var (
+	errNoRoute          = errors.New("no such resource")
+	errMethodNotAllowed = errors.New("method not allowed")
+)
+
+// problemOf is the one place that chooses a status for an error.
+func problemOf(err error) Problem {
+	var pe *ParamError
+	var nf *NotFoundError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &pe):
+		return Problem{Type: "/problems/invalid-parameter", Title: "Invalid parameter", Status: http.StatusBadRequest,
+			Detail: pe.Error(), Errors: []ParamDetail{{Parameter: pe.Param, Detail: pe.Reason}}}
+	case errors.As(err, &nf):
+		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound, Detail: nf.Error()}
+	case errors.Is(err, errNoRoute):
+		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound, Detail: "no such resource"}
+	case errors.Is(err, store.ErrNotFound):
+		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound}
+	case errors.Is(err, errMethodNotAllowed):
+		return Problem{Type: "/problems/method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed}
+	case errors.As(err, &tooBig):
+		return Problem{Type: "/problems/too-large", Title: "Request body too large", Status: http.StatusRequestEntityTooLarge,
+			Detail: fmt.Sprintf("the body may hold at most %d bytes", tooBig.Limit)}
+	case errors.Is(err, store.ErrConflict):
+		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict, Detail: "a record with this key exists"}
+	case errors.Is(err, store.ErrInvalid):
+		return Problem{Type: "/problems/invalid-data", Title: "Invalid data", Status: http.StatusUnprocessableEntity}
+	case errors.Is(err, store.ErrNotMigrated):
+		return Problem{Type: "/problems/not-ready", Title: "Database schema not current", Status: http.StatusServiceUnavailable,
+			Detail: "the database lacks migrations this version needs; run `bandoso migrate`"}
+	case errors.Is(err, store.ErrUnavailable):
+		return Problem{Type: "/problems/unavailable", Title: "Database unavailable", Status: http.StatusServiceUnavailable,
+			Detail: "the database cannot be reached; retry shortly"}
+	case errors.Is(err, store.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return Problem{Type: "/problems/timeout", Title: "Timed out", Status: http.StatusServiceUnavailable,
+			Detail: "the request took longer than the server allows"}
+	}
+	return Problem{Type: "/problems/internal", Title: "Internal error", Status: http.StatusInternalServerError, Detail: "internal error"}
+}
+
+// problem writes err as problem+json and logs it: 5xx at error with the cause, 4xx at debug.
+// A client that went away gets nothing and counts as no error.
+func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
+	log := loggerFrom(r.Context(), s.Log)
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		log.Debug("client went away", "err", err)
+		return
+	}
+	p := problemOf(err)
+	p.Instance = r.URL.Path
+	p.RequestID = middleware.GetReqID(r.Context())
+	switch {
+	case p.Status >= 500 && p.Status != http.StatusServiceUnavailable:
+		log.Error("request failed", "status", p.Status, "err", err)
+	case p.Status >= 500:
+		log.Warn("request failed", "status", p.Status, "err", err)
+	default:
+		log.Debug("bad request", "status", p.Status, "err", err)
+	}
+	if p.Status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "5")
+	}
+	writeProblem(w, p)
+}
+
+func writeProblem(w http.ResponseWriter, p Problem) {
+	h := w.Header()
+	h.Del("Content-Encoding")
+	h.Del("ETag")
+	h.Set("Content-Type", mediaProblem)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// loggerFrom returns the request's logger (with its id and route) or the fallback.
+func loggerFrom(ctx context.Context, fallback *slog.Logger) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return fallback
+}
+
+type loggerKey struct{}

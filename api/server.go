@@ -1,0 +1,61 @@
+// Package api is bandoso's HTTP surface: routes, parameter parsing, handlers and the one
+// mapping from errors to RFC 9457 problem details. It holds no SQL; data comes from store.
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"bandoso/store"
+)
+
+// Server holds what the handlers need. Fields are set by cmd before Handler is called.
+type Server struct {
+	DB  *store.DB
+	Log *slog.Logger
+	// RequestTimeout bounds every request's context; database calls stop with it.
+	RequestTimeout time.Duration
+	// Version is reported by /healthz.
+	Version string
+}
+
+// handlerFunc is a handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// h adapts a handlerFunc; the error, if any, goes through the one problem mapping.
+func (s *Server) h(fn handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.problem(w, r, err)
+		}
+	}
+}
+
+// Handler returns the router with every route and middleware.
+func (s *Server) Handler() http.Handler {
+	if s.Log == nil {
+		s.Log = slog.New(slog.DiscardHandler)
+	}
+	if s.RequestTimeout <= 0 {
+		s.RequestTimeout = 30 * time.Second
+	}
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.timeout)
+	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
+	r.MethodNotAllowed(s.h(func(http.ResponseWriter, *http.Request) error { return errMethodNotAllowed }))
+
+	r.Get("/healthz", s.h(s.handleHealthz))
+	r.Get("/readyz", s.h(s.handleReadyz))
+	return r
+}
+
+// writeJSON sends v as JSON with status 200.
+func writeJSON(w http.ResponseWriter, contentType string, v any) error {
+	w.Header().Set("Content-Type", contentType)
+	return json.NewEncoder(w).Encode(v)
+}

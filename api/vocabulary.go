@@ -1,0 +1,7 @@
+package api
+
+// Media types, written once.
+const (
+	mediaJSON    = "application/json"
+	mediaProblem = "application/problem+json"
+)

@@ -1,0 +1,123 @@
+// Package store owns bandoso's PostgreSQL access: the connection pool, every SQL statement,
+// rows into Go types, and PostgreSQL errors into the errors declared here.
+package store
+
+import (
+	"context"
+
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/tracelog"
+)
+
+// DB is the pool of connections to the city database. It is safe for concurrent use.
+type DB struct {
+	pool *pgxpool.Pool
+	log  *slog.Logger
+}
+
+// Options tune the pool. Zero values take the defaults of DefaultOptions.
+type Options struct {
+	// MaxConns bounds the pool; requests beyond it wait for a free connection.
+	MaxConns int32
+	// StatementTimeout stops any statement the server runs longer than this: cancelling a
+	// request's context does not stop a query already running on the server.
+	StatementTimeout time.Duration
+	// Logger receives slow or failing statements (pgx tracer, warn level). Nil discards.
+	Logger *slog.Logger
+	// AppName shows in pg_stat_activity.
+	AppName string
+}
+
+// DefaultOptions are sized for a small machine serving tiles and queries.
+func DefaultOptions() Options {
+	return Options{MaxConns: 16, StatementTimeout: 30 * time.Second, AppName: "bandoso"}
+}
+
+// Open configures a pool for url. It does not wait for the database: a service that starts
+// while PostgreSQL is down comes up, reports not ready, and connects once it is back.
+func Open(ctx context.Context, url string, opt Options) (*DB, error) {
+	def := DefaultOptions()
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = def.MaxConns
+	}
+	if opt.StatementTimeout <= 0 {
+		opt.StatementTimeout = def.StatementTimeout
+	}
+	if opt.AppName == "" {
+		opt.AppName = def.AppName
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("store: database url: %w", err)
+	}
+	cfg.MaxConns = opt.MaxConns
+	cfg.MinConns = 0
+	cfg.MaxConnIdleTime = 5 * time.Minute
+	cfg.HealthCheckPeriod = 15 * time.Second
+	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	rp := cfg.ConnConfig.RuntimeParams
+	rp["application_name"] = opt.AppName
+	rp["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
+	rp["idle_in_transaction_session_timeout"] = "60000"
+	rp["timezone"] = "UTC"
+	cfg.ConnConfig.Tracer = &tracelog.TraceLog{
+		Logger:   tracelog.LoggerFunc(traceToSlog(opt.Logger)),
+		LogLevel: tracelog.LogLevelWarn,
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	return &DB{pool: pool, log: opt.Logger}, nil
+}
+
+// traceToSlog forwards pgx's warnings and errors without the statement's arguments, which may
+// hold personal data.
+func traceToSlog(log *slog.Logger) func(context.Context, tracelog.LogLevel, string, map[string]any) {
+	return func(ctx context.Context, level tracelog.LogLevel, msg string, data map[string]any) {
+		attrs := []any{"component", "pgx"}
+		for _, k := range []string{"sql", "time", "err", "pid"} {
+			if v, ok := data[k]; ok {
+				attrs = append(attrs, k, v)
+			}
+		}
+		log.WarnContext(ctx, "database: "+msg, attrs...)
+	}
+}
+
+// Close waits for connections in use to be returned and closes the pool.
+func (db *DB) Close() { db.pool.Close() }
+
+// Ping checks that the database answers, with a fresh round trip.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return translate(err)
+	}
+	return nil
+}
+
+// Stats reports the pool's counters for health and metrics.
+func (db *DB) Stats() *pgxpool.Stat { return db.pool.Stat() }
+
+// inTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise,
+// so that a failed write leaves nothing behind.
+func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after Commit
+	if err := fn(tx); err != nil {
+		return translate(err)
+	}
+	return translate(tx.Commit(ctx))
+}

@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Errors returned by store. Callers match them with errors.Is; api turns them into statuses.
+var (
+	// ErrNotFound: no row matched.
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict: a unique key is taken (SQLSTATE 23505).
+	ErrConflict = errors.New("store: conflict")
+	// ErrInvalid: the database rejected a value (check, not-null, foreign key, bad geometry).
+	ErrInvalid = errors.New("store: invalid value")
+	// ErrTimeout: the statement ran past its timeout (SQLSTATE 57014) or the context's deadline.
+	ErrTimeout = errors.New("store: timeout")
+	// ErrUnavailable: the database cannot be reached or is shutting down.
+	ErrUnavailable = errors.New("store: database unavailable")
+	// ErrNotMigrated: the schema is behind the migrations this binary carries.
+	ErrNotMigrated = errors.New("store: migrations pending")
+)
+
+// translate turns driver errors into ours at the edge of the package, keeping the original
+// in the chain for logs. Matching is on SQLSTATE codes and error types, never on message text.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w: %w", ErrTimeout, err)
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == "23505":
+			return fmt.Errorf("%w: %w", ErrConflict, err)
+		case pgErr.Code == "57014":
+			return fmt.Errorf("%w: %w", ErrTimeout, err)
+		case pgErr.Code[:2] == "23", pgErr.Code[:2] == "22", pgErr.Code == "XX000" && pgErr.Routine == "lwgeom_parse":
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		case pgErr.Code[:2] == "08", pgErr.Code[:2] == "57", pgErr.Code == "53300":
+			// connection exceptions, operator intervention (shutdown), too many connections
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		return err
+	}
+	var connErr *pgconn.ConnectError
+	var netErr net.Error
+	if errors.As(err, &connErr) || errors.As(err, &netErr) || pgconn.SafeToRetry(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
+}
+
+func isUndefinedTable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "42P01"
+}

@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"bandoso/migrations"
+)
+
+// Migration is one applied migration, for the report of `bandoso migrate`.
+type Migration struct {
+	Version  int64
+	Name     string
+	Duration time.Duration
+}
+
+// provider wraps goose around the pool. A session advisory lock keeps two instances that
+// start at once from applying the same migration twice.
+func (db *DB) provider() (*goose.Provider, *sql.DB, error) {
+	sqlDB := stdlib.OpenDBFromPool(db.pool)
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		sqlDB.Close()
+		return nil, nil, err
+	}
+	fsys, err := fs.Sub(migrations.FS, ".")
+	if err != nil {
+		sqlDB.Close()
+		return nil, nil, err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, fsys,
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		sqlDB.Close()
+		return nil, nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, sqlDB, nil
+}
+
+// Migrate applies every pending migration in order, each in its own transaction, and returns
+// those it applied: none when the schema is current.
+func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
+	p, sqlDB, err := db.provider()
+	if err != nil {
+		return nil, err
+	}
+	defer sqlDB.Close()
+	results, err := p.Up(ctx)
+	applied := make([]Migration, 0, len(results))
+	for _, r := range results {
+		if r.Error == nil {
+			applied = append(applied, Migration{Version: r.Source.Version, Name: r.Source.Path, Duration: r.Duration})
+		}
+	}
+	if err != nil {
+		return applied, fmt.Errorf("store: migrate: %w", translate(err))
+	}
+	return applied, nil
+}
+
+// CheckMigrations returns ErrNotMigrated when the database lacks a migration this binary
+// carries, and ErrUnavailable when it cannot tell.
+func (db *DB) CheckMigrations(ctx context.Context) error {
+	// One query instead of goose's status walk: readiness probes run often.
+	var current int64
+	err := db.pool.QueryRow(ctx,
+		`SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&current)
+	if err != nil {
+		if isUndefinedTable(err) {
+			return ErrNotMigrated
+		}
+		return translate(err)
+	}
+	if current < LatestMigration() {
+		return fmt.Errorf("%w: database at %d, binary at %d", ErrNotMigrated, current, LatestMigration())
+	}
+	return nil
+}
+
+// LatestMigration is the highest version among the embedded migrations.
+func LatestMigration() int64 {
+	entries, _ := fs.Glob(migrations.FS, "*.sql")
+	var latest int64
+	for _, e := range entries {
+		v, err := goose.NumericComponent(e)
+		if err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest
+}
+
+// Ready reports whether the service can answer queries: the database answers and its
+// schema is current. It returns ErrUnavailable or ErrNotMigrated (wrapped) otherwise.
+func (db *DB) Ready(ctx context.Context) error {
+	if err := db.Ping(ctx); err != nil {
+		return err
+	}
+	return db.CheckMigrations(ctx)
+}
