@@ -22,7 +22,8 @@ die() { say "$*"; exit 1; }
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
 if [ "$(id -u)" = 0 ]; then RUN_AS=postgres; else RUN_AS=$(id -un); fi
 as_owner() {
-	if [ "$(id -un)" = "$RUN_AS" ]; then "$@"; else runuser -u "$RUN_AS" -- "$@"; fi
+	# from /, since the owner may not be allowed into the current folder
+	if [ "$(id -un)" = "$RUN_AS" ]; then "$@"; else (cd / && runuser -u "$RUN_AS" -- "$@"); fi
 }
 
 install_packages() {
@@ -103,6 +104,13 @@ port_of() { sed -n "s/^port = \([0-9]*\)$/\1/p" "$1/postgresql.conf" | tail -n1;
 start_cluster() {
 	local pgdata=$1
 	if as_owner "$BIN/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then return; fi
+	# The port chosen at creation may have been taken since by something else: move.
+	if (exec 3<>"/dev/tcp/127.0.0.1/$(port_of "$pgdata")") 2>/dev/null; then
+		local port
+		port=$(free_port)
+		say "port $(port_of "$pgdata") is taken; moving the cluster to $port"
+		echo "port = $port" | as_owner tee -a "$pgdata/postgresql.conf" >/dev/null
+	fi
 	say "starting PostgreSQL on 127.0.0.1:$(port_of "$pgdata")"
 	as_owner "$BIN/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 start >/dev/null ||
 		die "PostgreSQL did not start; see $pgdata/server.log"
