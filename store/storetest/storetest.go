@@ -55,10 +55,17 @@ func NewURL(t testing.TB) string {
 	if templateErr != nil {
 		t.Fatalf("storetest: template database: %v", templateErr)
 	}
+	return newDatabase(t, templateName)
+}
+
+// newDatabase creates a database of this test's own from template and drops it at cleanup.
+func newDatabase(t testing.TB, template string) string {
+	t.Helper()
+	server := ServerURL(t)
 	name := "bandoso_test_" + randomSuffix()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := adminExec(ctx, server, createFrom(name, templateName)); err != nil {
+	if err := adminExec(ctx, server, createFrom(name, template)); err != nil {
 		t.Fatalf("storetest: %v", err)
 	}
 	t.Cleanup(func() {
@@ -69,6 +76,13 @@ func NewURL(t testing.TB) string {
 		}
 	})
 	return withDatabase(server, name)
+}
+
+// NewEmptyURL creates a database for this test from template0, with PostGIS not installed
+// and no migrations applied, and returns its URL. The database is dropped when the test ends.
+func NewEmptyURL(t testing.TB) string {
+	t.Helper()
+	return newDatabase(t, "template0")
 }
 
 // New returns a store on a fresh migrated database of its own, closed when the test ends.

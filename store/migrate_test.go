@@ -1,0 +1,84 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"slices"
+	"sort"
+	"testing"
+	"time"
+
+	"bandoso/migrations"
+	"bandoso/store"
+	"bandoso/store/storetest"
+)
+
+// embeddedMigrations lists the migration files this binary carries, in file-name order.
+func embeddedMigrations(t *testing.T) []string {
+	t.Helper()
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("embedded migrations: %v (%d files)", err, len(names))
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestMigrate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := store.Open(ctx, storetest.NewEmptyURL(t), store.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	if err := db.Ready(ctx); !errors.Is(err, store.ErrNotMigrated) {
+		t.Fatalf("Ready on an empty database = %v, want ErrNotMigrated", err)
+	}
+
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	files := embeddedMigrations(t)
+	var got []string
+	for i, m := range applied {
+		got = append(got, m.Name)
+		if i > 0 && m.Version <= applied[i-1].Version {
+			t.Errorf("migration %d (%s) applied after %d", m.Version, m.Name, applied[i-1].Version)
+		}
+	}
+	if !slices.Equal(got, files) {
+		t.Fatalf("Migrate applied %q, want every embedded migration in order %q", got, files)
+	}
+	if last := applied[len(applied)-1].Version; last != store.LatestMigration() {
+		t.Errorf("last applied %d, LatestMigration %d", last, store.LatestMigration())
+	}
+	if err := db.Ready(ctx); err != nil {
+		t.Fatalf("Ready after Migrate = %v, want nil", err)
+	}
+
+	again, err := db.Migrate(ctx)
+	if err != nil {
+		t.Fatalf("second Migrate: %v", err)
+	}
+	if len(again) != 0 {
+		t.Fatalf("second Migrate applied %d migrations, want none", len(again))
+	}
+}
+
+func TestReadyUnreachable(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	db, err := store.Open(ctx, "postgres://postgres@"+closedAddr(t)+"/x?sslmode=disable", store.Options{})
+	if err != nil {
+		t.Fatalf("Open must not wait for the database: %v", err)
+	}
+	defer db.Close()
+	if err := db.Ready(ctx); !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("Ready on a closed port = %v, want ErrUnavailable", err)
+	}
+}
