@@ -48,7 +48,7 @@ func translate(err error) error {
 			return fmt.Errorf("%w: %w", ErrConflict, err)
 		case pgErr.Code == "57014":
 			return fmt.Errorf("%w: %w", ErrTimeout, err)
-		case pgErr.Code[:2] == "23", pgErr.Code[:2] == "22", pgErr.Code == "XX000" && pgErr.Routine == "lwgeom_parse":
+		case pgErr.Code[:2] == "23", pgErr.Code[:2] == "22", isGeometryParseError(pgErr):
 			return fmt.Errorf("%w: %w", ErrInvalid, err)
 		case pgErr.Code[:2] == "08", pgErr.Code[:2] == "57", pgErr.Code == "53300":
 			// connection exceptions, operator intervention (shutdown), too many connections
@@ -62,6 +62,13 @@ func translate(err error) error {
 		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
 	return err
+}
+
+// isGeometryParseError reports PostGIS's WKT/WKB parse errors. PostGIS raises them as
+// internal_error (XX000), told apart from real internal errors only by the C function that
+// reports them (lwgeom_pg.c pg_parser_errhint in PostGIS 3).
+func isGeometryParseError(pgErr *pgconn.PgError) bool {
+	return pgErr.Code == "XX000" && pgErr.Routine == "pg_parser_errhint"
 }
 
 func isUndefinedTable(err error) bool {
