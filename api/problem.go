@@ -68,7 +68,8 @@ func problemOf(err error) Problem {
 	case errors.Is(err, store.ErrNotFound):
 		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound}
 	case errors.Is(err, errMethodNotAllowed):
-		return Problem{Type: "/problems/method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed}
+		return Problem{Type: "/problems/method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed,
+			Detail: "this resource does not support the method; the Allow header lists those it does"}
 	case errors.As(err, &tooBig):
 		return Problem{Type: "/problems/too-large", Title: "Request body too large", Status: http.StatusRequestEntityTooLarge,
 			Detail: fmt.Sprintf("the body may hold at most %d bytes", tooBig.Limit)}

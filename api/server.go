@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -47,11 +48,27 @@ func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.timeout)
 	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
-	r.MethodNotAllowed(s.h(func(http.ResponseWriter, *http.Request) error { return errMethodNotAllowed }))
+	// A custom 405 handler replaces chi's, which set Allow (RFC 9110 §15.5.6); set it here.
+	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
+		w.Header().Set("Allow", strings.Join(allowedMethods(r, req.URL.Path), ", "))
+		return errMethodNotAllowed
+	}))
 
 	r.Get("/healthz", s.h(s.handleHealthz))
 	r.Get("/readyz", s.h(s.handleReadyz))
 	return r
+}
+
+// allowedMethods lists the methods that have a route for path.
+func allowedMethods(r chi.Routes, path string) []string {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+		http.MethodPatch, http.MethodDelete, http.MethodOptions} {
+		if r.Match(chi.NewRouteContext(), m, path) {
+			allowed = append(allowed, m)
+		}
+	}
+	return allowed
 }
 
 // writeJSON sends v as JSON with status 200.

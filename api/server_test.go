@@ -1,0 +1,223 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"bandoso/api"
+	"bandoso/store"
+	"bandoso/store/storetest"
+)
+
+// logBuffer collects the server's JSON log lines; handlers write from their own goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// lines returns the decoded log lines whose msg is msg.
+func (b *logBuffer) lines(t *testing.T, msg string) []map[string]any {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(b.buf.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("log line %q: %v", l, err)
+		}
+		if m["msg"] == msg {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// newServer serves the real router on db and returns its URL and its log.
+func newServer(t *testing.T, db *store.DB) (string, *logBuffer) {
+	t.Helper()
+	logs := &logBuffer{}
+	s := &api.Server{DB: db, Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Version: "test"}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL, logs
+}
+
+func openStore(t *testing.T, url string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), url, store.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	return db
+}
+
+// closedPortURL names a database on a loopback port where nothing listens.
+func closedPortURL(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "postgres://postgres@" + addr + "/bandoso?sslmode=disable&connect_timeout=2"
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   map[string]any
+}
+
+func do(t *testing.T, method, url string) response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	r := response{status: res.StatusCode, header: res.Header}
+	if err := json.Unmarshal(raw, &r.body); err != nil {
+		t.Fatalf("%s %s: body %q is not a JSON object: %v", method, url, raw, err)
+	}
+	return r
+}
+
+// checkProblem asserts an RFC 9457 problem with status and the members every problem has.
+func checkProblem(t *testing.T, r response, status int, path string) {
+	t.Helper()
+	if r.status != status {
+		t.Errorf("status %d, want %d; body %v", r.status, status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("Content-Type %q, want application/problem+json", ct)
+	}
+	for _, k := range []string{"type", "title", "detail", "instance", "request_id"} {
+		if s, _ := r.body[k].(string); s == "" {
+			t.Errorf("problem lacks %q: %v", k, r.body)
+		}
+	}
+	if got, _ := r.body["status"].(float64); int(got) != status {
+		t.Errorf("problem status %v, want %d", r.body["status"], status)
+	}
+	if r.body["instance"] != path {
+		t.Errorf("problem instance %v, want %s", r.body["instance"], path)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	t.Parallel()
+	// /healthz must not need the database: an unreachable one still gives 200.
+	url, _ := newServer(t, openStore(t, closedPortURL(t)))
+	r := do(t, "GET", url+"/healthz")
+	if r.status != 200 || r.header.Get("Content-Type") != "application/json" || r.body["status"] != "ok" {
+		t.Errorf("GET /healthz: %d %q %v; want 200 application/json status ok", r.status, r.header.Get("Content-Type"), r.body)
+	}
+}
+
+func TestReadyz(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		url    func(testing.TB) string
+		status int
+		title  string
+	}{
+		{"ready on a migrated database", storetest.NewURL, 200, ""},
+		{"503 when the database is unreachable", closedPortURL, 503, "Database unavailable"},
+		{"503 when the database lacks migrations", storetest.NewEmptyURL, 503, "Database schema not current"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			url, _ := newServer(t, openStore(t, c.url(t)))
+			r := do(t, "GET", url+"/readyz")
+			if c.status == 200 {
+				if r.status != 200 || r.header.Get("Content-Type") != "application/json" || r.body["status"] != "ready" {
+					t.Errorf("GET /readyz: %d %q %v", r.status, r.header.Get("Content-Type"), r.body)
+				}
+				if v, _ := r.body["schema_version"].(float64); int64(v) != store.LatestMigration() {
+					t.Errorf("schema_version %v, want %d", r.body["schema_version"], store.LatestMigration())
+				}
+				return
+			}
+			checkProblem(t, r, c.status, "/readyz")
+			if r.body["title"] != c.title {
+				t.Errorf("title %v, want %q", r.body["title"], c.title)
+			}
+			if r.header.Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+		})
+	}
+}
+
+func TestRouterProblems(t *testing.T) {
+	t.Parallel()
+	url, _ := newServer(t, storetest.New(t))
+	cases := []struct {
+		name, method, path string
+		status             int
+		allow              string
+	}{
+		{"404 for an unknown path", "GET", "/no/such/thing", 404, ""},
+		{"405 for POST on a GET route", "POST", "/healthz", 405, "GET"},
+		{"405 for DELETE on readyz", "DELETE", "/readyz", 405, "GET"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := do(t, c.method, url+c.path)
+			checkProblem(t, r, c.status, c.path)
+			if got := r.header.Get("Allow"); got != c.allow {
+				t.Errorf("Allow %q, want %q", got, c.allow)
+			}
+		})
+	}
+}
+
+func TestRequestLog(t *testing.T) {
+	t.Parallel()
+	url, logs := newServer(t, storetest.New(t))
+	want := map[string]int{"/healthz": 200, "/readyz": 200, "/nowhere": 404}
+	for path := range want {
+		do(t, "GET", url+path)
+	}
+	lines := logs.lines(t, "request")
+	if len(lines) != len(want) {
+		t.Fatalf("%d request log lines for %d requests: %v", len(lines), len(want), lines)
+	}
+	for _, l := range lines {
+		path, _ := l["path"].(string)
+		if status, _ := l["status"].(float64); int(status) != want[path] {
+			t.Errorf("log line for %s has status %v, want %d", path, l["status"], want[path])
+		}
+		if d, ok := l["duration_ms"].(float64); !ok || d < 0 {
+			t.Errorf("log line for %s lacks a duration: %v", path, l)
+		}
+		if id, _ := l["request_id"].(string); id == "" {
+			t.Errorf("log line for %s lacks the request id: %v", path, l)
+		}
+	}
+}
