@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -68,18 +67,6 @@ func openStore(t *testing.T, url string) *store.DB {
 	return db
 }
 
-// closedPortURL names a database on a loopback port where nothing listens.
-func closedPortURL(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return "postgres://postgres@" + addr + "/bandoso?sslmode=disable&connect_timeout=2"
-}
-
 type response struct {
 	status int
 	header http.Header
@@ -130,7 +117,7 @@ func checkProblem(t *testing.T, r response, status int, path string) {
 func TestHealthz(t *testing.T) {
 	t.Parallel()
 	// /healthz must not need the database: an unreachable one still gives 200.
-	url, _ := newServer(t, openStore(t, closedPortURL(t)))
+	url, _ := newServer(t, openStore(t, storetest.ClosedURL(t)))
 	r := do(t, "GET", url+"/healthz")
 	if r.status != 200 || r.header.Get("Content-Type") != "application/json" || r.body["status"] != "ok" {
 		t.Errorf("GET /healthz: %d %q %v; want 200 application/json status ok", r.status, r.header.Get("Content-Type"), r.body)
@@ -146,7 +133,7 @@ func TestReadyz(t *testing.T) {
 		title  string
 	}{
 		{"ready on a migrated database", storetest.NewURL, 200, ""},
-		{"503 when the database is unreachable", closedPortURL, 503, "Database unavailable"},
+		{"503 when the database is unreachable", storetest.ClosedURL, 503, "Database unavailable"},
 		{"503 when the database lacks migrations", storetest.NewEmptyURL, 503, "Database schema not current"},
 	}
 	for _, c := range cases {

@@ -73,7 +73,7 @@ func TestReadyUnreachable(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	db, err := store.Open(ctx, "postgres://postgres@"+closedAddr(t)+"/x?sslmode=disable", store.Options{})
+	db, err := store.Open(ctx, storetest.ClosedURL(t), store.Options{})
 	if err != nil {
 		t.Fatalf("Open must not wait for the database: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"sort"
@@ -83,6 +84,19 @@ func newDatabase(t testing.TB, template string) string {
 func NewEmptyURL(t testing.TB) string {
 	t.Helper()
 	return newDatabase(t, "template0")
+}
+
+// ClosedURL returns the URL of a database on a loopback port where nothing listens, for
+// tests of what the service does while the database is unreachable.
+func ClosedURL(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "postgres://postgres@" + addr + "/bandoso?sslmode=disable&connect_timeout=2"
 }
 
 // New returns a store on a fresh migrated database of its own, closed when the test ends.
