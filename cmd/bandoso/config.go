@@ -44,11 +44,11 @@ func flagSet(name, summary string, env Env, cfg *Config) *flag.FlagSet {
 	if v := env.Getenv("DATABASE_URL"); v != "" {
 		cfg.DatabaseURL = secretURL(v)
 	}
-	fs.Var(&cfg.DatabaseURL, "database-url", "PostgreSQL URL of the city database, e.g. postgres://user:pass@host:5432/bandoso\n(env DATABASE_URL; `make run` and `make test` start a local PostGIS and set it)")
+	fs.Var(&cfg.DatabaseURL, "database-url", "PostgreSQL `url` of the city database, e.g. postgres://user:pass@host:5432/bandoso\n(env DATABASE_URL; make run and make test start a local PostGIS and set it)")
 	if v := env.Getenv("LOG_LEVEL"); v != "" {
 		_ = cfg.LogLevel.UnmarshalText([]byte(v)) // checked again when flags are parsed
 	}
-	fs.Func("log-level", "least severe log level: debug, info, warn or error (env LOG_LEVEL; default info)", func(s string) error {
+	fs.Func("log-level", "least severe log `level`: debug, info, warn or error (env LOG_LEVEL; default info)", func(s string) error {
 		return cfg.LogLevel.UnmarshalText([]byte(s))
 	})
 	if v := env.Getenv("LOG_FORMAT"); v != "" {
@@ -116,7 +116,8 @@ func (c Config) logger(w io.Writer) *slog.Logger {
 // secretURL is a database URL whose password never reaches a log.
 type secretURL string
 
-func (s *secretURL) String() string { return string(*s) }
+// String is what --help shows as the default: redacted, since it comes from DATABASE_URL.
+func (s *secretURL) String() string { return s.LogValue().String() }
 func (s *secretURL) Set(v string) error {
 	*s = secretURL(v)
 	return nil

@@ -1,0 +1,317 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	main "bandoso/cmd/bandoso"
+	"bandoso/store/storetest"
+)
+
+// syncBuffer is an io.Writer the program and the test may use at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// program is one run of the real bandoso program.
+type program struct {
+	stdout, stderr *syncBuffer
+	env            main.Env
+}
+
+func newProgram(vars map[string]string) *program {
+	p := &program{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	p.env = main.Env{Getenv: func(k string) string { return vars[k] }, Stdout: p.stdout, Stderr: p.stderr}
+	return p
+}
+
+func (p *program) run(ctx context.Context, args ...string) error {
+	return main.Run(ctx, p.env, args)
+}
+
+// serving is a running `bandoso serve`.
+type serving struct {
+	url    string
+	done   chan error // receives Run's result
+	cancel context.CancelFunc
+	*program
+}
+
+// mustServe runs `bandoso serve` on a free port with the given environment and waits until
+// it listens. The program is stopped, and must return nil, when the test ends.
+func mustServe(t *testing.T, vars map[string]string, args ...string) *serving {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &serving{done: make(chan error, 1), cancel: cancel, program: newProgram(vars)}
+	addrs := make(chan net.Addr, 1)
+	s.env.Listening = func(a net.Addr) { addrs <- a }
+	go func() {
+		s.done <- s.run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0", "--shutdown-timeout", "5s"}, args...)...)
+	}()
+	select {
+	case a := <-addrs:
+		s.url = "http://" + a.String()
+	case err := <-s.done:
+		t.Fatalf("serve returned before listening: %v\n%s", err, s.stderr)
+	case <-time.After(10 * time.Second):
+		t.Fatalf("serve did not listen within 10s\n%s", s.stderr)
+	}
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-s.done:
+			if err != nil {
+				t.Errorf("serve returned %v after cancel", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop within 10s of cancel")
+		}
+	})
+	return s
+}
+
+// running fails the test when the program has returned.
+func (s *serving) running(t *testing.T) {
+	t.Helper()
+	select {
+	case err := <-s.done:
+		t.Fatalf("serve exited: %v\n%s", err, s.stderr)
+	default:
+	}
+}
+
+// get fetches path and decodes its JSON body.
+func get(t *testing.T, u string) (int, http.Header, map[string]any) {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var body map[string]any
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatalf("GET %s: body %q: %v", u, raw, err)
+	}
+	return res.StatusCode, res.Header, body
+}
+
+// waitReadyz polls /readyz until it answers status, failing after within.
+func (s *serving) waitReadyz(t *testing.T, status int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		got, h, body := get(t, s.url+"/readyz")
+		if got == status {
+			if status == http.StatusServiceUnavailable {
+				if ct := h.Get("Content-Type"); ct != "application/problem+json" || body["status"] != float64(503) || h.Get("Retry-After") == "" {
+					t.Errorf("/readyz 503 is not a problem with Retry-After: %q %v", ct, body)
+				}
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz still %d (%v) after %s, want %d\n%s", got, body, within, status, s.stderr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// proxiedDatabase returns a migrated database of this test's own behind a proxy, not started.
+func proxiedDatabase(t *testing.T) (*proxy, map[string]string) {
+	t.Helper()
+	u, err := url.Parse(storetest.NewURL(t))
+	if err != nil || u.Host == "" {
+		t.Fatalf("this test needs DATABASE_URL in URL form: %v", err)
+	}
+	p := newProxy(t, u.Host)
+	u.Host = p.addr
+	return p, map[string]string{"DATABASE_URL": u.String(), "LOG_FORMAT": "json"}
+}
+
+// serveReady runs `bandoso serve` on a database behind a started proxy and waits until it
+// is ready.
+func serveReady(t *testing.T) (*proxy, *serving) {
+	t.Helper()
+	p, vars := proxiedDatabase(t)
+	p.Start()
+	s := mustServe(t, vars)
+	s.waitReadyz(t, http.StatusOK, 5*time.Second)
+	return p, s
+}
+
+func TestServeOutageAndRecovery(t *testing.T) {
+	t.Parallel()
+	p, s := serveReady(t)
+
+	for round := 1; round <= 2; round++ {
+		p.Stop()
+		s.waitReadyz(t, http.StatusServiceUnavailable, 5*time.Second)
+		if code, _, _ := get(t, s.url+"/healthz"); code != http.StatusOK {
+			t.Errorf("round %d: /healthz %d during the outage, want 200", round, code)
+		}
+		s.running(t)
+		p.Start()
+		s.waitReadyz(t, http.StatusOK, 5*time.Second)
+		s.running(t)
+	}
+}
+
+func TestServeStartsWhileDatabaseDown(t *testing.T) {
+	t.Parallel()
+	p, vars := proxiedDatabase(t)
+	s := mustServe(t, vars)
+	s.waitReadyz(t, http.StatusServiceUnavailable, time.Second)
+	p.Start()
+	s.waitReadyz(t, http.StatusOK, 5*time.Second)
+}
+
+func TestServeGracefulShutdown(t *testing.T) {
+	t.Parallel()
+	p, s := serveReady(t)
+
+	// Hold the database's answers so that a /readyz is in flight when the program is told to stop.
+	p.Stall()
+	type result struct {
+		code int
+		err  error
+	}
+	inflight := make(chan result, 1)
+	go func() {
+		res, err := http.Get(s.url + "/readyz")
+		if err != nil {
+			inflight <- result{err: err}
+			return
+		}
+		res.Body.Close()
+		inflight <- result{code: res.StatusCode}
+	}()
+	time.Sleep(300 * time.Millisecond)
+	s.cancel()
+	time.Sleep(300 * time.Millisecond)
+	select {
+	case err := <-s.done:
+		p.Release()
+		t.Fatalf("serve returned %v with a request in flight", err)
+	default:
+	}
+	p.Release()
+	r := <-inflight
+	if r.err != nil || r.code != http.StatusOK {
+		t.Errorf("in-flight request: %d, %v; want 200", r.code, r.err)
+	}
+	select {
+	case err := <-s.done:
+		if err != nil {
+			t.Errorf("serve returned %v, want nil", err)
+		}
+		s.done <- err // for the cleanup's check
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not return after its last request")
+	}
+	if !strings.Contains(s.stderr.String(), `"msg":"stopped"`) {
+		t.Errorf("no \"stopped\" log line:\n%s", s.stderr)
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"DATABASE_URL": storetest.NewEmptyURL(t)}
+	first := newProgram(vars)
+	if err := first.run(context.Background(), "migrate"); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, first.stderr)
+	}
+	out := first.stdout.String()
+	for _, want := range []string{"applied 00001 00001_extensions.sql", "applied 00002 00002_vn2000.sql", "applied 00007 00007_history.sql"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("first migrate output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Index(out, "00001_") > strings.Index(out, "00007_") || strings.Contains(out, "nothing to apply") {
+		t.Errorf("first migrate output out of order or says nothing applied:\n%s", out)
+	}
+	again := newProgram(vars)
+	if err := again.run(context.Background(), "migrate"); err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	if out := again.stdout.String(); !strings.Contains(out, "nothing to apply") || strings.Contains(out, "applied 0") {
+		t.Errorf("second migrate output %q, want only \"nothing to apply\"", out)
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	t.Parallel()
+	const secret = "s3cr3t-pw"
+	cases := []struct {
+		name    string
+		vars    map[string]string
+		args    []string
+		wantErr func(error) bool
+		out     []string // in stdout+stderr or the error
+		notOut  []string
+	}{
+		{"help lists the commands", nil, []string{"--help"}, isNil, []string{"serve", "migrate", "Usage"}, nil},
+		{"serve --help names the environment", map[string]string{"DATABASE_URL": "postgres://u:" + secret + "@db/x"},
+			[]string{"serve", "--help"}, isHelp, []string{"DATABASE_URL", "LISTEN_ADDR", "LOG_LEVEL", "-listen"}, []string{secret}},
+		{"missing DATABASE_URL", nil, []string{"serve"}, isErr, []string{"DATABASE_URL"}, nil},
+		{"migrate without DATABASE_URL", nil, []string{"migrate"}, isErr, []string{"DATABASE_URL"}, nil},
+		{"bad LOG_LEVEL", map[string]string{"DATABASE_URL": "postgres://db/x", "LOG_LEVEL": "loud"}, []string{"serve"}, isErr, []string{"LOG_LEVEL"}, nil},
+		{"bad --log-level", map[string]string{"DATABASE_URL": "postgres://db/x"}, []string{"serve", "--log-level", "loud"}, isErr, []string{"log-level"}, nil},
+		{"unknown command", nil, []string{"frobnicate"}, isErr, []string{`unknown command "frobnicate"`}, nil},
+		{"no command", nil, nil, isErr, []string{"Commands"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			p := newProgram(c.vars)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			err := p.run(ctx, c.args...)
+			if !c.wantErr(err) {
+				t.Fatalf("Run(%q) = %v", c.args, err)
+			}
+			all := p.stdout.String() + p.stderr.String()
+			if err != nil {
+				all += err.Error()
+			}
+			for _, w := range c.out {
+				if !strings.Contains(all, w) {
+					t.Errorf("output lacks %q:\n%s", w, all)
+				}
+			}
+			for _, w := range c.notOut {
+				if strings.Contains(all, w) {
+					t.Errorf("output shows %q:\n%s", w, all)
+				}
+			}
+		})
+	}
+}
+
+func isNil(err error) bool  { return err == nil }
+func isErr(err error) bool  { return err != nil && !isHelp(err) }
+func isHelp(err error) bool { return err != nil && errors.Is(err, flag.ErrHelp) }
