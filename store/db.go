@@ -26,7 +26,8 @@ type Options struct {
 	// MaxConns bounds the pool; requests beyond it wait for a free connection.
 	MaxConns int32
 	// StatementTimeout stops any statement the server runs longer than this: cancelling a
-	// request's context does not stop a query already running on the server.
+	// request's context does not stop a query already running on the server. Negative means
+	// no limit (migrations that build indexes on large tables).
 	StatementTimeout time.Duration
 	// Logger receives slow or failing statements (pgx tracer, warn level). Nil discards.
 	Logger *slog.Logger
@@ -46,8 +47,11 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if opt.MaxConns <= 0 {
 		opt.MaxConns = def.MaxConns
 	}
-	if opt.StatementTimeout <= 0 {
+	if opt.StatementTimeout == 0 {
 		opt.StatementTimeout = def.StatementTimeout
+	}
+	if opt.StatementTimeout < 0 {
+		opt.StatementTimeout = 0 // PostgreSQL's "no limit"
 	}
 	if opt.AppName == "" {
 		opt.AppName = def.AppName

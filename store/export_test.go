@@ -1,5 +1,10 @@
 package store
 
+import "github.com/jackc/pgx/v5/pgxpool"
+
 // Translate exposes the driver-error translation to the tests of package store_test, which
 // check it against errors the real schema raises.
 var Translate = translate
+
+// Pool exposes the pool so tests can see the session settings Open gives connections.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }

@@ -82,3 +82,29 @@ func TestReadyUnreachable(t *testing.T) {
 		t.Fatalf("Ready on a closed port = %v, want ErrUnavailable", err)
 	}
 }
+
+func TestOpenStatementTimeout(t *testing.T) {
+	t.Parallel()
+	url := storetest.NewURL(t)
+	cases := []struct {
+		name string
+		opt  time.Duration
+		want string
+	}{
+		{"zero takes the default", 0, "30s"},
+		{"a set limit", 1500 * time.Millisecond, "1500ms"},
+		{"negative means no limit, for migrations", -1, "0"},
+	}
+	for _, c := range cases {
+		db, err := store.Open(context.Background(), url, store.Options{MaxConns: 1, StatementTimeout: c.opt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got string
+		err = db.Pool().QueryRow(context.Background(), "SHOW statement_timeout").Scan(&got)
+		db.Close()
+		if err != nil || got != c.want {
+			t.Errorf("%s: statement_timeout %q (%v), want %q", c.name, got, err, c.want)
+		}
+	}
+}
