@@ -315,3 +315,15 @@ func TestCommandLine(t *testing.T) {
 func isNil(err error) bool  { return err == nil }
 func isErr(err error) bool  { return err != nil && !isHelp(err) }
 func isHelp(err error) bool { return err != nil && errors.Is(err, flag.ErrHelp) }
+
+// A database that stops answering without closing its connections (a network partition)
+// makes /readyz 503 within its own timeout, and the service recovers when answers return.
+func TestServeStalledDatabase(t *testing.T) {
+	t.Parallel()
+	p, s := serveReady(t)
+	p.Stall()
+	s.waitReadyz(t, http.StatusServiceUnavailable, 5*time.Second)
+	p.Release()
+	s.waitReadyz(t, http.StatusOK, 5*time.Second)
+	s.running(t)
+}
