@@ -1,0 +1,133 @@
+package demo
+
+import (
+	"math"
+	"sort"
+	"time"
+)
+
+// Dates of the administrative systems. The demo does not model reforms before 2025: every
+// old unit is valid from reformOld, which is only a plausible start.
+var (
+	reformOld  = time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
+	reform2025 = time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	province79 = time.Date(1976, 7, 2, 0, 0, 0, 0, time.UTC)
+)
+
+const provinceName = "Thành phố Hồ Chí Minh"
+
+// layoutWards places the old wards on their grid in boustrophedon order, so that the wards of
+// one district, consecutive in the table, stay next to each other, and the new wards on
+// theirs in row-major order; then it numbers every unit.
+func (c *City) layoutWards(oldNames, newNames []unitName) {
+	id := int64(3) // 1 and 2: the province before and after the reform
+	c.oldWards = make([]ward, c.owx*c.owy)
+	for oy := range c.owy {
+		for ox := range c.owx {
+			q := oy*c.owx + ox
+			if oy%2 == 1 {
+				q = oy*c.owx + c.owx - 1 - ox
+			}
+			c.oldWards[oy*c.owx+ox] = ward{bx0: ox * c.k, by0: oy * c.k, bx1: min((ox+1)*c.k, c.nx), by1: min((oy+1)*c.k, c.ny),
+				unitName: oldNames[q]}
+		}
+	}
+	// districts in table order, each once
+	seen := map[string]bool{}
+	for q := range c.oldWards {
+		n := oldNames[q]
+		if !seen[n.districtCode] {
+			seen[n.districtCode] = true
+			c.districts = append(c.districts, n)
+			id++
+		}
+	}
+	for i := range c.oldWards {
+		c.oldWards[i].id = id
+		id++
+	}
+	for j := 0; j+1 < len(c.newY); j++ {
+		for i := 0; i+1 < len(c.newX); i++ {
+			c.newWards = append(c.newWards, ward{id: id, bx0: c.newX[i], by0: c.newY[j], bx1: c.newX[i+1], by1: c.newY[j+1],
+				unitName: newNames[len(c.newWards)]})
+			id++
+		}
+	}
+}
+
+// oldWardAt and newWardAt return the wards of block (i, j).
+func (c *City) oldWardAt(i, j int) *ward { return &c.oldWards[(j/c.k)*c.owx+i/c.k] }
+
+func (c *City) newWardAt(i, j int) *ward {
+	x := sort.SearchInts(c.newX, i+1) - 1
+	y := sort.SearchInts(c.newY, j+1) - 1
+	return &c.newWards[y*(len(c.newX)-1)+x]
+}
+
+// AdminUnits returns the provinces (79 before and after the reform), the old districts,
+// the old wards and the new wards. Provinces and districts have no geometry: the loader
+// makes it as the union of their wards.
+func (c *City) AdminUnits() []AdminUnit {
+	units := []AdminUnit{
+		{ID: 1, Code: "79", Name: provinceName, Level: "province", Kind: "Thành phố", ValidFrom: province79, ValidTo: reform2025},
+		{ID: 2, Code: "79", Name: provinceName, Level: "province", Kind: "Thành phố", ValidFrom: reform2025},
+	}
+	id := int64(3)
+	for _, d := range c.districts {
+		units = append(units, AdminUnit{ID: id, Code: d.districtCode, Name: d.district, Level: "district", Kind: d.districtKind,
+			ParentCode: "79", ValidFrom: reformOld, ValidTo: reform2025})
+		id++
+	}
+	for _, w := range c.oldWards {
+		g, _ := c.cellsPolygon(w.bx0, w.by0, w.bx1, w.by1)
+		units = append(units, AdminUnit{ID: w.id, Code: w.code, Name: w.name, Level: "ward", Kind: w.kind,
+			ParentCode: w.districtCode, ValidFrom: reformOld, ValidTo: reform2025, Geom: g})
+	}
+	for _, w := range c.newWards {
+		g, _ := c.cellsPolygon(w.bx0, w.by0, w.bx1, w.by1)
+		units = append(units, AdminUnit{ID: w.id, Code: w.code, Name: w.name, Level: "ward", Kind: w.kind,
+			ParentCode: "79", ValidFrom: reform2025, Geom: g})
+	}
+	return units
+}
+
+// Succession returns, for every old ward, the new wards it went into with the share of its
+// area each received, measured on the warped plane, and the province's own row.
+func (c *City) Succession() []Succession {
+	rows := []Succession{{OldID: 1, NewID: 2, OldCode: "79", NewCode: "79", Kind: "whole", AreaShare: 1, Effective: reform2025,
+		Note: "Nhập toàn bộ (cùng Bình Dương, Bà Rịa - Vũng Tàu)"}}
+	for _, o := range c.oldWards {
+		_, total := c.cellsPolygon(o.bx0, o.by0, o.bx1, o.by1)
+		var parts []Succession
+		for _, n := range c.newWards {
+			x0, y0, x1, y1 := max(o.bx0, n.bx0), max(o.by0, n.by0), min(o.bx1, n.bx1), min(o.by1, n.by1)
+			if x0 >= x1 || y0 >= y1 {
+				continue
+			}
+			_, a := c.cellsPolygon(x0, y0, x1, y1)
+			parts = append(parts, Succession{OldID: o.id, NewID: n.id, OldCode: o.code, NewCode: n.code,
+				AreaShare: math.Round(a/total*1e6) / 1e6, Effective: reform2025})
+		}
+		for i := range parts {
+			switch {
+			case len(parts) > 1:
+				parts[i].Kind, parts[i].Note = "part", "Nhập một phần"
+			case c.sameArea(o, parts[i].NewID):
+				parts[i].Kind, parts[i].Note, parts[i].AreaShare = "unchanged", "Giữ nguyên", 1
+			default:
+				parts[i].Kind, parts[i].Note, parts[i].AreaShare = "whole", "Nhập toàn bộ", 1
+			}
+		}
+		rows = append(rows, parts...)
+	}
+	return rows
+}
+
+func (c *City) sameArea(o ward, newID int64) bool {
+	for _, n := range c.newWards {
+		if n.id == newID {
+			return n.bx0 == o.bx0 && n.by0 == o.by0 && n.bx1 == o.bx1 && n.by1 == o.by1
+		}
+	}
+	return false
+}
