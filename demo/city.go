@@ -164,7 +164,7 @@ func newWardEdges(r *rand.Rand, n, k, blocks int) []int {
 	edges := []int{0}
 	for i := 2; i < n; i += 2 {
 		e := i * k
-		if r.IntN(2) == 0 {
+		if i == 2 || r.IntN(2) == 0 { // the first always, so that every city has split wards
 			e += k / 2
 		}
 		if e < blocks {

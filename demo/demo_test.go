@@ -1,0 +1,132 @@
+package demo_test
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"bandoso/demo"
+	"bandoso/geo"
+)
+
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"small", demo.SizeSmall, true},
+		{"district", demo.SizeDistrict, true},
+		{"city", demo.SizeCity, true},
+		{"5000", 5000, true},
+		{"huge", 0, false},
+		{"-3", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := demo.ParseSize(tt.in)
+			if (err == nil) != tt.ok || got != tt.want {
+				t.Errorf("ParseSize(%q) = %d, %v", tt.in, got, err)
+			}
+		})
+	}
+}
+
+// digest hashes every row the city yields, in order.
+func digest(t *testing.T, seed uint64, size int) (string, int, int) {
+	t.Helper()
+	c, err := demo.New(seed, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.New()
+	fmt.Fprint(h, c.AdminUnits(), c.Succession(), c.Streets(), c.Plans(), c.RoadBoundaries())
+	var parcels, addresses int
+	err = c.Blocks(func(b *demo.Block) error {
+		fmt.Fprint(h, b.Alleys, b.Parcels, b.Addresses, b.Zone)
+		parcels += len(b.Parcels)
+		addresses += len(b.Addresses)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)), parcels, addresses
+}
+
+func TestDeterministic(t *testing.T) {
+	a, _, _ := digest(t, 7, 3000)
+	b, _, _ := digest(t, 7, 3000)
+	c, _, _ := digest(t, 8, 3000)
+	if a != b {
+		t.Error("the same seed gave different rows")
+	}
+	if a == c {
+		t.Error("different seeds gave the same rows")
+	}
+}
+
+func TestSizeAndAddresses(t *testing.T) {
+	_, parcels, addresses := digest(t, 1, demo.SizeSmall)
+	if parcels < demo.SizeSmall*8/10 || parcels > demo.SizeSmall*13/10 {
+		t.Errorf("%d parcels for a target of %d", parcels, demo.SizeSmall)
+	}
+	if r := float64(addresses) / float64(parcels); r < 1.6 || r > 2.4 {
+		t.Errorf("%.2f addresses per parcel, want about 2", r)
+	}
+}
+
+func TestAddressRows(t *testing.T) {
+	c, err := demo.New(3, 4000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	number := regexp.MustCompile(`^[0-9]+[A-Z]?(/[0-9]+[A-Z]?)*$`)
+	codes := map[string]bool{}
+	var alley, branch int
+	_ = c.Blocks(func(b *demo.Block) error {
+		for _, a := range b.Addresses {
+			if !number.MatchString(a.HouseNumber) {
+				t.Fatalf("house number %q", a.HouseNumber)
+			}
+			if !geo.ValidAddressCode(a.Code) || codes[a.Code] {
+				t.Fatalf("code %q invalid or repeated", a.Code)
+			}
+			codes[a.Code] = true
+			switch len(regexp.MustCompile("/").FindAllString(a.HouseNumber, -1)) {
+			case 1:
+				alley++
+			case 2:
+				branch++
+			}
+		}
+		return nil
+	})
+	if alley == 0 || branch == 0 {
+		t.Errorf("%d alley and %d branch addresses, want both", alley, branch)
+	}
+}
+
+func TestSuccessionShares(t *testing.T) {
+	c, err := demo.New(1, demo.SizeSmall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := map[int64]float64{}
+	parts := 0
+	for _, s := range c.Succession() {
+		sum[s.OldID] += s.AreaShare
+		if s.Kind == "part" {
+			parts++
+		}
+	}
+	for id, s := range sum {
+		if s < 0.999 || s > 1.001 {
+			t.Errorf("old unit %d: shares sum to %f", id, s)
+		}
+	}
+	if parts == 0 {
+		t.Error("no old ward was split")
+	}
+}
