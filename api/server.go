@@ -46,7 +46,8 @@ func (s *Server) Handler() http.Handler {
 		s.RequestTimeout = 30 * time.Second
 	}
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.timeout)
+	// GetHead answers HEAD with the GET handler; net/http drops the body.
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.timeout, middleware.GetHead)
 	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
 	// A custom 405 handler replaces chi's, which set Allow (RFC 9110 §15.5.6); set it here.
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
@@ -64,7 +65,8 @@ func allowedMethods(r chi.Routes, path string) []string {
 	var allowed []string
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
 		http.MethodPatch, http.MethodDelete, http.MethodOptions} {
-		if r.Match(chi.NewRouteContext(), m, path) {
+		// GetHead answers HEAD wherever GET is routed
+		if r.Match(chi.NewRouteContext(), m, path) || m == http.MethodHead && r.Match(chi.NewRouteContext(), http.MethodGet, path) {
 			allowed = append(allowed, m)
 		}
 	}

@@ -1,13 +1,16 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -44,4 +47,71 @@ func TestPanicIsInternalError(t *testing.T) {
 	if !strings.Contains(logs.String(), "hunter2") || !strings.Contains(logs.String(), `"status":500`) {
 		t.Errorf("the panic and its 500 are not logged: %s", logs.String())
 	}
+}
+
+// A client that hangs up is logged as 499 and not as a server error or a success.
+func TestClientGoneIsLogged499(t *testing.T) {
+	t.Parallel()
+	var logs syncBuilder
+	s := &Server{Log: slog.New(slog.NewJSONHandler(&logs, nil))}
+	mux := s.Handler().(*chi.Mux)
+	entered := make(chan struct{})
+	mux.Get("/slow", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		close(entered)
+		<-r.Context().Done()
+		return r.Context().Err()
+	}))
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/slow", nil)
+	go func() { <-entered; cancel() }()
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatal("the request should have been cancelled")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), `"msg":"request"`) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	out := logs.String()
+	if !strings.Contains(out, `"status":499`) || strings.Contains(out, `"level":"ERROR"`) {
+		t.Errorf("want one request line with status 499 and no error; got %s", out)
+	}
+}
+
+// HEAD is answered wherever GET is, without a body.
+func TestHeadAnswersLikeGet(t *testing.T) {
+	t.Parallel()
+	s := &Server{}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	res, err := http.Head(ts.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != mediaJSON || len(body) != 0 {
+		t.Errorf("HEAD /healthz: %d %q body %q; want 200 %s and no body", res.StatusCode, res.Header.Get("Content-Type"), body, mediaJSON)
+	}
+}
+
+// syncBuilder is a strings.Builder safe for the server's goroutines.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
