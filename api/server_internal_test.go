@@ -8,11 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/go-chi/chi/v5"
+
+	"bandoso/internal/testlog"
 )
 
 // A panicking handler answers a 500 problem that tells the client nothing of the panic.
@@ -52,7 +53,7 @@ func TestPanicIsInternalError(t *testing.T) {
 // A client that hangs up is logged as 499 and not as a server error or a success.
 func TestClientGoneIsLogged499(t *testing.T) {
 	t.Parallel()
-	var logs syncBuilder
+	var logs testlog.Buffer
 	s := &Server{Log: slog.New(slog.NewJSONHandler(&logs, nil))}
 	mux := s.Handler().(*chi.Mux)
 	entered := make(chan struct{})
@@ -96,22 +97,4 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != mediaJSON || len(body) != 0 {
 		t.Errorf("HEAD /healthz: %d %q body %q; want 200 %s and no body", res.StatusCode, res.Header.Get("Content-Type"), body, mediaJSON)
 	}
-}
-
-// syncBuilder is a strings.Builder safe for the server's goroutines.
-type syncBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuilder) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuilder) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

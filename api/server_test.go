@@ -1,56 +1,24 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
 
 	"bandoso/api"
+	"bandoso/internal/testlog"
 	"bandoso/store"
 	"bandoso/store/storetest"
 )
 
-// logBuffer collects the server's JSON log lines; handlers write from their own goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// lines returns the decoded log lines whose msg is msg.
-func (b *logBuffer) lines(t *testing.T, msg string) []map[string]any {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	for _, l := range strings.Split(strings.TrimSpace(b.buf.String()), "\n") {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatalf("log line %q: %v", l, err)
-		}
-		if m["msg"] == msg {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 // newServer serves the real router on db and returns its URL and its log.
-func newServer(t *testing.T, db *store.DB) (string, *logBuffer) {
+func newServer(t *testing.T, db *store.DB) (string, *testlog.Buffer) {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &testlog.Buffer{}
 	s := &api.Server{DB: db, Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Version: "test"}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
@@ -191,7 +159,7 @@ func TestRequestLog(t *testing.T) {
 	for path := range want {
 		do(t, "GET", url+path)
 	}
-	lines := logs.lines(t, "request")
+	lines := logs.Lines(t, "request")
 	if len(lines) != len(want) {
 		t.Fatalf("%d request log lines for %d requests: %v", len(lines), len(want), lines)
 	}

@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,40 +10,22 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	main "bandoso/cmd/bandoso"
+	"bandoso/internal/testlog"
 	"bandoso/store/storetest"
 )
 
-// syncBuffer is an io.Writer the program and the test may use at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // program is one run of the real bandoso program.
 type program struct {
-	stdout, stderr *syncBuffer
+	stdout, stderr *testlog.Buffer
 	env            main.Env
 }
 
 func newProgram(vars map[string]string) *program {
-	p := &program{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	p := &program{stdout: &testlog.Buffer{}, stderr: &testlog.Buffer{}}
 	p.env = main.Env{Getenv: func(k string) string { return vars[k] }, Stdout: p.stdout, Stderr: p.stderr}
 	return p
 }
