@@ -115,7 +115,16 @@ func (db *DB) Stats() *pgxpool.Stat { return db.pool.Stat() }
 // inTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise,
 // so that a failed write leaves nothing behind.
 func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	tx, err := db.pool.Begin(ctx)
+	return db.txWith(ctx, pgx.TxOptions{}, fn)
+}
+
+// readTx runs fn in a read-only transaction, for reads that need transaction-local settings.
+func (db *DB) readTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return db.txWith(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly}, fn)
+}
+
+func (db *DB) txWith(ctx context.Context, opt pgx.TxOptions, fn func(pgx.Tx) error) error {
+	tx, err := db.pool.BeginTx(ctx, opt)
 	if err != nil {
 		return translate(err)
 	}

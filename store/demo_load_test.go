@@ -15,6 +15,12 @@ import (
 // loadSmall loads the small demo city into a fresh database and returns a connection to it.
 func loadSmall(t *testing.T, seed uint64) (*store.DB, *pgx.Conn) {
 	t.Helper()
+	return loadCity(t, seed, demo.SizeSmall)
+}
+
+// loadCity loads a demo city of size parcels into a fresh database and returns a connection to it.
+func loadCity(t *testing.T, seed uint64, size int) (*store.DB, *pgx.Conn) {
+	t.Helper()
 	ctx := context.Background()
 	url := storetest.NewURL(t)
 	db, err := store.Open(ctx, url, store.Options{MaxConns: 2})
@@ -22,7 +28,7 @@ func loadSmall(t *testing.T, seed uint64) (*store.DB, *pgx.Conn) {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	city, err := demo.New(seed, demo.SizeSmall)
+	city, err := demo.New(seed, size)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,3 +8,6 @@ var Translate = translate
 
 // Pool exposes the pool so tests can see the session settings Open gives connections.
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// SQL exposes a tile statement's text so tests can EXPLAIN it.
+func (q TileQuery) SQL() string { return q.sql }

@@ -1,0 +1,108 @@
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"bandoso/store"
+)
+
+// TestTileQueriesUseGeometryIndex plans every catalog layer's tile statement at a low, a
+// middle and a high zoom of its range, over the city, and requires the geometry's GiST index:
+// a tile statement that scans a whole table is fast on the demo city and hopeless on a real one.
+func TestTileQueriesUseGeometryIndex(t *testing.T) {
+	ctx := context.Background()
+	db, conn := loadCity(t, 1, 3000)
+	// The demo city has a handful of wards and plans, which a sequential read rightly beats;
+	// the country has thousands. Pad those tables to that size with units far from the city.
+	if _, err := conn.Exec(ctx, sqlPadNational); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
+	var centre orb.Point
+	if err := conn.QueryRow(ctx, `SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Collect(geom)) c FROM parcels) s`).
+		Scan(&centre[0], &centre[1]); err != nil {
+		t.Fatal(err)
+	}
+	layers, err := db.TileLayers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(layers) == 0 {
+		t.Fatal("no layers in the catalog")
+	}
+	for _, l := range layers {
+		// The lowest zoom planned is one where a tile holds part of the city: at zoom 10 or 11
+		// one tile holds all the demo's streets, and reading the table is the right plan.
+		low := max(l.MinZoom, 12)
+		for _, z := range []int{low, (low + l.MaxZoom) / 2, l.MaxZoom} {
+			t.Run(fmt.Sprintf("%s/z%d", l.Name, z), func(t *testing.T) {
+				tile := maptile.At(centre, maptile.Zoom(z))
+				var rows float64
+				if err := conn.QueryRow(ctx, "SELECT reltuples FROM pg_class WHERE relname = $1", l.TableName).Scan(&rows); err != nil {
+					t.Fatal(err)
+				}
+				var plan []byte
+				err := conn.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+store.NewTileQuery(l).SQL(),
+					int(tile.Z), int(tile.X), int(tile.Y)).Scan(&plan)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var doc []struct{ Plan planNode }
+				if err := json.Unmarshal(plan, &doc); err != nil {
+					t.Fatal(err)
+				}
+				var index string
+				if err := conn.QueryRow(ctx, `SELECT i.relname FROM pg_index x
+					JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class c ON c.oid = x.indrelid
+					JOIN pg_am am ON am.oid = i.relam JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0]
+					WHERE c.relname = $1 AND a.attname = $2 AND am.amname = 'gist'`, l.TableName, l.GeomColumn).Scan(&index); err != nil {
+					t.Fatalf("gist index on %s.%s: %v", l.TableName, l.GeomColumn, err)
+				}
+				if !doc[0].Plan.uses(index) {
+					t.Errorf("plan does not scan index %s (table of %.0f rows):\n%s", index, rows, plan)
+				}
+			})
+		}
+	}
+}
+
+// sqlPadNational adds 3,000 current and 3,000 former wards and 2,000 plans on a grid in the
+// north of the country, far from the demo city.
+const sqlPadNational = `
+INSERT INTO admin_units (code, name, level, kind, parent_code, valid_from, valid_to, geom)
+SELECT lpad((90000 + i)::text, 5, '0'), 'Phường ' || i, 'ward', 'phường', '01',
+	CASE WHEN i % 2 = 0 THEN DATE '2025-07-01' ELSE DATE '2000-01-01' END,
+	CASE WHEN i % 2 = 0 THEN NULL ELSE DATE '2025-07-01' END,
+	ST_Multi(ST_MakeEnvelope(103 + (i % 80) * 0.05, 20 + (i / 80) * 0.05, 103.04 + (i % 80) * 0.05, 20.04 + (i / 80) * 0.05, 4326))
+FROM generate_series(1, 6000) i;
+INSERT INTO plans (name, decision_no, decision_date, approved_by, scale, geom)
+SELECT 'Quy hoạch ' || i, i || '/QĐ-UBND', DATE '2020-01-01', 'UBND', 2000,
+	ST_Multi(ST_MakeEnvelope(103 + (i % 50) * 0.05, 20 + (i / 50) * 0.05, 103.04 + (i % 50) * 0.05, 20.04 + (i / 50) * 0.05, 4326))
+FROM generate_series(1, 2000) i`
+
+// planNode is the part of an EXPLAIN (FORMAT JSON) plan that tells which index a node scans.
+type planNode struct {
+	NodeType  string     `json:"Node Type"`
+	IndexName string     `json:"Index Name"`
+	Plans     []planNode `json:"Plans"`
+}
+
+func (n planNode) uses(index string) bool {
+	if (n.NodeType == "Index Scan" || n.NodeType == "Bitmap Index Scan" || n.NodeType == "Index Only Scan") && n.IndexName == index {
+		return true
+	}
+	for _, c := range n.Plans {
+		if c.uses(index) {
+			return true
+		}
+	}
+	return false
+}
