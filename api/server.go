@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"bandoso/store"
+	"bandoso/tiles"
 )
 
 // Server holds what the handlers need. Fields are set by cmd before Handler is called.
@@ -23,6 +24,10 @@ type Server struct {
 	RequestTimeout time.Duration
 	// Version is reported by /healthz.
 	Version string
+	// Tiles serves /tiles/…; without it the routes are absent.
+	Tiles *tiles.Service
+	// TileMaxAge is the max-age of Cache-Control on tiles; zero means 60 seconds.
+	TileMaxAge time.Duration
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.
@@ -45,6 +50,9 @@ func (s *Server) Handler() http.Handler {
 	if s.RequestTimeout <= 0 {
 		s.RequestTimeout = 30 * time.Second
 	}
+	if s.TileMaxAge <= 0 {
+		s.TileMaxAge = 60 * time.Second
+	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
 	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.timeout, middleware.GetHead)
@@ -57,6 +65,9 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/healthz", s.h(s.handleHealthz))
 	r.Get("/readyz", s.h(s.handleReadyz))
+	if s.Tiles != nil {
+		r.Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
+	}
 	return r
 }
 
