@@ -21,6 +21,7 @@ type Config struct {
 	RequestTimeout   time.Duration
 	StatementTimeout time.Duration
 	ShutdownTimeout  time.Duration
+	TileMaxAge       time.Duration
 }
 
 // DefaultConfig holds every default in one place.
@@ -33,6 +34,7 @@ func DefaultConfig() Config {
 		RequestTimeout:   30 * time.Second,
 		StatementTimeout: 25 * time.Second,
 		ShutdownTimeout:  20 * time.Second,
+		TileMaxAge:       60 * time.Second,
 	}
 }
 
@@ -96,7 +98,8 @@ func (c Config) Validate() error {
 	if c.MaxConns < 1 {
 		return fmt.Errorf("--max-conns: must be at least 1, not %d", c.MaxConns)
 	}
-	for name, d := range map[string]time.Duration{"--request-timeout": c.RequestTimeout, "--statement-timeout": c.StatementTimeout, "--shutdown-timeout": c.ShutdownTimeout} {
+	for name, d := range map[string]time.Duration{"--request-timeout": c.RequestTimeout, "--statement-timeout": c.StatementTimeout, "--shutdown-timeout": c.ShutdownTimeout,
+		"--tile-max-age": c.TileMaxAge} {
 		if d <= 0 {
 			return fmt.Errorf("%s: must be positive", name)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"bandoso/api"
 	"bandoso/store"
+	"bandoso/tiles"
 )
 
 func runServe(ctx context.Context, env Env, args []string) error {
@@ -23,12 +24,14 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "longest a request may take before it is answered 503")
 	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", cfg.StatementTimeout, "longest one SQL statement may run on the server")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "longest to wait for requests in flight at shutdown")
+	fs.DurationVar(&cfg.TileMaxAge, "tile-max-age", cfg.TileMaxAge, "how long clients and proxies may reuse a tile (Cache-Control max-age)")
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
 	log := cfg.logger(env.Stderr)
 	log.Info("starting", "version", version, "listen", cfg.ListenAddr, "database", cfg.DatabaseURL,
-		"max_conns", cfg.MaxConns, "request_timeout", cfg.RequestTimeout, "statement_timeout", cfg.StatementTimeout)
+		"max_conns", cfg.MaxConns, "request_timeout", cfg.RequestTimeout, "statement_timeout", cfg.StatementTimeout,
+		"tile_max_age", cfg.TileMaxAge)
 
 	db, err := store.Open(ctx, string(cfg.DatabaseURL), store.Options{
 		MaxConns: int32(cfg.MaxConns), StatementTimeout: cfg.StatementTimeout, Logger: log,
@@ -42,7 +45,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		log.Warn("not ready yet; serving anyway and retrying on each request", "err", err)
 	}
 
-	srv := &api.Server{DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version}
+	tileService := tiles.New(db)
+	// Read the layer catalog now when the database is up; otherwise the first tile does.
+	if err := tileService.Load(ctx); err != nil {
+		log.Warn("layer catalog not read yet; tiles will retry", "err", err)
+	}
+	srv := &api.Server{DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
+		Tiles: tileService, TileMaxAge: cfg.TileMaxAge}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
