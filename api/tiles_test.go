@@ -364,8 +364,11 @@ func TestTiles(t *testing.T) {
 		if !strings.HasPrefix(etag, `"`) || etag == zipped.header.Get("ETag") {
 			t.Errorf("ETag %q plain, %q gzipped: want strong and different", etag, zipped.header.Get("ETag"))
 		}
-		if again := e.get(t, path); again.header.Get("ETag") != etag {
-			t.Errorf("ETag changed between requests: %q, %q", etag, again.header.Get("ETag"))
+		// pgx prepares the statement; PostgreSQL may switch to a generic plan after five runs.
+		for range 8 {
+			if again := e.get(t, path); again.header.Get("ETag") != etag {
+				t.Fatalf("ETag changed between requests: %q, %q", etag, again.header.Get("ETag"))
+			}
 		}
 		notMod := e.get(t, path, "If-None-Match", `"other", `+etag)
 		if notMod.status != http.StatusNotModified || len(notMod.body) != 0 || notMod.header.Get("ETag") != etag {

@@ -63,9 +63,12 @@ const (
 // sqlFmtTile makes one MVT layer. The envelope widened by the buffer (ST_TileEnvelope's
 // margin, a fraction of the tile) is brought to the storage CRS, EPSG:4326, so that && can use
 // the geometry's GiST index; a Web Mercator rectangle is a rectangle in longitude and latitude
-// too. Verbs: layer name literal, id column, geometry column, fields, table, row filter.
+// too. Features go in id order so that a tile's bytes, and so its ETag, do not change with
+// the plan (custom or generic, index or bitmap scan) or the instance that made it.
+// Verbs: layer name literal, extent, id column, geometry column, extent, buffer, fields,
+// table, geometry column, margin, row filter.
 const sqlFmtTile = `
-SELECT ST_AsMVT(mvt, %s, %d, 'mvt_geom', 'mvt_id')
+SELECT ST_AsMVT(mvt, %s, %d, 'mvt_geom', 'mvt_id' ORDER BY mvt_id)
 FROM (
 	SELECT t.%s AS mvt_id,
 		ST_AsMVTGeom(ST_Transform(t.%s, 3857), ST_TileEnvelope($1, $2, $3), %d, %d, true) AS mvt_geom%s
