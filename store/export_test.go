@@ -11,3 +11,6 @@ func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
 // SQL exposes a tile statement's text so tests can EXPLAIN it.
 func (q TileQuery) SQL() string { return q.sql }
+
+// RawTileQuery makes a tile statement of any SQL taking $1, $2, $3, to test how Tile runs it.
+func RawTileQuery(sql string) TileQuery { return TileQuery{sql: sql} }

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"bandoso/store"
+	"bandoso/store/storetest"
 )
 
 // TestTileQueriesUseGeometryIndex plans every catalog layer's tile statement at a low, a
@@ -105,4 +107,36 @@ func (n planNode) uses(index string) bool {
 		}
 	}
 	return false
+}
+
+// TestTileSession checks how Tile runs its statements: parallel query off, and stopped as
+// soon as the caller's context is cancelled.
+func TestTileSession(t *testing.T) {
+	db := storetest.New(t)
+	ctx := context.Background()
+	setting := store.RawTileQuery(`SELECT convert_to(current_setting('max_parallel_workers_per_gather')
+		|| '/' || $1::int || '/' || $2::int || '/' || $3::int, 'UTF8')`)
+	out, err := db.Tile(ctx, []store.TileQuery{setting, setting}, 3, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range out {
+		if string(b) != "0/3/2/1" {
+			t.Errorf("statement saw %q, want max_parallel_workers_per_gather 0 and z/x/y 3/2/1", b)
+		}
+	}
+	// Outside Tile the pool keeps the server's setting.
+	var other string
+	if err := db.Pool().QueryRow(ctx, "SHOW max_parallel_workers_per_gather").Scan(&other); err != nil || other == "0" {
+		t.Errorf("pool setting %q, %v: SET LOCAL leaked out of the tile's transaction", other, err)
+	}
+
+	slow := store.RawTileQuery(`SELECT convert_to(pg_sleep(20)::text || $1::int || $2::int || $3::int, 'UTF8')`)
+	cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = db.Tile(cctx, []store.TileQuery{slow}, 0, 0, 0)
+	if err == nil || time.Since(start) > 5*time.Second {
+		t.Errorf("cancelled tile: %v after %s, want an error within a second or so", err, time.Since(start))
+	}
 }
