@@ -59,7 +59,7 @@ func newTileEnv(t *testing.T) tileEnv {
 		t.Fatal(err)
 	}
 	logs := &testlog.Buffer{}
-	s := &api.Server{DB: db, Tiles: tiles.New(db), TileMaxAge: 90 * time.Second, Version: "test",
+	s := &api.Server{DB: db, Tiles: tiles.New(db, nil), TileMaxAge: 90 * time.Second, Version: "test",
 		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)

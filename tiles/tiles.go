@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 
 	"bandoso/store"
@@ -48,14 +50,17 @@ func (l *Layer) InZoom(z int) bool { return z >= l.MinZoom && z <= l.MaxZoom }
 // that a service started while the database is down serves tiles once it is back. It is safe
 // for concurrent use.
 type Service struct {
-	db *store.DB
+	db      *store.DB
+	cache   *Cache
+	flights flights
 
 	mu     sync.Mutex
 	layers map[string]*Layer
 }
 
-// New returns a service over db's catalog.
-func New(db *store.DB) *Service { return &Service{db: db} }
+// New returns a service over db's catalog. With a cache, tiles are kept there and concurrent
+// requests for one tile make one query; cache may be nil.
+func New(db *store.DB, cache *Cache) *Service { return &Service{db: db, cache: cache} }
 
 // Load reads the catalog and builds each layer's statement, unless done already.
 func (s *Service) Load(ctx context.Context) error {
@@ -101,6 +106,7 @@ func (s *Service) Layer(ctx context.Context, name string) (*Layer, error) {
 // concatenation of each layer's bytes. z, x and y must be a valid tile.
 func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) ([]byte, error) {
 	var qs []store.TileQuery
+	var served []string
 	seen := make(map[string]bool, len(names))
 	for _, n := range names {
 		l, err := s.Layer(ctx, n)
@@ -110,15 +116,32 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) ([]byte
 		// A tile must not hold two layers of one name (MVT 2.1 §4.1).
 		if l.InZoom(z) && !seen[n] {
 			seen[n] = true
+			served = append(served, n)
 			qs = append(qs, l.query)
 		}
 	}
 	if len(qs) == 0 {
 		return nil, nil
 	}
-	parts, err := s.db.Tile(ctx, qs, z, x, y)
-	if err != nil {
-		return nil, err
+	query := func(ctx context.Context) ([]byte, error) {
+		parts, err := s.db.Tile(ctx, qs, z, x, y)
+		if err != nil {
+			return nil, err
+		}
+		return bytes.Join(parts, nil), nil
 	}
-	return bytes.Join(parts, nil), nil
+	if s.cache == nil {
+		return query(ctx)
+	}
+	key := strings.Join(served, ",") + "/" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
+	if tile, ok := s.cache.Get(key); ok {
+		return tile, nil
+	}
+	return s.flights.do(ctx, key, func(ctx context.Context) ([]byte, error) {
+		tile, err := query(ctx)
+		if err == nil {
+			s.cache.Add(key, tile)
+		}
+		return tile, err
+	})
 }

@@ -22,6 +22,7 @@ type Config struct {
 	StatementTimeout time.Duration
 	ShutdownTimeout  time.Duration
 	TileMaxAge       time.Duration
+	TileCacheMB      int
 }
 
 // DefaultConfig holds every default in one place.
@@ -35,6 +36,7 @@ func DefaultConfig() Config {
 		StatementTimeout: 25 * time.Second,
 		ShutdownTimeout:  20 * time.Second,
 		TileMaxAge:       60 * time.Second,
+		TileCacheMB:      128,
 	}
 }
 
@@ -94,6 +96,9 @@ func (c Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("LOG_FORMAT: %q is neither text nor json", c.LogFormat)
+	}
+	if c.TileCacheMB < 0 {
+		return fmt.Errorf("--tile-cache-mb: must be 0 (no cache) or more, not %d", c.TileCacheMB)
 	}
 	if c.MaxConns < 1 {
 		return fmt.Errorf("--max-conns: must be at least 1, not %d", c.MaxConns)

@@ -24,14 +24,15 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "longest a request may take before it is answered 503")
 	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", cfg.StatementTimeout, "longest one SQL statement may run on the server")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "longest to wait for requests in flight at shutdown")
-	fs.DurationVar(&cfg.TileMaxAge, "tile-max-age", cfg.TileMaxAge, "how long clients and proxies may reuse a tile (Cache-Control max-age)")
+	fs.DurationVar(&cfg.TileMaxAge, "tile-max-age", cfg.TileMaxAge, "how long clients, proxies and the tile cache may reuse a tile (Cache-Control max-age)")
+	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", cfg.TileCacheMB, "megabytes of tiles kept in memory; 0 turns the cache off")
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
 	log := cfg.logger(env.Stderr)
 	log.Info("starting", "version", version, "listen", cfg.ListenAddr, "database", cfg.DatabaseURL,
 		"max_conns", cfg.MaxConns, "request_timeout", cfg.RequestTimeout, "statement_timeout", cfg.StatementTimeout,
-		"tile_max_age", cfg.TileMaxAge)
+		"tile_max_age", cfg.TileMaxAge, "tile_cache_mb", cfg.TileCacheMB)
 
 	db, err := store.Open(ctx, string(cfg.DatabaseURL), store.Options{
 		MaxConns: int32(cfg.MaxConns), StatementTimeout: cfg.StatementTimeout, Logger: log,
@@ -45,7 +46,12 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		log.Warn("not ready yet; serving anyway and retrying on each request", "err", err)
 	}
 
-	tileService := tiles.New(db)
+	var cache *tiles.Cache
+	if cfg.TileCacheMB > 0 {
+		// Nothing tells the cache of edits yet, so it keeps a tile no longer than clients may.
+		cache = tiles.NewCache(int64(cfg.TileCacheMB)<<20, cfg.TileMaxAge)
+	}
+	tileService := tiles.New(db, cache)
 	// Read the layer catalog now when the database is up; otherwise the first tile does.
 	if err := tileService.Load(ctx); err != nil {
 		log.Warn("layer catalog not read yet; tiles will retry", "err", err)

@@ -1,0 +1,87 @@
+package tiles
+
+import (
+	"container/list"
+	"sync"
+	"time"
+)
+
+// entryOverhead approximates what an entry costs beside its key and tile: the list element,
+// the map slot and the entry itself.
+const entryOverhead = 160
+
+// Cache is an in-memory least-recently-used store of tiles, bounded in bytes. Entries expire
+// after a time to live, because nothing tells the cache yet when the data changes. It is safe
+// for concurrent use.
+type Cache struct {
+	max int64
+	ttl time.Duration
+	now func() time.Time
+
+	mu    sync.Mutex
+	size  int64
+	order *list.List // front: most recently used
+	items map[string]*list.Element
+}
+
+type entry struct {
+	key  string
+	tile []byte
+	at   time.Time
+}
+
+func (e *entry) cost() int64 { return int64(len(e.key)+len(e.tile)) + entryOverhead }
+
+// NewCache returns a cache holding at most maxBytes of tiles, each for at most ttl.
+func NewCache(maxBytes int64, ttl time.Duration) *Cache {
+	return &Cache{max: maxBytes, ttl: ttl, now: time.Now, order: list.New(), items: map[string]*list.Element{}}
+}
+
+// Get returns the tile cached under key. An empty tile is a hit too.
+func (c *Cache) Get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*entry)
+	if c.now().Sub(e.at) > c.ttl {
+		c.remove(el)
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return e.tile, true
+}
+
+// Add caches tile under key, evicting the least recently used tiles to stay within the
+// bound. A tile larger than the whole cache is not kept.
+func (c *Cache) Add(key string, tile []byte) {
+	e := &entry{key: key, tile: tile, at: c.now()}
+	if e.cost() > c.max {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.remove(el)
+	}
+	c.items[key] = c.order.PushFront(e)
+	c.size += e.cost()
+	for c.size > c.max {
+		c.remove(c.order.Back())
+	}
+}
+
+// Size returns the bytes the cache holds, by its own accounting.
+func (c *Cache) Size() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.size
+}
+
+func (c *Cache) remove(el *list.Element) {
+	e := c.order.Remove(el).(*entry)
+	delete(c.items, e.key)
+	c.size -= e.cost()
+}

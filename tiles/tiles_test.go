@@ -1,0 +1,86 @@
+package tiles_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"bandoso/demo"
+	"bandoso/store"
+	"bandoso/store/storetest"
+	"bandoso/tiles"
+)
+
+// demoDB is a store on a fresh database holding a small demo city.
+func demoDB(t *testing.T) *store.DB {
+	t.Helper()
+	db := storetest.New(t)
+	city, err := demo.New(1, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.LoadDemo(context.Background(), city, store.DemoLoadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// The demo city's centre (106.70 E, 10.78 N) at zoom 16.
+const z, x, y = 16, 52192, 30793
+
+func TestConcurrentMissesMakeOneQuery(t *testing.T) {
+	db := demoDB(t)
+	s := tiles.New(db, tiles.NewCache(64<<20, time.Minute))
+	ctx := context.Background()
+	if err := s.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := db.Stats().AcquireCount()
+	var wg sync.WaitGroup
+	got := make([][]byte, 16)
+	for i := range got {
+		wg.Go(func() {
+			tile, err := s.Tile(ctx, []string{"parcels", "streets"}, z, x, y)
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = tile
+		})
+	}
+	wg.Wait()
+	if n := db.Stats().AcquireCount() - before; n != 1 {
+		t.Errorf("16 requests for one tile took %d connections, want 1", n)
+	}
+	for i, tile := range got {
+		if len(tile) == 0 || string(tile) != string(got[0]) {
+			t.Errorf("caller %d got %d bytes, caller 0 %d", i, len(tile), len(got[0]))
+		}
+	}
+	// The same layers asked in another order are another tile (layers keep their order).
+	if _, err := s.Tile(ctx, []string{"streets", "parcels"}, z, x, y); err != nil {
+		t.Fatal(err)
+	}
+	if n := db.Stats().AcquireCount() - before; n != 2 {
+		t.Errorf("after a second tile: %d connections, want 2", n)
+	}
+}
+
+func TestTileErrors(t *testing.T) {
+	db := demoDB(t)
+	s := tiles.New(db, tiles.NewCache(1<<20, time.Minute))
+	_, err := s.Tile(context.Background(), []string{"parcels", "nope"}, z, x, y)
+	var le *tiles.LayerError
+	if !errors.Is(err, tiles.ErrUnknownLayer) || !errors.As(err, &le) || le.Name != "nope" {
+		t.Errorf("unknown layer: %v, want ErrUnknownLayer naming nope", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.Tile(ctx, []string{"parcels"}, z, x, y); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled request: %v, want context.Canceled", err)
+	}
+	if tile, err := s.Tile(context.Background(), []string{"parcels"}, z, x, y); err != nil || len(tile) == 0 {
+		t.Errorf("after a cancelled request: %d bytes, %v; want the tile", len(tile), err)
+	}
+}
