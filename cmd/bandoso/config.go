@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Config is the program's configuration. Precedence: defaults, then environment, then flags.
@@ -91,7 +93,8 @@ func (c Config) Validate() error {
 	if c.DatabaseURL == "" {
 		return errors.New("DATABASE_URL is not set (or pass --database-url); `make run` starts a local PostGIS and sets it")
 	}
-	if _, err := url.Parse(string(c.DatabaseURL)); err != nil && strings.Contains(string(c.DatabaseURL), "://") {
+	// pgx takes URLs and keyword/value strings alike, and redacts the password in its errors.
+	if _, err := pgconn.ParseConfig(string(c.DatabaseURL)); err != nil {
 		return fmt.Errorf("DATABASE_URL: %v", err)
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {

@@ -260,6 +260,8 @@ func TestCommandLine(t *testing.T) {
 			[]string{"serve", "--help"}, isHelp, []string{"DATABASE_URL", "LISTEN_ADDR", "LOG_LEVEL", "-listen"}, []string{secret}},
 		{"missing DATABASE_URL", nil, []string{"serve"}, isErr, []string{"DATABASE_URL"}, nil},
 		{"migrate without DATABASE_URL", nil, []string{"migrate"}, isErr, []string{"DATABASE_URL"}, nil},
+		{"malformed DATABASE_URL", map[string]string{"DATABASE_URL": "postgres://u:" + secret + "@db:notaport/x"},
+			[]string{"migrate"}, isErr, []string{"DATABASE_URL"}, []string{secret}},
 		{"bad LOG_LEVEL", map[string]string{"DATABASE_URL": "postgres://db/x", "LOG_LEVEL": "loud"}, []string{"serve"}, isErr, []string{"LOG_LEVEL"}, nil},
 		{"bad --log-level", map[string]string{"DATABASE_URL": "postgres://db/x"}, []string{"serve", "--log-level", "loud"}, isErr, []string{"log-level"}, nil},
 		{"unknown command", nil, []string{"frobnicate"}, isErr, []string{`unknown command "frobnicate"`}, nil},
