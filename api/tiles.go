@@ -1,10 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -36,23 +32,21 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.TileMaxAge.Seconds())))
 	h.Set("Vary", "Accept-Encoding")
-	if len(tile) == 0 {
+	if tile.Empty() {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
 	gz := acceptsGzip(r)
-	etag := tileETag(tile, gz)
+	etag := tileETag(tile.Hash, gz)
 	h.Set("ETag", etag)
 	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
 	h.Set("Content-Type", mediaMVT)
-	body := tile
+	body := tile.Data
 	if gz {
-		if body, err = gzipBytes(tile); err != nil {
-			return err
-		}
+		body = tile.Gzip
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
@@ -86,11 +80,10 @@ func intParam(r *http.Request, name string, max int) (int, error) {
 	return n, nil
 }
 
-// tileETag is a strong validator: a hash of the uncompressed tile, marked when the body is
+// tileETag is a strong validator: the hash of the uncompressed tile, marked when the body is
 // gzipped, because a strong validator names one exact representation (RFC 9110 §8.8.1).
-func tileETag(tile []byte, gz bool) string {
-	sum := sha256.Sum256(tile)
-	tag := hex.EncodeToString(sum[:16])
+func tileETag(hash string, gz bool) string {
+	tag := hash
 	if gz {
 		tag += "-gzip"
 	}
@@ -121,16 +114,4 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-func gzipBytes(b []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if _, err := zw.Write(b); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }

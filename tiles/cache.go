@@ -26,11 +26,11 @@ type Cache struct {
 
 type entry struct {
 	key  string
-	tile []byte
+	tile *Tile
 	at   time.Time
 }
 
-func (e *entry) cost() int64 { return int64(len(e.key)+len(e.tile)) + entryOverhead }
+func (e *entry) cost() int64 { return int64(len(e.key)) + e.tile.size() + entryOverhead }
 
 // NewCache returns a cache holding at most maxBytes of tiles, each for at most ttl.
 func NewCache(maxBytes int64, ttl time.Duration) *Cache {
@@ -38,7 +38,7 @@ func NewCache(maxBytes int64, ttl time.Duration) *Cache {
 }
 
 // Get returns the tile cached under key. An empty tile is a hit too.
-func (c *Cache) Get(key string) ([]byte, bool) {
+func (c *Cache) Get(key string) (*Tile, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[key]
@@ -56,7 +56,7 @@ func (c *Cache) Get(key string) ([]byte, bool) {
 
 // Add caches tile under key, evicting the least recently used tiles to stay within the
 // bound. A tile larger than the whole cache is not kept.
-func (c *Cache) Add(key string, tile []byte) {
+func (c *Cache) Add(key string, tile *Tile) {
 	e := &entry{key: key, tile: tile, at: c.now()}
 	if e.cost() > c.max {
 		return

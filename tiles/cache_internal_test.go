@@ -11,7 +11,7 @@ func TestCacheBoundAndExpiry(t *testing.T) {
 	now := time.Unix(0, 0)
 	c := NewCache(10*(1000+entryOverhead+8), time.Minute)
 	c.now = func() time.Time { return now }
-	tile := bytes.Repeat([]byte{1}, 1000)
+	tile := &Tile{Data: bytes.Repeat([]byte{1}, 1000)}
 	for i := range 30 {
 		c.Add(fmt.Sprintf("t/%04d", i), tile) // keys of 6 bytes, plus 2 spare per entry
 	}
@@ -35,7 +35,7 @@ func TestCacheBoundAndExpiry(t *testing.T) {
 	if _, ok := c.Get("t/0021"); ok {
 		t.Error("the least recently used tile survived")
 	}
-	c.Add("huge", bytes.Repeat([]byte{1}, int(c.max)))
+	c.Add("huge", &Tile{Data: bytes.Repeat([]byte{1}, int(c.max))})
 	if _, ok := c.Get("huge"); ok {
 		t.Error("a tile larger than the cache was kept")
 	}

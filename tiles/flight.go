@@ -25,7 +25,7 @@ type waiters struct {
 }
 
 // do returns fn's result for key, running fn once for all concurrent callers of key.
-func (f *flights) do(ctx context.Context, key string, fn func(context.Context) ([]byte, error)) ([]byte, error) {
+func (f *flights) do(ctx context.Context, key string, fn func(context.Context) (*Tile, error)) (*Tile, error) {
 	for attempt := 0; ; attempt++ {
 		tile, err := f.once(ctx, key, fn)
 		// A query started for callers who all left is cancelled; a caller who joined it just
@@ -37,13 +37,13 @@ func (f *flights) do(ctx context.Context, key string, fn func(context.Context) (
 	}
 }
 
-func (f *flights) once(ctx context.Context, key string, fn func(context.Context) ([]byte, error)) ([]byte, error) {
+func (f *flights) once(ctx context.Context, key string, fn func(context.Context) (*Tile, error)) (*Tile, error) {
 	w := f.join(ctx, key)
 	defer f.leave(key, w)
 	ch := f.group.DoChan(key, func() (any, error) { return fn(w.ctx) })
 	select {
 	case r := <-ch:
-		tile, _ := r.Val.([]byte)
+		tile, _ := r.Val.(*Tile)
 		return tile, r.Err
 	case <-ctx.Done():
 		return nil, ctx.Err()

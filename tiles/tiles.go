@@ -101,10 +101,10 @@ func (s *Service) Layer(ctx context.Context, name string) (*Layer, error) {
 }
 
 // Tile returns the MVT tile z/x/y holding the named layers, in the order named. Layers
-// outside their zoom range at z are left out; a tile with no features is empty (nil). MVT
+// outside their zoom range at z are left out; a tile with no features is Empty. MVT
 // layers are independent messages of one repeated field (MVT 2.1 §4.1), so the tile is the
 // concatenation of each layer's bytes. z, x and y must be a valid tile.
-func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) ([]byte, error) {
+func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile, error) {
 	var qs []store.TileQuery
 	var served []string
 	seen := make(map[string]bool, len(names))
@@ -121,14 +121,14 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) ([]byte
 		}
 	}
 	if len(qs) == 0 {
-		return nil, nil
+		return &Tile{}, nil
 	}
-	query := func(ctx context.Context) ([]byte, error) {
+	query := func(ctx context.Context) (*Tile, error) {
 		parts, err := s.db.Tile(ctx, qs, z, x, y)
 		if err != nil {
 			return nil, err
 		}
-		return bytes.Join(parts, nil), nil
+		return newTile(bytes.Join(parts, nil))
 	}
 	if s.cache == nil {
 		return query(ctx)
@@ -137,7 +137,7 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) ([]byte
 	if tile, ok := s.cache.Get(key); ok {
 		return tile, nil
 	}
-	return s.flights.do(ctx, key, func(ctx context.Context) ([]byte, error) {
+	return s.flights.do(ctx, key, func(ctx context.Context) (*Tile, error) {
 		tile, err := query(ctx)
 		if err == nil {
 			s.cache.Add(key, tile)

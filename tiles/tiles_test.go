@@ -46,7 +46,7 @@ func TestConcurrentMissesMakeOneQuery(t *testing.T) {
 			if err != nil {
 				t.Error(err)
 			}
-			got[i] = tile
+			got[i] = tile.Data
 		})
 	}
 	wg.Wait()
@@ -80,7 +80,7 @@ func TestTileErrors(t *testing.T) {
 	if _, err := s.Tile(ctx, []string{"parcels"}, z, x, y); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled request: %v, want context.Canceled", err)
 	}
-	if tile, err := s.Tile(context.Background(), []string{"parcels"}, z, x, y); err != nil || len(tile) == 0 {
-		t.Errorf("after a cancelled request: %d bytes, %v; want the tile", len(tile), err)
+	if tile, err := s.Tile(context.Background(), []string{"parcels"}, z, x, y); err != nil || tile.Empty() {
+		t.Errorf("after a cancelled request: %v, %v; want the tile", tile, err)
 	}
 }
