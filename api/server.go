@@ -67,6 +67,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", s.h(s.handleReadyz))
 	if s.Tiles != nil {
 		r.Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
+		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))
 	}
 	return r
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -131,14 +132,15 @@ func decode(t *testing.T, r tileResponse) map[string]*mvt.Layer {
 type catalogLayer struct {
 	table, geom, id, filter string
 	fields                  []string
+	minZoom, maxZoom        int
 }
 
 func (e tileEnv) catalog(t *testing.T, name string) catalogLayer {
 	t.Helper()
 	var c catalogLayer
 	err := e.pool.QueryRow(context.Background(),
-		`SELECT table_name, geom_column, id_column, coalesce(row_filter, 'true'), fields FROM layers WHERE name = $1`, name).
-		Scan(&c.table, &c.geom, &c.id, &c.filter, &c.fields)
+		`SELECT table_name, geom_column, id_column, coalesce(row_filter, 'true'), fields, min_zoom, max_zoom FROM layers WHERE name = $1`, name).
+		Scan(&c.table, &c.geom, &c.id, &c.filter, &c.fields, &c.minZoom, &c.maxZoom)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,10 +240,20 @@ func TestTiles(t *testing.T) {
 					}
 					continue
 				}
-				if fmt.Sprint(got) != *want[i] {
-					t.Errorf("parcel %v: %s = %v, want %s", id, name, got, *want[i])
+				if !sameValue(got, *want[i]) {
+					t.Errorf("parcel %v: %s = %v (%T), want %s", id, name, got, got, *want[i])
 				}
 			}
+		}
+	})
+
+	t.Run("numeric columns are numbers", func(t *testing.T) {
+		l := decode(t, e.get(t, tilePath("parcels", z16)))["parcels"]
+		if l == nil || len(l.Features) == 0 {
+			t.Fatal("no parcels")
+		}
+		if v, ok := l.Features[0].Properties["area_m2"].(float64); !ok || v <= 0 {
+			t.Errorf("area_m2 = %#v, want a positive number", l.Features[0].Properties["area_m2"])
 		}
 	})
 
@@ -383,4 +395,14 @@ func TestTiles(t *testing.T) {
 			t.Errorf("stale If-None-Match: status %d, want 200", r.status)
 		}
 	})
+}
+
+// sameValue compares a tile's attribute with the database's text of it: numbers as numbers
+// (numeric 100.0 arrives as the float 100), the rest as text.
+func sameValue(got any, want string) bool {
+	if f, ok := got.(float64); ok {
+		w, err := strconv.ParseFloat(want, 64)
+		return err == nil && w == f
+	}
+	return fmt.Sprint(got) == want
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,22 +13,34 @@ import (
 type LayerRow struct {
 	Name         string  `db:"name"`
 	Title        string  `db:"title"`
+	Description  string  `db:"description"`
+	Source       string  `db:"source"`
+	Licence      string  `db:"licence"`
+	Synthetic    bool    `db:"synthetic"`
 	TableName    string  `db:"table_name"`
 	GeomColumn   string  `db:"geom_column"`
 	IDColumn     string  `db:"id_column"`
 	RowFilter    *string `db:"row_filter"`
 	GeometryType string  `db:"geometry_type"`
 	Fields       []string
-	MinZoom      int `db:"min_zoom"`
-	MaxZoom      int `db:"max_zoom"`
+	// FieldTypes are the PostgreSQL types of Fields, in the same order (format_type); a
+	// field missing from the table has the type "".
+	FieldTypes []string `db:"field_types"`
+	MinZoom    int      `db:"min_zoom"`
+	MaxZoom    int      `db:"max_zoom"`
 }
 
 const sqlTileLayers = `
-SELECT name, title, table_name, geom_column, id_column, row_filter, geometry_type,
-	fields, min_zoom::int AS min_zoom, max_zoom::int AS max_zoom
-FROM layers
-WHERE public
-ORDER BY name`
+SELECT l.name, l.title, l.description, l.source, l.licence, l.synthetic, l.table_name,
+	l.geom_column, l.id_column, l.row_filter, l.geometry_type, l.fields,
+	array(SELECT coalesce(format_type(a.atttypid, a.atttypmod), '')
+		FROM unnest(l.fields) WITH ORDINALITY f (name, i)
+		LEFT JOIN pg_attribute a ON a.attrelid = to_regclass(l.table_name) AND a.attname = f.name AND NOT a.attisdropped
+		ORDER BY f.i) AS field_types,
+	l.min_zoom::int AS min_zoom, l.max_zoom::int AS max_zoom
+FROM layers l
+WHERE l.public
+ORDER BY l.name`
 
 // TileLayers reads the public layers of the catalog. A database without the catalog table
 // answers ErrNotMigrated.
@@ -81,13 +94,10 @@ WHERE mvt_geom IS NOT NULL`
 // pgx.Identifier.Sanitize; the row filter is SQL the catalog's operators wrote.
 func NewTileQuery(l LayerRow) TileQuery {
 	var fields strings.Builder
-	for _, f := range l.Fields {
-		fmt.Fprintf(&fields, ", t.%s", pgx.Identifier{f}.Sanitize())
+	for i, f := range l.Fields {
+		fmt.Fprintf(&fields, ", %s", mvtValue(f, l.FieldTypes, i))
 	}
-	filter := ""
-	if l.RowFilter != nil && strings.TrimSpace(*l.RowFilter) != "" {
-		filter = " AND (" + *l.RowFilter + ")"
-	}
+	filter := rowFilter(l.RowFilter)
 	geom := pgx.Identifier{l.GeomColumn}.Sanitize()
 	margin := fmt.Sprintf("%g", float64(TileBuffer)/TileExtent)
 	return TileQuery{sql: fmt.Sprintf(sqlFmtTile,
@@ -96,6 +106,60 @@ func NewTileQuery(l LayerRow) TileQuery {
 		geom, TileExtent, TileBuffer, fields.String(),
 		pgx.Identifier{l.TableName}.Sanitize(),
 		geom, margin, filter)}
+}
+
+// mvtValue selects field i for a tile. ST_AsMVT writes only booleans, integers and floats as
+// numbers and everything else as text, so numeric columns (areas, FAR) become float8: a
+// style can then compare them as numbers.
+func mvtValue(field string, types []string, i int) string {
+	col := "t." + pgx.Identifier{field}.Sanitize()
+	if i < len(types) && FieldKind(types[i]) == "Number" && strings.HasPrefix(types[i], "numeric") {
+		return col + "::float8 AS " + pgx.Identifier{field}.Sanitize()
+	}
+	return col
+}
+
+// FieldKind is the TileJSON and MVT kind of a PostgreSQL type: "Number", "Boolean" or
+// "String" (every other type reaches a tile as text).
+func FieldKind(pgType string) string {
+	base, _, _ := strings.Cut(pgType, "(")
+	switch base {
+	case "smallint", "integer", "bigint", "real", "double precision", "numeric":
+		return "Number"
+	case "boolean":
+		return "Boolean"
+	}
+	return "String"
+}
+
+// sqlFmtLayerBounds is the extent of a layer's rows in longitude and latitude.
+// Verbs: geometry column, table, row filter.
+const sqlFmtLayerBounds = `
+SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+FROM (SELECT ST_Extent(ST_Transform(t.%s, 4326)) AS e FROM %s t WHERE true%s) s
+WHERE e IS NOT NULL`
+
+// LayerBounds returns the extent of layer l's rows as west, south, east, north in degrees;
+// ok is false for a layer with no rows. It reads the whole layer: call it once per catalog.
+func (db *DB) LayerBounds(ctx context.Context, l LayerRow) (bounds [4]float64, ok bool, err error) {
+	sql := fmt.Sprintf(sqlFmtLayerBounds, pgx.Identifier{l.GeomColumn}.Sanitize(),
+		pgx.Identifier{l.TableName}.Sanitize(), rowFilter(l.RowFilter))
+	err = db.pool.QueryRow(ctx, sql).Scan(&bounds[0], &bounds[1], &bounds[2], &bounds[3])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return bounds, false, nil
+	}
+	if err != nil {
+		return bounds, false, translate(err)
+	}
+	return bounds, true, nil
+}
+
+// rowFilter is the catalog's row filter as a conjunct to append to a WHERE clause.
+func rowFilter(f *string) string {
+	if f == nil || strings.TrimSpace(*f) == "" {
+		return ""
+	}
+	return " AND (" + *f + ")"
 }
 
 // quoteLiteral quotes s as an SQL string literal. Layer names are checked against

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,12 +36,24 @@ func (e *LayerError) Unwrap() error { return e.Err }
 type Layer struct {
 	Name         string
 	Title        string
+	Description  string
 	GeometryType string
 	// Fields are the attributes each feature carries besides its id, in catalog order.
 	Fields []string
+	// FieldKinds gives each field's kind in a tile: "Number", "Boolean" or "String".
+	FieldKinds map[string]string
+	// Source and Licence credit the data; Synthetic marks generated demo data.
+	Source, Licence string
+	Synthetic       bool
 	// MinZoom and MaxZoom bound the zooms whose tiles include the layer.
 	MinZoom, MaxZoom int
 	query            store.TileQuery
+	row              store.LayerRow
+
+	boundsMu   sync.Mutex
+	boundsRead bool
+	bounds     [4]float64
+	hasBounds  bool
 }
 
 // InZoom reports whether tiles at zoom z include the layer.
@@ -80,8 +93,14 @@ func (s *Service) catalog(ctx context.Context) (map[string]*Layer, error) {
 	}
 	layers := make(map[string]*Layer, len(rows))
 	for _, r := range rows {
-		layers[r.Name] = &Layer{Name: r.Name, Title: r.Title, GeometryType: r.GeometryType, Fields: r.Fields,
-			MinZoom: r.MinZoom, MaxZoom: min(r.MaxZoom, MaxZoom), query: store.NewTileQuery(r)}
+		kinds := make(map[string]string, len(r.Fields))
+		for i, f := range r.Fields {
+			kinds[f] = store.FieldKind(r.FieldTypes[i])
+		}
+		layers[r.Name] = &Layer{Name: r.Name, Title: r.Title, Description: r.Description,
+			GeometryType: r.GeometryType, Fields: r.Fields, FieldKinds: kinds,
+			Source: r.Source, Licence: r.Licence, Synthetic: r.Synthetic,
+			MinZoom: r.MinZoom, MaxZoom: min(r.MaxZoom, MaxZoom), query: store.NewTileQuery(r), row: r}
 	}
 	s.layers = layers
 	return layers, nil
@@ -98,6 +117,36 @@ func (s *Service) Layer(ctx context.Context, name string) (*Layer, error) {
 		return nil, &LayerError{Name: name, Err: ErrUnknownLayer}
 	}
 	return l, nil
+}
+
+// Layers returns every public layer of the catalog, by name.
+func (s *Service) Layers(ctx context.Context) ([]*Layer, error) {
+	layers, err := s.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Layer, 0, len(layers))
+	for _, l := range layers {
+		out = append(out, l)
+	}
+	slices.SortFunc(out, func(a, b *Layer) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// Bounds returns the extent of layer l's features as west, south, east, north in degrees;
+// ok is false when the layer is empty. It is read once per layer and kept, since a layer's
+// extent changes little and reading it takes a pass over the table.
+func (s *Service) Bounds(ctx context.Context, l *Layer) (bounds [4]float64, ok bool, err error) {
+	l.boundsMu.Lock()
+	defer l.boundsMu.Unlock()
+	if !l.boundsRead {
+		// A failure is not kept: the next call reads again.
+		if l.bounds, l.hasBounds, err = s.db.LayerBounds(ctx, l.row); err != nil {
+			return bounds, false, err
+		}
+		l.boundsRead = true
+	}
+	return l.bounds, l.hasBounds, nil
 }
 
 // Tile returns the MVT tile z/x/y holding the named layers, in the order named. Layers

@@ -1,0 +1,181 @@
+package api
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"bandoso/tiles"
+)
+
+// tileJSON is a TileJSON 3.0.0 document (github.com/mapbox/tilejson-spec, 3.0.0).
+type tileJSON struct {
+	TileJSON     string        `json:"tilejson"`
+	Name         string        `json:"name"`
+	Description  string        `json:"description,omitempty"`
+	Version      string        `json:"version"`
+	Attribution  string        `json:"attribution,omitempty"`
+	Scheme       string        `json:"scheme"`
+	Tiles        []string      `json:"tiles"`
+	MinZoom      int           `json:"minzoom"`
+	MaxZoom      int           `json:"maxzoom"`
+	Bounds       []float64     `json:"bounds,omitempty"`
+	Center       []float64     `json:"center,omitempty"`
+	VectorLayers []vectorLayer `json:"vector_layers"`
+}
+
+type vectorLayer struct {
+	ID          string            `json:"id"`
+	Description string            `json:"description,omitempty"`
+	MinZoom     int               `json:"minzoom"`
+	MaxZoom     int               `json:"maxzoom"`
+	Fields      map[string]string `json:"fields"`
+}
+
+// mediaTileJSON: TileJSON has no registered media type; it is JSON.
+const mediaTileJSON = mediaJSON
+
+// attributionSynthetic credits layers whose rows were generated, so no one mistakes them
+// for the city's records.
+const attributionSynthetic = "bandoso demo city: synthetic data, generated, not the city's records"
+
+// handleTileJSON serves GET /tiles/{layers}.json: the TileJSON of the tiles holding the
+// named layers, for MapLibre sources and other clients.
+func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) error {
+	layers, err := s.tileLayers(r)
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(layers))
+	for i, l := range layers {
+		names[i] = l.Name
+	}
+	base := externalBase(r)
+	doc := tileJSON{TileJSON: "3.0.0", Name: strings.Join(names, ","), Version: "1.0.0", Scheme: "xyz",
+		Tiles:   []string{base + "/tiles/" + strings.Join(names, ",") + "/{z}/{x}/{y}.mvt"},
+		MinZoom: tiles.MaxZoom}
+	var credits []string
+	var bounds [4]float64
+	hasBounds := false
+	for _, l := range layers {
+		doc.MinZoom = min(doc.MinZoom, l.MinZoom)
+		doc.MaxZoom = max(doc.MaxZoom, l.MaxZoom)
+		fields := make(map[string]string, len(l.Fields))
+		for _, f := range l.Fields {
+			fields[f] = l.FieldKinds[f]
+		}
+		doc.VectorLayers = append(doc.VectorLayers, vectorLayer{ID: l.Name, Description: l.Title + ": " + l.Description,
+			MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: fields})
+		credits = appendNew(credits, layerCredit(l))
+		b, ok, err := s.Tiles.Bounds(r.Context(), l)
+		if err != nil {
+			return err
+		}
+		if ok {
+			bounds = unionBounds(bounds, b, hasBounds)
+			hasBounds = true
+		}
+	}
+	if len(layers) == 1 {
+		doc.Description = layers[0].Description
+	}
+	doc.Attribution = strings.Join(credits, "; ")
+	if hasBounds {
+		doc.Bounds = bounds[:]
+		doc.Center = []float64{round6((bounds[0] + bounds[2]) / 2), round6((bounds[1] + bounds[3]) / 2),
+			float64(min(max(fitZoom(bounds), doc.MinZoom), doc.MaxZoom))}
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.TileMaxAge.Seconds())))
+	h.Set("Vary", varyForwarded)
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	h.Set("ETag", etag)
+	if etagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", mediaTileJSON)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
+	return nil
+}
+
+// tileLayers resolves the {layers} path parameter, a comma-separated list of layer names,
+// to catalog layers in the order named, without repeats. An unknown name is a 404 naming it.
+func (s *Server) tileLayers(r *http.Request) ([]*tiles.Layer, error) {
+	var out []*tiles.Layer
+	seen := map[string]bool{}
+	for _, n := range strings.Split(chi.URLParam(r, paramLayers), ",") {
+		l, err := s.Tiles.Layer(r.Context(), n)
+		var le *tiles.LayerError
+		if errors.As(err, &le) && errors.Is(err, tiles.ErrUnknownLayer) {
+			return nil, &NotFoundError{What: "layer", Name: le.Name}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// layerCredit is what a layer's attribution says: its source and licence, and whether the
+// data is synthetic.
+func layerCredit(l *tiles.Layer) string {
+	if l.Synthetic {
+		return attributionSynthetic
+	}
+	credit := l.Source
+	if l.Licence != "" {
+		credit = strings.TrimSpace(credit + " (" + l.Licence + ")")
+	}
+	return credit
+}
+
+func appendNew(list []string, s string) []string {
+	if s == "" || slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func unionBounds(a, b [4]float64, haveA bool) [4]float64 {
+	if !haveA {
+		return b
+	}
+	return [4]float64{min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])}
+}
+
+// fitZoom is the deepest zoom at which bounds fit in one 512-pixel tile, as MapLibre draws
+// vector tiles: a sensible zoom to open a map on.
+func fitZoom(b [4]float64) int {
+	w := b[2] - b[0]
+	// Web Mercator stretches latitude; compare in the projected unit, the fraction of the world
+	mercY := func(lat float64) float64 {
+		return math.Log(math.Tan(math.Pi/4+lat*math.Pi/360)) / (2 * math.Pi)
+	}
+	span := max(w/360, mercY(b[3])-mercY(b[1]))
+	if span <= 0 {
+		return tiles.MaxZoom
+	}
+	return int(math.Floor(math.Log2(1 / span)))
+}
+
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
