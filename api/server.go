@@ -55,7 +55,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.timeout, middleware.GetHead)
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.cors(r), s.timeout, middleware.GetHead)
 	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
 	// A custom 405 handler replaces chi's, which set Allow (RFC 9110 §15.5.6); set it here.
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
@@ -72,15 +72,19 @@ func (s *Server) Handler() http.Handler {
 	return r
 }
 
-// allowedMethods lists the methods that have a route for path.
+// allowedMethods lists the methods that have a route for path, none when it has no route.
+// OPTIONS is among them whenever another is: the cors middleware answers it on every route.
 func allowedMethods(r chi.Routes, path string) []string {
 	var allowed []string
 	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
-		http.MethodPatch, http.MethodDelete, http.MethodOptions} {
+		http.MethodPatch, http.MethodDelete} {
 		// GetHead answers HEAD wherever GET is routed
 		if r.Match(chi.NewRouteContext(), m, path) || m == http.MethodHead && r.Match(chi.NewRouteContext(), http.MethodGet, path) {
 			allowed = append(allowed, m)
 		}
+	}
+	if len(allowed) > 0 {
+		allowed = append(allowed, http.MethodOptions)
 	}
 	return allowed
 }

@@ -98,3 +98,21 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 		t.Errorf("HEAD /healthz: %d %q body %q; want 200 %s and no body", res.StatusCode, res.Header.Get("Content-Type"), body, mediaJSON)
 	}
 }
+
+// A preflight asking for a method the path routes is allowed that method besides GET and HEAD.
+func TestPreflightRoutedMethod(t *testing.T) {
+	t.Parallel()
+	s := &Server{}
+	mux := s.Handler().(*chi.Mux)
+	mux.Post("/healthz", func(http.ResponseWriter, *http.Request) {})
+	req := httptest.NewRequest(http.MethodOptions, "/healthz", nil)
+	req.Header.Set("Origin", "https://map.example.vn")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	rec := httptest.NewRecorder()
+	mux.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNoContent || rec.Header().Get("Access-Control-Allow-Methods") != "GET, HEAD, POST" ||
+		rec.Header().Get("Allow") != "GET, HEAD, POST, OPTIONS" {
+		t.Errorf("status %d, Access-Control-Allow-Methods %q, Allow %q; want 204, GET, HEAD, POST and GET, HEAD, POST, OPTIONS",
+			rec.Code, rec.Header().Get("Access-Control-Allow-Methods"), rec.Header().Get("Allow"))
+	}
+}

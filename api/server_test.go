@@ -138,8 +138,8 @@ func TestRouterProblems(t *testing.T) {
 		allow              string
 	}{
 		{"404 for an unknown path", "GET", "/no/such/thing", 404, ""},
-		{"405 for POST on a GET route", "POST", "/healthz", 405, "GET, HEAD"},
-		{"405 for DELETE on readyz", "DELETE", "/readyz", 405, "GET, HEAD"},
+		{"405 for POST on a GET route", "POST", "/healthz", 405, "GET, HEAD, OPTIONS"},
+		{"405 for DELETE on readyz", "DELETE", "/readyz", 405, "GET, HEAD, OPTIONS"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

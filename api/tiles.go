@@ -16,7 +16,6 @@ import (
 // layer whose zoom range includes z.
 func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", "*")
 	z, x, y, err := tileCoords(r)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -76,22 +75,7 @@ type tileResponse struct {
 
 func (e tileEnv) get(t *testing.T, path string, header ...string) tileResponse {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, e.url+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := tileClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, body := send(t, http.MethodGet, e.url+path, header...)
 	return tileResponse{status: res.StatusCode, header: res.Header, body: body}
 }
 
