@@ -66,15 +66,16 @@ func tileCoords(r *http.Request) (z, x, y int, err error) {
 	return
 }
 
-// intParam reads path parameter name as an integer from 0 to max.
+// intParam reads path parameter name as a decimal integer from 0 to max. Signs are refused
+// ("+3" and "-0" would otherwise name tile 3 and 0 again).
 func intParam(r *http.Request, name string, max int) (int, error) {
 	raw := chi.URLParam(r, name)
 	n, err := strconv.Atoi(raw)
-	if err != nil {
+	if err != nil || raw[0] == '+' {
 		return 0, &ParamError{Param: name, Reason: fmt.Sprintf("%q is not an integer", raw)}
 	}
-	if n < 0 || n > max {
-		return 0, &ParamError{Param: name, Reason: fmt.Sprintf("%d is outside 0..%d", n, max)}
+	if n < 0 || n > max || raw[0] == '-' {
+		return 0, &ParamError{Param: name, Reason: fmt.Sprintf("%s is outside 0..%d", raw, max)}
 	}
 	return n, nil
 }

@@ -308,6 +308,8 @@ func TestTiles(t *testing.T) {
 			{"/tiles/parcels/abc/1/1.mvt", "z"},
 			{"/tiles/parcels/25/0/0.mvt", "z"},
 			{"/tiles/parcels/-1/0/0.mvt", "z"},
+			{"/tiles/parcels/+3/0/0.mvt", "z"},
+			{"/tiles/parcels/3/-0/0.mvt", "x"},
 			{"/tiles/parcels/3/8/0.mvt", "x"},
 			{"/tiles/parcels/3/1.5/0.mvt", "x"},
 			{"/tiles/parcels/3/0/8.mvt", "y"},
