@@ -168,6 +168,9 @@ func finishDemo(ctx context.Context, tx pgx.Tx, info *DemoInfo) error {
 			return err
 		}
 	}
+	if err := refreshTileTables(ctx, tx); err != nil {
+		return err
+	}
 	info.Parcels, info.Addresses = info.Rows["parcels"], info.Rows["addresses"]
 	if err := tx.QueryRow(ctx, "SELECT now()").Scan(&info.LoadedAt); err != nil {
 		return err

@@ -9,8 +9,5 @@ var Translate = translate
 // Pool exposes the pool so tests can see the session settings Open gives connections.
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
-// SQL exposes a tile statement's text so tests can EXPLAIN it.
-func (q TileQuery) SQL() string { return q.sql }
-
 // RawTileQuery makes a tile statement of any SQL taking $1, $2, $3, to test how Tile runs it.
 func RawTileQuery(sql string) TileQuery { return TileQuery{sql: sql} }

@@ -38,7 +38,8 @@ type Layer struct {
 	Title        string
 	Description  string
 	GeometryType string
-	// Fields are the attributes each feature carries besides its id, in catalog order.
+	// Fields are the attributes features carry besides their id, in catalog order; a band
+	// drawn from a generalized table may add its own (parcel counts on ward totals).
 	Fields []string
 	// FieldKinds gives each field's kind in a tile: "Number", "Boolean" or "String".
 	FieldKinds map[string]string
@@ -47,8 +48,11 @@ type Layer struct {
 	Synthetic       bool
 	// MinZoom and MaxZoom bound the zooms whose tiles include the layer.
 	MinZoom, MaxZoom int
-	query            store.TileQuery
-	row              store.LayerRow
+	// Bands are the zoom ranges drawn otherwise than from the layer's own table.
+	Bands []store.TileSource
+	// queries[i] draws Bands[i]; queries[len(Bands)] draws the other zooms.
+	queries []store.TileQuery
+	row     store.LayerRow
 
 	boundsMu   sync.Mutex
 	boundsRead bool
@@ -58,6 +62,37 @@ type Layer struct {
 
 // InZoom reports whether tiles at zoom z include the layer.
 func (l *Layer) InZoom(z int) bool { return z >= l.MinZoom && z <= l.MaxZoom }
+
+// Query is the statement drawing the layer at zoom z: the first band covering z, else
+// the layer's own table.
+func (l *Layer) Query(z int) store.TileQuery {
+	for i, b := range l.Bands {
+		if b.Covers(z) {
+			return l.queries[i]
+		}
+	}
+	return l.queries[len(l.Bands)]
+}
+
+// newLayer makes the layer of catalog row r with a statement for each band.
+func newLayer(r store.LayerRow) *Layer {
+	l := &Layer{Name: r.Name, Title: r.Title, Description: r.Description,
+		GeometryType: r.GeometryType, FieldKinds: map[string]string{},
+		Source: r.Source, Licence: r.Licence, Synthetic: r.Synthetic,
+		MinZoom: r.MinZoom, MaxZoom: min(r.MaxZoom, MaxZoom), Bands: r.Bands, row: r}
+	for _, src := range append(slices.Clone(r.Bands), r.Tiles) {
+		l.queries = append(l.queries, store.NewTileQuery(r.Name, src))
+		for i, f := range src.Fields {
+			if _, ok := l.FieldKinds[f]; !ok {
+				l.FieldKinds[f] = store.FieldKind(src.FieldTypes[i])
+				l.Fields = append(l.Fields, f)
+			}
+		}
+	}
+	// Catalog order first: the layer's own fields, then those only bands have.
+	l.Fields = append(slices.Clone(r.Fields), slices.DeleteFunc(l.Fields, func(f string) bool { return slices.Contains(r.Fields, f) })...)
+	return l
+}
 
 // Service makes tiles. It reads the layer catalog once, on the first call that needs it, so
 // that a service started while the database is down serves tiles once it is back. It is safe
@@ -93,14 +128,7 @@ func (s *Service) catalog(ctx context.Context) (map[string]*Layer, error) {
 	}
 	layers := make(map[string]*Layer, len(rows))
 	for _, r := range rows {
-		kinds := make(map[string]string, len(r.Fields))
-		for i, f := range r.Fields {
-			kinds[f] = store.FieldKind(r.FieldTypes[i])
-		}
-		layers[r.Name] = &Layer{Name: r.Name, Title: r.Title, Description: r.Description,
-			GeometryType: r.GeometryType, Fields: r.Fields, FieldKinds: kinds,
-			Source: r.Source, Licence: r.Licence, Synthetic: r.Synthetic,
-			MinZoom: r.MinZoom, MaxZoom: min(r.MaxZoom, MaxZoom), query: store.NewTileQuery(r), row: r}
+		layers[r.Name] = newLayer(r)
 	}
 	s.layers = layers
 	return layers, nil
@@ -166,7 +194,7 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 		if l.InZoom(z) && !seen[n] {
 			seen[n] = true
 			served = append(served, n)
-			qs = append(qs, l.query)
+			qs = append(qs, l.Query(z))
 		}
 	}
 	if len(qs) == 0 {
