@@ -18,6 +18,9 @@ func TestTileGeneralization(t *testing.T) {
 
 	t.Run("parcels at zoom 12 are ward totals", func(t *testing.T) {
 		l := decode(t, e.get(t, tilePath("parcels", maptile.At(e.centre, 12))))["parcels"]
+		if l14 := decode(t, e.get(t, tilePath("parcels", maptile.At(e.centre, 14))))["parcels"]; l14 == nil || l14.Features[0].Properties["parcels"] == nil {
+			t.Error("zoom 14 parcels are not ward totals")
+		}
 		if l == nil || len(l.Features) == 0 {
 			t.Fatal("no ward totals")
 		}
@@ -65,8 +68,9 @@ func TestTileGeneralization(t *testing.T) {
 		}
 	})
 
-	t.Run("a parcel under a pixel is dropped at zoom 14 and drawn at 16", func(t *testing.T) {
-		// A 2 m square: a pixel of a 512-pixel tile is about 4.7 m at zoom 14, 1.2 m at 16.
+	t.Run("a parcel under a pixel is dropped at zoom 15 and drawn at 16", func(t *testing.T) {
+		// A square of 2.4 m² (1.5 m a side): a pixel of a 512-pixel tile is 2.3 m at zoom 15
+		// here, 1.2 m at 16.
 		var id uint64
 		err := e.pool.QueryRow(ctx, `INSERT INTO parcels (ward_code, sheet_no, parcel_no, land_use, area_m2, geom)
 			SELECT ward_code, 999, 9999, 'ODT', 4, ST_Multi(ST_Buffer(ST_Point($1, $2, 4326), 0.00001, 1))
@@ -83,16 +87,16 @@ func TestTileGeneralization(t *testing.T) {
 			}
 			return false
 		}
-		if has(14) {
-			t.Error("the 4 m² parcel is in the zoom 14 tile")
+		if has(15) {
+			t.Error("the 2.4 m² parcel is in the zoom 15 tile")
 		}
 		if !has(16) {
-			t.Error("the 4 m² parcel is missing from the zoom 16 tile")
+			t.Error("the 2.4 m² parcel is missing from the zoom 16 tile")
 		}
 	})
 
-	t.Run("zoom 14 parcels carry land use only", func(t *testing.T) {
-		l := decode(t, e.get(t, tilePath("parcels", maptile.At(e.centre, 14))))["parcels"]
+	t.Run("zoom 15 parcels carry land use only", func(t *testing.T) {
+		l := decode(t, e.get(t, tilePath("parcels", maptile.At(e.centre, 15))))["parcels"]
 		if l == nil || len(l.Features) == 0 {
 			t.Fatal("no parcels")
 		}

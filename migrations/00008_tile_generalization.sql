@@ -57,8 +57,8 @@ END $$;
 -- +goose StatementEnd
 
 -- parcel_ward_totals: the parcels of each cadastral (pre-2025) ward, counted and summed, on
--- the ward's polygon. The parcels layer shows these below zoom 14, where a tile would hold
--- hundreds of thousands of parcels each smaller than a pixel. land_use is the use covering
+-- the ward's polygon. The parcels layer shows these up to zoom 14, where a tile of the
+-- one-million-parcel city holds 60,000 parcels (1.4 MB) and most are a few pixels. land_use is the use covering
 -- the largest area, so a style colours totals and parcels alike. Refreshed after imports
 -- (refresh_tile_tables).
 CREATE MATERIALIZED VIEW parcel_ward_totals AS
@@ -123,12 +123,10 @@ INSERT INTO layer_bands (layer, min_zoom, max_zoom, table_name, geom_column, id_
 	('planning_zones', 12, 14, NULL, NULL, NULL, NULL, NULL, 0.5, 2, 'simplified; zones under 2 pixels dropped'),
 	('streets', 10, 13, NULL, NULL, NULL, $$kind = 'street'$$, NULL, 0.5, 4, 'streets without alleys, simplified; under 4 pixels dropped'),
 	('streets', 14, 15, NULL, NULL, NULL, NULL, NULL, 0.5, 2, 'simplified; alleys under 2 pixels dropped'),
-	('parcels', 10, 13, 'parcel_ward_totals', 'geom_3857', 'id', NULL, '{ward_code,ward_name,parcels,area_m2,land_use}', 0.5, 0,
+	('parcels', 10, 14, 'parcel_ward_totals', 'geom_3857', 'id', NULL, '{ward_code,ward_name,parcels,area_m2,land_use}', 0.5, 0,
 		'one feature per cadastral ward: parcel count, total area and the land use covering most of it'),
-	('parcels', 14, 14, NULL, NULL, NULL, NULL, '{land_use}', 0.5, 1,
+	('parcels', 15, 15, NULL, NULL, NULL, NULL, '{land_use}', 0.5, 1,
 		'land use only; parcels under one pixel dropped'),
-	('parcels', 15, 15, NULL, NULL, NULL, NULL, '{ward_code,sheet_no,parcel_no,land_use}', 0.5, 1,
-		'the parcel''s key and land use; parcels under one pixel dropped'),
 	('addresses', 16, 16, NULL, NULL, NULL, NULL, '{house_number}', 0, 0, 'house numbers only');
 
 -- +goose Down
