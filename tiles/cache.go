@@ -3,6 +3,7 @@ package tiles
 import (
 	"container/list"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,24 @@ type Cache struct {
 	size  int64
 	order *list.List // front: most recently used
 	items map[string]*list.Element
+
+	hits, misses, evictions atomic.Int64
+}
+
+// CacheStats counts what the cache did since it was made.
+type CacheStats struct {
+	Hits, Misses, Evictions int64
+	// Bytes and Entries are what it holds now.
+	Bytes   int64
+	Entries int
+}
+
+// Stats returns the cache's counters.
+func (c *Cache) Stats() CacheStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Evictions: c.evictions.Load(),
+		Bytes: c.size, Entries: len(c.items)}
 }
 
 type entry struct {
@@ -43,14 +62,17 @@ func (c *Cache) Get(key string) (*Tile, bool) {
 	defer c.mu.Unlock()
 	el, ok := c.items[key]
 	if !ok {
+		c.misses.Add(1)
 		return nil, false
 	}
 	e := el.Value.(*entry)
 	if c.now().Sub(e.at) > c.ttl {
 		c.remove(el)
+		c.misses.Add(1)
 		return nil, false
 	}
 	c.order.MoveToFront(el)
+	c.hits.Add(1)
 	return e.tile, true
 }
 
@@ -70,6 +92,7 @@ func (c *Cache) Add(key string, tile *Tile) {
 	c.size += e.cost()
 	for c.size > c.max {
 		c.remove(c.order.Back())
+		c.evictions.Add(1)
 	}
 }
 

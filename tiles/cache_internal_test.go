@@ -43,4 +43,8 @@ func TestCacheBoundAndExpiry(t *testing.T) {
 	if _, ok := c.Get("t/0029"); ok {
 		t.Error("a tile outlived its time to live")
 	}
+	want := CacheStats{Hits: 3, Misses: 4, Evictions: 21, Entries: 9, Bytes: c.Size()}
+	if got := c.Stats(); got != want {
+		t.Errorf("stats %+v, want %+v", got, want)
+	}
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"bandoso/store"
 )
@@ -104,6 +106,26 @@ type Service struct {
 
 	mu     sync.Mutex
 	layers map[string]*Layer
+
+	queries, queryNanos atomic.Int64
+}
+
+// Stats counts the tiles a service made and what its cache did.
+type Stats struct {
+	// Queries is the number of tiles made by the database, QueryTime their total time.
+	Queries   int64
+	QueryTime time.Duration
+	// Cache is the cache's counters; zero without a cache.
+	Cache CacheStats
+}
+
+// Stats returns the service's counters since it started.
+func (s *Service) Stats() Stats {
+	st := Stats{Queries: s.queries.Load(), QueryTime: time.Duration(s.queryNanos.Load())}
+	if s.cache != nil {
+		st.Cache = s.cache.Stats()
+	}
+	return st
 }
 
 // New returns a service over db's catalog. With a cache, tiles are kept there and concurrent
@@ -201,7 +223,10 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 		return &Tile{}, nil
 	}
 	query := func(ctx context.Context) (*Tile, error) {
+		start := time.Now()
 		parts, err := s.db.Tile(ctx, qs, z, x, y)
+		s.queries.Add(1)
+		s.queryNanos.Add(int64(time.Since(start)))
 		if err != nil {
 			return nil, err
 		}

@@ -65,6 +65,15 @@ func TestConcurrentMissesMakeOneQuery(t *testing.T) {
 	if n := db.Stats().AcquireCount() - before; n != 2 {
 		t.Errorf("after a second tile: %d connections, want 2", n)
 	}
+	if _, err := s.Tile(ctx, []string{"streets", "parcels"}, z, x, y); err != nil {
+		t.Fatal(err)
+	}
+	// 18 lookups, two queries; a late caller of the 16 may have hit the cached tile.
+	st := s.Stats()
+	if st.Queries != 2 || st.QueryTime <= 0 || st.Cache.Misses+st.Cache.Hits != 18 || st.Cache.Misses < 2 ||
+		st.Cache.Hits < 1 || st.Cache.Entries != 2 {
+		t.Errorf("stats %+v: want 2 queries, 18 lookups of which at least 1 hit, 2 entries", st)
+	}
 }
 
 func TestTileErrors(t *testing.T) {
