@@ -1,15 +1,10 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -94,24 +89,7 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) error {
 		doc.Center = []float64{round6((bounds[0] + bounds[2]) / 2), round6((bounds[1] + bounds[3]) / 2),
 			float64(min(max(fitZoom(bounds), doc.MinZoom), doc.MaxZoom))}
 	}
-	body, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
-	h := w.Header()
-	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.TileMaxAge.Seconds())))
-	h.Set("Vary", varyForwarded)
-	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
-	h.Set("ETag", etag)
-	if etagMatch(r.Header.Get("If-None-Match"), etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return nil
-	}
-	h.Set("Content-Type", mediaTileJSON)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	_, _ = w.Write(body)
-	return nil
+	return s.writeDocument(w, r, mediaTileJSON, doc)
 }
 
 // tileLayers resolves the {layers} path parameter, a comma-separated list of layer names,

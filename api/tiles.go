@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,12 +16,17 @@ import (
 // handleTile serves GET /tiles/{layers}/{z}/{x}/{y}.mvt: one vector tile holding each named
 // layer whose zoom range includes z.
 func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) error {
-	h := w.Header()
 	z, x, y, err := tileCoords(r)
 	if err != nil {
 		return err
 	}
-	names := strings.Split(chi.URLParam(r, paramLayers), ",")
+	return s.serveTile(w, r, strings.Split(chi.URLParam(r, paramLayers), ","), z, x, y)
+}
+
+// serveTile writes XYZ tile z/x/y of the named layers, for every route that serves tiles, so
+// that each answers with the same bytes and headers: gzip when accepted, a strong ETag and
+// 304, Cache-Control, and 204 for a tile without features. An unknown layer is 404 naming it.
+func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []string, z, x, y int) error {
 	tile, err := s.Tiles.Tile(r.Context(), names, z, x, y)
 	var le *tiles.LayerError
 	if errors.As(err, &le) && errors.Is(err, tiles.ErrUnknownLayer) {
@@ -29,6 +35,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	h := w.Header()
 	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.TileMaxAge.Seconds())))
 	h.Set("Vary", "Accept-Encoding")
 	if tile.Empty() {
@@ -66,16 +73,26 @@ func tileCoords(r *http.Request) (z, x, y int, err error) {
 	return
 }
 
-// intParam reads path parameter name as a decimal integer from 0 to max. Signs are refused
-// ("+3" and "-0" would otherwise name tile 3 and 0 again).
+// intParam reads path parameter name as an integer from 0 to max.
 func intParam(r *http.Request, name string, max int) (int, error) {
-	raw := chi.URLParam(r, name)
-	n, err := strconv.Atoi(raw)
-	if err != nil || raw[0] == '+' {
-		return 0, &ParamError{Param: name, Reason: fmt.Sprintf("%q is not an integer", raw)}
+	n, err := naturalParam(r, name)
+	if err == nil && n > max {
+		err = &ParamError{Param: name, Reason: fmt.Sprintf("%s is outside 0..%d", chi.URLParam(r, name), max)}
 	}
-	if n < 0 || n > max || raw[0] == '-' {
-		return 0, &ParamError{Param: name, Reason: fmt.Sprintf("%s is outside 0..%d", raw, max)}
+	return n, err
+}
+
+// naturalParam reads path parameter name as a decimal integer of digits only: signs are
+// refused, as "+3" and "-0" would name tile 3 and 0 again. Digits too many for an int give
+// math.MaxInt, which is outside every range.
+func naturalParam(r *http.Request, name string) (int, error) {
+	raw := chi.URLParam(r, name)
+	if raw == "" || strings.Trim(raw, "0123456789") != "" {
+		return 0, &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a non-negative integer", raw)}
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil {
+		return math.MaxInt, nil
 	}
 	return n, nil
 }
