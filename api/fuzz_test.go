@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -13,67 +14,112 @@ import (
 	"bandoso/tiles"
 )
 
-// FuzzTilePath sends tile paths built from arbitrary {layers}, {z}, {x} and {y} through the
-// router on a migrated database. Whatever the input, the answer is 200, 204, 304, 400 or 404,
-// never a 5xx or a panic; an error is problem+json; and a coordinate that is not a decimal
-// integer within its range is 400 naming that parameter, checked z first, then x, then y.
-// The seeds are in testdata/fuzz/FuzzTilePath.
+// FuzzTilePath sends tile addresses built from arbitrary {layers}, {z}, {x} and {y} through
+// the router on a migrated database, as /tiles/{layers}/{z}/{x}/{y}.mvt and as the OGC API
+// tile /ogc/collections/{layers}/tiles/WebMercatorQuad/{z}/{y}/{x}. Whatever the input, the
+// answer is 200, 204, 304, 400 or 404, never a 5xx or a panic, and an error is problem+json.
+// Where each value fills one path segment: on /tiles a coordinate that is not a decimal
+// integer in range is 400 naming it, z first, then x, then y; on the OGC route of a known
+// collection a value that is not a decimal integer is 400 and a tile outside the tileset's
+// limits 404, both naming the parameter. The seeds are in testdata/fuzz/FuzzTilePath.
 func FuzzTilePath(f *testing.F) {
 	db := storetest.New(f)
-	handler := (&api.Server{DB: db, Tiles: tiles.New(db, nil)}).Handler()
+	svc := tiles.New(db, nil)
+	layers, err := svc.Layers(context.Background())
+	if err != nil {
+		f.Fatal(err)
+	}
+	zooms := map[string][2]int{}
+	for _, l := range layers {
+		zooms[l.Name] = [2]int{l.MinZoom, l.MaxZoom}
+	}
+	handler := (&api.Server{DB: db, Tiles: svc}).Handler()
 	f.Fuzz(func(t *testing.T, layers, z, x, y string) {
-		path := "/tiles/" + layers + "/" + z + "/" + x + "/" + y + ".mvt"
-		req := httptest.NewRequest(http.MethodGet, "/", nil)
-		req.URL.Path = path // as net/http decodes it; the fuzzer may put any byte here
-		rec := httptest.NewRecorder()
-		handler.ServeHTTP(rec, req)
-		switch rec.Code {
-		case http.StatusOK, http.StatusNoContent, http.StatusNotModified, http.StatusBadRequest, http.StatusNotFound:
-		default:
-			t.Fatalf("%q: status %d; body %s", path, rec.Code, rec.Body)
-		}
-		var p api.Problem
-		if rec.Code >= 400 {
-			if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
-				t.Fatalf("%q: %d with Content-Type %q", path, rec.Code, ct)
-			}
-			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Status != rec.Code {
-				t.Fatalf("%q: problem %s: %v", path, rec.Body, err)
-			}
-		}
-		// Where each value fills one segment, the route matches and the coordinates decide.
+		oneSegment := true
 		for _, seg := range []string{layers, z, x, y} {
-			if seg == "" || strings.Contains(seg, "/") {
-				return
+			oneSegment = oneSegment && seg != "" && !strings.Contains(seg, "/")
+		}
+
+		path := "/tiles/" + layers + "/" + z + "/" + x + "/" + y + ".mvt"
+		p := serveFuzzed(t, handler, path)
+		// {y}.mvt: a dot in y ends the parameter early, and the route may not match.
+		if oneSegment && !strings.Contains(y, ".") {
+			checkFuzzedParam(t, path, p, http.StatusBadRequest,
+				firstOutside([3]string{"z", "x", "y"}, [3]string{z, x, y}, 0, tiles.MaxZoom))
+		}
+
+		path = "/ogc/collections/" + layers + "/tiles/WebMercatorQuad/" + z + "/" + y + "/" + x
+		p = serveFuzzed(t, handler, path)
+		if zr, known := zooms[layers]; oneSegment && known {
+			if param := badOGCSyntax(z, y, x); param != "" {
+				checkFuzzedParam(t, path, p, http.StatusBadRequest, param)
+			} else {
+				checkFuzzedParam(t, path, p, http.StatusNotFound,
+					firstOutside([3]string{"tileMatrix", "tileRow", "tileCol"}, [3]string{z, y, x}, zr[0], zr[1]))
 			}
-		}
-		if strings.Contains(y, ".") {
-			return // {y}.mvt: a dot in y ends the parameter early
-		}
-		want := badCoordinate(z, x, y)
-		if want == "" {
-			if rec.Code == http.StatusBadRequest {
-				t.Fatalf("%q: 400 for a valid tile: %s", path, rec.Body)
-			}
-			return
-		}
-		if rec.Code != http.StatusBadRequest || len(p.Errors) != 1 || p.Errors[0].Parameter != want {
-			t.Fatalf("%q: status %d, errors %+v; want 400 naming %s", path, rec.Code, p.Errors, want)
 		}
 	})
 }
 
-// badCoordinate names the first of z, x, y that is not a tile coordinate, or returns "".
-func badCoordinate(z, x, y string) string {
-	zoom, ok := coordinate(z, tiles.MaxZoom)
-	if !ok {
-		return "z"
+// serveFuzzed serves a GET of path, checks the properties every answer has, and returns the
+// problem of an error answer.
+func serveFuzzed(t *testing.T, handler http.Handler, path string) *api.Problem {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.URL.Path = path // as net/http decodes it; the fuzzer may put any byte here
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, req)
+	switch rec.Code {
+	case http.StatusOK, http.StatusNoContent, http.StatusNotModified:
+		return nil
+	case http.StatusBadRequest, http.StatusNotFound:
+	default:
+		t.Fatalf("%q: status %d; body %s", path, rec.Code, rec.Body)
 	}
-	if _, ok := coordinate(x, 1<<zoom-1); !ok {
-		return "x"
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("%q: %d with Content-Type %q", path, rec.Code, ct)
 	}
-	if _, ok := coordinate(y, 1<<zoom-1); !ok {
-		return "y"
+	var p api.Problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Status != rec.Code {
+		t.Fatalf("%q: problem %s: %v", path, rec.Body, err)
+	}
+	return &p
+}
+
+// checkFuzzedParam asserts a problem with status naming param, or, with param "", that the
+// answer is not such a problem.
+func checkFuzzedParam(t *testing.T, path string, p *api.Problem, status int, param string) {
+	t.Helper()
+	named := p != nil && p.Status == status && len(p.Errors) == 1 && p.Errors[0].Parameter == param
+	if param == "" && p != nil && p.Status == status && len(p.Errors) > 0 {
+		t.Fatalf("%q: %d naming %s for a valid tile", path, status, p.Errors[0].Parameter)
+	}
+	if param != "" && !named {
+		t.Fatalf("%q: problem %+v; want %d naming %s", path, p, status, param)
+	}
+}
+
+// badOGCSyntax names the first of tileMatrix, tileRow, tileCol that is not digits only.
+func badOGCSyntax(matrix, row, col string) string {
+	for _, c := range [][2]string{{"tileMatrix", matrix}, {"tileRow", row}, {"tileCol", col}} {
+		if c[1] == "" || strings.Trim(c[1], "0123456789") != "" {
+			return c[0]
+		}
+	}
+	return ""
+}
+
+// firstOutside names the first of a zoom and two tile indexes (digits only, or any text) that
+// is not a tile from zoom minZ to maxZ, or returns "".
+func firstOutside(names, values [3]string, minZ, maxZ int) string {
+	zoom, ok := coordinate(values[0], maxZ)
+	if !ok || zoom < minZ {
+		return names[0]
+	}
+	for i := 1; i < 3; i++ {
+		if _, ok := coordinate(values[i], 1<<zoom-1); !ok {
+			return names[i]
+		}
 	}
 	return ""
 }

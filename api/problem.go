@@ -46,6 +46,15 @@ type NotFoundError struct {
 
 func (e *NotFoundError) Error() string { return fmt.Sprintf("%s %q not found", e.What, e.Name) }
 
+// RangeError is a well-formed parameter naming something the resource does not have, such as
+// a tile outside a tileset's limits: 404, naming the parameter.
+type RangeError struct {
+	Param  string
+	Reason string
+}
+
+func (e *RangeError) Error() string { return fmt.Sprintf("parameter %s: %s", e.Param, e.Reason) }
+
 // errMethodNotAllowed and errNoRoute come from the router itself.
 var (
 	errNoRoute          = errors.New("no such resource")
@@ -56,11 +65,15 @@ var (
 func problemOf(err error) Problem {
 	var pe *ParamError
 	var nf *NotFoundError
+	var re *RangeError
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &pe):
 		return Problem{Type: "/problems/invalid-parameter", Title: "Invalid parameter", Status: http.StatusBadRequest,
 			Detail: pe.Error(), Errors: []ParamDetail{{Parameter: pe.Param, Detail: pe.Reason}}}
+	case errors.As(err, &re):
+		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound,
+			Detail: re.Error(), Errors: []ParamDetail{{Parameter: re.Param, Detail: re.Reason}}}
 	case errors.As(err, &nf):
 		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound, Detail: nf.Error()}
 	case errors.Is(err, errNoRoute):

@@ -68,6 +68,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Tiles != nil {
 		r.Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
 		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))
+		s.ogcRoutes(r)
 	}
 	return r
 }

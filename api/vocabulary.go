@@ -19,3 +19,34 @@ const (
 	paramX      = "x"
 	paramY      = "y"
 )
+
+// OGC API paths, path parameters and the tile matrix set served.
+const (
+	ogcPrefix          = "/ogc"
+	paramCollectionID  = "collectionId"
+	paramTileMatrixSet = "tileMatrixSetId"
+	paramTileMatrix    = "tileMatrix"
+	paramTileRow       = "tileRow"
+	paramTileCol       = "tileCol"
+	tmsWebMercatorQuad = "WebMercatorQuad"
+)
+
+// Link relations: IANA's, and the OGC's registered at http://www.opengis.net/def/rel/ogc/1.0/.
+const (
+	relSelf           = "self"
+	relAlternate      = "alternate"
+	relItem           = "item"
+	relData           = "data"
+	relConformance    = "conformance"
+	relOGCConformance = "http://www.opengis.net/def/rel/ogc/1.0/conformance"
+	relTilingScheme   = "http://www.opengis.net/def/rel/ogc/1.0/tiling-scheme"
+	relTilingSchemes  = "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes"
+	relTilesetsVector = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
+	relGeodata        = "http://www.opengis.net/def/rel/ogc/1.0/geodata"
+)
+
+// CRS URIs (OGC Naming Authority).
+const (
+	crsCRS84    = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+	crsEPSG3857 = "http://www.opengis.net/def/crs/EPSG/0/3857"
+)

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"bandoso/tiles"
+)
+
+// The OGC API under /ogc: the landing page, conformance and collections of OGC API – Common,
+// with what OGC API – Tiles adds to them (ogc_tiles.go). OGC API – Features will add its
+// conformance classes to ogcConformance and its links to collectionLinks.
+
+// link is an OGC API link (OGC API – Common §8.2, after RFC 8288).
+type link struct {
+	Href      string `json:"href"`
+	Rel       string `json:"rel"`
+	Type      string `json:"type,omitempty"`
+	Title     string `json:"title,omitempty"`
+	Templated bool   `json:"templated,omitempty"`
+}
+
+// ogcConformance lists the conformance classes the /ogc API implements in full.
+var ogcConformance = []string{
+	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/landing-page",
+	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/json",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+	"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
+	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+}
+
+// ogcRoutes adds the /ogc routes. Collections are the tile service's layers.
+func (s *Server) ogcRoutes(r chi.Router) {
+	r.Get(ogcPrefix, s.h(s.handleOGCLanding))
+	r.Get(ogcPrefix+"/", s.h(s.handleOGCLanding))
+	r.Get(ogcPrefix+"/conformance", s.h(s.handleOGCConformance))
+	r.Get(ogcPrefix+"/collections", s.h(s.handleCollections))
+	r.Get(ogcPrefix+"/collections/{collectionId}", s.h(s.handleCollection))
+	s.ogcTileRoutes(r)
+}
+
+// handleOGCLanding serves GET /ogc: the landing page, links to everything else.
+func (s *Server) handleOGCLanding(w http.ResponseWriter, r *http.Request) error {
+	base := externalBase(r) + ogcPrefix
+	return s.writeDocument(w, r, mediaJSON, map[string]any{
+		"title":       "bandoso",
+		"description": "The city's open geospatial data: land parcels, planning, streets, addresses and administrative units.",
+		"links": []link{
+			{Href: base, Rel: relSelf, Type: mediaJSON, Title: "this document"},
+			{Href: base + "/conformance", Rel: relConformance, Type: mediaJSON, Title: "conformance classes implemented"},
+			{Href: base + "/conformance", Rel: relOGCConformance, Type: mediaJSON, Title: "conformance classes implemented"},
+			{Href: base + "/collections", Rel: relData, Type: mediaJSON, Title: "collections"},
+			{Href: base + "/tileMatrixSets", Rel: relTilingSchemes, Type: mediaJSON, Title: "tile matrix sets"},
+			{Href: base + "/tiles", Rel: relTilesetsVector, Type: mediaJSON, Title: "vector tiles of every collection"},
+		},
+	})
+}
+
+// handleOGCConformance serves GET /ogc/conformance.
+func (s *Server) handleOGCConformance(w http.ResponseWriter, r *http.Request) error {
+	return s.writeDocument(w, r, mediaJSON, map[string]any{"conformsTo": ogcConformance})
+}
+
+// collection is a collection's description (OGC API – Common Part 2, collection.yaml).
+type collection struct {
+	ID          string  `json:"id"`
+	Title       string  `json:"title"`
+	Description string  `json:"description,omitempty"`
+	Attribution string  `json:"attribution,omitempty"`
+	Extent      *extent `json:"extent,omitempty"`
+	Links       []link  `json:"links"`
+}
+
+type extent struct {
+	Spatial struct {
+		BBox [][4]float64 `json:"bbox"`
+		CRS  string       `json:"crs"`
+	} `json:"spatial"`
+}
+
+// handleCollections serves GET /ogc/collections: every public layer.
+func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) error {
+	layers, err := s.Tiles.Layers(r.Context())
+	if err != nil {
+		return err
+	}
+	base := externalBase(r) + ogcPrefix
+	list := make([]collection, 0, len(layers))
+	for _, l := range layers {
+		c, err := s.collection(r, l)
+		if err != nil {
+			return err
+		}
+		list = append(list, c)
+	}
+	return s.writeDocument(w, r, mediaJSON, map[string]any{
+		"links":       []link{{Href: base + "/collections", Rel: relSelf, Type: mediaJSON}},
+		"collections": list,
+	})
+}
+
+// handleCollection serves GET /ogc/collections/{collectionId}.
+func (s *Server) handleCollection(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.collectionLayer(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.collection(r, l)
+	if err != nil {
+		return err
+	}
+	return s.writeDocument(w, r, mediaJSON, c)
+}
+
+// collection describes layer l, as itself and as an entry of the list.
+func (s *Server) collection(r *http.Request, l *tiles.Layer) (collection, error) {
+	href := externalBase(r) + ogcPrefix + "/collections/" + l.Name
+	c := collection{ID: l.Name, Title: l.Title, Description: l.Description, Attribution: layerCredit(l),
+		Links: []link{
+			{Href: href, Rel: relSelf, Type: mediaJSON, Title: l.Title},
+			{Href: href + "/tiles", Rel: relTilesetsVector, Type: mediaJSON, Title: "vector tiles"},
+		}}
+	b, ok, err := s.Tiles.Bounds(r.Context(), l)
+	if err != nil || !ok {
+		return c, err
+	}
+	c.Extent = &extent{}
+	c.Extent.Spatial.BBox = [][4]float64{b}
+	c.Extent.Spatial.CRS = crsCRS84
+	return c, nil
+}
+
+// collectionLayer resolves the {collectionId} path parameter; an unknown one is 404.
+func (s *Server) collectionLayer(r *http.Request) (*tiles.Layer, error) {
+	name := chi.URLParam(r, paramCollectionID)
+	l, err := s.Tiles.Layer(r.Context(), name)
+	if errors.Is(err, tiles.ErrUnknownLayer) {
+		return nil, &NotFoundError{What: "collection", Name: name}
+	}
+	return l, err
+}
