@@ -8,9 +8,9 @@ BIN := bin/bandoso
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 DB_URL = $$(scripts/pg.sh url)
 
-.PHONY: build run test bench vet db-start db-stop db-status psql clean
+.PHONY: build run test bench vet web db-start db-stop db-status psql clean
 
-build:
+build: web
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/bandoso
 
 ## run: set up the database, migrate, load the demo city (once) and serve it on LISTEN_ADDR (:8080)
@@ -21,7 +21,7 @@ run: build
 	exec $(BIN) serve
 
 ## test: vet and every test, against a real PostGIS
-test: vet
+test: web vet
 	export DATABASE_URL="$(DB_URL)"; \
 	$(GO) test -race -count=1 -timeout 15m ./...
 
@@ -36,6 +36,22 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...; \
 	scripts/bench-demo.sh
 
+## web: MapLibre GL JS from npm (package-lock.json) into web/lib, which go:embed puts in the binary
+WEB_LIB_FILES := maplibre-gl.mjs maplibre-gl-worker.mjs maplibre-gl.css
+web: web/lib/VERSION
+
+# npm ci only when the lock file is newer than the last install
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# VERSION is written last: its presence means the copy is complete
+web/lib/VERSION: node_modules/.package-lock.json
+	rm -f web/lib/VERSION
+	cp $(addprefix node_modules/maplibre-gl/dist/,$(WEB_LIB_FILES)) node_modules/maplibre-gl/LICENSE.txt web/lib/
+	node -p 'require("maplibre-gl/package.json").version' > $@.tmp
+	mv $@.tmp $@
+
 db-start:
 	@scripts/pg.sh url
 
@@ -49,4 +65,4 @@ psql:
 	psql "$(DB_URL)"
 
 clean:
-	rm -rf bin
+	rm -rf bin web/lib/VERSION

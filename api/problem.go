@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"bandoso/store"
+	"bandoso/web"
 )
 
 // Problem is an RFC 9457 problem details body, sent as application/problem+json.
@@ -93,6 +94,9 @@ func problemOf(err error) Problem {
 	case errors.Is(err, store.ErrNotMigrated):
 		return Problem{Type: "/problems/not-ready", Title: "Database schema not current", Status: http.StatusServiceUnavailable,
 			Detail: "the database lacks migrations this version needs; run `bandoso migrate`"}
+	case errors.Is(err, web.ErrNotBuilt):
+		return Problem{Type: "/problems/viewer-not-built", Title: "Viewer not built", Status: http.StatusServiceUnavailable,
+			Detail: "this binary was built without the viewer's MapLibre files; build it with `make build`"}
 	case errors.Is(err, store.ErrUnavailable):
 		return Problem{Type: "/problems/unavailable", Title: "Database unavailable", Status: http.StatusServiceUnavailable,
 			Detail: "the database cannot be reached; retry shortly"}

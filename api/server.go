@@ -14,6 +14,7 @@ import (
 
 	"bandoso/store"
 	"bandoso/tiles"
+	"bandoso/web"
 )
 
 // Server holds what the handlers need. Fields are set by cmd before Handler is called.
@@ -28,6 +29,8 @@ type Server struct {
 	Tiles *tiles.Service
 	// TileMaxAge is the max-age of Cache-Control on tiles; zero means 60 seconds.
 	TileMaxAge time.Duration
+	// Web serves the viewer at / and the styles at /styles/…; without it the routes are absent.
+	Web *web.Files
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.
@@ -69,6 +72,12 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
 		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))
 		s.ogcRoutes(r)
+	}
+	if s.Web != nil {
+		r.Get("/", s.h(s.handleIndex))
+		r.Get("/static/{name}", s.h(s.handleStatic))
+		r.Get("/lib/maplibre-gl@{version}/{name}", s.h(s.handleLib))
+		r.Get("/styles/{name}.json", s.h(s.handleStyle))
 	}
 	return r
 }

@@ -23,6 +23,7 @@ import (
 	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
+	"bandoso/web"
 )
 
 // tileEnv is one demo city served over HTTP, shared by the subtests of TestTiles.
@@ -59,7 +60,7 @@ func newTileEnv(t *testing.T) tileEnv {
 		t.Fatal(err)
 	}
 	logs := &testlog.Buffer{}
-	s := &api.Server{DB: db, Tiles: tiles.New(db, nil), TileMaxAge: 90 * time.Second, Version: "test",
+	s := &api.Server{DB: db, Tiles: tiles.New(db, nil), TileMaxAge: 90 * time.Second, Version: "test", Web: web.Embedded(),
 		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)

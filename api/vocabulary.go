@@ -50,3 +50,9 @@ const (
 	crsCRS84    = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 	crsEPSG3857 = "http://www.opengis.net/def/crs/EPSG/0/3857"
 )
+
+// Path parameters of the viewer's routes.
+const (
+	paramName    = "name"
+	paramVersion = "version"
+)

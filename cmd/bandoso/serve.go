@@ -11,6 +11,7 @@ import (
 	"bandoso/api"
 	"bandoso/store"
 	"bandoso/tiles"
+	"bandoso/web"
 )
 
 func runServe(ctx context.Context, env Env, args []string) error {
@@ -57,7 +58,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		log.Warn("layer catalog not read yet; tiles will retry", "err", err)
 	}
 	srv := &api.Server{DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
-		Tiles: tileService, TileMaxAge: cfg.TileMaxAge}
+		Tiles: tileService, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded()}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -1,0 +1,83 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"bandoso/web"
+)
+
+// Cache-Control of the viewer's files: versioned MapLibre files never change under their URL;
+// everything else is revalidated with its ETag on each use.
+const (
+	cacheImmutable  = "public, max-age=31536000, immutable"
+	cacheRevalidate = "no-cache"
+)
+
+// handleIndex serves GET /: the map viewer's page.
+func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.Web.Index()
+	return serveWebFile(w, r, "index.html", f, err)
+}
+
+// handleStatic serves GET /static/{name}: the viewer's own script and stylesheet.
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) error {
+	name := chi.URLParam(r, paramName)
+	f, err := s.Web.Static(name)
+	return serveWebFile(w, r, name, f, err)
+}
+
+// handleLib serves GET /lib/maplibre-gl@{version}/{name}: MapLibre GL JS, which loads its
+// worker from beside itself.
+func (s *Server) handleLib(w http.ResponseWriter, r *http.Request) error {
+	name := chi.URLParam(r, paramName)
+	f, err := s.Web.Lib(chi.URLParam(r, paramVersion), name)
+	return serveWebFile(w, r, name, f, err)
+}
+
+// serveWebFile sends the viewer's file name, or the error of looking it up; a file that does
+// not exist is a 404 naming it.
+func serveWebFile(w http.ResponseWriter, r *http.Request, name string, f *web.File, err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return &NotFoundError{What: "file", Name: name}
+	}
+	if err != nil {
+		return err
+	}
+	serveFile(w, r, f)
+	return nil
+}
+
+// handleStyle serves GET /styles/{name}.json: a MapLibre style whose source points at this
+// service's TileJSON as the client reaches it.
+func (s *Server) handleStyle(w http.ResponseWriter, r *http.Request) error {
+	name := chi.URLParam(r, paramName)
+	f, err := s.Web.Style(name, externalBase(r))
+	if errors.Is(err, web.ErrUnknownStyle) {
+		return &NotFoundError{What: "style", Name: name}
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Vary", varyForwarded)
+	serveFile(w, r, f)
+	return nil
+}
+
+// serveFile sends f with its ETag, answering If-None-Match with 304 and Range requests,
+// with the Content-Type of its name's extension.
+func serveFile(w http.ResponseWriter, r *http.Request, f *web.File) {
+	h := w.Header()
+	h.Set("ETag", f.ETag)
+	if f.Immutable {
+		h.Set("Cache-Control", cacheImmutable)
+	} else {
+		h.Set("Cache-Control", cacheRevalidate)
+	}
+	http.ServeContent(w, r, f.Name, time.Time{}, bytes.NewReader(f.Body))
+}

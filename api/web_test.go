@@ -1,0 +1,191 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"bandoso/api"
+	"bandoso/web"
+)
+
+// newWebServer serves only the viewer and the styles: they need no database.
+func newWebServer(t *testing.T, files *web.Files) string {
+	t.Helper()
+	ts := httptest.NewServer((&api.Server{Web: files}).Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// styleDoc is what the tests read of a MapLibre style.
+type styleDoc struct {
+	Version int `json:"version"`
+	Sources map[string]struct {
+		Type string `json:"type"`
+		URL  string `json:"url"`
+	} `json:"sources"`
+	Layers []struct {
+		ID          string `json:"id"`
+		Type        string `json:"type"`
+		Source      string `json:"source"`
+		SourceLayer string `json:"source-layer"`
+	} `json:"layers"`
+	Glyphs string `json:"glyphs"`
+	Sprite any    `json:"sprite"`
+}
+
+func TestStyle(t *testing.T) {
+	url := newWebServer(t, web.Embedded())
+	const tileJSONPath = "/tiles/wards,wards_2024,plans,planning_zones,road_boundaries,streets,parcels,addresses.json"
+
+	t.Run("default", func(t *testing.T) {
+		res, body := send(t, http.MethodGet, url+"/styles/default.json")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("status %d: %s", res.StatusCode, body)
+		}
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Errorf("Content-Type %q", ct)
+		}
+		if v := res.Header.Get("Vary"); !strings.Contains(v, "X-Forwarded-Host") {
+			t.Errorf("Vary %q lacks the forwarding headers", v)
+		}
+		var s styleDoc
+		if err := json.Unmarshal(body, &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Version != 8 || len(s.Sources) != 1 || s.Sources["bandoso"].Type != "vector" {
+			t.Fatalf("version %d, sources %+v", s.Version, s.Sources)
+		}
+		if got, want := s.Sources["bandoso"].URL, url+tileJSONPath; got != want {
+			t.Errorf("source url %q, want %q", got, want)
+		}
+		// Offline: no fonts or sprites to fetch, so no text or icon layers.
+		if s.Glyphs != "" || s.Sprite != nil {
+			t.Errorf("glyphs %q, sprite %v", s.Glyphs, s.Sprite)
+		}
+		styled := map[string]bool{}
+		for _, l := range s.Layers {
+			if l.Type == "symbol" {
+				t.Errorf("layer %s is a symbol layer", l.ID)
+			}
+			if l.Type != "background" && l.Source != "bandoso" {
+				t.Errorf("layer %s has source %q", l.ID, l.Source)
+			}
+			styled[l.SourceLayer] = true
+		}
+		for _, name := range []string{"wards", "wards_2024", "plans", "planning_zones", "road_boundaries", "streets", "parcels", "addresses"} {
+			if !styled[name] {
+				t.Errorf("no style layer draws %s", name)
+			}
+		}
+	})
+
+	t.Run("behind a proxy", func(t *testing.T) {
+		_, body := send(t, http.MethodGet, url+"/styles/default.json", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "map.example.vn",
+			"X-Forwarded-Prefix", "/bandoso")
+		var s styleDoc
+		if err := json.Unmarshal(body, &s); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := s.Sources["bandoso"].URL, "https://map.example.vn/bandoso"+tileJSONPath; got != want {
+			t.Errorf("source url %q, want %q", got, want)
+		}
+	})
+
+	t.Run("unknown style", func(t *testing.T) {
+		res, body := send(t, http.MethodGet, url+"/styles/satellite.json")
+		if res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("status %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		if !strings.Contains(string(body), `style \"satellite\" not found`) {
+			t.Errorf("body %s does not name the style", body)
+		}
+	})
+
+	t.Run("etag", func(t *testing.T) {
+		res, _ := send(t, http.MethodGet, url+"/styles/default.json")
+		etag := res.Header.Get("ETag")
+		if etag == "" {
+			t.Fatal("no ETag")
+		}
+		if res, _ := send(t, http.MethodGet, url+"/styles/default.json", "If-None-Match", etag); res.StatusCode != http.StatusNotModified {
+			t.Errorf("If-None-Match: status %d, want 304", res.StatusCode)
+		}
+	})
+}
+
+func TestViewerFiles(t *testing.T) {
+	files := web.Embedded()
+	if _, err := files.Index(); err != nil {
+		t.Fatalf("%v: run `make test`, which copies MapLibre into web/lib first", err)
+	}
+	url := newWebServer(t, files)
+
+	res, page := send(t, http.MethodGet, url+"/")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("/: status %d, %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if cc := res.Header.Get("Cache-Control"); cc != "no-cache" {
+		t.Errorf("/: Cache-Control %q, want no-cache", cc)
+	}
+	// Every file the page names is served, and only versioned ones are immutable.
+	lib := ""
+	for _, ref := range []string{"static/viewer.js", "static/viewer.css", "maplibre-gl.mjs", "maplibre-gl.css"} {
+		i := strings.Index(string(page), ref)
+		if i < 0 {
+			t.Fatalf("the page does not name %s", ref)
+		}
+		if strings.HasPrefix(ref, "maplibre") {
+			start := strings.LastIndex(string(page[:i]), `"`) + 1
+			lib = strings.TrimPrefix(string(page[start:i]), "./")
+			ref = lib + ref
+		}
+		res, body := send(t, http.MethodGet, url+"/"+ref)
+		if res.StatusCode != http.StatusOK || len(body) == 0 {
+			t.Errorf("%s: status %d", ref, res.StatusCode)
+			continue
+		}
+		immutable := strings.Contains(res.Header.Get("Cache-Control"), "immutable")
+		if immutable != strings.HasPrefix(ref, "lib/maplibre-gl@") {
+			t.Errorf("%s: Cache-Control %q", ref, res.Header.Get("Cache-Control"))
+		}
+		if strings.HasSuffix(ref, "js") && !strings.Contains(res.Header.Get("Content-Type"), "javascript") {
+			t.Errorf("%s: Content-Type %q, which browsers refuse for modules", ref, res.Header.Get("Content-Type"))
+		}
+		etag := res.Header.Get("ETag")
+		if res, _ := send(t, http.MethodGet, url+"/"+ref, "If-None-Match", etag); etag == "" || res.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: ETag %q, revalidation status %d", ref, etag, res.StatusCode)
+		}
+	}
+	// MapLibre loads its worker from beside itself.
+	if res, _ := send(t, http.MethodGet, url+"/"+lib+"maplibre-gl-worker.mjs?v=1"); res.StatusCode != http.StatusOK {
+		t.Errorf("worker: status %d", res.StatusCode)
+	}
+	for _, path := range []string{"/lib/maplibre-gl@0.0.1/maplibre-gl.mjs", "/" + lib + "VERSION", "/static/nope.js", "/static/..%2fweb.go"} {
+		if res, _ := send(t, http.MethodGet, url+path); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", path, res.StatusCode)
+		}
+	}
+}
+
+// A binary built without `make web` still serves its styles, and says why it has no viewer.
+func TestViewerNotBuilt(t *testing.T) {
+	fsys := fstest.MapFS{
+		"static/index.html":   {Data: []byte("<!doctype html>")},
+		"styles/default.json": {Data: []byte(`{"version": 8, "sources": {"b": {"type": "vector", "url": "/tiles/x.json"}}, "layers": []}`)},
+		"lib/README.md":       {Data: []byte("copied by make web")},
+	}
+	url := newWebServer(t, web.New(fsys))
+	for _, path := range []string{"/", "/static/viewer.js", "/lib/maplibre-gl@6.17.0/maplibre-gl.mjs"} {
+		res, body := send(t, http.MethodGet, url+path)
+		if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "make build") {
+			t.Errorf("%s: status %d, body %s", path, res.StatusCode, body)
+		}
+	}
+	if res, body := send(t, http.MethodGet, url+"/styles/default.json"); res.StatusCode != http.StatusOK || !strings.Contains(string(body), url+"/tiles/x.json") {
+		t.Errorf("style: status %d, body %s", res.StatusCode, body)
+	}
+}

@@ -1,0 +1,178 @@
+// Package web holds the files of the map viewer served at / and the MapLibre styles served at
+// /styles/{name}.json, embedded into the binary. It knows nothing of HTTP routes or of the rest
+// of bandoso: api serves what it returns.
+//
+// The viewer's own files (static/) and the styles (styles/) are in git. MapLibre GL JS (lib/)
+// is copied from npm by `make web` and is git-ignored, so that a clean clone still builds
+// without npm: such a binary's viewer reports ErrNotBuilt, and its styles still work.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"strings"
+	"sync"
+)
+
+//go:embed static styles lib
+var embedded embed.FS
+
+// ErrNotBuilt: the MapLibre files were not copied into the binary (`make web` did not run
+// before `go build`).
+var ErrNotBuilt = errors.New("web: the viewer's MapLibre files are not built into this binary; build with `make build`")
+
+// ErrUnknownStyle: there is no style of that name.
+var ErrUnknownStyle = errors.New("web: unknown style")
+
+// libVersionFile names the MapLibre version copied into lib/; `make web` writes it last, so
+// its presence means the copy is complete.
+const libVersionFile = "lib/VERSION"
+
+// indexLibToken is replaced in static/index.html by the versioned MapLibre folder (libPrefix).
+const indexLibToken = "{{maplibre}}"
+
+// File is one file to serve: its bytes and a strong validator.
+type File struct {
+	Name string
+	Body []byte
+	// ETag is a quoted strong entity tag: the first 128 bits of the body's SHA-256 in hex.
+	ETag string
+	// Immutable is set on files whose URL changes whenever their content does (versioned
+	// MapLibre files), so that clients may keep them for good.
+	Immutable bool
+}
+
+// Files is the viewer and the styles of one file system. It is safe for concurrent use.
+type Files struct {
+	fsys fs.FS
+
+	once    sync.Once
+	version string           // MapLibre's
+	files   map[string]*File // by path: static/…, lib/…
+	err     error            // ErrNotBuilt, or why the files could not be read
+}
+
+// Embedded returns the files built into the binary.
+func Embedded() *Files { return New(embedded) }
+
+// New returns the files of fsys, laid out as this package's folder: static/, styles/, lib/.
+func New(fsys fs.FS) *Files { return &Files{fsys: fsys} }
+
+var versionPattern = regexp.MustCompile(`^[0-9A-Za-z.+-]{1,64}$`)
+
+// load reads and hashes the viewer's files once, so that serving one costs neither.
+func (f *Files) load() error {
+	f.once.Do(func() {
+		raw, err := fs.ReadFile(f.fsys, libVersionFile)
+		v := strings.TrimSpace(string(raw))
+		if err != nil || !versionPattern.MatchString(v) {
+			f.err = ErrNotBuilt
+			return
+		}
+		f.version = v
+		f.files = map[string]*File{}
+		for _, dir := range []string{"static", "lib"} {
+			entries, err := fs.ReadDir(f.fsys, dir)
+			if err != nil {
+				f.err = fmt.Errorf("web: %w", err)
+				return
+			}
+			for _, e := range entries {
+				name := e.Name()
+				if e.IsDir() || dir == "lib" && (name == "VERSION" || name == "README.md") {
+					continue
+				}
+				body, err := fs.ReadFile(f.fsys, dir+"/"+name)
+				if err != nil {
+					f.err = fmt.Errorf("web: %w", err)
+					return
+				}
+				if dir == "static" && name == "index.html" {
+					body = bytes.ReplaceAll(body, []byte(indexLibToken), []byte(libPrefix(v)))
+				}
+				f.files[dir+"/"+name] = newFile(name, body, dir == "lib")
+			}
+		}
+	})
+	return f.err
+}
+
+// libPrefix is the path, relative to the viewer's page, of the folder serving MapLibre: it
+// names the version, so its files are immutable. MapLibre loads its worker from beside its
+// main module, so both must be served from this one folder.
+func libPrefix(version string) string { return "lib/maplibre-gl@" + version }
+
+// Index returns the viewer's page, or ErrNotBuilt.
+func (f *Files) Index() (*File, error) { return f.Static("index.html") }
+
+// Static returns one of the viewer's own files (static/name): ErrNotBuilt when MapLibre was
+// not copied in, as the viewer cannot work without it, and fs.ErrNotExist for an unknown file.
+func (f *Files) Static(name string) (*File, error) { return f.file("static/" + name) }
+
+// Lib returns a MapLibre file of version: ErrNotBuilt when MapLibre was not copied in, and
+// fs.ErrNotExist for another version or an unknown file.
+func (f *Files) Lib(version, name string) (*File, error) {
+	if err := f.load(); err != nil {
+		return nil, err
+	}
+	if version != f.version {
+		return nil, fs.ErrNotExist
+	}
+	return f.file("lib/" + name)
+}
+
+func (f *Files) file(p string) (*File, error) {
+	if err := f.load(); err != nil {
+		return nil, err
+	}
+	if file, ok := f.files[p]; ok {
+		return file, nil
+	}
+	return nil, fs.ErrNotExist
+}
+
+func newFile(name string, body []byte, immutable bool) *File {
+	sum := sha256.Sum256(body)
+	return &File{Name: name, Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, Immutable: immutable}
+}
+
+// Style returns the MapLibre style (style spec v8) of that name with each source URL that is
+// a path ("/tiles/….json") made absolute on base, the URL clients reach this service at. An
+// unknown name gives ErrUnknownStyle.
+func (f *Files) Style(name, base string) (*File, error) {
+	if !fs.ValidPath(name) || strings.Contains(name, "/") {
+		return nil, ErrUnknownStyle
+	}
+	raw, err := fs.ReadFile(f.fsys, "styles/"+name+".json")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrUnknownStyle
+	}
+	if err != nil {
+		return nil, fmt.Errorf("web: style %s: %w", name, err)
+	}
+	var style map[string]any
+	if err := json.Unmarshal(raw, &style); err != nil {
+		return nil, fmt.Errorf("web: style %s: %w", name, err)
+	}
+	sources, _ := style["sources"].(map[string]any)
+	for _, s := range sources {
+		src, _ := s.(map[string]any)
+		if u, ok := src["url"].(string); ok && strings.HasPrefix(u, "/") {
+			src["url"] = base + u
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(style); err != nil {
+		return nil, fmt.Errorf("web: style %s: %w", name, err)
+	}
+	return newFile(name+".json", buf.Bytes(), false), nil
+}
