@@ -8,7 +8,7 @@ BIN := bin/bandoso
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 DB_URL = $$(scripts/pg.sh url)
 
-.PHONY: build run test bench vet web db-start db-stop db-status psql clean
+.PHONY: build run test bench vet web browser db-start db-stop db-status psql clean
 
 build: web
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/bandoso
@@ -20,8 +20,8 @@ run: build
 	$(BIN) demo; \
 	exec $(BIN) serve
 
-## test: vet and every test, against a real PostGIS
-test: web vet
+## test: vet and every test, against a real PostGIS; the viewer's in headless Chromium
+test: web browser vet
 	export DATABASE_URL="$(DB_URL)"; \
 	$(GO) test -race -count=1 -timeout 15m ./...
 
@@ -51,6 +51,10 @@ web/lib/VERSION: node_modules/.package-lock.json
 	cp $(addprefix node_modules/maplibre-gl/dist/,$(WEB_LIB_FILES)) node_modules/maplibre-gl/LICENSE.txt web/lib/
 	node -p 'require("maplibre-gl/package.json").version' > $@.tmp
 	mv $@.tmp $@
+
+## browser: Debian's chromium for the viewer's test in a browser (nothing when BANDOSO_SKIP_BROWSER=1)
+browser:
+	@scripts/chromium.sh
 
 db-start:
 	@scripts/pg.sh url
