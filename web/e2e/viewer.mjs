@@ -96,6 +96,9 @@ try {
 		check(text.includes(String(parcel[k])), `the panel lacks the parcel's ${k} ${parcel[k]}`);
 	}
 	check(/lon, lat: 1\d\d\.\d{6}, \d+\.\d{6}/.test(text), 'the panel lacks the clicked point');
+	for (const layer of ['wards', 'wards_2024', 'plans', 'planning_zones']) {
+		check(await page.locator(`#info section[data-layer=${layer}]`).count() === 1, `the panel does not list the ${layer} feature under the click`);
+	}
 	writeFileSync(join(outDir, 'viewer-click.png'), await page.screenshot());
 
 	// With every group off the map is its bare background; with them on it is far from that.
