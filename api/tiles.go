@@ -43,7 +43,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []strin
 		return nil
 	}
 	gz := acceptsGzip(r)
-	etag := tileETag(tile.Hash, gz)
+	etag := strongETag(tile.Hash, gz)
 	h.Set("ETag", etag)
 	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
@@ -97,9 +97,10 @@ func naturalParam(r *http.Request, name string) (int, error) {
 	return n, nil
 }
 
-// tileETag is a strong validator: the hash of the uncompressed tile, marked when the body is
-// gzipped, because a strong validator names one exact representation (RFC 9110 §8.8.1).
-func tileETag(hash string, gz bool) string {
+// strongETag is a strong validator: the hash of the uncompressed body (a tile, a viewer file),
+// marked when the body is gzipped, because a strong validator names one exact representation
+// (RFC 9110 §8.8.1).
+func strongETag(hash string, gz bool) string {
 	tag := hash
 	if gz {
 		tag += "-gzip"

@@ -69,15 +69,24 @@ func (s *Server) handleStyle(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// serveFile sends f with its ETag, answering If-None-Match with 304 and Range requests,
-// with the Content-Type of its name's extension.
+// serveFile sends f with its ETag, gzipped when the client accepts it and f has a gzipped
+// form, answering If-None-Match with 304 and Range requests. The Content-Type comes from the
+// name's extension (every viewer file has a known one), never from sniffing gzipped bytes.
 func serveFile(w http.ResponseWriter, r *http.Request, f *web.File) {
 	h := w.Header()
-	h.Set("ETag", f.ETag)
 	if f.Immutable {
 		h.Set("Cache-Control", cacheImmutable)
 	} else {
 		h.Set("Cache-Control", cacheRevalidate)
 	}
-	http.ServeContent(w, r, f.Name, time.Time{}, bytes.NewReader(f.Body))
+	body, gz := f.Body, false
+	if f.Gzip != nil {
+		h.Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			body, gz = f.Gzip, true
+			h.Set("Content-Encoding", "gzip")
+		}
+	}
+	h.Set("ETag", strongETag(f.Hash, gz))
+	http.ServeContent(w, r, f.Name, time.Time{}, bytes.NewReader(body))
 }

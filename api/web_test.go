@@ -1,7 +1,10 @@
 package api_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -160,6 +163,25 @@ func TestViewerFiles(t *testing.T) {
 			t.Errorf("%s: ETag %q, revalidation status %d", ref, etag, res.StatusCode)
 		}
 	}
+	// Large files go gzipped to clients that accept it, as another representation.
+	mjs := "/" + lib + "maplibre-gl.mjs"
+	plain, plainBody := send(t, http.MethodGet, url+mjs)
+	zipped, zippedBody := send(t, http.MethodGet, url+mjs, "Accept-Encoding", "gzip")
+	if zipped.Header.Get("Content-Encoding") != "gzip" || !strings.Contains(zipped.Header.Get("Vary"), "Accept-Encoding") {
+		t.Errorf("gzip: Content-Encoding %q, Vary %q", zipped.Header.Get("Content-Encoding"), zipped.Header.Get("Vary"))
+	}
+	if zipped.Header.Get("ETag") == plain.Header.Get("ETag") || !strings.Contains(zipped.Header.Get("Content-Type"), "javascript") {
+		t.Errorf("gzip: ETag %s as the plain one's %s, Content-Type %q", zipped.Header.Get("ETag"), plain.Header.Get("ETag"), zipped.Header.Get("Content-Type"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(zippedBody))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(unzipped, plainBody) || len(zippedBody) > len(plainBody)/2 {
+		t.Errorf("gzip: %v; %d bytes gzipped, %d unzipped, %d plain", err, len(zippedBody), len(unzipped), len(plainBody))
+	}
+
 	// MapLibre loads its worker from beside itself.
 	if res, _ := send(t, http.MethodGet, url+"/"+lib+"maplibre-gl-worker.mjs?v=1"); res.StatusCode != http.StatusOK {
 		t.Errorf("worker: status %d", res.StatusCode)

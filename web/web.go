@@ -9,6 +9,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -38,12 +39,14 @@ const libVersionFile = "lib/VERSION"
 // indexLibToken is replaced in static/index.html by the versioned MapLibre folder (libPrefix).
 const indexLibToken = "{{maplibre}}"
 
-// File is one file to serve: its bytes and a strong validator.
+// File is one file to serve: its bytes, gzipped too when that pays, and its hash.
 type File struct {
 	Name string
 	Body []byte
-	// ETag is a quoted strong entity tag: the first 128 bits of the body's SHA-256 in hex.
-	ETag string
+	// Gzip is Body gzipped, for clients that accept it; nil for files not worth compressing.
+	Gzip []byte
+	// Hash identifies Body: hex of the first 128 bits of its SHA-256.
+	Hash string
 	// Immutable is set on files whose URL changes whenever their content does (versioned
 	// MapLibre files), so that clients may keep them for good.
 	Immutable bool
@@ -97,7 +100,12 @@ func (f *Files) load() error {
 				if dir == "static" && name == "index.html" {
 					body = bytes.ReplaceAll(body, []byte(indexLibToken), []byte(libPrefix(v)))
 				}
-				f.files[dir+"/"+name] = newFile(name, body, dir == "lib")
+				file := newFile(name, body, dir == "lib")
+				if file.Gzip, err = gzipped(body); err != nil {
+					f.err = fmt.Errorf("web: %w", err)
+					return
+				}
+				f.files[dir+"/"+name] = file
 			}
 		}
 	})
@@ -140,7 +148,30 @@ func (f *Files) file(p string) (*File, error) {
 
 func newFile(name string, body []byte, immutable bool) *File {
 	sum := sha256.Sum256(body)
-	return &File{Name: name, Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`, Immutable: immutable}
+	return &File{Name: name, Body: body, Hash: hex.EncodeToString(sum[:16]), Immutable: immutable}
+}
+
+// gzipped compresses body once, at load, when it is large enough for that to pay: MapLibre's
+// module and worker shrink from 1.6 MB to about a third.
+func gzipped(body []byte) ([]byte, error) {
+	if len(body) < 1024 {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(body); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	if buf.Len() >= len(body) {
+		return nil, nil
+	}
+	return buf.Bytes(), nil
 }
 
 // Style returns the MapLibre style (style spec v8) of that name with each source URL that is
