@@ -8,7 +8,7 @@ BIN := bin/bandoso
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 DB_URL = $$(scripts/pg.sh url)
 
-.PHONY: build run test bench vet web browser db-start db-stop db-status psql clean
+.PHONY: build run test bench vet gdal web browser db-start db-stop db-status psql clean
 
 build: web
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/bandoso
@@ -20,8 +20,9 @@ run: build
 	$(BIN) demo; \
 	exec $(BIN) serve
 
-## test: vet and every test, against a real PostGIS; the viewer's in headless Chromium
-test: web browser vet
+## test: vet and every test, against a real PostGIS; the viewer's in headless Chromium, the
+## OGC API's through GDAL's ogrinfo
+test: web browser gdal vet
 	export DATABASE_URL="$(DB_URL)"; \
 	$(GO) test -race -count=1 -timeout 15m ./...
 
@@ -54,7 +55,11 @@ web/lib/VERSION: node_modules/.package-lock.json
 
 ## browser: Debian's chromium for the viewer's test in a browser (nothing when BANDOSO_SKIP_BROWSER=1)
 browser:
-	@scripts/chromium.sh
+	@scripts/debian-tool.sh "$${BANDOSO_CHROMIUM:-/usr/bin/chromium}" chromium
+
+## gdal: GDAL's ogrinfo, a real OGC API – Features client for the tests
+gdal:
+	@scripts/debian-tool.sh ogrinfo gdal-bin
 
 db-start:
 	@scripts/pg.sh url

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"bandoso/geo"
 	"bandoso/tiles"
 )
 
@@ -27,6 +28,9 @@ var ogcConformance = []string{
 	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/landing-page",
 	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/json",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
@@ -45,6 +49,7 @@ func (s *Server) ogcRoutes(r chi.Router) {
 	r.Get(ogcPrefix+"/collections", s.h(s.handleCollections))
 	r.Get(ogcPrefix+"/collections/{collectionId}", s.h(s.handleCollection))
 	s.ogcTileRoutes(r)
+	s.ogcFeatureRoutes(r)
 }
 
 // handleOGCLanding serves GET /ogc: the landing page, links to everything else.
@@ -71,12 +76,24 @@ func (s *Server) handleOGCConformance(w http.ResponseWriter, r *http.Request) er
 
 // collection is a collection's description (OGC API – Common Part 2, collection.yaml).
 type collection struct {
-	ID          string  `json:"id"`
-	Title       string  `json:"title"`
-	Description string  `json:"description,omitempty"`
-	Attribution string  `json:"attribution,omitempty"`
-	Extent      *extent `json:"extent,omitempty"`
-	Links       []link  `json:"links"`
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Attribution string   `json:"attribution,omitempty"`
+	Extent      *extent  `json:"extent,omitempty"`
+	ItemType    string   `json:"itemType,omitempty"`
+	CRS         []string `json:"crs,omitempty"`
+	StorageCRS  string   `json:"storageCrs,omitempty"`
+	Links       []link   `json:"links"`
+}
+
+// crsURIs lists the CRSs items can be asked in (OGC API – Features Part 2).
+func crsURIs() []string {
+	out := make([]string, len(geo.CRSs))
+	for i, c := range geo.CRSs {
+		out[i] = c.URI
+	}
+	return out
 }
 
 type extent struct {
@@ -127,7 +144,10 @@ func (s *Server) collection(r *http.Request, l *tiles.Layer) (collection, error)
 		Links: []link{
 			{Href: href, Rel: relSelf, Type: mediaJSON, Title: l.Title},
 			{Href: href + "/tiles", Rel: relTilesetsVector, Type: mediaJSON, Title: "vector tiles"},
-		}}
+			{Href: href + "/items", Rel: relItems, Type: mediaGeoJSON, Title: "features"},
+			{Href: href + "/items?f=csv", Rel: relItems, Type: mediaCSV, Title: "features as CSV"},
+		},
+		ItemType: "feature", CRS: crsURIs(), StorageCRS: geo.CRS84}
 	b, ok, err := s.Tiles.Bounds(r.Context(), l)
 	if err != nil || !ok {
 		return c, err

@@ -34,6 +34,10 @@ const (
 // Link relations: IANA's, and the OGC's registered at http://www.opengis.net/def/rel/ogc/1.0/.
 const (
 	relSelf           = "self"
+	relNext           = "next"
+	relPrev           = "prev"
+	relCollection     = "collection"
+	relItems          = "items"
 	relAlternate      = "alternate"
 	relItem           = "item"
 	relData           = "data"

@@ -26,9 +26,10 @@ type LayerRow struct {
 	// the zoom ranges drawn otherwise (generalized tables, fewer rows, simplification).
 	Tiles TileSource
 	Bands []TileSource
-	// bounds reads the layer's own table, with its own row filter and geometry column.
-	table, geom string
-	filter      *string
+	// Table, GeomColumn (EPSG:4326, the truth), IDColumn and RowFilter are the layer's own
+	// rows, as features and lookups read them.
+	Table, GeomColumn, IDColumn string
+	RowFilter                   *string
 }
 
 // TileSource is where and how one zoom range of a layer is drawn.
@@ -98,12 +99,13 @@ func (db *DB) TileLayers(ctx context.Context) ([]LayerRow, error) {
 		var l LayerRow
 		var minZ, maxZ int16
 		_, err = pgx.ForEachRow(rows, []any{&l.Name, &l.Title, &l.Description, &l.Source, &l.Licence, &l.Synthetic,
-			&l.GeometryType, &l.table, &l.geom, &l.Tiles.GeomColumn, &l.Tiles.IDColumn, &l.filter,
+			&l.GeometryType, &l.Table, &l.GeomColumn, &l.Tiles.GeomColumn, &l.IDColumn, &l.RowFilter,
 			&l.Fields, &l.FieldTypes, &l.Tiles.SRID, &minZ, &maxZ}, func() error {
 			l.MinZoom, l.MaxZoom = int(minZ), int(maxZ)
 			t := &l.Tiles
-			t.MinZoom, t.MaxZoom, t.Table, t.GeometryType = l.MinZoom, l.MaxZoom, l.table, l.GeometryType
-			t.Filters = conjuncts(nil, l.filter)
+			t.MinZoom, t.MaxZoom, t.Table, t.GeometryType = l.MinZoom, l.MaxZoom, l.Table, l.GeometryType
+			t.IDColumn = l.IDColumn
+			t.Filters = conjuncts(nil, l.RowFilter)
 			t.Fields, t.FieldTypes = l.Fields, l.FieldTypes
 			byName[l.Name] = len(layers)
 			layers = append(layers, l)
@@ -130,7 +132,7 @@ func (db *DB) TileLayers(ctx context.Context) ([]LayerRow, error) {
 			b.GeometryType = l.GeometryType
 			// A band over the layer's own table keeps the layer's row filter.
 			if !ownTable {
-				b.Filters = conjuncts(nil, l.filter)
+				b.Filters = conjuncts(nil, l.RowFilter)
 			}
 			b.Filters = conjuncts(b.Filters, filter)
 			l.Bands = append(l.Bands, b)
@@ -187,8 +189,8 @@ WHERE e IS NOT NULL`
 // LayerBounds returns the extent of layer l's rows as west, south, east, north in degrees;
 // ok is false for a layer with no rows. It reads the whole layer: call it once per catalog.
 func (db *DB) LayerBounds(ctx context.Context, l LayerRow) (bounds [4]float64, ok bool, err error) {
-	sql := fmt.Sprintf(sqlFmtLayerBounds, pgx.Identifier{l.geom}.Sanitize(),
-		pgx.Identifier{l.table}.Sanitize(), whereAll(conjuncts(nil, l.filter)))
+	sql := fmt.Sprintf(sqlFmtLayerBounds, pgx.Identifier{l.GeomColumn}.Sanitize(),
+		pgx.Identifier{l.Table}.Sanitize(), whereAll(conjuncts(nil, l.RowFilter)))
 	err = db.pool.QueryRow(ctx, sql).Scan(&bounds[0], &bounds[1], &bounds[2], &bounds[3])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return bounds, false, nil

@@ -65,6 +65,9 @@ type Layer struct {
 // InZoom reports whether tiles at zoom z include the layer.
 func (l *Layer) InZoom(z int) bool { return z >= l.MinZoom && z <= l.MaxZoom }
 
+// Row is the layer's catalog row, for the features and lookups that read its own table.
+func (l *Layer) Row() store.LayerRow { return l.row }
+
 // Query is the statement drawing the layer at zoom z: the first band covering z, else
 // the layer's own table.
 func (l *Layer) Query(z int) store.TileQuery {

@@ -1,0 +1,380 @@
+package api
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"bandoso/geo"
+	"bandoso/store"
+	"bandoso/tiles"
+)
+
+// OGC API – Features Part 1 (core, GeoJSON) and Part 2 (CRS by reference) over the catalog's
+// public layers: /ogc/collections/{collectionId}/items[/{featureId}].
+
+// Item query parameters.
+const (
+	paramLimit     = "limit"
+	paramBBox      = "bbox"
+	paramBBoxCRS   = "bbox-crs"
+	paramCRS       = "crs"
+	paramFormat    = "f"
+	paramAfter     = "after"
+	paramBefore    = "before"
+	paramFeatureID = "featureId"
+)
+
+const (
+	mediaGeoJSON = "application/geo+json"
+	mediaCSV     = "text/csv; charset=utf-8"
+)
+
+// Item limits: the default page and the largest (a larger limit is served the largest, as
+// OGC API – Features Part 1 §7.15.3 asks, not refused).
+const (
+	defaultItemLimit = 100
+	maxItemLimit     = 10000
+)
+
+func (s *Server) ogcFeatureRoutes(r chi.Router) {
+	r.Get(ogcPrefix+"/collections/{collectionId}/items", s.h(s.handleItems))
+	r.Get(ogcPrefix+"/collections/{collectionId}/items/{featureId}", s.h(s.handleItem))
+}
+
+// itemRequest is a parsed items request.
+type itemRequest struct {
+	q      store.FeatureQuery
+	crs    geo.CRS
+	format store.FeatureFormat
+}
+
+// parseItems reads the query string of an items request for layer l. Any parameter that is
+// neither defined nor one of the layer's fields is refused, as Part 1 asks.
+func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error) {
+	row := l.Row()
+	req := itemRequest{crs: geo.CRSs[0], q: store.FeatureQuery{Layer: row, Limit: s.itemLimit()}}
+	values := r.URL.Query()
+	kinds := map[string]string{}
+	for i, f := range row.Fields {
+		kinds[f] = row.FieldTypes[i]
+	}
+	for name, vs := range values {
+		v := vs[0]
+		if len(vs) > 1 {
+			return req, &ParamError{Param: name, Reason: "given more than once"}
+		}
+		var err error
+		switch name {
+		case paramLimit:
+			req.q.Limit, err = parseLimit(v, s.itemLimit(), s.maxItemLimit())
+		case paramBBox:
+			var b [4]float64
+			b, err = parseBBox(v)
+			req.q.BBox = &b
+		case paramBBoxCRS:
+			c, ok := geo.ParseCRS(v)
+			if !ok {
+				return req, &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a supported CRS; see the collection's crs list", v)}
+			}
+			req.q.BBoxSRID = c.SRID
+			if c.LatFirst {
+				defer func() {
+					if req.q.BBox != nil {
+						b := req.q.BBox
+						b[0], b[1], b[2], b[3] = b[1], b[0], b[3], b[2]
+					}
+				}()
+			}
+		case paramCRS:
+			c, ok := geo.ParseCRS(v)
+			if !ok {
+				return req, &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a supported CRS; see the collection's crs list", v)}
+			}
+			req.crs, req.q.SRID, req.q.FlipAxes = c, c.SRID, c.LatFirst
+		case paramFormat:
+			switch v {
+			case "json", "geojson":
+				req.format = store.FormatGeoJSON
+			case "csv":
+				req.format = store.FormatCSV
+			default:
+				err = &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a format; use json or csv", v)}
+			}
+		case paramAfter, paramBefore:
+			var id int64
+			if id, err = strconv.ParseInt(v, 10, 64); err != nil {
+				return req, &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a feature id", v)}
+			}
+			if name == paramAfter {
+				req.q.After = &id
+			} else {
+				req.q.Before = &id
+			}
+		default:
+			typ, ok := kinds[name]
+			if !ok {
+				return req, &ParamError{Param: name, Reason: fmt.Sprintf("not a parameter of this request nor a property of %s", l.Name)}
+			}
+			if err := checkValue(typ, v); err != nil {
+				return req, &ParamError{Param: name, Reason: err.Error()}
+			}
+			if req.q.Equals == nil {
+				req.q.Equals = map[string]string{}
+			}
+			req.q.Equals[name] = v
+		}
+		if err != nil {
+			var pe *ParamError
+			if !errors.As(err, &pe) {
+				err = &ParamError{Param: name, Reason: err.Error()}
+			}
+			return req, err
+		}
+	}
+	if req.q.After != nil && req.q.Before != nil {
+		return req, &ParamError{Param: paramBefore, Reason: "after and before exclude each other"}
+	}
+	return req, nil
+}
+
+func (s *Server) itemLimit() int    { return defaultItemLimit }
+func (s *Server) maxItemLimit() int { return maxItemLimit }
+
+// parseLimit reads limit: a positive integer, capped at max.
+func parseLimit(v string, def, max int) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%q is not a positive integer", v)
+	}
+	return min(n, max), nil
+}
+
+// parseBBox reads a two-dimensional bbox: four finite numbers, lower corner first.
+func parseBBox(v string) ([4]float64, error) {
+	var b [4]float64
+	parts := strings.Split(v, ",")
+	if len(parts) != 4 {
+		return b, fmt.Errorf("want four numbers minx,miny,maxx,maxy, got %d values", len(parts))
+	}
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return b, fmt.Errorf("%q is not a number", p)
+		}
+		b[i] = f
+	}
+	if b[0] > b[2] || b[1] > b[3] {
+		return b, fmt.Errorf("the lower corner (%g, %g) lies above or right of the upper (%g, %g)", b[0], b[1], b[2], b[3])
+	}
+	return b, nil
+}
+
+// checkValue checks a filter value against its column's PostgreSQL type, so that a bad value
+// is a 400 naming the property rather than a database error.
+func checkValue(pgType, v string) error {
+	switch store.FieldKind(pgType) {
+	case "Number":
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return fmt.Errorf("%q is not a number", v)
+		}
+		if strings.HasPrefix(pgType, "integer") || strings.HasPrefix(pgType, "bigint") || strings.HasPrefix(pgType, "smallint") {
+			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+				return fmt.Errorf("%q is not an integer", v)
+			}
+		}
+	case "Boolean":
+		if _, err := strconv.ParseBool(v); err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+	}
+	if pgType == "date" {
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			return fmt.Errorf("%q is not a date (YYYY-MM-DD)", v)
+		}
+	}
+	return nil
+}
+
+// handleItems serves GET /ogc/collections/{collectionId}/items: a page of features as a
+// GeoJSON FeatureCollection (or CSV with f=csv), streamed row by row.
+func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.collectionLayer(r)
+	if err != nil {
+		return err
+	}
+	req, err := s.parseItems(r, l)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Cache-Control", "public, max-age=60")
+	h.Set("Vary", varyForwarded)
+	h.Set("Content-Crs", "<"+req.crs.URI+">")
+	out := newSpillWriter(w, r, spillLimit)
+	var page store.Page
+	if req.format == store.FormatCSV {
+		h.Set("Content-Type", mediaCSV)
+		cw := csv.NewWriter(out)
+		header := append(append([]string{"id"}, req.q.Layer.Fields...), "wkt")
+		if err := cw.Write(header); err != nil {
+			return err
+		}
+		page, err = s.DB.Features(r.Context(), req.q, store.FormatCSV, func(cols []*string) error {
+			rec := make([]string, len(cols))
+			for i, c := range cols {
+				if c != nil {
+					rec[i] = *c
+				}
+			}
+			return cw.Write(rec)
+		})
+		cw.Flush()
+	} else {
+		h.Set("Content-Type", mediaGeoJSON)
+		_, _ = out.Write([]byte(`{"type":"FeatureCollection","features":[`))
+		page, err = s.DB.Features(r.Context(), req.q, store.FormatGeoJSON, func(cols []*string) error {
+			if out.n > 0 {
+				_, _ = out.Write([]byte{','})
+			}
+			out.n++
+			_, err := out.Write([]byte(*cols[0]))
+			return err
+		})
+		if err == nil {
+			tail, merr := jsonTail(page, itemLinks(r, l, page))
+			if merr != nil {
+				return merr
+			}
+			_, _ = out.Write(tail)
+		}
+	}
+	if err != nil {
+		if out.spilled {
+			// The status is sent; cut the response so the client sees it broken, not short.
+			panic(http.ErrAbortHandler)
+		}
+		return err
+	}
+	return out.finish()
+}
+
+// jsonTail closes the features array and adds the members known only at the end.
+func jsonTail(page store.Page, links []link) ([]byte, error) {
+	var b strings.Builder
+	b.WriteString(`],"numberMatched":`)
+	b.WriteString(strconv.FormatInt(page.Matched, 10))
+	b.WriteString(`,"numberReturned":`)
+	b.WriteString(strconv.Itoa(page.Returned))
+	b.WriteString(`,"timeStamp":"`)
+	b.WriteString(time.Now().UTC().Format(time.RFC3339))
+	b.WriteString(`","links":`)
+	lj, err := jsonMarshal(links)
+	if err != nil {
+		return nil, err
+	}
+	b.Write(lj)
+	b.WriteString("}")
+	return []byte(b.String()), nil
+}
+
+// itemLinks are the links of an items page: itself, its CSV or GeoJSON alternate, the
+// next and previous pages (keyset cursors on the id), and the collection.
+func itemLinks(r *http.Request, l *tiles.Layer, page store.Page) []link {
+	base := externalBase(r) + ogcPrefix + "/collections/" + l.Name
+	q := r.URL.Query()
+	with := func(set map[string]string, drop ...string) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		for _, d := range drop {
+			v.Del(d)
+		}
+		for k, x := range set {
+			v.Set(k, x)
+		}
+		if len(v) == 0 {
+			return base + "/items"
+		}
+		return base + "/items?" + v.Encode()
+	}
+	links := []link{
+		{Href: with(nil), Rel: relSelf, Type: mediaGeoJSON, Title: "this page"},
+		{Href: with(map[string]string{paramFormat: "csv"}), Rel: relAlternate, Type: mediaCSV, Title: "this page as CSV"},
+		{Href: base, Rel: relCollection, Type: mediaJSON, Title: l.Title},
+	}
+	if page.More && page.Returned > 0 {
+		links = append(links, link{Href: with(map[string]string{paramAfter: strconv.FormatInt(page.LastID, 10)}, paramBefore),
+			Rel: relNext, Type: mediaGeoJSON, Title: "next page"})
+	}
+	if (q.Has(paramAfter) || q.Has(paramBefore)) && page.Returned > 0 {
+		links = append(links, link{Href: with(map[string]string{paramBefore: strconv.FormatInt(page.FirstID, 10)}, paramAfter),
+			Rel: relPrev, Type: mediaGeoJSON, Title: "previous page"})
+	}
+	return links
+}
+
+// handleItem serves GET /ogc/collections/{collectionId}/items/{featureId}.
+func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.collectionLayer(r)
+	if err != nil {
+		return err
+	}
+	raw := chi.URLParam(r, paramFeatureID)
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return &NotFoundError{What: "feature", Name: raw}
+	}
+	q := store.FeatureQuery{Layer: l.Row()}
+	c := geo.CRSs[0]
+	for name, vs := range r.URL.Query() {
+		switch name {
+		case paramCRS:
+			var ok bool
+			if c, ok = geo.ParseCRS(vs[0]); !ok {
+				return &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a supported CRS", vs[0])}
+			}
+			q.SRID, q.FlipAxes = c.SRID, c.LatFirst
+		case paramFormat:
+			if vs[0] != "json" && vs[0] != "geojson" {
+				return &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a format of a single feature; use json", vs[0])}
+			}
+		default:
+			return &ParamError{Param: name, Reason: "not a parameter of this request"}
+		}
+	}
+	feature, err := s.DB.Feature(r.Context(), q, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return &NotFoundError{What: "feature", Name: raw}
+	}
+	if err != nil {
+		return err
+	}
+	href := externalBase(r) + ogcPrefix + "/collections/" + l.Name
+	links, err := jsonMarshal([]link{
+		{Href: href + "/items/" + raw, Rel: relSelf, Type: mediaGeoJSON, Title: "this feature"},
+		{Href: href, Rel: relCollection, Type: mediaJSON, Title: l.Title},
+	})
+	if err != nil {
+		return err
+	}
+	// The database wrote the feature as one JSON object; its links go in before the end.
+	body := append(append(append(feature[:len(feature)-1:len(feature)-1], `,"links":`...), links...), '}')
+	h := w.Header()
+	h.Set("Content-Crs", "<"+c.URI+">")
+	h.Set("Cache-Control", "public, max-age=60")
+	h.Set("Vary", varyForwarded)
+	return writeBody(w, r, mediaGeoJSON, body)
+}

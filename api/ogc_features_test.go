@@ -1,0 +1,273 @@
+package api_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+type itemsPage struct {
+	Type     string `json:"type"`
+	Features []struct {
+		ID       int64           `json:"id"`
+		Geometry json.RawMessage `json:"geometry"`
+		Props    map[string]any  `json:"properties"`
+	} `json:"features"`
+	NumberMatched  int64 `json:"numberMatched"`
+	NumberReturned int   `json:"numberReturned"`
+	Links          []struct {
+		Href string `json:"href"`
+		Rel  string `json:"rel"`
+		Type string `json:"type"`
+	} `json:"links"`
+}
+
+func (p itemsPage) link(rel string) string {
+	for _, l := range p.Links {
+		if l.Rel == rel {
+			return l.Href
+		}
+	}
+	return ""
+}
+
+func (e tileEnv) items(t *testing.T, url string) itemsPage {
+	t.Helper()
+	if !strings.HasPrefix(url, "http") {
+		url = e.url + url
+	}
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var p itemsPage
+	if err := json.NewDecoder(res.Body).Decode(&p); err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK || p.Type != "FeatureCollection" {
+		t.Fatalf("%s: status %d, type %q", url, res.StatusCode, p.Type)
+	}
+	if got := res.Header.Get("Content-Type"); got != "application/geo+json" {
+		t.Errorf("Content-Type %q", got)
+	}
+	return p
+}
+
+func (e tileEnv) count(t *testing.T, sql string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestOGCFeatures(t *testing.T) {
+	e := newTileEnv(t)
+	ctx := context.Background()
+
+	t.Run("paging visits every feature once, forwards and back", func(t *testing.T) {
+		want := e.count(t, `SELECT count(*) FROM parcels WHERE land_use = 'ODT'`)
+		seen := map[int64]bool{}
+		var pages []itemsPage
+		next := "/ogc/collections/parcels/items?land_use=ODT&limit=700"
+		for next != "" {
+			p := e.items(t, next)
+			if p.NumberMatched != want {
+				t.Fatalf("numberMatched %d, the database has %d", p.NumberMatched, want)
+			}
+			if p.NumberReturned != len(p.Features) {
+				t.Errorf("numberReturned %d for %d features", p.NumberReturned, len(p.Features))
+			}
+			for _, f := range p.Features {
+				if seen[f.ID] {
+					t.Fatalf("feature %d twice", f.ID)
+				}
+				if f.Props["land_use"] != "ODT" {
+					t.Fatalf("feature %d has land use %v", f.ID, f.Props["land_use"])
+				}
+				seen[f.ID] = true
+			}
+			pages = append(pages, p)
+			next = p.link("next")
+			if len(pages) > 100 {
+				t.Fatal("paging does not end")
+			}
+		}
+		if int64(len(seen)) != want || len(pages) < 3 {
+			t.Fatalf("visited %d features in %d pages, the database has %d", len(seen), len(pages), want)
+		}
+		// prev from the last page gives the page before it, feature for feature.
+		prev := e.items(t, pages[len(pages)-1].link("prev"))
+		before := pages[len(pages)-2]
+		if len(prev.Features) != len(before.Features) || prev.Features[0].ID != before.Features[0].ID ||
+			prev.Features[len(prev.Features)-1].ID != before.Features[len(before.Features)-1].ID {
+			t.Errorf("prev page holds %d features from %d, the page before %d from %d", len(prev.Features),
+				prev.Features[0].ID, len(before.Features), before.Features[0].ID)
+		}
+	})
+
+	t.Run("bbox and property filters match SQL", func(t *testing.T) {
+		c := e.centre
+		bbox := fmt.Sprintf("%f,%f,%f,%f", c[0]-0.002, c[1]-0.002, c[0]+0.002, c[1]+0.002)
+		p := e.items(t, "/ogc/collections/parcels/items?limit=10000&sheet_no=1&bbox="+bbox)
+		want := e.count(t, `SELECT count(*) FROM parcels WHERE sheet_no = 1
+			AND ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))`, c[0]-0.002, c[1]-0.002, c[0]+0.002, c[1]+0.002)
+		if want == 0 || p.NumberMatched != want || int64(len(p.Features)) != want {
+			t.Errorf("%d matched, %d returned; SQL finds %d", p.NumberMatched, len(p.Features), want)
+		}
+		// The same bbox in VN-2000 / TM-3 105-45, computed by PostGIS, finds at least those.
+		var b [4]float64
+		if err := e.pool.QueryRow(ctx, `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM
+			(SELECT ST_Transform(ST_MakeEnvelope($1, $2, $3, $4, 4326), 9210)::box2d e) s`,
+			c[0]-0.002, c[1]-0.002, c[0]+0.002, c[1]+0.002).Scan(&b[0], &b[1], &b[2], &b[3]); err != nil {
+			t.Fatal(err)
+		}
+		p9210 := e.items(t, fmt.Sprintf("/ogc/collections/parcels/items?limit=10000&sheet_no=1&bbox-crs=EPSG:9210&bbox=%f,%f,%f,%f", b[0], b[1], b[2], b[3]))
+		if p9210.NumberMatched < want {
+			t.Errorf("the bbox in EPSG:9210 matched %d, in CRS84 %d", p9210.NumberMatched, want)
+		}
+	})
+
+	t.Run("coordinates in each CRS agree with PostGIS", func(t *testing.T) {
+		for _, c := range []struct {
+			crs     string
+			srid    int
+			latLong bool
+		}{
+			{"http://www.opengis.net/def/crs/OGC/1.3/CRS84", 4326, false},
+			{"EPSG:4326", 4326, true},
+			{"EPSG:3857", 3857, false},
+			{"EPSG:3405", 3405, false},
+			{"EPSG:9210", 9210, false},
+			{"EPSG:5897", 5897, false},
+		} {
+			res, err := http.Get(e.url + "/ogc/collections/addresses/items/7?crs=" + c.crs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var f struct {
+				Geometry struct{ Coordinates [2]float64 } `json:"geometry"`
+			}
+			err = json.NewDecoder(res.Body).Decode(&f)
+			res.Body.Close()
+			if err != nil || res.StatusCode != 200 {
+				t.Fatalf("%s: status %d, %v", c.crs, res.StatusCode, err)
+			}
+			if !strings.Contains(res.Header.Get("Content-Crs"), fmt.Sprint(c.srid)) && c.srid != 4326 {
+				t.Errorf("%s: Content-Crs %q", c.crs, res.Header.Get("Content-Crs"))
+			}
+			var x, y float64
+			if err := e.pool.QueryRow(ctx, `SELECT ST_X(g), ST_Y(g) FROM (SELECT ST_Transform(geom, $1::int) g FROM addresses WHERE id = 7) s`,
+				c.srid).Scan(&x, &y); err != nil {
+				t.Fatal(err)
+			}
+			got := f.Geometry.Coordinates
+			if c.latLong {
+				got[0], got[1] = got[1], got[0]
+			}
+			tol := 0.01 // 1 cm
+			if c.srid == 4326 {
+				tol = 1e-7
+			}
+			if math.Abs(got[0]-x) > tol || math.Abs(got[1]-y) > tol {
+				t.Errorf("%s: (%v, %v), PostGIS says (%v, %v)", c.crs, got[0], got[1], x, y)
+			}
+		}
+	})
+
+	t.Run("csv", func(t *testing.T) {
+		res, err := http.Get(e.url + "/ogc/collections/parcels/items?f=csv&limit=5&crs=EPSG:9210")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		recs, err := csv.NewReader(res.Body).ReadAll()
+		if err != nil || len(recs) != 6 {
+			t.Fatalf("%d records, %v", len(recs), err)
+		}
+		if strings.Join(recs[0], ",") != "id,ward_code,sheet_no,parcel_no,land_use,area_m2,wkt" || !strings.HasPrefix(recs[1][6], "MULTIPOLYGON(((6") {
+			t.Errorf("header %v, first row %v", recs[0], recs[1])
+		}
+	})
+
+	t.Run("single feature, etag", func(t *testing.T) {
+		r := e.get(t, "/ogc/collections/parcels/items/3")
+		var f struct {
+			ID    int64 `json:"id"`
+			Links []struct{ Rel string }
+		}
+		if err := json.Unmarshal(r.body, &f); err != nil || r.status != 200 || f.ID != 3 || len(f.Links) != 2 {
+			t.Fatalf("status %d, %+v, %v: %s", r.status, f, err, r.body)
+		}
+		if r2 := e.get(t, "/ogc/collections/parcels/items/3", "If-None-Match", r.header.Get("ETag")); r2.status != http.StatusNotModified {
+			t.Errorf("If-None-Match: %d", r2.status)
+		}
+		page := e.get(t, "/ogc/collections/parcels/items?limit=3")
+		if etag := page.header.Get("ETag"); etag == "" || e.get(t, "/ogc/collections/parcels/items?limit=3", "If-None-Match", etag).status != http.StatusNotModified {
+			t.Errorf("items page ETag %q does not revalidate", etag)
+		}
+	})
+
+	t.Run("bad requests name the parameter", func(t *testing.T) {
+		for _, c := range []struct {
+			query, param string
+			status       int
+		}{
+			{"bbox=1,2,0,3", "bbox", 400},
+			{"bbox=1,2,3", "bbox", 400},
+			{"bbox=1,2,3,NaN", "bbox", 400},
+			{"bbox=1,2,3,4,5,6", "bbox", 400},
+			{"bbox-crs=EPSG:2154&bbox=1,2,3,4", "bbox-crs", 400},
+			{"crs=EPSG:9999", "crs", 400},
+			{"limit=0", "limit", 400},
+			{"limit=abc", "limit", 400},
+			{"after=x", "after", 400},
+			{"after=1&before=9", "before", 400},
+			{"sheet_no=abc", "sheet_no", 400},
+			{"nosuch=1", "nosuch", 400},
+			{"f=xml", "f", 400},
+			{"land_use='; DROP TABLE parcels; --", "", 200},
+		} {
+			r := e.get(t, "/ogc/collections/parcels/items?"+strings.ReplaceAll(c.query, " ", "%20"))
+			if r.status != c.status || c.param != "" && !strings.Contains(string(r.body), `"parameter":"`+c.param+`"`) {
+				t.Errorf("%s: status %d, want %d naming %q: %s", c.query, r.status, c.status, c.param, r.body)
+			}
+		}
+		if p := e.items(t, "/ogc/collections/parcels/items?limit=99999"); len(p.Features) != 10000 && int64(len(p.Features)) != p.NumberMatched {
+			t.Errorf("limit over the maximum: %d features", len(p.Features))
+		}
+		for _, path := range []string{"/ogc/collections/parcels/items/999999999", "/ogc/collections/parcels/items/abc", "/ogc/collections/nosuch/items"} {
+			if r := e.get(t, path); r.status != http.StatusNotFound {
+				t.Errorf("%s: status %d", path, r.status)
+			}
+		}
+	})
+
+	t.Run("GDAL reads it", func(t *testing.T) {
+		ogrinfo, err := exec.LookPath("ogrinfo")
+		if err != nil {
+			t.Fatal("ogrinfo (Debian's gdal-bin) is missing: `make test` installs it")
+		}
+		out, err := exec.Command(ogrinfo, "-ro", "-so", "OAPIF:"+e.url+"/ogc").CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "parcels") || !strings.Contains(string(out), "addresses") {
+			t.Fatalf("ogrinfo listing: %v\n%s", err, out)
+		}
+		c := e.centre
+		spat := []string{fmt.Sprint(c[0] - 0.001), fmt.Sprint(c[1] - 0.001), fmt.Sprint(c[0] + 0.001), fmt.Sprint(c[1] + 0.001)}
+		args := append([]string{"-ro", "-so", "OAPIF:" + e.url + "/ogc", "parcels", "-where", "land_use = 'ODT'", "-spat"}, spat...)
+		out, err = exec.Command(ogrinfo, args...).CombinedOutput()
+		want := e.count(t, `SELECT count(*) FROM parcels WHERE land_use = 'ODT' AND ST_Intersects(geom, ST_MakeEnvelope($1, $2, $3, $4, 4326))`,
+			c[0]-0.001, c[1]-0.001, c[0]+0.001, c[1]+0.001)
+		if err != nil || !strings.Contains(string(out), fmt.Sprintf("Feature Count: %d\n", want)) {
+			t.Fatalf("ogrinfo with filters: %v, want Feature Count: %d\n%s", err, want, out)
+		}
+	})
+}

@@ -1,0 +1,81 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// spillLimit is how much of a streamed response is held back to give it an ETag: a page
+// up to this size is sent whole with a strong ETag and Content-Length; a larger one goes
+// out as it is made, without them, so memory stays bounded.
+const spillLimit = 4 << 20
+
+// spillWriter holds a response until it exceeds its limit, then spills it and writes
+// through.
+type spillWriter struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	limit   int
+	buf     bytes.Buffer
+	spilled bool
+	// n counts what the caller wrote so far in its own units (features), for separators.
+	n int
+}
+
+func newSpillWriter(w http.ResponseWriter, r *http.Request, limit int) *spillWriter {
+	return &spillWriter{w: w, r: r, limit: limit}
+}
+
+func (s *spillWriter) Write(p []byte) (int, error) {
+	if s.spilled {
+		return s.w.Write(p)
+	}
+	s.buf.Write(p)
+	if s.buf.Len() > s.limit {
+		s.spilled = true
+		s.w.WriteHeader(http.StatusOK)
+		_, err := s.w.Write(s.buf.Bytes())
+		s.buf = bytes.Buffer{}
+		return len(p), err
+	}
+	return len(p), nil
+}
+
+// finish sends a response still held back, with its ETag, or 304 when it matches.
+func (s *spillWriter) finish() error {
+	if s.spilled {
+		return nil
+	}
+	return writeBody(s.w, s.r, s.w.Header().Get("Content-Type"), s.buf.Bytes())
+}
+
+// writeBody sends body with a strong ETag of its bytes, or 304 on If-None-Match.
+func writeBody(w http.ResponseWriter, r *http.Request, contentType string, body []byte) error {
+	h := w.Header()
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	h.Set("ETag", etag)
+	if etagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
+	return nil
+}
+
+// jsonMarshal is json.Marshal without HTML escaping, so links keep their & and <.
+func jsonMarshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}

@@ -1,0 +1,266 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// FeatureQuery selects features of one catalog layer for OGC API – Features. Every value
+// from the request travels as a parameter; the SQL text is made only of the catalog's
+// identifiers and of Where, which the caller compiled with placeholders.
+type FeatureQuery struct {
+	Layer LayerRow
+	// BBox is west, south, east, north in BBoxSRID (4326 when zero), axes east then north.
+	BBox     *[4]float64
+	BBoxSRID int
+	// Equals are property = value filters, by field name; values are parsed by the column's
+	// own type, so a bad value is ErrInvalid.
+	Equals map[string]string
+	// Where is an extra condition on the table aliased t, with placeholders from $1 that
+	// Args fill; Query renumbers nothing, so Where must start at $1.
+	Where string
+	Args  []any
+	// After and Before page by id: only ids above After, or the last Limit ids below Before.
+	After, Before *int64
+	Limit         int
+	// SRID is the output CRS (4326 when zero); FlipAxes writes latitude (northing) first.
+	SRID     int
+	FlipAxes bool
+}
+
+// conditions builds the WHERE clause and arguments shared by the page and the count.
+func (q FeatureQuery) conditions() (string, []any, error) {
+	args := append([]any(nil), q.Args...)
+	param := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	conds := []string{"true"}
+	if q.Where != "" {
+		conds = append(conds, "("+q.Where+")")
+	}
+	conds = append(conds, conjuncts(nil, q.Layer.RowFilter)...)
+	geom := "t." + pgx.Identifier{q.Layer.GeomColumn}.Sanitize()
+	if q.BBox != nil {
+		srid := q.BBoxSRID
+		if srid == 0 {
+			srid = 4326
+		}
+		b := q.BBox
+		env := fmt.Sprintf("ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, %s::int), 4326)",
+			param(b[0]), param(b[1]), param(b[2]), param(b[3]), param(srid))
+		conds = append(conds, fmt.Sprintf("ST_Intersects(%s, %s)", geom, env))
+	}
+	types := map[string]string{}
+	for i, f := range q.Layer.Fields {
+		types[f] = q.Layer.FieldTypes[i]
+	}
+	for _, name := range sortedKeys(q.Equals) {
+		typ, ok := types[name]
+		if !ok {
+			return "", nil, fmt.Errorf("%w: %q is not a property of %s", ErrInvalid, name, q.Layer.Name)
+		}
+		// The type comes from format_type of the catalog's own column, never from the request.
+		conds = append(conds, fmt.Sprintf("t.%s = %s::%s", pgx.Identifier{name}.Sanitize(), param(q.Equals[name]), typ))
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// featureJSON is the expression making one GeoJSON Feature of a row of t, with the output
+// SRID as parameter $srid. Degrees get 9 decimals (0.1 mm), metres 4; option 0 leaves out
+// PostGIS's non-standard "crs" member, since RFC 7946 has none and Content-Crs says it.
+func (q FeatureQuery) featureJSON(srid string) string {
+	var props strings.Builder
+	for i, f := range q.Layer.Fields {
+		if i > 0 {
+			props.WriteString(", ")
+		}
+		fmt.Fprintf(&props, "%s, t.%s", quoteLiteral(f), pgx.Identifier{f}.Sanitize())
+	}
+	return fmt.Sprintf(`json_build_object('type', 'Feature', 'id', t.%s,
+		'geometry', ST_AsGeoJSON(%s, %d, 0)::json, 'properties', json_build_object(%s))::text`,
+		pgx.Identifier{q.Layer.IDColumn}.Sanitize(), q.outputGeom(srid), q.digits(), props.String())
+}
+
+// outputGeom is the row's geometry in the output CRS, whose SRID is the parameter srid.
+func (q FeatureQuery) outputGeom(srid string) string {
+	geom := fmt.Sprintf("ST_Transform(t.%s, %s::int)", pgx.Identifier{q.Layer.GeomColumn}.Sanitize(), srid)
+	if q.FlipAxes {
+		geom = "ST_FlipCoordinates(" + geom + ")"
+	}
+	return geom
+}
+
+// digits is the decimals written: 9 for degrees (0.1 mm), 4 for metres.
+func (q FeatureQuery) digits() int {
+	if q.SRID == 0 || q.SRID == 4326 || q.SRID == 4756 {
+		return 9
+	}
+	return 4
+}
+
+// FeatureFormat chooses what Features emits per row.
+type FeatureFormat int
+
+const (
+	// FormatGeoJSON emits one column, the GeoJSON Feature as JSON text.
+	FormatGeoJSON FeatureFormat = iota
+	// FormatCSV emits the id, each field as text (NULL as nil) and the geometry as WKT.
+	FormatCSV
+)
+
+// featureCSV is the select list of FormatCSV.
+func (q FeatureQuery) featureCSV(srid string) string {
+	cols := []string{"t." + pgx.Identifier{q.Layer.IDColumn}.Sanitize() + "::text"}
+	for _, f := range q.Layer.Fields {
+		cols = append(cols, "t."+pgx.Identifier{f}.Sanitize()+"::text")
+	}
+	return strings.Join(append(cols, "ST_AsText("+q.outputGeom(srid)+", "+fmt.Sprint(q.digits())+")"), ", ")
+}
+
+// Page is what Features learnt while streaming a page.
+type Page struct {
+	// Matched counts the features matching the query, without paging.
+	Matched int64
+	// Returned counts the features emitted; FirstID and LastID bound them.
+	Returned        int
+	FirstID, LastID int64
+	// More reports matching features after LastID.
+	More bool
+}
+
+// Features streams one page of q's features, in id order, to emit, one row at a time, so
+// memory stays bounded whatever the page size. It counts all matching features first, in
+// the same snapshot.
+func (db *DB) Features(ctx context.Context, q FeatureQuery, format FeatureFormat, emit func(cols []*string) error) (Page, error) {
+	var page Page
+	where, args, err := q.conditions()
+	if err != nil {
+		return page, err
+	}
+	id := "t." + pgx.Identifier{q.Layer.IDColumn}.Sanitize()
+	table := pgx.Identifier{q.Layer.Table}.Sanitize()
+	count := fmt.Sprintf("SELECT count(*) FROM %s t WHERE %s", table, where)
+
+	pageArgs := append([]any(nil), args...)
+	param := func(v any) string {
+		pageArgs = append(pageArgs, v)
+		return fmt.Sprintf("$%d", len(pageArgs))
+	}
+	srid := q.SRID
+	if srid == 0 {
+		srid = 4326
+	}
+	var list string
+	if format == FormatCSV {
+		list = q.featureCSV(param(srid))
+	} else {
+		list = q.featureJSON(param(srid))
+	}
+	var sql string
+	switch {
+	case q.Before != nil:
+		// The page ending just before the cursor: the last Limit ids below it, read back in
+		// ascending order.
+		sql = fmt.Sprintf(`SELECT * FROM (SELECT %[1]s AS row_id, %[2]s FROM %[3]s t WHERE %[4]s AND %[1]s < %[5]s
+			ORDER BY %[1]s DESC LIMIT %[6]s) s ORDER BY row_id`, id, list, table, where, param(*q.Before), param(q.Limit))
+	case q.After != nil:
+		sql = fmt.Sprintf("SELECT %[1]s, %[2]s FROM %[3]s t WHERE %[4]s AND %[1]s > %[5]s ORDER BY %[1]s LIMIT %[6]s",
+			id, list, table, where, param(*q.After), param(q.Limit+1))
+	default:
+		sql = fmt.Sprintf("SELECT %[1]s, %[2]s FROM %[3]s t WHERE %[4]s ORDER BY %[1]s LIMIT %[5]s", id, list, table, where, param(q.Limit+1))
+	}
+
+	err = db.readTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, count, args...).Scan(&page.Matched); err != nil {
+			return err
+		}
+		if q.Before != nil {
+			page.More = true // the cursor's own row follows the page
+		}
+		return streamRows(ctx, tx, sql, pageArgs, q.Limit, &page, emit)
+	})
+	if err != nil {
+		return page, translate(err)
+	}
+	return page, nil
+}
+
+// streamRows emits the rows of sql (id first, then the columns), stopping after limit rows;
+// a row beyond the limit sets page.More.
+func streamRows(ctx context.Context, tx pgx.Tx, sql string, args []any, limit int, page *Page, emit func([]*string) error) error {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if page.Returned == limit {
+			page.More = true
+			break
+		}
+		var rowID int64
+		cols := make([]*string, len(rows.FieldDescriptions())-1)
+		dest := []any{&rowID}
+		for i := range cols {
+			dest = append(dest, &cols[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if page.Returned == 0 {
+			page.FirstID = rowID
+		}
+		page.LastID = rowID
+		page.Returned++
+		if err := emit(cols); err != nil {
+			return err
+		}
+	}
+	rows.Close()
+	return rows.Err()
+}
+
+// Feature returns one feature of layer l by id as GeoJSON, or ErrNotFound.
+func (db *DB) Feature(ctx context.Context, q FeatureQuery, id int64) ([]byte, error) {
+	q.BBox, q.Equals, q.Where, q.Args = nil, nil, "", nil
+	where, args, err := q.conditions()
+	if err != nil {
+		return nil, err
+	}
+	srid := q.SRID
+	if srid == 0 {
+		srid = 4326
+	}
+	args = append(args, srid, id)
+	sql := fmt.Sprintf("SELECT %s FROM %s t WHERE %s AND t.%s = $%d::bigint",
+		q.featureJSON(fmt.Sprintf("$%d", len(args)-1)), pgx.Identifier{q.Layer.Table}.Sanitize(), where,
+		pgx.Identifier{q.Layer.IDColumn}.Sanitize(), len(args))
+	var feature []byte
+	if err := db.pool.QueryRow(ctx, sql, args...).Scan(&feature); err != nil {
+		return nil, translate(err)
+	}
+	return feature, nil
+}
+
+func reverse[T any](s []T) {
+	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+		s[i], s[j] = s[j], s[i]
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
