@@ -202,18 +202,15 @@ func (s *Service) Bounds(ctx context.Context, l *Layer) (bounds [4]float64, ok b
 	return l.bounds, l.hasBounds, nil
 }
 
-// Tile returns the MVT tile z/x/y holding the named layers, in the order named. Layers
-// outside their zoom range at z are left out; a tile with no features is Empty. MVT
-// layers are independent messages of one repeated field (MVT 2.1 §4.1), so the tile is the
-// concatenation of each layer's bytes. z, x and y must be a valid tile.
-func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile, error) {
-	var qs []store.TileQuery
-	var served []string
+// Queries returns the statements a tile at zoom z of the named layers runs, and the layers
+// they draw: each layer once, in the order named, those outside their zoom range at z left
+// out. An unknown layer is an error wrapping ErrUnknownLayer.
+func (s *Service) Queries(ctx context.Context, names []string, z int) (served []string, qs []store.TileQuery, err error) {
 	seen := make(map[string]bool, len(names))
 	for _, n := range names {
 		l, err := s.Layer(ctx, n)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		// A tile must not hold two layers of one name (MVT 2.1 §4.1).
 		if l.InZoom(z) && !seen[n] {
@@ -221,6 +218,18 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 			served = append(served, n)
 			qs = append(qs, l.Query(z))
 		}
+	}
+	return served, qs, nil
+}
+
+// Tile returns the MVT tile z/x/y holding the named layers, in the order named. Layers
+// outside their zoom range at z are left out; a tile with no features is Empty. MVT
+// layers are independent messages of one repeated field (MVT 2.1 §4.1), so the tile is the
+// concatenation of each layer's bytes. z, x and y must be a valid tile.
+func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile, error) {
+	served, qs, err := s.Queries(ctx, names, z)
+	if err != nil {
+		return nil, err
 	}
 	if len(qs) == 0 {
 		return &Tile{}, nil
