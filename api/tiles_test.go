@@ -18,9 +18,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"bandoso/api"
-	"bandoso/demo"
 	"bandoso/internal/testlog"
-	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
 	"bandoso/web"
@@ -42,13 +40,7 @@ func newTileEnv(t *testing.T) tileEnv {
 	ctx := context.Background()
 	url := storetest.NewURL(t)
 	db := openStore(t, url)
-	city, err := demo.New(1, 3000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.LoadDemo(ctx, city, store.DemoLoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.LoadDemo(t, db, 1, 3000)
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		t.Fatal(err)

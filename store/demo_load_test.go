@@ -28,13 +28,7 @@ func loadCity(t *testing.T, seed uint64, size int) (*store.DB, *pgx.Conn) {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	city, err := demo.New(seed, size)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.LoadDemo(ctx, city, store.DemoLoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.LoadDemo(t, db, seed, size)
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"bandoso/demo"
 	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
@@ -17,13 +16,7 @@ import (
 func demoDB(t *testing.T) *store.DB {
 	t.Helper()
 	db := storetest.New(t)
-	city, err := demo.New(1, 500)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.LoadDemo(context.Background(), city, store.DemoLoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.LoadDemo(t, db, 1, 500)
 	return db
 }
 

@@ -25,6 +25,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"bandoso/demo"
 	"bandoso/migrations"
 	"bandoso/store"
 )
@@ -108,6 +109,18 @@ func New(t testing.TB) *store.DB {
 	}
 	t.Cleanup(db.Close)
 	return db
+}
+
+// LoadDemo loads the demo city of seed and size into db, as `bandoso demo` does.
+func LoadDemo(t testing.TB, db *store.DB, seed uint64, size int) {
+	t.Helper()
+	city, err := demo.New(seed, size)
+	if err != nil {
+		t.Fatalf("storetest: demo city: %v", err)
+	}
+	if _, err := db.LoadDemo(context.Background(), city, store.DemoLoadOptions{}); err != nil {
+		t.Fatalf("storetest: load demo city: %v", err)
+	}
 }
 
 func ensureTemplate(server string) (string, error) {
