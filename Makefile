@@ -31,11 +31,13 @@ vet:
 	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-## bench: Go benchmarks, then the demo-city load at one million parcels (see docs/benchmarks.md)
+## bench: Go benchmarks, the demo-city load at one million parcels, then tiles on that city
+## (see docs/benchmarks.md)
 bench: build
 	export DATABASE_URL="$(DB_URL)"; \
 	$(GO) test -run '^$$' -bench . -benchmem ./...; \
-	scripts/bench-demo.sh
+	scripts/bench-demo.sh; \
+	scripts/bench-tiles.sh
 
 ## web: MapLibre GL JS from npm (package-lock.json) into web/lib, which go:embed puts in the binary
 WEB_LIB_FILES := maplibre-gl.mjs maplibre-gl-worker.mjs maplibre-gl.css

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"bandoso/tiles"
+)
+
+// styleLayers are the layers the viewer's style asks for in one tile, in its order.
+var styleLayers = []string{"wards", "wards_2024", "plans", "planning_zones", "road_boundaries", "streets", "parcels", "addresses"}
+
+// Tile is one tile request of the benchmark: the named layers at z/x/y.
+type Tile struct {
+	Layers  []string
+	Z, X, Y int
+	// sqls are the statements the server runs for the tile (tiles.Service.Queries), each
+	// with $1..$3 = z, x, y.
+	sqls []string
+	// names are the layers sqls draw, in the same order.
+	names []string
+}
+
+// Path is the tile's URL path on the server.
+func (t Tile) Path() string {
+	return "/tiles/" + strings.Join(t.Layers, ",") + "/" + strconv.Itoa(t.Z) + "/" +
+		strconv.Itoa(t.X) + "/" + strconv.Itoa(t.Y) + ".mvt"
+}
+
+// newTile resolves the statements of tile z/x/y of layers from svc's catalog.
+func newTile(ctx context.Context, svc *tiles.Service, layers []string, z, x, y int) (Tile, error) {
+	t := Tile{Layers: layers, Z: z, X: x, Y: y}
+	names, qs, err := svc.Queries(ctx, layers, z)
+	if err != nil {
+		return t, err
+	}
+	t.names = names
+	for _, q := range qs {
+		t.sqls = append(t.sqls, q.SQL())
+	}
+	return t, nil
+}
+
+// Bounds is an extent in degrees: west, south, east, north.
+type Bounds [4]float64
+
+// tileRange returns the tiles at zoom z covering b: x0..x1, y0..y1 inclusive.
+func tileRange(b Bounds, z int) (x0, y0, x1, y1 int) {
+	nw := maptile.At(orb.Point{b[0], b[3]}, maptile.Zoom(z))
+	se := maptile.At(orb.Point{b[2], b[1]}, maptile.Zoom(z))
+	return int(nw.X), int(nw.Y), int(se.X), int(se.Y)
+}
+
+// coord is a tile position without layers.
+type coord struct{ Z, X, Y int }
+
+// allTiles lists every tile at zoom z over b, row by row.
+func allTiles(b Bounds, z int) []coord {
+	x0, y0, x1, y1 := tileRange(b, z)
+	var out []coord
+	for y := y0; y <= y1; y++ {
+		for x := x0; x <= x1; x++ {
+			out = append(out, coord{z, x, y})
+		}
+	}
+	return out
+}
+
+// sampleTiles picks n distinct tiles at zoom z over b, uniformly, the same ones for the same
+// seed; all of them when there are no more than n.
+func sampleTiles(b Bounds, z, n int, seed uint64) []coord {
+	all := allTiles(b, z)
+	if len(all) <= n {
+		return all
+	}
+	r := rand.New(rand.NewPCG(seed, uint64(z)))
+	r.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	return all[:n]
+}
+
+// viewTiles is a pan-and-zoom sample: at zooms up to allUpTo, every tile over b; deeper,
+// views viewports placed at random in b, each the 2×2 tiles around its centre (a screen
+// of about 1024 pixels). Positions repeat only by chance, and the same seed gives the same list.
+func viewTiles(b Bounds, minZ, maxZ, allUpTo, views int, seed uint64) []coord {
+	var out []coord
+	for z := minZ; z <= maxZ; z++ {
+		if z <= allUpTo {
+			out = append(out, allTiles(b, z)...)
+			continue
+		}
+		r := rand.New(rand.NewPCG(seed, uint64(z)))
+		seen := map[coord]bool{}
+		for range views {
+			p := orb.Point{b[0] + r.Float64()*(b[2]-b[0]), b[1] + r.Float64()*(b[3]-b[1])}
+			f := maptile.Fraction(p, maptile.Zoom(z))
+			// the 2×2 block whose shared corner is nearest the centre
+			x0, y0 := int(f[0]+0.5)-1, int(f[1]+0.5)-1
+			for dy := range 2 {
+				for dx := range 2 {
+					c := coord{z, x0 + dx, y0 + dy}
+					if !seen[c] {
+						seen[c] = true
+						out = append(out, c)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// benchList is the benchmark's tile list: each position of viewTiles once as the style's
+// composite tile and once as a parcels tile.
+func benchList(ctx context.Context, svc *tiles.Service, b Bounds, views int, seed uint64) ([]Tile, error) {
+	var out []Tile
+	for _, c := range viewTiles(b, 10, 18, 13, views, seed) {
+		for _, layers := range [][]string{styleLayers, {"parcels"}} {
+			t, err := newTile(ctx, svc, layers, c.Z, c.X, c.Y)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
