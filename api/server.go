@@ -73,6 +73,10 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))
 		s.ogcRoutes(r)
 	}
+	if s.DB != nil {
+		r.Get("/v1/parcels/lookup", s.h(s.handleParcelLookup))
+		r.Get("/v1/parcels/at", s.h(s.handleParcelsAt))
+	}
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))
 		r.Get("/static/{name}", s.h(s.handleStatic))

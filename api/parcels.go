@@ -1,0 +1,242 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"bandoso/store"
+)
+
+// Wire vocabulary of the parcel and planning routes under /v1 (x and y are the tile route's
+// names). The OGC routes carry the same crs parameter and GeoJSON media type of their own.
+const (
+	mediaParcels  = "application/geo+json" // RFC 7946 §12
+	paramCode     = "code"
+	paramWard     = "ward"
+	paramSheet    = "sheet"
+	paramParcel   = "parcel"
+	paramLon      = "lon"
+	paramLat      = "lat"
+	paramPointCRS = "crs"
+	paramID       = "id"
+)
+
+// feature is a GeoJSON Feature (RFC 7946 §3.2) whose geometry PostGIS wrote.
+type feature struct {
+	Type       string          `json:"type"`
+	ID         int64           `json:"id"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties map[string]any  `json:"properties"`
+}
+
+// featureCollection is a GeoJSON FeatureCollection (RFC 7946 §3.3).
+type featureCollection struct {
+	Type     string    `json:"type"`
+	Features []feature `json:"features"`
+}
+
+// parcelFeature is p as a GeoJSON Feature.
+func parcelFeature(p store.Parcel) feature {
+	props := map[string]any{
+		"ward_code":     p.Key.Ward,
+		"sheet_no":      p.Key.Sheet,
+		"parcel_no":     p.Key.Number,
+		"land_use":      p.LandUse,
+		"land_use_name": p.LandUseName,
+		"area_m2":       p.AreaM2,
+		"map_area_m2":   math.Round(p.MapAreaM2*100) / 100,
+	}
+	if c := p.Key.Code(); c != "" {
+		props["code"] = c
+	}
+	return feature{Type: "Feature", ID: p.ID, Geometry: p.Geometry, Properties: props}
+}
+
+func parcelCollection(ps []store.Parcel) featureCollection {
+	fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, 0, len(ps))}
+	for _, p := range ps {
+		fc.Features = append(fc.Features, parcelFeature(p))
+	}
+	return fc
+}
+
+// handleParcelLookup serves GET /v1/parcels/lookup: one parcel by its cadastral name, either
+// ward (old ward's 5-digit code or name) + sheet + parcel, or the portal's 12-digit code.
+func (s *Server) handleParcelLookup(w http.ResponseWriter, r *http.Request) error {
+	key, err := s.parcelKey(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.DB.ParcelByKey(r.Context(), key)
+	if errors.Is(err, store.ErrNotFound) {
+		return &NotFoundError{What: "parcel", Name: fmt.Sprintf("ward %s, sheet %d, parcel %d", key.Ward, key.Sheet, key.Number)}
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, mediaParcels, parcelFeature(p))
+}
+
+// parcelKey reads the parcel's key from ?code= or ?ward=&sheet=&parcel=, resolving a ward
+// name among the wards that were valid before the 2025 reform.
+func (s *Server) parcelKey(r *http.Request) (store.ParcelKey, error) {
+	q := r.URL.Query()
+	if q.Has(paramCode) {
+		if q.Has(paramWard) || q.Has(paramSheet) || q.Has(paramParcel) {
+			return store.ParcelKey{}, &ParamError{paramCode, "give either code or ward, sheet and parcel, not both"}
+		}
+		return parseParcelCode(q.Get(paramCode))
+	}
+	var key store.ParcelKey
+	var err error
+	if key.Sheet, err = positiveInt(q, paramSheet, 999); err != nil {
+		return key, err
+	}
+	if key.Number, err = positiveInt(q, paramParcel, 9999); err != nil {
+		return key, err
+	}
+	ward := strings.TrimSpace(q.Get(paramWard))
+	switch {
+	case ward == "":
+		return key, &ParamError{paramWard, "required: the cadastral (pre-2025) ward's 5-digit code or name"}
+	case isDigits(ward, 5):
+		key.Ward = ward
+		return key, nil
+	case len(ward) > 100:
+		return key, &ParamError{paramWard, "longer than 100 characters"}
+	}
+	units, err := s.DB.OldWards(r.Context(), ward)
+	if err != nil {
+		return key, err
+	}
+	switch len(units) {
+	case 0:
+		return key, &RangeError{paramWard, fmt.Sprintf("no ward valid before %s is named %q", store.ReformDate, ward)}
+	case 1:
+		key.Ward = units[0].Code
+		return key, nil
+	}
+	names := make([]string, len(units))
+	for i, u := range units {
+		names[i] = u.Code + " " + u.Name
+	}
+	return key, &ParamError{paramWard, fmt.Sprintf("%q names %d wards: %s; give the code", ward, len(units), strings.Join(names, ", "))}
+}
+
+// parseParcelCode reads the portal's 12-digit code: ward (5), sheet (3), parcel (4).
+func parseParcelCode(c string) (store.ParcelKey, error) {
+	if !isDigits(c, 12) {
+		return store.ParcelKey{}, &ParamError{paramCode, "want 12 digits: 5 of the old ward's code, 3 of the sheet, 4 of the parcel"}
+	}
+	sheet, _ := strconv.Atoi(c[5:8])
+	number, _ := strconv.Atoi(c[8:])
+	if sheet == 0 || number == 0 {
+		return store.ParcelKey{}, &ParamError{paramCode, "sheet and parcel numbers start at 1"}
+	}
+	return store.ParcelKey{Ward: c[:5], Sheet: sheet, Number: number}, nil
+}
+
+func isDigits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// positiveInt reads a required whole number in [1, max].
+func positiveInt(q map[string][]string, name string, max int) (int, error) {
+	v := ""
+	if vs := q[name]; len(vs) > 0 {
+		v = vs[0]
+	}
+	if v == "" {
+		return 0, &ParamError{name, "required"}
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > max {
+		return 0, &ParamError{name, fmt.Sprintf("want a whole number from 1 to %d", max)}
+	}
+	return n, nil
+}
+
+// handleParcelsAt serves GET /v1/parcels/at: the parcels holding a point given as lon and lat
+// (WGS84) or as x, y and crs (EPSG:9210, 3405, 5897, 4756, … as listed in the crs table).
+func (s *Server) handleParcelsAt(w http.ResponseWriter, r *http.Request) error {
+	x, y, srid, err := s.pointParams(r)
+	if err != nil {
+		return err
+	}
+	ps, err := s.DB.ParcelsAt(r.Context(), x, y, srid)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, mediaParcels, parcelCollection(ps))
+}
+
+func (s *Server) pointParams(r *http.Request) (x, y float64, srid int, err error) {
+	q := r.URL.Query()
+	if q.Has(paramLon) || q.Has(paramLat) {
+		if q.Has(paramX) || q.Has(paramY) || q.Has(paramPointCRS) {
+			return 0, 0, 0, &ParamError{paramLon, "give either lon and lat or x, y and crs, not both"}
+		}
+		if x, err = floatParam(q.Get(paramLon), paramLon, 180); err != nil {
+			return
+		}
+		y, err = floatParam(q.Get(paramLat), paramLat, 90)
+		return x, y, 4326, err
+	}
+	if srid, err = parseSRID(q.Get(paramPointCRS)); err != nil {
+		return
+	}
+	ok, err := s.DB.KnownSRID(r.Context(), srid)
+	if err != nil {
+		return
+	}
+	if !ok {
+		return 0, 0, 0, &ParamError{paramPointCRS, fmt.Sprintf("EPSG:%d is not a CRS this service accepts", srid)}
+	}
+	// Projected coordinates stay well inside 1e8 m; the bound keeps PROJ away from absurd input.
+	if x, err = floatParam(q.Get(paramX), paramX, 1e8); err != nil {
+		return
+	}
+	y, err = floatParam(q.Get(paramY), paramY, 1e8)
+	return x, y, srid, err
+}
+
+// floatParam reads a required finite number within [-limit, limit].
+func floatParam(v, name string, limit float64) (float64, error) {
+	if v == "" {
+		return 0, &ParamError{name, "required"}
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.Abs(f) > limit {
+		return 0, &ParamError{name, fmt.Sprintf("want a number from %g to %g", -limit, limit)}
+	}
+	return f, nil
+}
+
+// parseSRID reads EPSG:n, its OGC URI, or n alone.
+func parseSRID(v string) (int, error) {
+	if v == "" {
+		return 0, &ParamError{paramPointCRS, "required with x and y (e.g. EPSG:9210); or give lon and lat"}
+	}
+	code := v
+	for _, prefix := range []string{"EPSG:", "epsg:", "http://www.opengis.net/def/crs/EPSG/0/"} {
+		code = strings.TrimPrefix(code, prefix)
+	}
+	n, err := strconv.Atoi(code)
+	if err != nil || n <= 0 || n > 999999 {
+		return 0, &ParamError{paramPointCRS, "want EPSG:<code>, e.g. EPSG:9210"}
+	}
+	return n, nil
+}
