@@ -76,6 +76,7 @@ func (s *Server) Handler() http.Handler {
 	if s.DB != nil {
 		r.Get("/v1/parcels/lookup", s.h(s.handleParcelLookup))
 		r.Get("/v1/parcels/at", s.h(s.handleParcelsAt))
+		r.Get("/v1/parcels/{id}/planning", s.h(s.handleParcelPlanning))
 	}
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))
