@@ -9,21 +9,20 @@ import (
 	"strconv"
 	"strings"
 
+	"bandoso/geo"
 	"bandoso/store"
 )
 
-// Wire vocabulary of the parcel and planning routes under /v1 (x and y are the tile route's
-// names). The OGC routes carry the same crs parameter and GeoJSON media type of their own.
+// Parameters of the parcel and planning routes under /v1; x, y and crs are named as on the
+// tile and OGC routes.
 const (
-	mediaParcels  = "application/geo+json" // RFC 7946 §12
-	paramCode     = "code"
-	paramWard     = "ward"
-	paramSheet    = "sheet"
-	paramParcel   = "parcel"
-	paramLon      = "lon"
-	paramLat      = "lat"
-	paramPointCRS = "crs"
-	paramID       = "id"
+	paramCode   = "code"
+	paramWard   = "ward"
+	paramSheet  = "sheet"
+	paramParcel = "parcel"
+	paramLon    = "lon"
+	paramLat    = "lat"
+	paramID     = "id"
 )
 
 // feature is a GeoJSON Feature (RFC 7946 §3.2) whose geometry PostGIS wrote.
@@ -79,7 +78,7 @@ func (s *Server) handleParcelLookup(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, mediaParcels, parcelFeature(p))
+	return writeJSON(w, mediaGeoJSON, parcelFeature(p))
 }
 
 // parcelKey reads the parcel's key from ?code= or ?ward=&sheet=&parcel=, resolving a ward
@@ -170,9 +169,10 @@ func positiveInt(q map[string][]string, name string, max int) (int, error) {
 }
 
 // handleParcelsAt serves GET /v1/parcels/at: the parcels holding a point given as lon and lat
-// (WGS84) or as x, y and crs (EPSG:9210, 3405, 5897, 4756, … as listed in the crs table).
+// (WGS84) or as x, y and crs (EPSG:9210, 3405, 5897, 4756, … as geo.CRSs lists). x is the
+// easting, or the longitude in a geographic CRS, whatever the CRS's own axis order.
 func (s *Server) handleParcelsAt(w http.ResponseWriter, r *http.Request) error {
-	x, y, srid, err := s.pointParams(r)
+	x, y, srid, err := pointParams(r)
 	if err != nil {
 		return err
 	}
@@ -180,13 +180,13 @@ func (s *Server) handleParcelsAt(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, mediaParcels, parcelCollection(ps))
+	return writeJSON(w, mediaGeoJSON, parcelCollection(ps))
 }
 
-func (s *Server) pointParams(r *http.Request) (x, y float64, srid int, err error) {
+func pointParams(r *http.Request) (x, y float64, srid int, err error) {
 	q := r.URL.Query()
 	if q.Has(paramLon) || q.Has(paramLat) {
-		if q.Has(paramX) || q.Has(paramY) || q.Has(paramPointCRS) {
+		if q.Has(paramX) || q.Has(paramY) || q.Has(paramCRS) {
 			return 0, 0, 0, &ParamError{paramLon, "give either lon and lat or x, y and crs, not both"}
 		}
 		if x, err = floatParam(q.Get(paramLon), paramLon, 180); err != nil {
@@ -195,16 +195,15 @@ func (s *Server) pointParams(r *http.Request) (x, y float64, srid int, err error
 		y, err = floatParam(q.Get(paramLat), paramLat, 90)
 		return x, y, 4326, err
 	}
-	if srid, err = parseSRID(q.Get(paramPointCRS)); err != nil {
-		return
+	v := q.Get(paramCRS)
+	if v == "" {
+		return 0, 0, 0, &ParamError{paramCRS, "required with x and y (e.g. EPSG:9210); or give lon and lat"}
 	}
-	ok, err := s.DB.KnownSRID(r.Context(), srid)
-	if err != nil {
-		return
-	}
+	crs, ok := geo.ParseCRS(v)
 	if !ok {
-		return 0, 0, 0, &ParamError{paramPointCRS, fmt.Sprintf("EPSG:%d is not a CRS this service accepts", srid)}
+		return 0, 0, 0, &ParamError{paramCRS, "not a CRS this service accepts: want EPSG:4326, 3857, 4756, 3405, 3406, 5897, 5899 or 9210"}
 	}
+	srid = crs.SRID
 	// Projected coordinates stay well inside 1e8 m; the bound keeps PROJ away from absurd input.
 	if x, err = floatParam(q.Get(paramX), paramX, 1e8); err != nil {
 		return
@@ -223,20 +222,4 @@ func floatParam(v, name string, limit float64) (float64, error) {
 		return 0, &ParamError{name, fmt.Sprintf("want a number from %g to %g", -limit, limit)}
 	}
 	return f, nil
-}
-
-// parseSRID reads EPSG:n, its OGC URI, or n alone.
-func parseSRID(v string) (int, error) {
-	if v == "" {
-		return 0, &ParamError{paramPointCRS, "required with x and y (e.g. EPSG:9210); or give lon and lat"}
-	}
-	code := v
-	for _, prefix := range []string{"EPSG:", "epsg:", "http://www.opengis.net/def/crs/EPSG/0/"} {
-		code = strings.TrimPrefix(code, prefix)
-	}
-	n, err := strconv.Atoi(code)
-	if err != nil || n <= 0 || n > 999999 {
-		return 0, &ParamError{paramPointCRS, "want EPSG:<code>, e.g. EPSG:9210"}
-	}
-	return n, nil
 }

@@ -115,17 +115,10 @@ FROM pt, parcels p LEFT JOIN land_use_codes l ON l.code = p.land_use
 WHERE p.geom && pt.g AND ST_Intersects(p.geom, pt.g)
 ORDER BY p.id`
 
-// ParcelsAt returns the parcels holding the point (x, y) in the CRS srid, which must be one
-// of the crs table's (KnownSRID); a point on a shared boundary is in each parcel it touches.
+// ParcelsAt returns the parcels holding the point (x, y) in the CRS srid, one of the crs
+// table's; a point on a shared boundary is in each parcel it touches.
 func (db *DB) ParcelsAt(ctx context.Context, x, y float64, srid int) ([]Parcel, error) {
 	rows, _ := db.pool.Query(ctx, sqlParcelsAt, x, y, srid)
 	ps, err := pgx.CollectRows(rows, scanParcel)
 	return ps, translate(err)
-}
-
-// KnownSRID reports whether srid is one of the CRSs the service accepts (the crs table).
-func (db *DB) KnownSRID(ctx context.Context, srid int) (bool, error) {
-	var ok bool
-	err := db.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM crs WHERE srid = $1)`, srid).Scan(&ok)
-	return ok, translate(err)
 }
