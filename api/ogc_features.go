@@ -31,6 +31,7 @@ const (
 	paramAfter     = "after"
 	paramBefore    = "before"
 	paramFeatureID = "featureId"
+	paramProps     = "properties"
 )
 
 const (
@@ -108,6 +109,17 @@ func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error
 				req.format = store.FormatCSV
 			default:
 				err = &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a format; use json or csv", v)}
+			}
+		case paramProps:
+			req.q.Properties = []string{}
+			for _, p := range strings.Split(v, ",") {
+				if p = strings.TrimSpace(p); p == "" {
+					continue
+				}
+				if _, ok := kinds[p]; !ok {
+					return req, &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a property of %s", p, l.Name)}
+				}
+				req.q.Properties = append(req.q.Properties, p)
 			}
 		case paramAfter, paramBefore:
 			var id int64
@@ -227,7 +239,7 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
 	if req.format == store.FormatCSV {
 		h.Set("Content-Type", mediaCSV)
 		cw := csv.NewWriter(out)
-		header := append(append([]string{"id"}, req.q.Layer.Fields...), "wkt")
+		header := append(append([]string{"id"}, req.q.OutFields()...), "wkt")
 		if err := cw.Write(header); err != nil {
 			return err
 		}

@@ -198,6 +198,25 @@ func TestOGCFeatures(t *testing.T) {
 		}
 	})
 
+	t.Run("properties", func(t *testing.T) {
+		p := e.items(t, "/ogc/collections/parcels/items?limit=2&properties=land_use,parcel_no")
+		if len(p.Features) != 2 || len(p.Features[0].Props) != 2 || p.Features[0].Props["land_use"] == nil || p.Features[0].Props["parcel_no"] == nil {
+			t.Errorf("properties %v", p.Features[0].Props)
+		}
+		if r := e.get(t, "/ogc/collections/parcels/items?properties=land_use,nosuch"); r.status != 400 || !strings.Contains(string(r.body), "nosuch") {
+			t.Errorf("unknown property: %d %s", r.status, r.body)
+		}
+		res, err := http.Get(e.url + "/ogc/collections/parcels/items?f=csv&limit=1&properties=area_m2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		recs, err := csv.NewReader(res.Body).ReadAll()
+		if err != nil || len(recs) != 2 || strings.Join(recs[0], ",") != "id,area_m2,wkt" {
+			t.Errorf("csv with properties: %v, %v", recs, err)
+		}
+	})
+
 	t.Run("single feature, etag", func(t *testing.T) {
 		r := e.get(t, "/ogc/collections/parcels/items/3")
 		var f struct {

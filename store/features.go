@@ -29,6 +29,16 @@ type FeatureQuery struct {
 	// SRID is the output CRS (4326 when zero); FlipAxes writes latitude (northing) first.
 	SRID     int
 	FlipAxes bool
+	// Properties are the fields written, in order; nil writes all the layer's.
+	Properties []string
+}
+
+// OutFields are the fields a feature carries in the output.
+func (q FeatureQuery) OutFields() []string {
+	if q.Properties != nil {
+		return q.Properties
+	}
+	return q.Layer.Fields
 }
 
 // conditions builds the WHERE clause and arguments shared by the page and the count.
@@ -74,7 +84,7 @@ func (q FeatureQuery) conditions() (string, []any, error) {
 // PostGIS's non-standard "crs" member, since RFC 7946 has none and Content-Crs says it.
 func (q FeatureQuery) featureJSON(srid string) string {
 	var props strings.Builder
-	for i, f := range q.Layer.Fields {
+	for i, f := range q.OutFields() {
 		if i > 0 {
 			props.WriteString(", ")
 		}
@@ -115,7 +125,7 @@ const (
 // featureCSV is the select list of FormatCSV.
 func (q FeatureQuery) featureCSV(srid string) string {
 	cols := []string{"t." + pgx.Identifier{q.Layer.IDColumn}.Sanitize() + "::text"}
-	for _, f := range q.Layer.Fields {
+	for _, f := range q.OutFields() {
 		cols = append(cols, "t."+pgx.Identifier{f}.Sanitize()+"::text")
 	}
 	return strings.Join(append(cols, "ST_AsText("+q.outputGeom(srid)+", "+fmt.Sprint(q.digits())+")"), ", ")
