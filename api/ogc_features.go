@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/base64"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -32,6 +34,7 @@ const (
 	paramBefore    = "before"
 	paramFeatureID = "featureId"
 	paramProps     = "properties"
+	paramSortBy    = "sortby"
 )
 
 const (
@@ -121,16 +124,18 @@ func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error
 				}
 				req.q.Properties = append(req.q.Properties, p)
 			}
+		case paramSortBy:
+			for _, k := range strings.Split(v, ",") {
+				k = strings.TrimSpace(k)
+				desc := strings.HasPrefix(k, "-")
+				k = strings.TrimLeft(k, "+-")
+				if _, ok := kinds[k]; !ok {
+					return req, &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a property of %s", k, l.Name)}
+				}
+				req.q.SortBy = append(req.q.SortBy, store.SortKey{Field: k, Desc: desc})
+			}
 		case paramAfter, paramBefore:
-			var id int64
-			if id, err = strconv.ParseInt(v, 10, 64); err != nil {
-				return req, &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a feature id", v)}
-			}
-			if name == paramAfter {
-				req.q.After = &id
-			} else {
-				req.q.Before = &id
-			}
+			// read after sortby, which the cursor depends on
 		default:
 			typ, ok := kinds[name]
 			if !ok {
@@ -152,10 +157,55 @@ func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error
 			return req, err
 		}
 	}
+	for _, name := range []string{paramAfter, paramBefore} {
+		if !values.Has(name) {
+			continue
+		}
+		c, err := parseCursor(values.Get(name), len(req.q.SortBy))
+		if err != nil {
+			return req, &ParamError{Param: name, Reason: err.Error()}
+		}
+		if name == paramAfter {
+			req.q.After = &c
+		} else {
+			req.q.Before = &c
+		}
+	}
 	if req.q.After != nil && req.q.Before != nil {
 		return req, &ParamError{Param: paramBefore, Reason: "after and before exclude each other"}
 	}
 	return req, nil
+}
+
+// A cursor is the id of a row when features are in id order, and otherwise the base64url
+// JSON of the row's sort values and id, as the next and prev links carry it.
+type cursorJSON struct {
+	Values []*string `json:"v"`
+	ID     int64     `json:"i"`
+}
+
+func formatCursor(c store.Cursor) string {
+	if len(c.Values) == 0 {
+		return strconv.FormatInt(c.ID, 10)
+	}
+	b, _ := json.Marshal(cursorJSON{Values: c.Values, ID: c.ID})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func parseCursor(v string, keys int) (store.Cursor, error) {
+	if keys == 0 {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return store.Cursor{}, fmt.Errorf("%q is not a feature id", v)
+		}
+		return store.Cursor{ID: id}, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	var c cursorJSON
+	if err != nil || json.Unmarshal(raw, &c) != nil || len(c.Values) != keys {
+		return store.Cursor{}, fmt.Errorf("%q is not a cursor of this sort order; follow the next and prev links", v)
+	}
+	return store.Cursor{Values: c.Values, ID: c.ID}, nil
 }
 
 func (s *Server) itemLimit() int    { return defaultItemLimit }
@@ -328,11 +378,11 @@ func itemLinks(r *http.Request, l *tiles.Layer, page store.Page) []link {
 		{Href: base, Rel: relCollection, Type: mediaJSON, Title: l.Title},
 	}
 	if page.More && page.Returned > 0 {
-		links = append(links, link{Href: with(map[string]string{paramAfter: strconv.FormatInt(page.LastID, 10)}, paramBefore),
+		links = append(links, link{Href: with(map[string]string{paramAfter: formatCursor(page.Last)}, paramBefore),
 			Rel: relNext, Type: mediaGeoJSON, Title: "next page"})
 	}
 	if (q.Has(paramAfter) || q.Has(paramBefore)) && page.Returned > 0 {
-		links = append(links, link{Href: with(map[string]string{paramBefore: strconv.FormatInt(page.FirstID, 10)}, paramAfter),
+		links = append(links, link{Href: with(map[string]string{paramBefore: formatCursor(page.First)}, paramAfter),
 			Rel: relPrev, Type: mediaGeoJSON, Title: "previous page"})
 	}
 	return links

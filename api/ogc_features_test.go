@@ -198,6 +198,58 @@ func TestOGCFeatures(t *testing.T) {
 		}
 	})
 
+	t.Run("sortby pages through every feature once, in order, NULLs last", func(t *testing.T) {
+		// Some zones without FAR, so that NULLs meet the cursor.
+		if _, err := e.pool.Exec(ctx, `UPDATE planning_zones SET far = NULL WHERE id % 4 = 0`); err != nil {
+			t.Fatal(err)
+		}
+		for _, sortby := range []string{"-far,zone_code", "far,-zone_code", "+land_use,-far"} {
+			var wantIDs []int64
+			order := map[string]string{"-far,zone_code": "far DESC NULLS LAST, zone_code, id",
+				"far,-zone_code": "far NULLS LAST, zone_code DESC, id", "+land_use,-far": "land_use, far DESC NULLS LAST, id"}[sortby]
+			rows, err := e.pool.Query(ctx, "SELECT id FROM planning_zones ORDER BY "+order)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				wantIDs = append(wantIDs, id)
+			}
+			var got []int64
+			var pages []itemsPage
+			next := "/ogc/collections/planning_zones/items?limit=7&sortby=" + sortby
+			for next != "" && len(pages) < 100 {
+				p := e.items(t, next)
+				for _, f := range p.Features {
+					got = append(got, f.ID)
+				}
+				pages = append(pages, p)
+				next = p.link("next")
+			}
+			if fmt.Sprint(got) != fmt.Sprint(wantIDs) {
+				t.Errorf("sortby=%s: ids %v, SQL orders %v", sortby, got, wantIDs)
+			}
+			if len(pages) < 3 {
+				t.Fatalf("sortby=%s: %d pages", sortby, len(pages))
+			}
+			for i := len(pages) - 1; i > 0; i-- {
+				prev := e.items(t, pages[i].link("prev"))
+				if fmt.Sprint(ids(prev)) != fmt.Sprint(ids(pages[i-1])) {
+					t.Errorf("sortby=%s: prev of page %d is %v, page %d was %v", sortby, i, ids(prev), i-1, ids(pages[i-1]))
+				}
+			}
+		}
+		if r := e.get(t, "/ogc/collections/planning_zones/items?sortby=far&after=12"); r.status != 400 || !strings.Contains(string(r.body), `"parameter":"after"`) {
+			t.Errorf("an id cursor with sortby: %d %s", r.status, r.body)
+		}
+		if r := e.get(t, "/ogc/collections/planning_zones/items?sortby=-nosuch"); r.status != 400 || !strings.Contains(string(r.body), "nosuch") {
+			t.Errorf("unknown sort key: %d %s", r.status, r.body)
+		}
+	})
+
 	t.Run("properties", func(t *testing.T) {
 		p := e.items(t, "/ogc/collections/parcels/items?limit=2&properties=land_use,parcel_no")
 		if len(p.Features) != 2 || len(p.Features[0].Props) != 2 || p.Features[0].Props["land_use"] == nil || p.Features[0].Props["parcel_no"] == nil {
@@ -289,4 +341,12 @@ func TestOGCFeatures(t *testing.T) {
 			t.Fatalf("ogrinfo with filters: %v, want Feature Count: %d\n%s", err, want, out)
 		}
 	})
+}
+
+func ids(p itemsPage) []int64 {
+	out := make([]int64, len(p.Features))
+	for i, f := range p.Features {
+		out[i] = f.ID
+	}
+	return out
 }

@@ -23,8 +23,11 @@ type FeatureQuery struct {
 	// Args fill; Query renumbers nothing, so Where must start at $1.
 	Where string
 	Args  []any
-	// After and Before page by id: only ids above After, or the last Limit ids below Before.
-	After, Before *int64
+	// SortBy orders the features before the id, which ends every order.
+	SortBy []SortKey
+	// After and Before page by keyset: the Limit rows after After, or the last Limit rows
+	// before Before.
+	After, Before *Cursor
 	Limit         int
 	// SRID is the output CRS (4326 when zero); FlipAxes writes latitude (northing) first.
 	SRID     int
@@ -135,9 +138,9 @@ func (q FeatureQuery) featureCSV(srid string) string {
 type Page struct {
 	// Matched counts the features matching the query, without paging.
 	Matched int64
-	// Returned counts the features emitted; FirstID and LastID bound them.
-	Returned        int
-	FirstID, LastID int64
+	// Returned counts the features emitted; First and Last bound them.
+	Returned    int
+	First, Last Cursor
 	// More reports matching features after LastID.
 	More bool
 }
@@ -170,18 +173,30 @@ func (db *DB) Features(ctx context.Context, q FeatureQuery, format FeatureFormat
 	} else {
 		list = q.featureJSON(param(srid))
 	}
+	types := map[string]string{}
+	for i, f := range q.Layer.Fields {
+		types[f] = q.Layer.FieldTypes[i]
+	}
+	ks := keyset{q: q, types: types, param: param}
+	for _, k := range q.SortBy {
+		if _, ok := types[k.Field]; !ok {
+			return page, fmt.Errorf("%w: %q is not a property of %s", ErrInvalid, k.Field, q.Layer.Name)
+		}
+	}
 	var sql string
 	switch {
 	case q.Before != nil:
-		// The page ending just before the cursor: the last Limit ids below it, read back in
-		// ascending order.
-		sql = fmt.Sprintf(`SELECT * FROM (SELECT %[1]s AS row_id, %[2]s FROM %[3]s t WHERE %[4]s AND %[1]s < %[5]s
-			ORDER BY %[1]s DESC LIMIT %[6]s) s ORDER BY row_id`, id, list, table, where, param(*q.Before), param(q.Limit))
+		// The page ending just before the cursor: the last Limit rows before it, found by
+		// reading backwards, then written in order.
+		sql = fmt.Sprintf(`SELECT %[1]s, ARRAY[NULL::text%[2]s], %[3]s FROM %[4]s t WHERE %[1]s IN (
+			SELECT %[1]s FROM %[4]s t WHERE %[5]s AND %[6]s ORDER BY %[7]s LIMIT %[8]s) ORDER BY %[9]s`,
+			id, ks.keyColumns(), list, table, where, ks.beyond(*q.Before, true), ks.orderBy(true), param(q.Limit), ks.orderBy(false))
 	case q.After != nil:
-		sql = fmt.Sprintf("SELECT %[1]s, %[2]s FROM %[3]s t WHERE %[4]s AND %[1]s > %[5]s ORDER BY %[1]s LIMIT %[6]s",
-			id, list, table, where, param(*q.After), param(q.Limit+1))
+		sql = fmt.Sprintf("SELECT %s, ARRAY[NULL::text%s], %s FROM %s t WHERE %s AND %s ORDER BY %s LIMIT %s",
+			id, ks.keyColumns(), list, table, where, ks.beyond(*q.After, false), ks.orderBy(false), param(q.Limit+1))
 	default:
-		sql = fmt.Sprintf("SELECT %[1]s, %[2]s FROM %[3]s t WHERE %[4]s ORDER BY %[1]s LIMIT %[5]s", id, list, table, where, param(q.Limit+1))
+		sql = fmt.Sprintf("SELECT %s, ARRAY[NULL::text%s], %s FROM %s t WHERE %s ORDER BY %s LIMIT %s",
+			id, ks.keyColumns(), list, table, where, ks.orderBy(false), param(q.Limit+1))
 	}
 
 	err = db.readTx(ctx, func(tx pgx.Tx) error {
@@ -199,7 +214,8 @@ func (db *DB) Features(ctx context.Context, q FeatureQuery, format FeatureFormat
 	return page, nil
 }
 
-// streamRows emits the rows of sql (id first, then the columns), stopping after limit rows;
+// streamRows emits the rows of sql (id and sort values first, then the columns), stopping
+// after limit rows;
 // a row beyond the limit sets page.More.
 func streamRows(ctx context.Context, tx pgx.Tx, sql string, args []any, limit int, page *Page, emit func([]*string) error) error {
 	rows, err := tx.Query(ctx, sql, args...)
@@ -212,19 +228,20 @@ func streamRows(ctx context.Context, tx pgx.Tx, sql string, args []any, limit in
 			page.More = true
 			break
 		}
-		var rowID int64
-		cols := make([]*string, len(rows.FieldDescriptions())-1)
-		dest := []any{&rowID}
+		var c Cursor
+		cols := make([]*string, len(rows.FieldDescriptions())-2)
+		dest := []any{&c.ID, &c.Values}
 		for i := range cols {
 			dest = append(dest, &cols[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
+		c.Values = c.Values[1:] // the first is a NULL that keeps the array typed when empty
 		if page.Returned == 0 {
-			page.FirstID = rowID
+			page.First = c
 		}
-		page.LastID = rowID
+		page.Last = c
 		page.Returned++
 		if err := emit(cols); err != nil {
 			return err
