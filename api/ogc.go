@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"bandoso/cql2"
 	"bandoso/geo"
 	"bandoso/tiles"
 )
@@ -39,6 +40,10 @@ var ogcConformance = []string{
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
 	"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
 	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+}
+
+func init() {
+	ogcConformance = append(append(ogcConformance, filterConformance...), cql2.Conformance...)
 }
 
 // ogcRoutes adds the /ogc routes. Collections are the tile service's layers.
@@ -146,6 +151,7 @@ func (s *Server) collection(r *http.Request, l *tiles.Layer) (collection, error)
 			{Href: href + "/tiles", Rel: relTilesetsVector, Type: mediaJSON, Title: "vector tiles"},
 			{Href: href + "/items", Rel: relItems, Type: mediaGeoJSON, Title: "features"},
 			{Href: href + "/items?f=csv", Rel: relItems, Type: mediaCSV, Title: "features as CSV"},
+			{Href: href + "/queryables", Rel: relQueryables, Type: mediaJSONSchema, Title: "what filters may name"},
 		},
 		ItemType: "feature", CRS: crsURIs(), StorageCRS: geo.CRS84}
 	b, ok, err := s.Tiles.Bounds(r.Context(), l)

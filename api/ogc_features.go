@@ -52,6 +52,8 @@ const (
 func (s *Server) ogcFeatureRoutes(r chi.Router) {
 	r.Get(ogcPrefix+"/collections/{collectionId}/items", s.h(s.handleItems))
 	r.Get(ogcPrefix+"/collections/{collectionId}/items/{featureId}", s.h(s.handleItem))
+	r.Get(ogcPrefix+"/collections/{collectionId}/queryables", s.h(s.handleQueryables))
+	r.Get(ogcPrefix+"/functions", s.h(s.handleFunctions))
 }
 
 // itemRequest is a parsed items request.
@@ -124,6 +126,8 @@ func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error
 				}
 				req.q.Properties = append(req.q.Properties, p)
 			}
+		case paramFilter, paramFilterLang, paramFilterCRS:
+			// compiled below, once all three are known
 		case paramSortBy:
 			for _, k := range strings.Split(v, ",") {
 				k = strings.TrimSpace(k)
@@ -156,6 +160,9 @@ func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error
 			}
 			return req, err
 		}
+	}
+	if err := parseFilter(values, &req.q); err != nil {
+		return req, err
 	}
 	for _, name := range []string{paramAfter, paramBefore} {
 		if !values.Has(name) {

@@ -38,6 +38,7 @@ const (
 	relPrev           = "prev"
 	relCollection     = "collection"
 	relItems          = "items"
+	relQueryables     = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 	relAlternate      = "alternate"
 	relItem           = "item"
 	relData           = "data"

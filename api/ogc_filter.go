@@ -1,0 +1,157 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"bandoso/cql2"
+	"bandoso/geo"
+	"bandoso/store"
+	"bandoso/tiles"
+)
+
+// OGC API – Features Part 3: filter, filter-lang and filter-crs on items, the queryables of
+// each collection and the functions filters may call.
+
+const (
+	paramFilter     = "filter"
+	paramFilterLang = "filter-lang"
+	paramFilterCRS  = "filter-crs"
+	// geometryQueryable is the name filters use for a collection's geometry.
+	geometryQueryable = "geometry"
+)
+
+// filterConformance are the classes of Part 3, beside CQL2's own.
+var filterConformance = []string{
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+}
+
+// filterSchema is what filters on layer row may name: its published fields and its geometry.
+func filterSchema(row store.LayerRow) cql2.Schema {
+	props := map[string]cql2.Column{geometryQueryable: {Name: row.GeomColumn, Type: cql2.TypeGeometry, SRID: 4326}}
+	for i, f := range row.Fields {
+		props[f] = cql2.Column{Name: f, Type: cql2Type(row.FieldTypes[i])}
+	}
+	return cql2.Schema{Properties: props, Table: "t"}
+}
+
+// cql2Type is the filter type of a PostgreSQL column type (format_type).
+func cql2Type(pgType string) cql2.Type {
+	base, _, _ := strings.Cut(pgType, "(")
+	switch {
+	case base == "smallint" || base == "integer" || base == "bigint":
+		return cql2.TypeInteger
+	case store.FieldKind(pgType) == "Number":
+		return cql2.TypeNumber
+	case base == "boolean":
+		return cql2.TypeBoolean
+	case base == "date":
+		return cql2.TypeDate
+	case strings.HasPrefix(base, "timestamp"):
+		return cql2.TypeTimestamp
+	}
+	return cql2.TypeString
+}
+
+// parseFilter compiles the filter parameters of an items request into q.
+func parseFilter(values map[string][]string, q *store.FeatureQuery) error {
+	get := func(name string) string {
+		if v := values[name]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	text, lang, crs := get(paramFilter), get(paramFilterLang), get(paramFilterCRS)
+	if text == "" {
+		if lang != "" || crs != "" {
+			name := paramFilterLang
+			if crs != "" {
+				name = paramFilterCRS
+			}
+			return &ParamError{Param: name, Reason: "given without filter"}
+		}
+		return nil
+	}
+	schema := filterSchema(q.Layer)
+	if crs != "" {
+		c, ok := geo.ParseCRS(crs)
+		if !ok || c.LatFirst {
+			return &ParamError{Param: paramFilterCRS, Reason: fmt.Sprintf("%q is not a supported CRS for filters; use CRS84 or a projected CRS of the collection's list", crs)}
+		}
+		schema.FilterSRID = c.SRID
+	}
+	var expr cql2.Expr
+	var err error
+	switch lang {
+	case "", "cql2-text":
+		expr, err = cql2.ParseText(text)
+	case "cql2-json":
+		expr, err = cql2.ParseJSON([]byte(text))
+	default:
+		return &ParamError{Param: paramFilterLang, Reason: fmt.Sprintf("%q is not a filter language; use cql2-text or cql2-json", lang)}
+	}
+	if err == nil {
+		q.Where, q.Args, err = cql2.Compile(expr, schema, 0)
+	}
+	var ce *cql2.Error
+	if errors.As(err, &ce) {
+		return &ParamError{Param: paramFilter, Reason: strings.TrimPrefix(ce.Error(), "cql2: ")}
+	}
+	return err
+}
+
+// handleQueryables serves GET /ogc/collections/{collectionId}/queryables: a JSON Schema of
+// what filters may name (Part 3 §6.2).
+func (s *Server) handleQueryables(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.collectionLayer(r)
+	if err != nil {
+		return err
+	}
+	return s.writeDocument(w, r, mediaJSONSchema, queryables(r, l))
+}
+
+const mediaJSONSchema = "application/schema+json"
+
+func queryables(r *http.Request, l *tiles.Layer) map[string]any {
+	row := l.Row()
+	props := map[string]any{geometryQueryable: map[string]any{
+		"title": "geometry", "format": "geometry-" + strings.ToLower(row.GeometryType)}}
+	for i, f := range row.Fields {
+		t := cql2Type(row.FieldTypes[i])
+		p := map[string]any{"title": f}
+		switch t {
+		case cql2.TypeInteger:
+			p["type"] = "integer"
+		case cql2.TypeNumber:
+			p["type"] = "number"
+		case cql2.TypeBoolean:
+			p["type"] = "boolean"
+		case cql2.TypeDate:
+			p["type"], p["format"] = "string", "date"
+		case cql2.TypeTimestamp:
+			p["type"], p["format"] = "string", "date-time"
+		default:
+			p["type"] = "string"
+		}
+		props[f] = p
+	}
+	return map[string]any{
+		"$schema":              "https://json-schema.org/draft/2020-12/schema",
+		"$id":                  externalBase(r) + ogcPrefix + "/collections/" + l.Name + "/queryables",
+		"type":                 "object",
+		"title":                l.Title,
+		"properties":           props,
+		"additionalProperties": false,
+	}
+}
+
+// handleFunctions serves GET /ogc/functions: the functions filters may call beyond CQL2's
+// own, such as S_DWITHIN.
+func (s *Server) handleFunctions(w http.ResponseWriter, r *http.Request) error {
+	return s.writeDocument(w, r, mediaJSON, map[string]any{"functions": cql2.Functions})
+}
