@@ -35,6 +35,7 @@ const (
 	paramFeatureID = "featureId"
 	paramProps     = "properties"
 	paramSortBy    = "sortby"
+	paramDatetime  = "datetime"
 )
 
 const (
@@ -126,6 +127,11 @@ func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error
 				}
 				req.q.Properties = append(req.q.Properties, p)
 			}
+		case paramDatetime:
+			if row.TimeStart == nil {
+				return req, &ParamError{Param: name, Reason: fmt.Sprintf("%s has no validity dates", l.Name)}
+			}
+			req.q.From, req.q.To, err = parseDatetime(v)
 		case paramFilter, paramFilterLang, paramFilterCRS:
 			// compiled below, once all three are known
 		case paramSortBy:
@@ -217,6 +223,42 @@ func parseCursor(v string, keys int) (store.Cursor, error) {
 
 func (s *Server) itemLimit() int    { return defaultItemLimit }
 func (s *Server) maxItemLimit() int { return maxItemLimit }
+
+// parseDatetime reads an instant or an interval "start/end" (RFC 3339 date-times or dates,
+// ".." or nothing for an open end), as OGC API – Features Part 1 §7.15.4 defines it.
+func parseDatetime(v string) (from, to *time.Time, err error) {
+	one := func(s string) (*time.Time, error) {
+		if s == "" || s == ".." {
+			return nil, nil
+		}
+		for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return &t, nil
+			}
+		}
+		return nil, fmt.Errorf("%q is not an RFC 3339 date-time or date", s)
+	}
+	a, b, interval := strings.Cut(v, "/")
+	if from, err = one(a); err != nil {
+		return nil, nil, err
+	}
+	if !interval {
+		if from == nil {
+			return nil, nil, fmt.Errorf("%q is not an instant or an interval", v)
+		}
+		return from, from, nil
+	}
+	if to, err = one(b); err != nil {
+		return nil, nil, err
+	}
+	if from == nil && to == nil {
+		return nil, nil, fmt.Errorf("%q leaves both ends open; give at least one", v)
+	}
+	if from != nil && to != nil && to.Before(*from) {
+		return nil, nil, fmt.Errorf("the interval %q ends before it starts", v)
+	}
+	return from, to, nil
+}
 
 // parseLimit reads limit: a positive integer, capped at max.
 func parseLimit(v string, def, max int) (int, error) {

@@ -64,6 +64,28 @@ func TestOGCFilters(t *testing.T) {
 		}
 	})
 
+	t.Run("datetime on validity dates", func(t *testing.T) {
+		for _, c := range []struct{ layer, datetime, sql string }{
+			{"wards", "2025-07-01", "level = 'ward' AND valid_to IS NULL AND valid_from <= '2025-07-01'"},
+			{"wards", "2020-01-01T00:00:00Z", "level = 'ward' AND valid_to IS NULL AND valid_from <= '2020-01-01'"},
+			{"wards_2024", "2025-06-30", "level = 'ward' AND valid_to = '2025-07-01' AND valid_from <= '2025-06-30'"},
+			{"wards_2024", "2025-07-01", "false"},
+			{"wards_2024", "../2025-06-30", "level = 'ward' AND valid_to = '2025-07-01' AND valid_from <= '2025-06-30'"},
+			{"plans", "2000-01-01/..", "true"},
+		} {
+			want := e.count(t, "SELECT count(*) FROM "+map[string]string{"wards": "admin_units", "wards_2024": "admin_units", "plans": "plans"}[c.layer]+" WHERE "+c.sql)
+			p := e.items(t, "/ogc/collections/"+c.layer+"/items?datetime="+url.QueryEscape(c.datetime))
+			if p.NumberMatched != want {
+				t.Errorf("%s at %s: %d matched, SQL finds %d", c.layer, c.datetime, p.NumberMatched, want)
+			}
+		}
+		for _, q := range []string{"parcels/items?datetime=2025-01-01", "wards/items?datetime=yesterday", "wards/items?datetime=2025-02-01/2024-01-01", "wards/items?datetime=../.."} {
+			if r := e.get(t, "/ogc/collections/"+q); r.status != 400 || !strings.Contains(string(r.body), `"parameter":"datetime"`) {
+				t.Errorf("%s: %d %s", q, r.status, r.body)
+			}
+		}
+	})
+
 	t.Run("queryables and functions", func(t *testing.T) {
 		r := e.get(t, "/ogc/collections/parcels/queryables")
 		if r.status != 200 || r.header.Get("Content-Type") != "application/schema+json" ||

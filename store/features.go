@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -34,6 +35,9 @@ type FeatureQuery struct {
 	FlipAxes bool
 	// Properties are the fields written, in order; nil writes all the layer's.
 	Properties []string
+	// From and To select rows valid at some time in [From, To] (either may be nil for an
+	// open end), by the layer's TimeStart and TimeEnd; ErrInvalid for a layer without them.
+	From, To *time.Time
 }
 
 // OutFields are the fields a feature carries in the output.
@@ -66,6 +70,23 @@ func (q FeatureQuery) conditions() (string, []any, error) {
 		env := fmt.Sprintf("ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, %s::int), 4326)",
 			param(b[0]), param(b[1]), param(b[2]), param(b[3]), param(srid))
 		conds = append(conds, fmt.Sprintf("ST_Intersects(%s, %s)", geom, env))
+	}
+	if q.From != nil || q.To != nil {
+		if q.Layer.TimeStart == nil {
+			return "", nil, fmt.Errorf("%w: %s has no validity dates", ErrInvalid, q.Layer.Name)
+		}
+		start := "t." + pgx.Identifier{*q.Layer.TimeStart}.Sanitize()
+		if q.To != nil {
+			conds = append(conds, fmt.Sprintf("%s <= %s::timestamp", start, param(utcText(*q.To))))
+		}
+		if q.From != nil {
+			end := start
+			op := ">="
+			if q.Layer.TimeEnd != nil {
+				end, op = "t."+pgx.Identifier{*q.Layer.TimeEnd}.Sanitize(), ">"
+			}
+			conds = append(conds, fmt.Sprintf("(%s IS NULL OR %s %s %s::timestamp)", end, end, op, param(utcText(*q.From))))
+		}
 	}
 	types := map[string]string{}
 	for i, f := range q.Layer.Fields {
@@ -272,6 +293,10 @@ func (db *DB) Feature(ctx context.Context, q FeatureQuery, id int64) ([]byte, er
 	}
 	return feature, nil
 }
+
+// utcText writes t as a timestamp without zone, in UTC: validity columns are dates or UTC
+// timestamps, and a text parameter keeps the session's time zone out of the comparison.
+func utcText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.999999") }
 
 func reverse[T any](s []T) {
 	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {

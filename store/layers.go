@@ -30,6 +30,9 @@ type LayerRow struct {
 	// rows, as features and lookups read them.
 	Table, GeomColumn, IDColumn string
 	RowFilter                   *string
+	// TimeStart and TimeEnd name the columns of the rows' validity (end exclusive, NULL
+	// for still valid), for datetime queries; nil when the layer has none.
+	TimeStart, TimeEnd *string
 }
 
 // TileSource is where and how one zoom range of a layer is drawn.
@@ -68,7 +71,7 @@ SELECT l.name, l.title, l.description, l.source, l.licence, l.synthetic, l.geome
 	l.table_name, l.geom_column, coalesce(l.tile_geom_column, l.geom_column), l.id_column, l.row_filter,
 	l.fields, ` + fmt.Sprintf(sqlFieldTypes, "l.table_name", "l.fields") + `,
 	` + fmt.Sprintf(sqlSRID, "l.table_name", "coalesce(l.tile_geom_column, l.geom_column)") + `,
-	l.min_zoom, l.max_zoom
+	l.min_zoom, l.max_zoom, l.time_start, l.time_end
 FROM layers l
 WHERE l.public
 ORDER BY l.name`
@@ -100,7 +103,7 @@ func (db *DB) TileLayers(ctx context.Context) ([]LayerRow, error) {
 		var minZ, maxZ int16
 		_, err = pgx.ForEachRow(rows, []any{&l.Name, &l.Title, &l.Description, &l.Source, &l.Licence, &l.Synthetic,
 			&l.GeometryType, &l.Table, &l.GeomColumn, &l.Tiles.GeomColumn, &l.IDColumn, &l.RowFilter,
-			&l.Fields, &l.FieldTypes, &l.Tiles.SRID, &minZ, &maxZ}, func() error {
+			&l.Fields, &l.FieldTypes, &l.Tiles.SRID, &minZ, &maxZ, &l.TimeStart, &l.TimeEnd}, func() error {
 			l.MinZoom, l.MaxZoom = int(minZ), int(maxZ)
 			t := &l.Tiles
 			t.MinZoom, t.MaxZoom, t.Table, t.GeometryType = l.MinZoom, l.MaxZoom, l.Table, l.GeometryType
