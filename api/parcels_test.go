@@ -22,11 +22,17 @@ type geoFeature struct {
 func (e tileEnv) getGeoJSON(t *testing.T, path string, v any) {
 	t.Helper()
 	r := e.get(t, path)
-	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/geo+json" {
-		t.Fatalf("%s: status %d, Content-Type %q; body %s", path, r.status, r.header.Get("Content-Type"), r.body)
+	decodeOK(t, path, r.status, r.header.Get("Content-Type"), "application/geo+json", r.body, v)
+}
+
+// decodeOK asserts status 200 and Content-Type want, and decodes body into v.
+func decodeOK(t *testing.T, what string, status int, contentType, want string, body []byte, v any) {
+	t.Helper()
+	if status != http.StatusOK || contentType != want {
+		t.Fatalf("%s: status %d, Content-Type %q; body %.500s", what, status, contentType, body)
 	}
-	if err := json.Unmarshal(r.body, v); err != nil {
-		t.Fatalf("%s: %v in %s", path, err, r.body)
+	if err := json.Unmarshal(body, v); err != nil {
+		t.Fatalf("%s: %v in %.500s", what, err, body)
 	}
 }
 

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -44,12 +43,7 @@ func (e tileEnv) planning(t *testing.T, id int64) planningBody {
 	path := fmt.Sprintf("/v1/parcels/%d/planning", id)
 	r := e.get(t, path)
 	var rep planningBody
-	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/json" {
-		t.Fatalf("%s: status %d, Content-Type %q; body %s", path, r.status, r.header.Get("Content-Type"), r.body)
-	}
-	if err := json.Unmarshal(r.body, &rep); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
+	decodeOK(t, path, r.status, r.header.Get("Content-Type"), "application/json", r.body, &rep)
 	return rep
 }
 

@@ -29,6 +29,11 @@ type Server struct {
 	Tiles *tiles.Service
 	// TileMaxAge is the max-age of Cache-Control on tiles; zero means 60 seconds.
 	TileMaxAge time.Duration
+	// QueryMaxBytes bounds the body of POST /v1/parcels/query (413 beyond); zero means 1 MiB.
+	QueryMaxBytes int64
+	// QueryMaxAreaM2 bounds the area, buffer included, that one parcel query may cover;
+	// zero means 100 km².
+	QueryMaxAreaM2 float64
 	// Web serves the viewer at / and the styles at /styles/…; without it the routes are absent.
 	Web *web.Files
 }
@@ -56,6 +61,12 @@ func (s *Server) Handler() http.Handler {
 	if s.TileMaxAge <= 0 {
 		s.TileMaxAge = 60 * time.Second
 	}
+	if s.QueryMaxBytes <= 0 {
+		s.QueryMaxBytes = defaultQueryMaxBytes
+	}
+	if s.QueryMaxAreaM2 <= 0 {
+		s.QueryMaxAreaM2 = defaultQueryMaxAreaM2
+	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
 	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.cors(r), s.timeout, middleware.GetHead)
@@ -77,6 +88,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/v1/parcels/lookup", s.h(s.handleParcelLookup))
 		r.Get("/v1/parcels/at", s.h(s.handleParcelsAt))
 		r.Get("/v1/parcels/{id}/planning", s.h(s.handleParcelPlanning))
+		r.Post("/v1/parcels/query", s.h(s.handleParcelQuery))
 	}
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))

@@ -25,6 +25,8 @@ type Config struct {
 	ShutdownTimeout  time.Duration
 	TileMaxAge       time.Duration
 	TileCacheMB      int
+	QueryMaxBytes    int64   // body limit of POST /v1/parcels/query
+	QueryMaxKM2      float64 // largest area one parcel query may cover
 }
 
 // DefaultConfig holds every default in one place.
@@ -39,6 +41,8 @@ func DefaultConfig() Config {
 		ShutdownTimeout:  20 * time.Second,
 		TileMaxAge:       60 * time.Second,
 		TileCacheMB:      128,
+		QueryMaxBytes:    1 << 20,
+		QueryMaxKM2:      100,
 	}
 }
 
