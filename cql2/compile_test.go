@@ -160,3 +160,32 @@ func TestCompiledSQLHoldsOnlyPlaceholders(t *testing.T) {
 		checkSQL(t, sql, args, 5)
 	}
 }
+
+func TestTypeOf(t *testing.T) {
+	for _, c := range []struct {
+		pg   string
+		want cql2.Type
+		srid int
+		ok   bool
+	}{
+		{"integer", cql2.TypeInteger, 0, true},
+		{"bigint", cql2.TypeInteger, 0, true},
+		{"numeric(12,1)", cql2.TypeNumber, 0, true},
+		{"double precision", cql2.TypeNumber, 0, true},
+		{"text", cql2.TypeString, 0, true},
+		{"character varying(20)", cql2.TypeString, 0, true},
+		{"boolean", cql2.TypeBoolean, 0, true},
+		{"date", cql2.TypeDate, 0, true},
+		{"timestamp with time zone", cql2.TypeTimestamp, 0, true},
+		{"geometry(MultiPolygon,4326)", cql2.TypeGeometry, 4326, true},
+		{"geometry(Point,9210)", cql2.TypeGeometry, 9210, true},
+		{"geometry", cql2.TypeGeometry, 0, true},
+		{"text[]", 0, 0, false},
+		{"jsonb", 0, 0, false},
+	} {
+		got, srid, ok := cql2.TypeOf(c.pg)
+		if got != c.want || srid != c.srid || ok != c.ok {
+			t.Errorf("TypeOf(%q) = %v, %d, %v; want %v, %d, %v", c.pg, got, srid, ok, c.want, c.srid, c.ok)
+		}
+	}
+}

@@ -1,5 +1,10 @@
 package cql2
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Type is the type of a queryable as a filter sees it.
 type Type int
 
@@ -43,6 +48,35 @@ func (t Type) family() Type {
 		return TypeDate
 	}
 	return t
+}
+
+// TypeOf maps a PostgreSQL type as format_type writes it ("integer", "numeric(12,1)",
+// "character varying(20)", "timestamp with time zone", "geometry(MultiPolygon,4326)") to
+// the queryable type, and reads a geometry's SRID from its typmod. ok is false for types a
+// filter cannot use (arrays, json, ranges, …): leave those out of the Schema.
+func TypeOf(formatType string) (t Type, srid int, ok bool) {
+	name, mod, _ := strings.Cut(strings.ToLower(strings.TrimSpace(formatType)), "(")
+	switch name {
+	case "smallint", "integer", "bigint":
+		return TypeInteger, 0, true
+	case "numeric", "real", "double precision":
+		return TypeNumber, 0, true
+	case "text", "character varying", "character", "varchar", "char", "citext", "name":
+		return TypeString, 0, true
+	case "boolean":
+		return TypeBoolean, 0, true
+	case "date":
+		return TypeDate, 0, true
+	case "timestamp with time zone", "timestamp without time zone":
+		return TypeTimestamp, 0, true
+	case "geometry":
+		// geometry(MultiPolygon,4326): the SRID follows the last comma; plain geometry has none.
+		if i := strings.LastIndexByte(mod, ','); i >= 0 {
+			srid, _ = strconv.Atoi(strings.TrimSuffix(mod[i+1:], ")"))
+		}
+		return TypeGeometry, srid, true
+	}
+	return 0, 0, false
 }
 
 // Column is where a queryable lives in SQL.
