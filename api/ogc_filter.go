@@ -40,20 +40,11 @@ func filterSchema(row store.LayerRow) cql2.Schema {
 	return cql2.Schema{Properties: props, Table: "t"}
 }
 
-// cql2Type is the filter type of a PostgreSQL column type (format_type).
+// cql2Type is the filter type of a PostgreSQL column type (format_type); types a filter
+// cannot use compare as text.
 func cql2Type(pgType string) cql2.Type {
-	base, _, _ := strings.Cut(pgType, "(")
-	switch {
-	case base == "smallint" || base == "integer" || base == "bigint":
-		return cql2.TypeInteger
-	case store.FieldKind(pgType) == "Number":
-		return cql2.TypeNumber
-	case base == "boolean":
-		return cql2.TypeBoolean
-	case base == "date":
-		return cql2.TypeDate
-	case strings.HasPrefix(base, "timestamp"):
-		return cql2.TypeTimestamp
+	if t, _, ok := cql2.TypeOf(pgType); ok {
+		return t
 	}
 	return cql2.TypeString
 }
