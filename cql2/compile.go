@@ -116,10 +116,12 @@ func (c *compiler) operand(e Expr) (string, Type, error) {
 		if math.IsNaN(e.Value) || math.IsInf(e.Value, 0) {
 			return "", 0, errCompile("number out of range")
 		}
+		// Whole numbers go as bigint, which an integer column's index compares directly;
+		// others as numeric, so that a numeric column compares exact decimals on its index.
 		if e.Value == math.Trunc(e.Value) && math.Abs(e.Value) < 1<<62 {
 			return c.param(int64(e.Value)) + "::bigint", TypeNumber, nil
 		}
-		return c.param(e.Value) + "::float8", TypeNumber, nil
+		return c.param(e.Value) + "::numeric", TypeNumber, nil
 	case Bool:
 		return c.param(e.Value) + "::boolean", TypeBoolean, nil
 	case Date:

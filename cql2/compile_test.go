@@ -39,7 +39,7 @@ func TestCompile(t *testing.T) {
 			want: `(("ward_code" = $1::text) AND ("sheet_no" >= $2::bigint))`, args: []any{"26740", int64(3)}},
 		{name: "offset", filter: `land_use <> 'ODT'`, offset: 2,
 			want: `("land_use" <> $3::text)`, args: []any{"ODT"}},
-		{name: "fraction", filter: `area_m2 < 80.5`, want: `("area_m2" < $1::float8)`, args: []any{80.5}},
+		{name: "fraction", filter: `area_m2 < 80.5`, want: `("area_m2" < $1::numeric)`, args: []any{80.5}},
 		{name: "or not", filter: `NOT land_use = 'ODT' OR surveyed = FALSE`,
 			want: `((NOT ("land_use" = $1::text)) OR ("surveyed" = $2::boolean))`, args: []any{"ODT", false}},
 		{name: "like", filter: `ward_code LIKE '267%'`, want: `("ward_code" LIKE $1::text)`, args: []any{"267%"}},

@@ -99,6 +99,8 @@ func TestFiltersAgainstPostGIS(t *testing.T) {
 		{"not and between", fmt.Sprintf(`NOT land_use = '%s' AND area_m2 BETWEEN 50.5 AND 120`, use1), "",
 			fmt.Sprintf(`NOT land_use = '%s' AND area_m2 BETWEEN 50.5 AND 120`, use1)},
 		{"exact decimal", fmt.Sprintf(`area_m2 = %s`, f(area)), "", fmt.Sprintf(`area_m2 = %s`, f(area))},
+		{"extreme numbers", `area_m2 < 1e300 AND area_m2 > 1.5e-7 AND sheet_no = 1 AND parcel_no > -1e300`, "",
+			`area_m2 < 1e300 AND area_m2 > 1.5e-7 AND sheet_no = 1 AND parcel_no > -1e300`},
 		{"like", fmt.Sprintf(`ward_code LIKE '%s_' AND land_use NOT LIKE '%s%%'`, ward[:4], use1[:1]), "",
 			fmt.Sprintf(`ward_code LIKE '%s_' AND land_use NOT LIKE '%s%%'`, ward[:4], use1[:1])},
 		{"not in, not between", `sheet_no NOT IN (1, 2) AND parcel_no NOT BETWEEN 3 AND 40`, "",
