@@ -31,6 +31,7 @@ var ogcConformance = []string{
 	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/json",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
@@ -51,6 +52,7 @@ func (s *Server) ogcRoutes(r chi.Router) {
 	r.Get(ogcPrefix, s.h(s.handleOGCLanding))
 	r.Get(ogcPrefix+"/", s.h(s.handleOGCLanding))
 	r.Get(ogcPrefix+"/conformance", s.h(s.handleOGCConformance))
+	r.Get(ogcPrefix+"/api", s.h(s.handleOpenAPI))
 	r.Get(ogcPrefix+"/collections", s.h(s.handleCollections))
 	r.Get(ogcPrefix+"/collections/{collectionId}", s.h(s.handleCollection))
 	s.ogcTileRoutes(r)
@@ -65,6 +67,7 @@ func (s *Server) handleOGCLanding(w http.ResponseWriter, r *http.Request) error 
 		"description": "The city's open geospatial data: land parcels, planning, streets, addresses and administrative units.",
 		"links": []link{
 			{Href: base, Rel: relSelf, Type: mediaJSON, Title: "this document"},
+			{Href: base + "/api", Rel: relServiceDesc, Type: mediaOpenAPI, Title: "the API definition (OpenAPI 3.0)"},
 			{Href: base + "/conformance", Rel: relConformance, Type: mediaJSON, Title: "conformance classes implemented"},
 			{Href: base + "/conformance", Rel: relOGCConformance, Type: mediaJSON, Title: "conformance classes implemented"},
 			{Href: base + "/collections", Rel: relData, Type: mediaJSON, Title: "collections"},

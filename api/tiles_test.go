@@ -26,8 +26,9 @@ import (
 
 // tileEnv is one demo city served over HTTP, shared by the subtests of TestTiles.
 type tileEnv struct {
-	url  string
-	pool *pgxpool.Pool // ground truth, read apart from the service
+	url     string
+	handler http.Handler  // the router, for tests that walk its routes
+	pool    *pgxpool.Pool // ground truth, read apart from the service
 	// centre is the centroid of the parcels, inside the city.
 	centre orb.Point
 }
@@ -54,7 +55,8 @@ func newTileEnv(t *testing.T) tileEnv {
 	logs := &testlog.Buffer{}
 	s := &api.Server{DB: db, Tiles: tiles.New(db, nil), TileMaxAge: 90 * time.Second, Version: "test", Web: web.Embedded(),
 		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-	ts := httptest.NewServer(s.Handler())
+	env.handler = s.Handler()
+	ts := httptest.NewServer(env.handler)
 	t.Cleanup(ts.Close)
 	env.url = ts.URL
 	return env

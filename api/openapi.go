@@ -1,0 +1,358 @@
+package api
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+
+	"bandoso/geo"
+	"bandoso/tiles"
+)
+
+// The OpenAPI 3.0 document at /ogc/api (OGC API – Features Part 1, conformance class oas30),
+// made at request time from the catalog so that each collection's items path lists its own
+// property filters with their types. It describes every route of Handler; a test walks the
+// router and fails on a route the document lacks.
+//
+// The OGC paths are written relative to the server {base}/ogc, as the OGC API examples and
+// clients expect: GDAL's OAPIF driver looks up /collections/{name}/items in this document to
+// learn which property filters it may send to the server instead of filtering itself. The
+// service's other routes, and the landing page itself, carry the server {base}.
+
+// mediaOpenAPI is the OpenAPI 3.0 JSON media type the OGC asks for (OGC 17-069r4 §7.3).
+const mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+
+// Link relations of the landing page for the API definition.
+const relServiceDesc = "service-desc"
+
+// obj is a JSON object of the document.
+type obj = map[string]any
+
+// handleOpenAPI serves GET /ogc/api.
+func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	layers, err := s.Tiles.Layers(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.writeDocument(w, r, mediaOpenAPI, s.openAPI(externalBase(r), layers))
+}
+
+// openAPI is the document for clients that reach the service at base.
+func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
+	version := s.Version
+	if version == "" {
+		version = "dev"
+	}
+	root := []obj{{"url": base, "description": "this service"}}
+	ogc := []obj{{"url": base + ogcPrefix, "description": "OGC API – Features and Tiles"}}
+	names := make([]string, len(layers))
+	for i, l := range layers {
+		names[i] = l.Name
+	}
+	paths := obj{}
+	addMethod := func(servers []obj, path, method string, o obj) {
+		item, ok := paths[path].(obj)
+		if !ok {
+			item = obj{}
+			paths[path] = item
+		}
+		item[method] = o
+		if len(servers) > 0 {
+			item["servers"] = servers
+		}
+	}
+	add := func(servers []obj, path string, get obj) { addMethod(servers, path, "get", get) }
+
+	add(nil, "/healthz", op("health", "The process is up; never touches the database.", "Service",
+		nil, ok200(mediaJSON, ref("Health")), errs()))
+	add(nil, "/readyz", op("ready", "The database answers and its schema is current; 503 otherwise.", "Service",
+		nil, ok200(mediaJSON, ref("Ready")), errs()))
+	if s.Tiles != nil {
+		layersParam := obj{"name": paramLayers, "in": "path", "required": true,
+			"description": "one or several layer names, comma-separated",
+			"schema":      obj{"type": "string", "pattern": listPattern(names)}}
+		add(nil, "/tiles/{layers}/{z}/{x}/{y}.mvt", op("tile", "A Mapbox Vector Tile (XYZ scheme) holding each named layer whose zoom range includes z; 204 when empty.", "Vector tiles",
+			[]any{layersParam, pathInt(paramZ, 0, tiles.MaxZoom), pathInt(paramX, 0, -1), pathInt(paramY, 0, -1), acceptEncoding()},
+			tileResponses(), errs(400, 404)))
+		add(nil, "/tiles/{layers}.json", op("tileJSON", "TileJSON 3.0.0 of the named layers' tiles.", "Vector tiles",
+			[]any{layersParam}, ok200(mediaJSON, ref("TileJSON")), notModified(), errs(404)))
+
+		add(nil, ogcPrefix, landing("landing"))
+		add(nil, ogcPrefix+"/", landing("landingSlash"))
+		add(ogc, "/conformance", op("conformance", "The conformance classes implemented.", "OGC API",
+			nil, ok200(mediaJSON, ref("ConfClasses")), notModified(), errs()))
+		add(ogc, "/api", op("api", "This document.", "OGC API",
+			nil, ok200(mediaOpenAPI, obj{"type": "object"}), notModified(), errs()))
+		add(ogc, "/collections", op("collections", "Every public collection.", "OGC API",
+			nil, ok200(mediaJSON, ref("Collections")), notModified(), errs()))
+
+		collectionID := obj{"name": paramCollectionID, "in": "path", "required": true,
+			"schema": obj{"type": "string", "enum": names}}
+		add(ogc, "/collections/{collectionId}", op("collection", "A collection's description.", "OGC API",
+			[]any{collectionID}, ok200(mediaJSON, ref("Collection")), notModified(), errs(404)))
+		add(ogc, "/collections/{collectionId}/items", op("items", "A page of a collection's features; each collection's own path lists its property filters.", "Features",
+			append([]any{collectionID}, append(itemsParams(), propertiesParam(nil), sortByParam(nil), ref("#/components/parameters/datetime"))...), itemsResponses(ref("FeatureCollection")), errs(400, 404)))
+		add(ogc, "/collections/{collectionId}/items/{featureId}", op("item", "One feature.", "Features",
+			[]any{collectionID, ref("#/components/parameters/featureId"), ref("#/components/parameters/crs"), itemFormat()},
+			itemResponses(ref("Feature")), errs(400, 404)))
+		add(ogc, "/collections/{collectionId}/queryables", op("queryables", "A JSON Schema of what filters on the collection may name.", "Features",
+			[]any{collectionID}, ok200(mediaJSONSchema, obj{"type": "object"}), notModified(), errs(404)))
+		add(ogc, "/functions", op("functions", "The functions filters may call beyond CQL2's own, such as S_DWITHIN.", "Features",
+			nil, ok200(mediaJSON, ref("Functions")), notModified(), errs()))
+		for _, l := range layers {
+			p := "/collections/" + l.Name
+			add(ogc, p, op("collection."+l.Name, l.Title+": the collection's description.", "OGC API",
+				nil, ok200(mediaJSON, ref("Collection")), notModified(), errs()))
+			params := append(itemsParams(), propertiesParam(l.Row().Fields), sortByParam(l.Row().Fields))
+			if l.Row().TimeStart != nil {
+				params = append(params, ref("#/components/parameters/datetime"))
+			}
+			for _, f := range propertyFilters(l) {
+				params = append(params, f)
+			}
+			add(ogc, p+"/items", op("items."+l.Name, l.Title+": a page of features. "+l.Description, "Features",
+				params, itemsResponses(ref("FeatureCollection."+l.Name)), errs(400, 404)))
+			add(ogc, p+"/items/{featureId}", op("item."+l.Name, l.Title+": one feature.", "Features",
+				[]any{ref("#/components/parameters/featureId"), ref("#/components/parameters/crs"), itemFormat()},
+				itemResponses(ref("Feature."+l.Name)), errs(400, 404)))
+		}
+		s.openAPITiles(add, ogc, collectionID)
+	}
+	if s.DB != nil {
+		openAPIParcels(add, func(path string, o obj) { addMethod(nil, path, "post", o) })
+	}
+	if s.Web != nil {
+		name := obj{"name": paramName, "in": "path", "required": true, "schema": obj{"type": "string"}}
+		add(nil, "/", op("viewer", "The map viewer's page.", "Viewer",
+			nil, ok200("text/html", obj{"type": "string"}), notModified(), errs()))
+		add(nil, "/static/{name}", op("static", "The viewer's own script and stylesheet.", "Viewer",
+			[]any{name}, ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404)))
+		add(nil, "/lib/maplibre-gl@{version}/{name}", op("lib", "MapLibre GL JS files, immutable under their versioned path.", "Viewer",
+			[]any{obj{"name": paramVersion, "in": "path", "required": true, "schema": obj{"type": "string"}}, name},
+			ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404)))
+		add(nil, "/styles/{name}.json", op("style", "A MapLibre style whose source is this service's TileJSON.", "Viewer",
+			[]any{name}, ok200(mediaJSON, obj{"type": "object"}), notModified(), errs(404)))
+	}
+
+	return obj{
+		"openapi": "3.0.3",
+		"info": obj{"title": "bandoso", "version": version,
+			"description": "The city's open geospatial data: land parcels, planning, streets, addresses and administrative units, " +
+				"as vector tiles and through OGC API – Features and Tiles. Every GET also answers HEAD, and OPTIONS for CORS.",
+			"license": obj{"name": "see each collection's attribution"}},
+		"servers":    root,
+		"paths":      paths,
+		"components": s.openAPIComponents(layers),
+	}
+}
+
+// openAPITiles adds the OGC API – Tiles paths.
+func (s *Server) openAPITiles(add func([]obj, string, obj), ogc []obj, collectionID obj) {
+	tms := ref("#/components/parameters/tileMatrixSetId")
+	coords := []any{tms, ref("#/components/parameters/tileMatrix"), ref("#/components/parameters/tileRow"),
+		ref("#/components/parameters/tileCol"), acceptEncoding()}
+	add(ogc, "/tileMatrixSets", op("tileMatrixSets", "The tile matrix sets served.", "Tiles",
+		nil, ok200(mediaJSON, ref("TileMatrixSets")), notModified(), errs()))
+	add(ogc, "/tileMatrixSets/{tileMatrixSetId}", op("tileMatrixSet", "A tile matrix set's definition.", "Tiles",
+		[]any{tms}, ok200(mediaJSON, ref("TileMatrixSet")), notModified(), errs(404)))
+	add(ogc, "/tiles", op("datasetTilesets", "The tilesets holding every collection.", "Tiles",
+		nil, ok200(mediaJSON, ref("TileSets")), notModified(), errs()))
+	add(ogc, "/tiles/{tileMatrixSetId}", op("datasetTileset", "The tileset of every collection.", "Tiles",
+		[]any{tms}, ok200(mediaJSON, ref("TileSet")), notModified(), errs(404)))
+	add(ogc, "/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", op("datasetTile", "A vector tile of every collection.", "Tiles",
+		coords, tileResponses(), errs(400, 404)))
+	add(ogc, "/collections/{collectionId}/tiles", op("collectionTilesets", "A collection's tilesets.", "Tiles",
+		[]any{collectionID}, ok200(mediaJSON, ref("TileSets")), notModified(), errs(404)))
+	add(ogc, "/collections/{collectionId}/tiles/{tileMatrixSetId}", op("collectionTileset", "A collection's tileset.", "Tiles",
+		[]any{collectionID, tms}, ok200(mediaJSON, ref("TileSet")), notModified(), errs(404)))
+	add(ogc, "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", op("collectionTile", "A vector tile of one collection.", "Tiles",
+		append([]any{collectionID}, coords...), tileResponses(), errs(400, 404)))
+}
+
+func landing(id string) obj {
+	return op(id, "The OGC API landing page: links to the API definition, conformance, collections and tiles.", "OGC API",
+		nil, ok200(mediaJSON, ref("LandingPage")), notModified(), errs())
+}
+
+// op is an operation; responses are merged in order.
+func op(id, summary, tag string, params []any, responses ...obj) obj {
+	all := obj{}
+	for _, r := range responses {
+		for k, v := range r {
+			all[k] = v
+		}
+	}
+	o := obj{"operationId": id, "summary": summary, "tags": []string{tag}, "responses": all}
+	if len(params) > 0 {
+		o["parameters"] = params
+	}
+	return o
+}
+
+// ref is a reference to a component: a schema by its bare name, anything else by its pointer.
+func ref(name string) obj {
+	if !strings.HasPrefix(name, "#") {
+		name = "#/components/schemas/" + name
+	}
+	return obj{"$ref": name}
+}
+
+func ok200(media string, schema obj) obj {
+	return obj{"200": obj{"description": "OK", "content": obj{media: obj{"schema": schema}}}}
+}
+
+func notModified() obj {
+	return obj{"304": obj{"description": "Not modified: the ETag in If-None-Match is current."}}
+}
+
+// errs are the problem+json responses: those given, and 500 and 503 on every route.
+func errs(statuses ...int) obj {
+	out := obj{"500": ref("#/components/responses/ServerError"), "503": ref("#/components/responses/Unavailable")}
+	for _, st := range statuses {
+		switch st {
+		case http.StatusBadRequest:
+			out["400"] = ref("#/components/responses/InvalidParameter")
+		case http.StatusNotFound:
+			out["404"] = ref("#/components/responses/NotFound")
+		case http.StatusRequestEntityTooLarge:
+			out["413"] = ref("#/components/responses/TooLarge")
+		}
+	}
+	return out
+}
+
+func tileResponses() obj {
+	return obj{
+		"200": obj{"description": "A Mapbox Vector Tile, gzipped when the client accepts it.",
+			"headers": obj{"ETag": obj{"schema": obj{"type": "string"}}},
+			"content": obj{mediaMVT: obj{"schema": obj{"type": "string", "format": "binary"}}}},
+		"204": obj{"description": "The tile holds no features."},
+		"304": obj{"description": "Not modified: the ETag in If-None-Match is current."},
+	}
+}
+
+func itemsResponses(collection obj) obj {
+	crs := obj{"Content-Crs": ref("#/components/headers/Content-Crs")}
+	return obj{
+		"200": obj{"description": "A page of features; next and prev links page through the collection.", "headers": crs,
+			"content": obj{
+				mediaGeoJSON: obj{"schema": collection},
+				"text/csv":   obj{"schema": obj{"type": "string"}},
+			}},
+		"304": obj{"description": "Not modified: the ETag in If-None-Match is current."},
+	}
+}
+
+func itemResponses(feature obj) obj {
+	return obj{
+		"200": obj{"description": "The feature.", "headers": obj{"Content-Crs": ref("#/components/headers/Content-Crs")},
+			"content": obj{mediaGeoJSON: obj{"schema": feature}}},
+		"304": obj{"description": "Not modified: the ETag in If-None-Match is current."},
+	}
+}
+
+// itemsParams are the parameters of every items request.
+func itemsParams() []any {
+	out := []any{}
+	for _, p := range []string{paramLimit, paramBBox, paramBBoxCRS, paramCRS, "itemsFormat", paramAfter, paramBefore,
+		paramFilter, paramFilterLang, paramFilterCRS} {
+		out = append(out, ref("#/components/parameters/"+p))
+	}
+	return out
+}
+
+// propertiesParam chooses the properties items carry, among fields when given.
+func propertiesParam(fields []string) obj {
+	item := obj{"type": "string"}
+	if fields != nil {
+		item["enum"] = fields
+	}
+	return obj{"name": paramProps, "in": "query", "style": "form", "explode": false,
+		"description": "the properties each feature carries, comma-separated; all by default",
+		"schema":      obj{"type": "array", "items": item}}
+}
+
+// sortByParam orders items by properties, among fields when given, each ascending or with
+// a leading - descending.
+func sortByParam(fields []string) obj {
+	item := obj{"type": "string", "pattern": "^[+-]?[A-Za-z_][A-Za-z0-9_]*$"}
+	if fields != nil {
+		keys := make([]string, 0, 3*len(fields))
+		for _, f := range fields {
+			keys = append(keys, f, "+"+f, "-"+f)
+		}
+		item = obj{"type": "string", "enum": keys}
+	}
+	return obj{"name": paramSortBy, "in": "query", "style": "form", "explode": false,
+		"description": "sort keys, comma-separated, each a property with + (ascending, the default) or - (descending); NULLs last, ties in id order",
+		"schema":      obj{"type": "array", "items": item}}
+}
+
+func itemFormat() obj {
+	return obj{"name": paramFormat, "in": "query", "description": "the output format: GeoJSON",
+		"schema": obj{"type": "string", "enum": []string{"json", "geojson"}}}
+}
+
+func acceptEncoding() obj {
+	return obj{"name": "Accept-Encoding", "in": "header", "description": "gzip gets the tile gzipped",
+		"schema": obj{"type": "string"}}
+}
+
+// pathInt is an integer path parameter from lo to hi; hi < 0 leaves it open.
+func pathInt(name string, lo, hi int) obj {
+	schema := obj{"type": "integer", "minimum": lo}
+	if hi >= 0 {
+		schema["maximum"] = hi
+	}
+	return obj{"name": name, "in": "path", "required": true, "schema": schema}
+}
+
+// propertyFilters are layer l's equality filters, one query parameter per field, typed from
+// the column.
+func propertyFilters(l *tiles.Layer) []obj {
+	row := l.Row()
+	out := make([]obj, 0, len(row.Fields))
+	for i, f := range row.Fields {
+		out = append(out, obj{"name": f, "in": "query", "required": false,
+			"description": "features whose " + f + " equals this value",
+			"schema":      columnSchema(row.FieldTypes[i])})
+	}
+	return out
+}
+
+// columnSchema is the JSON schema of a PostgreSQL column type (format_type) as features
+// carry it: numbers as numbers, dates as ISO 8601 strings.
+func columnSchema(pgType string) obj {
+	base, _, _ := strings.Cut(pgType, "(")
+	switch base {
+	case "smallint", "integer":
+		return obj{"type": "integer", "format": "int32"}
+	case "bigint":
+		return obj{"type": "integer", "format": "int64"}
+	case "real", "double precision", "numeric":
+		return obj{"type": "number"}
+	case "boolean":
+		return obj{"type": "boolean"}
+	case "date":
+		return obj{"type": "string", "format": "date"}
+	}
+	if strings.HasPrefix(base, "timestamp") {
+		return obj{"type": "string", "format": "date-time"}
+	}
+	return obj{"type": "string"}
+}
+
+// listPattern matches a comma-separated list of names.
+func listPattern(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = regexp.QuoteMeta(n)
+	}
+	one := "(" + strings.Join(quoted, "|") + ")"
+	return "^" + one + "(," + one + ")*$"
+}
+
+// crsSchema is a CRS parameter's schema: the supported CRSs' URIs.
+func crsSchema() obj {
+	return obj{"type": "string", "format": "uri", "enum": crsURIs(), "default": geo.CRS84}
+}
