@@ -384,8 +384,11 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
 // jsonTail closes the features array and adds the members known only at the end.
 func jsonTail(page store.Page, links []link) ([]byte, error) {
 	var b strings.Builder
-	b.WriteString(`],"numberMatched":`)
-	b.WriteString(strconv.FormatInt(page.Matched, 10))
+	b.WriteString(`]`)
+	if page.Matched >= 0 {
+		b.WriteString(`,"numberMatched":`)
+		b.WriteString(strconv.FormatInt(page.Matched, 10))
+	}
 	b.WriteString(`,"numberReturned":`)
 	b.WriteString(strconv.Itoa(page.Returned))
 	b.WriteString(`,"timeStamp":"`)

@@ -80,8 +80,9 @@ func TestOGCFeatures(t *testing.T) {
 		next := "/ogc/collections/parcels/items?land_use=ODT&limit=700"
 		for next != "" {
 			p := e.items(t, next)
-			if p.NumberMatched != want {
-				t.Fatalf("numberMatched %d, the database has %d", p.NumberMatched, want)
+			// Counted on the first page only: pages after it leave numberMatched out.
+			if first := len(pages) == 0; first && p.NumberMatched != want || !first && p.NumberMatched != 0 {
+				t.Fatalf("page %d: numberMatched %d, the database has %d", len(pages), p.NumberMatched, want)
 			}
 			if p.NumberReturned != len(p.Features) {
 				t.Errorf("numberReturned %d for %d features", p.NumberReturned, len(p.Features))

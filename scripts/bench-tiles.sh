@@ -19,4 +19,7 @@ bin/bandoso demo --database-url "$BENCH_URL" --size 1000000
 go build -o bin/tilebench ./cmd/tilebench
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 psql -At "$BENCH_URL" -c "SELECT version()" -c "SELECT postgis_full_version()" | cut -c1-120
-exec bin/tilebench --database-url "$BENCH_URL" "$@"
+bin/tilebench --database-url "$BENCH_URL" "$@"
+# The same city for OGC API – Features pages and planning reports (api/benchmarks_city_test.go).
+echo "== items and planning reports on the same city"
+BANDOSO_BENCH_URL="$BENCH_URL" ${GO:-go} test -run '^$' -bench City -benchtime 300x ./api

@@ -157,7 +157,8 @@ func (q FeatureQuery) featureCSV(srid string) string {
 
 // Page is what Features learnt while streaming a page.
 type Page struct {
-	// Matched counts the features matching the query, without paging.
+	// Matched counts the features matching the query, without paging; -1 on pages after
+	// the first, where counting a large layer again would cost more than the page.
 	Matched int64
 	// Returned counts the features emitted; First and Last bound them.
 	Returned    int
@@ -166,9 +167,9 @@ type Page struct {
 	More bool
 }
 
-// Features streams one page of q's features, in id order, to emit, one row at a time, so
-// memory stays bounded whatever the page size. It counts all matching features first, in
-// the same snapshot.
+// Features streams one page of q's features, in order, to emit, one row at a time, so
+// memory stays bounded whatever the page size. On the first page it counts all matching
+// features first, in the same snapshot.
 func (db *DB) Features(ctx context.Context, q FeatureQuery, format FeatureFormat, emit func(cols []*string) error) (Page, error) {
 	var page Page
 	where, args, err := q.conditions()
@@ -221,8 +222,11 @@ func (db *DB) Features(ctx context.Context, q FeatureQuery, format FeatureFormat
 	}
 
 	err = db.readTx(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, count, args...).Scan(&page.Matched); err != nil {
-			return err
+		page.Matched = -1
+		if q.After == nil && q.Before == nil {
+			if err := tx.QueryRow(ctx, count, args...).Scan(&page.Matched); err != nil {
+				return err
+			}
 		}
 		if q.Before != nil {
 			page.More = true // the cursor's own row follows the page
