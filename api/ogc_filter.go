@@ -113,22 +113,8 @@ func queryables(r *http.Request, l *tiles.Layer) map[string]any {
 	props := map[string]any{geometryQueryable: map[string]any{
 		"title": "geometry", "format": "geometry-" + strings.ToLower(row.GeometryType)}}
 	for i, f := range row.Fields {
-		t := cql2Type(row.FieldTypes[i])
-		p := map[string]any{"title": f}
-		switch t {
-		case cql2.TypeInteger:
-			p["type"] = "integer"
-		case cql2.TypeNumber:
-			p["type"] = "number"
-		case cql2.TypeBoolean:
-			p["type"] = "boolean"
-		case cql2.TypeDate:
-			p["type"], p["format"] = "string", "date"
-		case cql2.TypeTimestamp:
-			p["type"], p["format"] = "string", "date-time"
-		default:
-			p["type"] = "string"
-		}
+		p := columnSchema(row.FieldTypes[i])
+		p["title"] = f
 		props[f] = p
 	}
 	return map[string]any{

@@ -90,7 +90,7 @@ func TestOGCFilters(t *testing.T) {
 		r := e.get(t, "/ogc/collections/parcels/queryables")
 		if r.status != 200 || r.header.Get("Content-Type") != "application/schema+json" ||
 			!strings.Contains(string(r.body), `"area_m2":{"title":"area_m2","type":"number"}`) ||
-			!strings.Contains(string(r.body), `"sheet_no":{"title":"sheet_no","type":"integer"}`) {
+			!strings.Contains(string(r.body), `"sheet_no":{"format":"int32","title":"sheet_no","type":"integer"}`) {
 			t.Errorf("queryables: %d %s", r.status, r.body)
 		}
 		if r := e.get(t, "/ogc/functions"); r.status != 200 || !strings.Contains(string(r.body), "S_DWITHIN") {
