@@ -129,18 +129,25 @@ ORDER BY o.area DESC, z.id`
 // A reserve's round end caps count as edges too, as they are on the plan.
 //
 // The reserve is clipped to about 20 m around the parcel before the shift (the clip's cut
-// edges stay far from the parcel), and lengths are taken in VN-2000 / TM-3 105°45'
+// edges stay far from the parcel), read from its indexed pieces (road_reserve_parts), and lengths are taken in VN-2000 / TM-3 105°45'
 // (EPSG:9210, metres, scale within 3e-5 of true over the city). Reserve areas are on the
 // ellipsoid.
 const sqlReportRoads = `
-WITH p AS (SELECT geom, ST_Transform(geom, 9210) AS g, ST_Expand(geom, 0.0002) AS near FROM parcels WHERE id = $1)
+WITH p AS (SELECT geom, ST_Transform(geom, 9210) AS g, ST_Expand(geom, 0.0002) AS near FROM parcels WHERE id = $1),
+-- each reserve near the parcel, made of its indexed pieces there: the same shape as the whole
+-- reserve within the clip, at a fraction of the vertices
+near AS (
+	SELECT rp.road_boundary_id AS id, ST_Union(rp.geom) AS reserve
+	FROM p JOIN road_reserve_parts rp ON rp.geom && p.near AND ST_Intersects(rp.geom, p.near)
+	GROUP BY rp.road_boundary_id
+)
 SELECT r.id, r.street_id, r.street_name, r.width_m::float8, r.plan_id,
 	ST_Length(ST_Intersection(
-		ST_Boundary(ST_Buffer(ST_Transform(ST_Intersection(r.reserve, ST_Envelope(p.near)), 9210), $2)),
+		ST_Boundary(ST_Buffer(ST_Transform(ST_Intersection(n.reserve, ST_Envelope(p.near)), 9210), $2)),
 		p.g)),
-	ST_Area(ST_Intersection(r.reserve, p.geom)::geography)
-FROM p JOIN road_boundaries r ON r.reserve && p.near
-	AND ST_DWithin(r.reserve::geography, p.geom::geography, $2)
+	ST_Area(ST_Intersection(n.reserve, p.geom)::geography)
+FROM p JOIN near n ON ST_DWithin(n.reserve::geography, p.geom::geography, $2)
+JOIN road_boundaries r ON r.id = n.id
 ORDER BY r.street_name, r.id`
 
 // PlanningReport gathers what the plans say of parcel id in one round trip, from one
