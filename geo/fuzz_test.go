@@ -1,6 +1,7 @@
 package geo_test
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -79,6 +80,30 @@ func FuzzOLCParse(f *testing.F) {
 		}
 		if err != nil || code != want {
 			t.Fatalf("DecodeOLC(%q) = %+v, re-encoded as %q, %v", s, a, code, err)
+		}
+	})
+}
+
+// FuzzParseRegistryCode: no panics; an accepted code has 12 digits whose check holds and whose
+// serial re-encodes to them; a rejected one names one of the three faults.
+func FuzzParseRegistryCode(f *testing.F) {
+	for _, s := range []string{"0000 0000 5724", "1234-5678-9012", "000000005724", "", " ", "-1", "0000 0000 5725", "１２"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		serial, err := geo.ParseRegistryCode(s)
+		if err != nil {
+			if !errors.Is(err, geo.ErrRegistryCodeChar) && !errors.Is(err, geo.ErrRegistryCodeLength) && !errors.Is(err, geo.ErrRegistryCodeCheck) {
+				t.Fatalf("ParseRegistryCode(%q): unexpected error %v", s, err)
+			}
+			return
+		}
+		code, err := geo.RegistryCode(serial)
+		if err != nil || geo.FormatRegistryCode(code) != geo.FormatRegistryCode(s) {
+			t.Fatalf("ParseRegistryCode(%q) = %d, which encodes to %q, %v", s, serial, code, err)
+		}
+		if _, err := geo.ParseNationalAddressCode(s); err == nil {
+			t.Fatalf("%q reads as both a registry and a national code", s)
 		}
 	})
 }
