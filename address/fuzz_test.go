@@ -39,3 +39,26 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParse checks Parse on any text up to MaxInput bytes (longer input is cut there, which
+// bounds the time one call takes): no panic, valid UTF-8 in every part and in String, spans
+// within the input holding the part's text, folds that are the folds of the values, confidence
+// in [0, 1]. Seeds: the table cases and testdata/fuzz/FuzzParse.
+func FuzzParse(f *testing.F) {
+	for _, c := range parseCases {
+		f.Add(c.in)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > address.MaxInput {
+			s = s[:address.MaxInput]
+		}
+		p := address.Parse(s)
+		checkSpans(t, s, p)
+		if out := p.String(); !utf8.ValidString(out) {
+			t.Fatalf("Parse(%q).String() = %q: invalid UTF-8", s, out)
+		}
+		if p.Confidence < 0 || p.Confidence > 1 {
+			t.Fatalf("confidence %v", p.Confidence)
+		}
+	})
+}

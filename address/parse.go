@@ -1,0 +1,637 @@
+package address
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxInput is the longest input [Parse] reads, in bytes; the rest is ignored and noted as an
+// ambiguity. Parsing is linear in the number of tokens times the longest keyword or street
+// name, so this bounds its time.
+const MaxInput = 1024
+
+// Part is one part of a parsed address.
+type Part struct {
+	Text       string // as written: the input's bytes Start:End, keyword included ("P.Bến Thành")
+	Label      string // the canonical keyword that introduced it: "Phường", "Quận", "Quốc lộ", "Hẻm"
+	Value      string // the value, normalised ([Normalize]) and capitalised: "Bến Thành", "12", "6A"
+	Fold       string // [Fold] of Value, the matching key
+	Start, End int    // byte offsets in the input
+}
+
+// IsZero says the part was not found.
+func (p Part) IsZero() bool { return p.Value == "" }
+
+// Parsed is an address split into its parts. Alley holds the path of alleys from the street,
+// outermost first: "123/45/6A" is house 6A in alley 45 off alley 123, so Alley is 123, 45 and
+// House is 6A.
+type Parsed struct {
+	Input         string
+	Room          Part // phòng, căn hộ, "P.501" by a building word
+	Floor         Part // tầng, lầu
+	Building      Part // tòa nhà, chung cư, cao ốc, block
+	House         Part // the house number: "6A", "10-12", "40bis"
+	Alley         []Part
+	Street        Part
+	Neighbourhood Part // khu phố, tổ, ấp, thôn
+	Ward          Part // phường, xã, thị trấn, đặc khu
+	District      Part // quận, huyện, thị xã, city-level thành phố (gone since 2025)
+	Province      Part
+	Ambiguities   []string // what the parser was unsure of, in words
+	Confidence    float64  // 1 when nothing was in doubt, lower with each ambiguity
+}
+
+// Option changes how [Parse] reads.
+type Option func(*parser)
+
+// WithStreets makes Parse recognise the street names m knows before it reads numbers and
+// slashes as house and alley numbers. Without it Parse uses [DefaultStreets].
+func WithStreets(m StreetMatcher) Option { return func(p *parser) { p.streets = m } }
+
+type alley struct {
+	part Part
+	rank int
+}
+
+type parser struct {
+	s       string
+	toks    []token
+	streets StreetMatcher
+	out     *Parsed
+	alleys  []alley
+	houseAt int // the number of word alleys read before the house number
+	bare    []Part
+}
+
+// Parse splits free address text into its parts. It never fails: what it cannot place it lists
+// in Ambiguities. Input beyond [MaxInput] bytes is ignored.
+func Parse(s string, opts ...Option) Parsed {
+	out := Parsed{Input: s}
+	if len(s) > MaxInput {
+		cut := MaxInput
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+		out.Ambiguities = append(out.Ambiguities, "input longer than 1024 bytes: the rest is ignored")
+	}
+	p := &parser{s: s, toks: tokenize(s), streets: DefaultStreets, out: &out, houseAt: -1}
+	for _, o := range opts {
+		o(p)
+	}
+	p.run()
+	p.finish()
+	return out
+}
+
+func (p *parser) note(msg string) { p.out.Ambiguities = append(p.out.Ambiguities, msg) }
+
+func (p *parser) run() {
+	for i := 0; i < len(p.toks); {
+		t := p.toks[i]
+		if t.punct {
+			i++
+			continue
+		}
+		// a known street name first, so that "duong ba trac" is Dương Bá Trạc when the list says so
+		if !t.number() && p.out.Street.IsZero() {
+			if j, name := p.matchStreet(i); j > 0 {
+				part := p.named(i, i, j, "Đường", name)
+				p.out.Street = part
+				i = j
+				continue
+			}
+		}
+		if k, n := p.keywordAt(i); n > 0 {
+			i = p.keyword(k, i, i+n)
+			continue
+		}
+		if t.number() {
+			i = p.number(i)
+			continue
+		}
+		i = p.bareName(i)
+	}
+}
+
+// keywordAt finds the longest keyword starting at token i and how many tokens it spans,
+// a "." after it included.
+func (p *parser) keywordAt(i int) (keyword, int) {
+	var best keyword
+	bestN := 0
+	for _, k := range keywords {
+		n := len(k.words)
+		if n <= bestN || i+n > len(p.toks) {
+			continue
+		}
+		ok := true
+		for j, w := range k.words {
+			if t := p.toks[i+j]; (w == ".") != t.punct || (w == "." && t.text != ".") || (w != "." && !wordIs(t, w)) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		next := i + n
+		dot := next < len(p.toks) && p.toks[next].text == "."
+		numNext := p.numberAfter(next)
+		if k.abbr && !(p.toks[i].upper || dot || numNext) {
+			continue
+		}
+		if k.num && !numNext {
+			continue
+		}
+		if dot && k.words[n-1] != "." {
+			n++
+		}
+		best, bestN = k, n
+	}
+	return best, bestN
+}
+
+// numberAfter says a number element follows at token i, after an optional ".".
+func (p *parser) numberAfter(i int) bool {
+	if i < len(p.toks) && p.toks[i].text == "." {
+		i++
+	}
+	return i < len(p.toks) && p.toks[i].number()
+}
+
+// stop says a name being read ends before token i.
+func (p *parser) stop(i int) bool {
+	t := p.toks[i]
+	if t.punct {
+		switch t.text {
+		case ",", ";", "(", ")", "|", "\n":
+			return true
+		}
+		return false
+	}
+	_, n := p.keywordAt(i)
+	return n > 0
+}
+
+// readName reads name tokens from i up to the next separator or keyword; the first token is
+// taken even when it is a keyword ("Phường Sài Gòn", "Đường Số 5"). It returns the part's value
+// span as token indices [i, j).
+func (p *parser) readName(i int) int {
+	j := i
+	for j < len(p.toks) && (j == i || !p.stop(j)) {
+		if j == i && p.toks[j].punct {
+			return j
+		}
+		j++
+	}
+	for j > i && p.toks[j-1].punct {
+		j--
+	}
+	return j
+}
+
+// span makes a part from tokens [from, j) with the value from tokens [vi, j).
+func (p *parser) span(from, vi, j int, label string) Part {
+	if j <= vi {
+		return Part{}
+	}
+	start, end := p.toks[from].start, p.toks[j-1].end
+	v := titleCase(Normalize(p.s[p.toks[vi].start:end]))
+	return Part{Text: p.s[start:end], Label: label, Value: v, Fold: Fold(v), Start: start, End: end}
+}
+
+// named is span with the value given: a street or district by its canonical name.
+func (p *parser) named(from, vi, j int, label, name string) Part {
+	part := p.span(from, vi, j, label)
+	part.Value, part.Fold = name, Fold(name)
+	return part
+}
+
+func (p *parser) set(dst *Part, part Part, what string) {
+	if part.IsZero() {
+		return
+	}
+	if !dst.IsZero() {
+		p.note("two " + what + "s: " + dst.Text + " and " + part.Text)
+		return
+	}
+	*dst = part
+}
+
+func (p *parser) keyword(k keyword, i, vi int) int {
+	if vi < len(p.toks) && p.toks[vi].text == "." {
+		vi++
+	}
+	out := p.out
+	switch k.kind {
+	case kCountry:
+		return vi
+	case kProvinceName:
+		part := p.named(i, i, vi, "Thành phố", k.value)
+		p.set(&out.Province, part, "province")
+		return vi
+	case kRoom, kFloor:
+		j := p.tight(vi)
+		dst := &out.Room
+		if k.kind == kFloor {
+			dst = &out.Floor
+		}
+		p.set(dst, p.span(i, vi, j, k.label), strings.ToLower(k.label))
+		return j
+	case kBuilding:
+		j := p.readName(vi)
+		p.set(&out.Building, p.span(i, vi, j, k.label), "building")
+		return j
+	case kHouse:
+		return p.path(i, vi)
+	case kAlley:
+		return p.alleyWord(k, i, vi)
+	case kStreet:
+		j := vi
+		if n, name := p.matchStreet(vi); n > 0 {
+			j = n
+			part := p.named(i, vi, j, k.label, name)
+			p.set(&out.Street, part, "street")
+			return j
+		}
+		j = p.readName(vi)
+		p.set(&out.Street, p.span(i, vi, j, k.label), "street")
+		return j
+	case kHood:
+		j := p.readName(vi)
+		p.set(&out.Neighbourhood, p.span(i, vi, j, k.label), "neighbourhood")
+		return j
+	case kWard:
+		if k.label == "Phường" && vi < len(p.toks) && p.toks[vi].number() && p.isRoom(i, vi) {
+			j := p.tight(vi)
+			p.set(&out.Room, p.span(i, vi, j, "Phòng"), "room")
+			return j
+		}
+		j := p.readName(vi)
+		p.set(&out.Ward, p.span(i, vi, j, k.label), "ward")
+		return j
+	case kDistrict, kCity:
+		return p.district(k, i, vi)
+	case kProvince:
+		j := p.readName(vi)
+		p.set(&out.Province, p.span(i, vi, j, k.label), "province")
+		return j
+	}
+	return vi
+}
+
+// district reads a district after Quận, Huyện, Thị xã or TP; TP before a province's name is the
+// province.
+func (p *parser) district(k keyword, i, vi int) int {
+	if vi >= len(p.toks) {
+		return vi
+	}
+	if k.kind == kCity {
+		if pk, n := p.keywordAt(vi); n > 0 && pk.kind == kProvinceName {
+			part := p.named(i, vi, vi+n, "Thành phố", pk.value)
+			p.set(&p.out.Province, part, "province")
+			return vi + n
+		}
+	}
+	if t := p.toks[vi]; !t.punct && !t.number() {
+		if name, ok := districtAbbr[k.label][t.fold]; ok && len(t.text) <= 6 && (t.upper || t.plain()) {
+			part := p.named(i, vi, vi+1, k.label, name)
+			p.set(&p.out.District, part, "district")
+			return vi + 1
+		}
+	}
+	j := p.readName(vi)
+	if p.toks[vi].number() {
+		j = vi + 1
+	}
+	part := p.span(i, vi, j, k.label)
+	if k.kind == kCity && j == len(p.toks) && p.out.Province.IsZero() && p.out.District.IsZero() {
+		p.note("TP " + part.Value + " may be a province or a city-level district")
+	}
+	p.set(&p.out.District, part, "district")
+	return j
+}
+
+// isRoom says "P." + number at tokens i, vi is a room (P.501), not a ward (P.12): three or more
+// digits, or a building word next to it.
+func (p *parser) isRoom(i, vi int) bool {
+	if digits(p.toks[vi].fold) >= 3 {
+		return true
+	}
+	near := func(t token) bool {
+		for _, w := range buildingWords {
+			if wordIs(t, w) {
+				return true
+			}
+		}
+		return false
+	}
+	return (vi+1 < len(p.toks) && near(p.toks[vi+1])) || (i > 0 && near(p.toks[i-1])) ||
+		(i > 1 && p.toks[i-1].number() && near(p.toks[i-2]))
+}
+
+func digits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// tight reads the tokens glued together from i (A1.05, 12-3): a room or floor number.
+func (p *parser) tight(i int) int {
+	j := i + 1
+	for j < len(p.toks) && !p.toks[j].space && p.toks[j].text != "," && p.toks[j].text != ";" {
+		j++
+	}
+	for j > i+1 && p.toks[j-1].punct {
+		j--
+	}
+	return j
+}
+
+// alleyWord reads "hẻm 12", "ngõ 5/3", "K448", "H20/2": each number an alley; in the Đà Nẵng
+// style (K and H glued to the number) a last element after a slash is the house.
+func (p *parser) alleyWord(k keyword, i, vi int) int {
+	elems, j := p.elements(vi)
+	glued := k.abbr && len(p.toks[i].text) == 1
+	for n, e := range elems {
+		if glued && n == len(elems)-1 && n > 0 && p.out.House.IsZero() {
+			p.out.House = e
+			p.houseAt = len(p.alleys)
+			break
+		}
+		e.Label = k.label
+		if n == 0 {
+			e.Text, e.Start = p.s[p.toks[i].start:e.End], p.toks[i].start
+		}
+		p.alleys = append(p.alleys, alley{e, k.rank})
+	}
+	return j
+}
+
+// elements reads number elements separated by "/" from i: 123/45/6A, 73B/563B bis, 10-12.
+func (p *parser) elements(i int) ([]Part, int) {
+	var out []Part
+	j := i
+	for j < len(p.toks) && p.toks[j].number() {
+		start, end := j, j+1
+		if end < len(p.toks) && (p.toks[end].fold == "bis" || p.toks[end].fold == "ter") {
+			end++
+		}
+		// a range: 10-12, 10A-10B
+		if end+1 < len(p.toks) && p.toks[end].text == "-" && p.toks[end+1].number() && !p.toks[end+1].space {
+			end += 2
+		}
+		out = append(out, p.element(start, end))
+		j = end
+		if j+1 < len(p.toks) && p.toks[j].text == "/" && p.toks[j+1].number() {
+			j++
+			continue
+		}
+		break
+	}
+	return out, j
+}
+
+func (p *parser) element(i, j int) Part {
+	start, end := p.toks[i].start, p.toks[j-1].end
+	text := p.s[start:end]
+	var b strings.Builder
+	for _, r := range Fold(text) {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	v := b.String()
+	// 6a → 6A, 40bis stays, 563bbis → 563Bbis, on each side of a range
+	sides := strings.Split(v, "-")
+	for n, e := range sides {
+		if k := digits(e); k < len(e) && e[k:] != "bis" && e[k:] != "ter" && e[k] >= 'a' && e[k] <= 'z' {
+			sides[n] = e[:k] + strings.ToUpper(e[k:k+1]) + e[k+1:]
+		}
+	}
+	v = strings.Join(sides, "-")
+	return Part{Text: text, Value: v, Fold: Fold(v), Start: start, End: end}
+}
+
+// path reads a house number with its alleys, 123/45/6A, from token vi (i where its keyword began).
+func (p *parser) path(i, vi int) int {
+	elems, j := p.elements(vi)
+	if len(elems) == 0 {
+		return vi
+	}
+	if !p.out.House.IsZero() {
+		p.note("two house numbers: " + p.out.House.Text + " and " + p.s[p.toks[vi].start:p.toks[j-1].end])
+		return j
+	}
+	last := elems[len(elems)-1]
+	if i < vi {
+		last.Text, last.Start = p.s[p.toks[i].start:last.End], p.toks[i].start
+	}
+	p.out.House = last
+	p.houseAt = len(p.alleys)
+	for _, e := range elems[:len(elems)-1] {
+		p.alleys = append(p.alleys, alley{e, -1})
+	}
+	return j
+}
+
+// matchStreet asks the street matcher about the words from token i; it returns the token index
+// after the match (0 for none) and the street's name.
+func (p *parser) matchStreet(i int) (int, string) {
+	if p.streets == nil || i >= len(p.toks) {
+		return 0, ""
+	}
+	var words []string
+	var idx []int
+	for j := i; j < len(p.toks) && len(words) < 16; j++ {
+		t := p.toks[j]
+		if t.punct && t.text != "/" {
+			if t.text == "," || t.text == ";" {
+				break
+			}
+			continue
+		}
+		words = append(words, t.fold)
+		idx = append(idx, j)
+	}
+	n, name := p.streets.MatchStreet(words)
+	if n <= 0 || n > len(idx) || name == "" {
+		return 0, ""
+	}
+	return idx[n-1] + 1, name
+}
+
+// number reads a number without a keyword: the house number and its alleys, or, once there is a
+// house number, a street named with numbers (3/2).
+func (p *parser) number(i int) int {
+	if !p.out.House.IsZero() || !p.out.Street.IsZero() {
+		if j, name := p.matchStreet(i); j > 0 && p.out.Street.IsZero() {
+			part := p.named(i, i, j, "Đường", name)
+			p.out.Street = part
+			return j
+		}
+		_, j := p.elements(i)
+		p.note("a number outside any part: " + p.s[p.toks[i].start:p.toks[j-1].end])
+		return j
+	}
+	return p.path(i, i)
+}
+
+// bareName reads words without a keyword: the street when none was read yet and nothing after
+// it was, else a part to place by name once all is read.
+func (p *parser) bareName(i int) int {
+	o := p.out
+	if o.Street.IsZero() && o.Ward.IsZero() && o.District.IsZero() && o.Province.IsZero() {
+		if j, name := p.matchStreet(i); j > 0 {
+			part := p.named(i, i, j, "Đường", name)
+			o.Street = part
+			return j
+		}
+		j := p.readName(i)
+		o.Street = p.span(i, i, j, "Đường")
+		return j
+	}
+	j := p.readName(i)
+	p.bare = append(p.bare, p.span(i, i, j, ""))
+	return j
+}
+
+// finish places bare names, orders the alleys and scores the result.
+func (p *parser) finish() {
+	o := p.out
+	for _, b := range p.bare {
+		if b.IsZero() {
+			continue
+		}
+		switch name, known := districtNames[b.Fold]; {
+		case known && o.District.IsZero():
+			b.Label, b.Value = districtLabel(b.Fold), name
+			o.District = b
+			if o.Ward.IsZero() {
+				p.note(name + " is read as a district; since 2025 it may be a ward's name")
+			}
+		case o.Ward.IsZero():
+			o.Ward = b
+			p.note(b.Value + " has no keyword: read as the ward")
+		case o.District.IsZero():
+			o.District = b
+			p.note(b.Value + " has no keyword: read as the district")
+		default:
+			p.note("could not place " + b.Text)
+		}
+	}
+	// Word alleys sort by rank (ngõ, ngách, hẻm); slash alleys of the house number come last.
+	words := make([]alley, 0, len(p.alleys))
+	var slash []alley
+	for _, a := range p.alleys {
+		if a.rank < 0 {
+			slash = append(slash, a)
+		} else {
+			words = append(words, a)
+		}
+	}
+	sort.SliceStable(words, func(a, b int) bool { return words[a].rank < words[b].rank })
+	for _, a := range append(words, slash...) {
+		o.Alley = append(o.Alley, a.part)
+	}
+	c := 1.0 - 0.15*float64(len(o.Ambiguities))
+	if o.Street.IsZero() {
+		c -= 0.2
+	}
+	if o.Ward.IsZero() && o.District.IsZero() {
+		c -= 0.1
+	}
+	o.Confidence = max(0, c)
+}
+
+func districtLabel(fold string) string {
+	switch fold {
+	case "binh chanh", "can gio", "cu chi", "hoc mon", "nha be", "ba vi", "chuong my", "gia lam",
+		"hoai duc", "me linh", "my duc", "phu xuyen", "phuc tho", "quoc oai", "soc son", "thanh oai",
+		"thanh tri", "thuong tin", "thach that", "dan phuong", "dong anh", "ung hoa":
+		return "Huyện"
+	case "thu duc":
+		return "Thành phố"
+	case "son tay":
+		return "Thị xã"
+	}
+	return "Quận"
+}
+
+// titleCase capitalises the first letter of each word.
+func titleCase(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	start := true
+	for _, r := range s {
+		if start && unicode.IsLetter(r) {
+			r = unicode.ToUpper(r)
+		}
+		start = r == ' '
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Number returns the house number with its alleys as written on the plate, outermost alley
+// first: "123/45/6A"; without a house, the alley path alone.
+func (a Parsed) Number() string {
+	var parts []string
+	for _, p := range a.Alley {
+		parts = append(parts, p.Value)
+	}
+	if !a.House.IsZero() {
+		parts = append(parts, a.House.Value)
+	}
+	return strings.Join(parts, "/")
+}
+
+// String writes the address in a canonical form: "123/45/6A Nguyễn Trãi, Phường Bến Thành,
+// Quận 1, TP. Hồ Chí Minh". A street named with a number keeps "Đường" (Đường 3 Tháng 2); an
+// alley without a house number is written "Hẻm 12 Nguyễn Trãi".
+func (a Parsed) String() string {
+	var out []string
+	add := func(label string, p Part) {
+		if !p.IsZero() {
+			out = append(out, strings.TrimSpace(label+" "+p.Value))
+		}
+	}
+	add(a.Room.Label, a.Room)
+	add(a.Floor.Label, a.Floor)
+	add(a.Building.Label, a.Building)
+	var line []string
+	if n := a.Number(); n != "" {
+		if a.House.IsZero() {
+			n = a.Alley[0].Label + " " + n
+		}
+		line = append(line, n)
+	}
+	if s := a.Street; !s.IsZero() {
+		label := s.Label
+		if label == "Đường" {
+			if r, _ := utf8.DecodeRuneInString(s.Value); !unicode.IsDigit(r) && !strings.HasPrefix(s.Fold, "so ") {
+				label = ""
+			}
+		}
+		line = append(line, strings.TrimSpace(label+" "+s.Value))
+	}
+	if len(line) > 0 {
+		out = append(out, strings.Join(line, " "))
+	}
+	add(a.Neighbourhood.Label, a.Neighbourhood)
+	add(a.Ward.Label, a.Ward)
+	add(a.District.Label, a.District)
+	if p := a.Province; !p.IsZero() {
+		label := p.Label
+		if label == "Thành phố" || label == "" {
+			label = "TP."
+		}
+		add(label, p)
+	}
+	return strings.Join(out, ", ")
+}
