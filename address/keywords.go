@@ -176,3 +176,19 @@ var districtNames = func() map[string]string {
 
 // buildingWords mark a nearby "P.501" as a room.
 var buildingWords = []string{"tòa", "toà", "chung", "cao", "block", "tầng", "lầu", "căn"}
+
+// districtLabel is the kind of a pre-2025 district named by its fold: Huyện, Thị xã, Thành
+// phố or, for the rest, Quận.
+func districtLabel(fold string) string {
+	switch fold {
+	case "binh chanh", "can gio", "cu chi", "hoc mon", "nha be", "ba vi", "chuong my", "gia lam",
+		"hoai duc", "me linh", "my duc", "phu xuyen", "phuc tho", "quoc oai", "soc son", "thanh oai",
+		"thanh tri", "thuong tin", "thach that", "dan phuong", "dong anh", "ung hoa":
+		return "Huyện"
+	case "thu duc":
+		return "Thành phố"
+	case "son tay":
+		return "Thị xã"
+	}
+	return "Quận"
+}

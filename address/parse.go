@@ -549,20 +549,6 @@ func (p *parser) finish() {
 	o.Confidence = max(0, c)
 }
 
-func districtLabel(fold string) string {
-	switch fold {
-	case "binh chanh", "can gio", "cu chi", "hoc mon", "nha be", "ba vi", "chuong my", "gia lam",
-		"hoai duc", "me linh", "my duc", "phu xuyen", "phuc tho", "quoc oai", "soc son", "thanh oai",
-		"thanh tri", "thuong tin", "thach that", "dan phuong", "dong anh", "ung hoa":
-		return "Huyện"
-	case "thu duc":
-		return "Thành phố"
-	case "son tay":
-		return "Thị xã"
-	}
-	return "Quận"
-}
-
 // titleCase capitalises the first letter of each word.
 func titleCase(s string) string {
 	var b strings.Builder
@@ -576,62 +562,4 @@ func titleCase(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// Number returns the house number with its alleys as written on the plate, outermost alley
-// first: "123/45/6A"; without a house, the alley path alone.
-func (a Parsed) Number() string {
-	var parts []string
-	for _, p := range a.Alley {
-		parts = append(parts, p.Value)
-	}
-	if !a.House.IsZero() {
-		parts = append(parts, a.House.Value)
-	}
-	return strings.Join(parts, "/")
-}
-
-// String writes the address in a canonical form: "123/45/6A Nguyễn Trãi, Phường Bến Thành,
-// Quận 1, TP. Hồ Chí Minh". A street named with a number keeps "Đường" (Đường 3 Tháng 2); an
-// alley without a house number is written "Hẻm 12 Nguyễn Trãi".
-func (a Parsed) String() string {
-	var out []string
-	add := func(label string, p Part) {
-		if !p.IsZero() {
-			out = append(out, strings.TrimSpace(label+" "+p.Value))
-		}
-	}
-	add(a.Room.Label, a.Room)
-	add(a.Floor.Label, a.Floor)
-	add(a.Building.Label, a.Building)
-	var line []string
-	if n := a.Number(); n != "" {
-		if a.House.IsZero() {
-			n = a.Alley[0].Label + " " + n
-		}
-		line = append(line, n)
-	}
-	if s := a.Street; !s.IsZero() {
-		label := s.Label
-		if label == "Đường" {
-			if r, _ := utf8.DecodeRuneInString(s.Value); !unicode.IsDigit(r) && !strings.HasPrefix(s.Fold, "so ") {
-				label = ""
-			}
-		}
-		line = append(line, strings.TrimSpace(label+" "+s.Value))
-	}
-	if len(line) > 0 {
-		out = append(out, strings.Join(line, " "))
-	}
-	add(a.Neighbourhood.Label, a.Neighbourhood)
-	add(a.Ward.Label, a.Ward)
-	add(a.District.Label, a.District)
-	if p := a.Province; !p.IsZero() {
-		label := p.Label
-		if label == "Thành phố" || label == "" {
-			label = "TP."
-		}
-		add(label, p)
-	}
-	return strings.Join(out, ", ")
 }
