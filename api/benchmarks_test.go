@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"bandoso/api"
-	"bandoso/demo"
 	"bandoso/store"
 	"bandoso/store/storetest"
 )
@@ -27,13 +26,7 @@ func benchCity(b *testing.B) (string, *store.DB) {
 		b.Fatal(err)
 	}
 	b.Cleanup(db.Close)
-	city, err := demo.New(1, 20000)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := db.LoadDemo(ctx, city, store.DemoLoadOptions{}); err != nil {
-		b.Fatal(err)
-	}
+	storetest.LoadDemo(b, db, 1, 20000)
 	ts := httptest.NewServer((&api.Server{DB: db}).Handler())
 	b.Cleanup(ts.Close)
 	return ts.URL, db

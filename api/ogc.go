@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/go-chi/chi/v5"
 
@@ -12,8 +13,8 @@ import (
 )
 
 // The OGC API under /ogc: the landing page, conformance and collections of OGC API – Common,
-// with what OGC API – Tiles adds to them (ogc_tiles.go). OGC API – Features will add its
-// conformance classes to ogcConformance and its links to collectionLinks.
+// with what OGC API – Tiles (ogc_tiles.go) and Features (ogc_features.go, ogc_filter.go) add
+// to them.
 
 // link is an OGC API link (OGC API – Common §8.2, after RFC 8288).
 type link struct {
@@ -24,8 +25,9 @@ type link struct {
 	Templated bool   `json:"templated,omitempty"`
 }
 
-// ogcConformance lists the conformance classes the /ogc API implements in full.
-var ogcConformance = []string{
+// ogcConformance lists the conformance classes the /ogc API implements in full, CQL2's
+// (package cql2) last.
+var ogcConformance = slices.Concat([]string{
 	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/landing-page",
 	"http://www.opengis.net/spec/ogcapi-common-1/1.0/conf/json",
@@ -33,6 +35,10 @@ var ogcConformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
@@ -41,11 +47,7 @@ var ogcConformance = []string{
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
 	"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
 	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
-}
-
-func init() {
-	ogcConformance = append(append(ogcConformance, filterConformance...), cql2.Conformance...)
-}
+}, cql2.Conformance)
 
 // ogcRoutes adds the /ogc routes. Collections are the tile service's layers.
 func (s *Server) ogcRoutes(r chi.Router) {

@@ -68,7 +68,7 @@ type itemRequest struct {
 // neither defined nor one of the layer's fields is refused, as Part 1 asks.
 func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error) {
 	row := l.Row()
-	req := itemRequest{crs: geo.CRSs[0], q: store.FeatureQuery{Layer: row, Limit: s.itemLimit()}}
+	req := itemRequest{crs: geo.CRSs[0], q: store.FeatureQuery{Layer: row, Limit: defaultItemLimit}}
 	values := r.URL.Query()
 	kinds := map[string]string{}
 	for i, f := range row.Fields {
@@ -82,7 +82,7 @@ func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error
 		var err error
 		switch name {
 		case paramLimit:
-			req.q.Limit, err = parseLimit(v, s.itemLimit(), s.maxItemLimit())
+			req.q.Limit, err = parseLimit(v, defaultItemLimit, maxItemLimit)
 		case paramBBox:
 			var b [4]float64
 			b, err = parseBBox(v)
@@ -220,9 +220,6 @@ func parseCursor(v string, keys int) (store.Cursor, error) {
 	}
 	return store.Cursor{Values: c.Values, ID: c.ID}, nil
 }
-
-func (s *Server) itemLimit() int    { return defaultItemLimit }
-func (s *Server) maxItemLimit() int { return maxItemLimit }
 
 // parseDatetime reads an instant or an interval "start/end" (RFC 3339 date-times or dates,
 // ".." or nothing for an open end), as OGC API – Features Part 1 §7.15.4 defines it.

@@ -23,14 +23,6 @@ const (
 	geometryQueryable = "geometry"
 )
 
-// filterConformance are the classes of Part 3, beside CQL2's own.
-var filterConformance = []string{
-	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
-	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
-	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
-}
-
 // filterSchema is what filters on layer row may name: its published fields and its geometry.
 func filterSchema(row store.LayerRow) cql2.Schema {
 	props := map[string]cql2.Column{geometryQueryable: {Name: row.GeomColumn, Type: cql2.TypeGeometry, SRID: 4326}}

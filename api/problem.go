@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"bandoso/store"
+	"bandoso/tiles"
 	"bandoso/web"
 )
 
@@ -64,6 +65,10 @@ var (
 
 // problemOf is the one place that chooses a status for an error.
 func problemOf(err error) Problem {
+	// A layer the catalog lacks, however deep it was found, is a 404 naming it.
+	if le := (*tiles.LayerError)(nil); errors.As(err, &le) && errors.Is(err, tiles.ErrUnknownLayer) {
+		err = &NotFoundError{What: "layer", Name: le.Name}
+	}
 	var pe *ParamError
 	var nf *NotFoundError
 	var re *RangeError

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"math"
 	"net/http"
 	"slices"
@@ -93,16 +92,13 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) error {
 }
 
 // tileLayers resolves the {layers} path parameter, a comma-separated list of layer names,
-// to catalog layers in the order named, without repeats. An unknown name is a 404 naming it.
+// to catalog layers in the order named, without repeats. An unknown name is a 404 naming it
+// (problemOf).
 func (s *Server) tileLayers(r *http.Request) ([]*tiles.Layer, error) {
 	var out []*tiles.Layer
 	seen := map[string]bool{}
 	for _, n := range strings.Split(chi.URLParam(r, paramLayers), ",") {
 		l, err := s.Tiles.Layer(r.Context(), n)
-		var le *tiles.LayerError
-		if errors.As(err, &le) && errors.Is(err, tiles.ErrUnknownLayer) {
-			return nil, &NotFoundError{What: "layer", Name: le.Name}
-		}
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -28,10 +27,6 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) error {
 // 304, Cache-Control, and 204 for a tile without features. An unknown layer is 404 naming it.
 func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []string, z, x, y int) error {
 	tile, err := s.Tiles.Tile(r.Context(), names, z, x, y)
-	var le *tiles.LayerError
-	if errors.As(err, &le) && errors.Is(err, tiles.ErrUnknownLayer) {
-		return &NotFoundError{What: "layer", Name: le.Name}
-	}
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"bandoso/cql2"
-	"bandoso/demo"
 	"bandoso/store"
 	"bandoso/store/storetest"
 )
@@ -31,13 +30,7 @@ func cityDB(t *testing.T) *pgxpool.Pool {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	city, err := demo.New(1, 3000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.LoadDemo(ctx, city, store.DemoLoadOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	storetest.LoadDemo(t, db, 1, 3000)
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		t.Fatal(err)

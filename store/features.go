@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,7 +94,7 @@ func (q FeatureQuery) conditions() (string, []any, error) {
 	for i, f := range q.Layer.Fields {
 		types[f] = q.Layer.FieldTypes[i]
 	}
-	for _, name := range sortedKeys(q.Equals) {
+	for _, name := range slices.Sorted(maps.Keys(q.Equals)) {
 		typ, ok := types[name]
 		if !ok {
 			return "", nil, fmt.Errorf("%w: %q is not a property of %s", ErrInvalid, name, q.Layer.Name)
@@ -301,22 +303,3 @@ func (db *DB) Feature(ctx context.Context, q FeatureQuery, id int64) ([]byte, er
 // utcText writes t as a timestamp without zone, in UTC: validity columns are dates or UTC
 // timestamps, and a text parameter keeps the session's time zone out of the comparison.
 func utcText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.999999") }
-
-func reverse[T any](s []T) {
-	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
-		s[i], s[j] = s[j], s[i]
-	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
-}
