@@ -1,0 +1,70 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// UnitRef names an administrative unit: its code and official name ("Phường Sài Gòn").
+type UnitRef struct {
+	Code string
+	Name string
+}
+
+// Address is a registered address with what a geocoding answer shows of it: its street, its
+// ward now and before the 2025 reform (with that ward's district), its province and its codes.
+type Address struct {
+	ID           int64
+	Code         string // registry code, as stored
+	NationalCode string // the national "địa chỉ số" when imported data carried it, else ""
+	HouseNumber  string // as written: "123/45/6A"
+	StreetID     int64
+	Street       string // the street's name, without the alley
+	Ward         UnitRef
+	OldWard      UnitRef
+	OldDistrict  UnitRef
+	Province     UnitRef
+	ParcelID     int64 // 0 when the address has no parcel
+	Lon, Lat     float64
+}
+
+// sqlAddressFrom joins an address (a) to its street (s), its current ward (w) and province
+// (p), and its old ward (ow) and old district (od). Units missing from admin_units leave
+// their names empty rather than dropping the address.
+const sqlAddressFrom = `
+FROM addresses a
+JOIN streets s ON s.id = a.street_id
+LEFT JOIN admin_units w ON w.level = 'ward' AND w.code = a.ward_code AND w.valid_to IS NULL
+LEFT JOIN admin_units p ON p.level = 'province' AND p.code = w.parent_code AND p.valid_to IS NULL
+LEFT JOIN admin_units ow ON ow.level = 'ward' AND ow.code = a.old_ward_code AND ow.valid_to = DATE '` + ReformDate + `'
+LEFT JOIN admin_units od ON od.level = 'district' AND od.code = ow.parent_code AND od.valid_to = DATE '` + ReformDate + `'`
+
+// sqlAddressColumns are the columns scanAddress reads, in its order.
+const sqlAddressColumns = `a.id, a.code, '' AS national_code, a.house_number, a.street_id, s.name,
+	a.ward_code, coalesce(w.name, ''), coalesce(a.old_ward_code, ''), coalesce(ow.name, ''),
+	coalesce(od.code, ''), coalesce(od.name, ''), coalesce(p.code, ''), coalesce(p.name, ''),
+	coalesce(a.parcel_id, 0), ST_X(a.geom), ST_Y(a.geom)`
+
+// addressDest lists where each of sqlAddressColumns goes; callers that select more columns
+// append their own destinations.
+func addressDest(a *Address) []any {
+	return []any{&a.ID, &a.Code, &a.NationalCode, &a.HouseNumber, &a.StreetID, &a.Street,
+		&a.Ward.Code, &a.Ward.Name, &a.OldWard.Code, &a.OldWard.Name,
+		&a.OldDistrict.Code, &a.OldDistrict.Name, &a.Province.Code, &a.Province.Name,
+		&a.ParcelID, &a.Lon, &a.Lat}
+}
+
+func scanAddress(row pgx.CollectableRow) (Address, error) {
+	var a Address
+	err := row.Scan(addressDest(&a)...)
+	return a, err
+}
+
+// AddressesByID returns the addresses with these ids, in the order of ids; ids that name no
+// address are left out.
+func (db *DB) AddressesByID(ctx context.Context, ids []int64) ([]Address, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+sqlAddressColumns+sqlAddressFrom+`
+		JOIN unnest($1::bigint[]) WITH ORDINALITY AS q(id, n) ON q.id = a.id ORDER BY q.n`, ids)
+	return pgx.CollectRows(rows, scanAddress)
+}
