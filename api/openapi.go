@@ -120,6 +120,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 	}
 	if s.DB != nil {
 		openAPIParcels(add, func(path string, o obj) { addMethod(nil, path, "post", o) })
+		openAPIGeocode(add)
 	}
 	if s.Web != nil {
 		name := obj{"name": paramName, "in": "path", "required": true, "schema": obj{"type": "string"}}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"strconv"
 
 	"bandoso/geo"
@@ -84,9 +85,8 @@ func (s *Server) openAPIComponents(layers []*tiles.Layer) obj {
 		"Ready": obj{"type": "object", "required": []string{"status"},
 			"properties": obj{"status": obj{"type": "string", "enum": []string{"ready"}}, "schema_version": obj{"type": "integer"}}},
 	}
-	for k, v := range parcelSchemas() {
-		schemas[k] = v
-	}
+	maps.Copy(schemas, parcelSchemas())
+	maps.Copy(schemas, geocodeSchemas())
 	for _, l := range layers {
 		props := obj{}
 		for _, p := range propertyFilters(l) {

@@ -180,9 +180,10 @@ func TestOpenAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ward string
+		var ward, street string
 		var sheet, parcel int
-		if err := e.pool.QueryRow(ctx, `SELECT ward_code, sheet_no, parcel_no FROM parcels WHERE id = 3`).Scan(&ward, &sheet, &parcel); err != nil {
+		if err := e.pool.QueryRow(ctx, `SELECT ward_code, sheet_no, parcel_no, (SELECT name FROM streets WHERE kind = 'street' ORDER BY id LIMIT 1)
+			FROM parcels WHERE id = 3`).Scan(&ward, &sheet, &parcel, &street); err != nil {
 			t.Fatal(err)
 		}
 		for _, c := range []struct {
@@ -215,6 +216,10 @@ func TestOpenAPI(t *testing.T) {
 			{fmt.Sprintf("/v1/parcels/lookup?code=%s%03d%04d", ward, sheet, parcel), 200, ""},
 			{fmt.Sprintf("/v1/parcels/at?lon=%f&lat=%f", e.centre[0], e.centre[1]), 200, ""},
 			{"/v1/parcels/3/planning", 200, ""},
+			{"/v1/geocode?q=" + url.QueryEscape("Phường Bến Thành"), 200, ""},
+			{"/v1/geocode?street=" + url.QueryEscape(street) + "&house=1&limit=3&lon=106.7&lat=10.78", 200, ""},
+			{"/v1/autocomplete?q=" + url.QueryEscape(string([]rune(street)[:4])), 200, ""},
+			{"/v1/geocode?limit=3", 400, ""},
 			{"/v1/parcels/lookup?ward=" + ward + "&sheet=1", 400, ""},
 			{"/v1/parcels/query", 200, fmt.Sprintf(`{"geometry":{"type":"Point","coordinates":[%f,%f]},"buffer_m":50,"limit":3}`, e.centre[0], e.centre[1])},
 			{"/v1/parcels/query", 400, `{"geometry":{"type":"Polygon","coordinates":[[[106.7,10.7],[106.8,10.7],[106.7,10.7]]]}}`},

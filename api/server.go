@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"bandoso/geocode"
 	"bandoso/store"
 	"bandoso/tiles"
 	"bandoso/web"
@@ -34,6 +35,8 @@ type Server struct {
 	// QueryMaxAreaM2 bounds the area, buffer included, that one parcel query may cover;
 	// zero means 100 km².
 	QueryMaxAreaM2 float64
+	// Geocoder answers /v1/geocode and /v1/autocomplete; nil means one over DB.
+	Geocoder *geocode.Geocoder
 	// Web serves the viewer at / and the styles at /styles/…; without it the routes are absent.
 	Web *web.Files
 }
@@ -67,6 +70,9 @@ func (s *Server) Handler() http.Handler {
 	if s.QueryMaxAreaM2 <= 0 {
 		s.QueryMaxAreaM2 = defaultQueryMaxAreaM2
 	}
+	if s.Geocoder == nil && s.DB != nil {
+		s.Geocoder = geocode.New(s.DB)
+	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
 	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.cors(r), s.timeout, middleware.GetHead)
@@ -89,6 +95,8 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/v1/parcels/at", s.h(s.handleParcelsAt))
 		r.Get("/v1/parcels/{id}/planning", s.h(s.handleParcelPlanning))
 		r.Post("/v1/parcels/query", s.h(s.handleParcelQuery))
+		r.Get("/v1/geocode", s.h(s.handleGeocode))
+		r.Get("/v1/autocomplete", s.h(s.handleAutocomplete))
 	}
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"bandoso/store/storetest"
 )
 
@@ -13,17 +15,10 @@ func TestAddressesByID(t *testing.T) {
 	storetest.LoadDemo(t, db, 7, 600)
 	pool := db.Pool()
 	ctx := context.Background()
-	var ids []int64
-	rows, err := pool.Query(ctx, `SELECT id FROM addresses ORDER BY id DESC LIMIT 3`)
+	rows, _ := pool.Query(ctx, `SELECT id FROM addresses ORDER BY id DESC LIMIT 3`)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
 		t.Fatal(err)
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
 	}
 	got, err := db.AddressesByID(ctx, append(ids, -1))
 	if err != nil {

@@ -1,0 +1,189 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"bandoso/address"
+	"bandoso/geo"
+	"bandoso/geocode"
+)
+
+// Parameters of the geocoding routes, named as Pelias and Photon name them.
+const (
+	paramQ        = "q"
+	paramHouse    = "house"
+	paramStreet   = "street"
+	paramDistrict = "district"
+	paramProvince = "province"
+)
+
+// maxQueryText bounds each text parameter of a geocoding request, in bytes.
+const maxQueryText = address.MaxInput
+
+// hitFeature is a GeoJSON Feature for a geocoding candidate; only registered addresses have
+// an id.
+type hitFeature struct {
+	Type       string         `json:"type"`
+	ID         int64          `json:"id,omitempty"`
+	Geometry   rawJSON        `json:"geometry"`
+	Properties map[string]any `json:"properties"`
+}
+
+type rawJSON []byte
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
+
+// geocodeAnswer is a FeatureCollection of candidates, best first, with the request as read.
+type geocodeAnswer struct {
+	Type     string       `json:"type"`
+	Query    queryEcho    `json:"query"`
+	Features []hitFeature `json:"features"`
+}
+
+// queryEcho shows how the request was read, so a client can tell why it got what it got.
+type queryEcho struct {
+	Text        string            `json:"text,omitempty"`
+	Parsed      map[string]string `json:"parsed"`
+	Ambiguities []string          `json:"ambiguities,omitempty"`
+}
+
+// handleGeocode serves GET /v1/geocode: free text (q) or its parts (house, street, ward,
+// district, province) to candidates, best first.
+func (s *Server) handleGeocode(w http.ResponseWriter, r *http.Request) error {
+	return s.geocode(w, r, true, s.Geocoder.Geocode)
+}
+
+// handleAutocomplete serves GET /v1/autocomplete: text being typed to suggestions.
+func (s *Server) handleAutocomplete(w http.ResponseWriter, r *http.Request) error {
+	return s.geocode(w, r, false, s.Geocoder.Autocomplete)
+}
+
+func (s *Server) geocode(w http.ResponseWriter, r *http.Request, structured bool,
+	run func(context.Context, geocode.Request) (geocode.Answer, error)) error {
+	req, err := geocodeRequest(r, structured)
+	if err != nil {
+		return err
+	}
+	ans, err := run(r.Context(), req)
+	if errors.Is(err, geocode.ErrEmpty) {
+		return &ParamError{paramQ, "nothing to look for: give a street or a ward, in q or in its own parameter"}
+	}
+	if err != nil {
+		return err
+	}
+	out := geocodeAnswer{Type: "FeatureCollection", Query: echo(req.Text, ans.Parsed), Features: make([]hitFeature, 0, len(ans.Results))}
+	for _, res := range ans.Results {
+		out.Features = append(out.Features, resultFeature(res))
+	}
+	return writeJSON(w, mediaGeoJSON, out)
+}
+
+// geocodeRequest reads the parameters; structured says whether the parts may be given alone.
+func geocodeRequest(r *http.Request, structured bool) (geocode.Request, error) {
+	q := r.URL.Query()
+	var req geocode.Request
+	texts := []struct {
+		name string
+		dst  *string
+	}{{paramQ, &req.Text}}
+	if structured {
+		texts = append(texts, []struct {
+			name string
+			dst  *string
+		}{{paramHouse, &req.House}, {paramStreet, &req.Street}, {paramWard, &req.Ward},
+			{paramDistrict, &req.District}, {paramProvince, &req.Province}}...)
+	}
+	for _, t := range texts {
+		v := q.Get(t.name)
+		switch {
+		case len(v) > maxQueryText:
+			return req, &ParamError{t.name, fmt.Sprintf("longer than %d bytes", maxQueryText)}
+		case !utf8.ValidString(v):
+			return req, &ParamError{t.name, "not UTF-8 text"}
+		}
+		*t.dst = strings.TrimSpace(v)
+	}
+	if req == (geocode.Request{}) {
+		if structured {
+			return req, &ParamError{paramQ, "required: the address text, or its parts in house, street, ward, district and province"}
+		}
+		return req, &ParamError{paramQ, "required: the text typed so far"}
+	}
+	if v := q.Get(paramLimit); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > geocode.MaxLimit {
+			return req, &ParamError{paramLimit, fmt.Sprintf("want a whole number from 1 to %d", geocode.MaxLimit)}
+		}
+		req.Limit = n
+	}
+	if q.Has(paramLon) || q.Has(paramLat) {
+		lon, err := floatParam(q.Get(paramLon), paramLon, 180)
+		if err != nil {
+			return req, err
+		}
+		lat, err := floatParam(q.Get(paramLat), paramLat, 90)
+		if err != nil {
+			return req, err
+		}
+		req.Focus = &[2]float64{lon, lat}
+	}
+	return req, nil
+}
+
+// echo lists the parts the parser read, by name.
+func echo(text string, p address.Parsed) queryEcho {
+	parts := map[string]string{}
+	for name, part := range map[string]address.Part{"room": p.Room, "floor": p.Floor, "building": p.Building,
+		"street": p.Street, "neighbourhood": p.Neighbourhood, "ward": p.Ward, "district": p.District, "province": p.Province} {
+		if !part.IsZero() {
+			parts[name] = strings.TrimSpace(part.Label + " " + part.Value)
+		}
+	}
+	if n := p.Number(); n != "" {
+		parts["house_number"] = n
+	}
+	return queryEcho{Text: text, Parsed: parts, Ambiguities: p.Ambiguities}
+}
+
+// resultFeature is a candidate as GeoJSON: an address with its codes, or a place with the
+// units under its point.
+func resultFeature(res geocode.Result) hitFeature {
+	if res.Kind == "address" {
+		f := addressFeature(res.Address)
+		f.Properties["score"], f.Properties["matched"] = res.Score, res.Matched
+		return hitFeature{Type: "Feature", ID: f.ID, Geometry: rawJSON(f.Geometry), Properties: f.Properties}
+	}
+	p := res.Place
+	plus, _ := geo.EncodeOLC(p.Lat, p.Lon, geo.DefaultOLCLength)
+	props := map[string]any{"kind": p.Kind, "score": res.Score, "matched": res.Matched,
+		"codes": addressCodes{PlusCode: plus}}
+	label := []string{p.Name}
+	if p.Kind == "interpolated" {
+		number := res.Matched["house"]
+		props["interpolated"], props["house_number"], props["between"] = true, number, p.Between
+		label[0] = number + " " + p.Street
+	}
+	if p.StreetID != 0 {
+		props["street"], props["street_id"] = p.Street, p.StreetID
+	}
+	for key, u := range map[string]*unitJSON{"ward": unitOf(p.Ward), "old_ward": unitOf(p.OldWard),
+		"old_district": unitOf(p.OldDistrict), "province": unitOf(p.Province)} {
+		if u != nil {
+			props[key] = u
+		}
+	}
+	if p.Kind != "ward" && p.Ward.Name != "" {
+		label = append(label, p.Ward.Name)
+	}
+	if p.Province.Name != "" {
+		label = append(label, p.Province.Name)
+	}
+	props["label"] = strings.Join(label, ", ")
+	return hitFeature{Type: "Feature", Geometry: pointGeometry(p.Lon, p.Lat), Properties: props}
+}

@@ -1,0 +1,267 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"bandoso/api"
+	"bandoso/store/storetest"
+)
+
+// geoEnv is a demo city of 20,000 parcels served over HTTP for the geocoding tests, with a
+// pool that reads the truth apart from the service.
+type geoEnv struct {
+	url  string
+	pool *pgxpool.Pool
+}
+
+func newGeoEnv(t *testing.T) geoEnv {
+	t.Helper()
+	u := storetest.NewURL(t)
+	db := openStore(t, u)
+	storetest.LoadDemo(t, db, 3, 20000)
+	pool, err := pgxpool.New(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	ts := httptest.NewServer((&api.Server{DB: db}).Handler())
+	t.Cleanup(ts.Close)
+	return geoEnv{url: ts.URL, pool: pool}
+}
+
+// hit is what the tests read of a geocoding candidate.
+type hit struct {
+	ID         int64 `json:"id"`
+	Geometry   struct{ Coordinates [2]float64 }
+	Properties struct {
+		Kind         string
+		Label        string
+		Score        float64
+		Matched      map[string]string
+		HouseNumber  string `json:"house_number"`
+		Street       string
+		StreetID     int64 `json:"street_id"`
+		Interpolated bool
+		Between      []string
+		Ward         struct{ Code, Name string }
+		OldWard      struct{ Code, Name string } `json:"old_ward"`
+		Codes        struct {
+			Registry string
+			PlusCode string `json:"plus_code"`
+		}
+	}
+}
+
+type hits struct {
+	Type  string
+	Query struct {
+		Parsed map[string]string
+	}
+	Features []hit
+}
+
+// geocode asks path (/v1/geocode or /v1/autocomplete) with params and decodes a 200 answer.
+func (e geoEnv) geocode(t *testing.T, path string, params url.Values) hits {
+	t.Helper()
+	res, body := send(t, http.MethodGet, e.url+path+"?"+params.Encode())
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%s?%s: status %d: %s", path, params.Encode(), res.StatusCode, body)
+	}
+	if ct := res.Header.Get("Content-Type"); ct != "application/geo+json" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	var h hits
+	if err := json.Unmarshal(body, &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.Type != "FeatureCollection" {
+		t.Errorf("type %q", h.Type)
+	}
+	return h
+}
+
+// sampleAddress is a registered address with the names of its units, read from the tables.
+type sampleAddress struct {
+	id                                      int64
+	number, street, ward, oldWard, district string
+	lon, lat                                float64
+}
+
+// sample reads n addresses spread over the city, in a fixed order; plain says whether the
+// numbers must be on the street itself (no alley path).
+func (e geoEnv) sample(t *testing.T, n int, where string) []sampleAddress {
+	t.Helper()
+	rows, err := e.pool.Query(context.Background(), `
+		SELECT a.id, a.house_number, s.name, w.name, ow.name, d.name, ST_X(a.geom), ST_Y(a.geom)
+		FROM addresses a JOIN streets s ON s.id = a.street_id
+		JOIN admin_units w ON w.level = 'ward' AND w.code = a.ward_code AND w.valid_to IS NULL
+		JOIN admin_units ow ON ow.level = 'ward' AND ow.code = a.old_ward_code AND ow.valid_to = '2025-07-01'
+		JOIN admin_units d ON d.level = 'district' AND d.code = ow.parent_code AND d.valid_to = '2025-07-01'
+		WHERE `+where+`
+		ORDER BY md5(a.id::text) LIMIT $1`, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []sampleAddress
+	for rows.Next() {
+		var a sampleAddress
+		if err := rows.Scan(&a.id, &a.number, &a.street, &a.ward, &a.oldWard, &a.district, &a.lon, &a.lat); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil || len(out) < n {
+		t.Fatalf("%d of %d sample addresses: %v", len(out), n, err)
+	}
+	return out
+}
+
+func TestGeocode(t *testing.T) {
+	e := newGeoEnv(t)
+	ctx := context.Background()
+
+	t.Run("free text finds the registered address", func(t *testing.T) {
+		for _, a := range e.sample(t, 5, "true") {
+			h := e.geocode(t, "/v1/geocode", url.Values{"q": {a.number + " " + a.street + ", " + a.ward}})
+			if len(h.Features) == 0 || h.Features[0].ID != a.id {
+				t.Fatalf("%s %s: %+v, want address %d", a.number, a.street, h.Features, a.id)
+			}
+			f := h.Features[0]
+			if f.Properties.Score != 1 || f.Properties.Kind != "address" || f.Geometry.Coordinates != [2]float64{round7(a.lon), round7(a.lat)} {
+				t.Errorf("%+v, want score 1 at %f %f", f, a.lon, a.lat)
+			}
+			if len(f.Properties.Codes.PlusCode) != 11 || f.Properties.Codes.Registry == "" {
+				t.Errorf("codes %+v", f.Properties.Codes)
+			}
+		}
+	})
+
+	t.Run("structured search", func(t *testing.T) {
+		a := e.sample(t, 1, "a.house_number LIKE '%/%'")[0]
+		h := e.geocode(t, "/v1/geocode", url.Values{"house": {a.number}, "street": {"Đường " + a.street}, "ward": {a.oldWard}})
+		if len(h.Features) == 0 || h.Features[0].ID != a.id || h.Features[0].Properties.Score != 1 {
+			t.Fatalf("%+v, want address %d with score 1", h.Features, a.id)
+		}
+	})
+
+	t.Run("a missing number is interpolated between its neighbours on its side", func(t *testing.T) {
+		var street, number string
+		var id int64
+		var lon, lat float64
+		// a plain number with both same-side neighbours registered, removed from the registry
+		err := e.pool.QueryRow(ctx, `
+			SELECT a.id, s.name, a.house_number, ST_X(a.geom), ST_Y(a.geom) FROM addresses a JOIN streets s ON s.id = a.street_id
+			WHERE a.house_number ~ '^[0-9]+$' AND a.house_number::int > 20
+				AND EXISTS (SELECT 1 FROM addresses b WHERE b.street_id = a.street_id AND b.house_number = (a.house_number::int - 2)::text)
+				AND EXISTS (SELECT 1 FROM addresses b WHERE b.street_id = a.street_id AND b.house_number = (a.house_number::int + 2)::text)
+			ORDER BY a.id LIMIT 1`).Scan(&id, &street, &number, &lon, &lat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.pool.Exec(ctx, `DELETE FROM addresses WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		h := e.geocode(t, "/v1/geocode", url.Values{"q": {number + " " + street}})
+		if len(h.Features) == 0 {
+			t.Fatal("no candidate")
+		}
+		f := h.Features[0]
+		if f.Properties.Kind != "interpolated" || !f.Properties.Interpolated || f.ID != 0 || len(f.Properties.Between) != 2 {
+			t.Fatalf("%+v, want an interpolated number between two neighbours", f)
+		}
+		var metres float64
+		if err := e.pool.QueryRow(ctx, `SELECT ST_Distance(ST_MakePoint($1, $2)::geography, ST_MakePoint($3, $4)::geography)`,
+			lon, lat, f.Geometry.Coordinates[0], f.Geometry.Coordinates[1]).Scan(&metres); err != nil {
+			t.Fatal(err)
+		}
+		if metres > 15 {
+			t.Errorf("interpolated %.1f m from where the house was", metres)
+		}
+		if f.Properties.Score >= 1 || f.Properties.Score < 0.5 {
+			t.Errorf("score %v: an interpolated number ranks below a registered one", f.Properties.Score)
+		}
+	})
+
+	t.Run("diacritics typed rank the candidates that have them first", func(t *testing.T) {
+		// two streets whose names fold alike: the one written as typed comes first
+		if _, err := e.pool.Exec(ctx, `INSERT INTO streets (name, geom) SELECT 'Dương Bá Trạc', geom FROM streets WHERE kind = 'street' LIMIT 1;
+			INSERT INTO streets (name, geom) SELECT 'Đường Bá Trạc', geom FROM streets WHERE kind = 'street' OFFSET 1 LIMIT 1`); err != nil {
+			t.Fatal(err)
+		}
+		for typed, want := range map[string]string{"Dương Bá Trạc": "Dương Bá Trạc", "Đường Bá Trạc": "Đường Bá Trạc"} {
+			h := e.geocode(t, "/v1/geocode", url.Values{"street": {typed}})
+			if len(h.Features) < 2 || h.Features[0].Properties.Street != want || h.Features[0].Properties.Score <= h.Features[1].Properties.Score {
+				t.Errorf("%s: %+v, want %s first", typed, h.Features, want)
+			}
+		}
+		h := e.geocode(t, "/v1/geocode", url.Values{"street": {"duong ba trac"}})
+		if len(h.Features) < 2 || h.Features[0].Properties.Score != h.Features[1].Properties.Score {
+			t.Errorf("without diacritics both match alike: %+v", h.Features)
+		}
+	})
+
+	t.Run("a ward alone answers the ward", func(t *testing.T) {
+		a := e.sample(t, 1, "true")[0]
+		h := e.geocode(t, "/v1/geocode", url.Values{"q": {a.ward}})
+		if len(h.Features) == 0 || h.Features[0].Properties.Kind != "ward" || h.Features[0].Properties.Ward.Name != a.ward {
+			t.Fatalf("%+v, want ward %s", h.Features, a.ward)
+		}
+		var inside bool
+		c := h.Features[0].Geometry.Coordinates
+		if err := e.pool.QueryRow(ctx, `SELECT ST_Covers(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) FROM admin_units
+			WHERE level = 'ward' AND valid_to IS NULL AND name = $3`, c[0], c[1], a.ward).Scan(&inside); err != nil || !inside {
+			t.Errorf("ward point %v outside the ward (%v)", c, err)
+		}
+	})
+
+	t.Run("autocomplete completes street and number", func(t *testing.T) {
+		a := e.sample(t, 1, "a.house_number ~ '^[0-9]+$'")[0]
+		typed := a.number + " " + strings.ToLower(string([]rune(a.street)[:len([]rune(a.street))-2]))
+		h := e.geocode(t, "/v1/autocomplete", url.Values{"q": {typed}})
+		if len(h.Features) == 0 || h.Features[0].ID != a.id {
+			t.Fatalf("%q: %+v, want address %d first", typed, h.Features, a.id)
+		}
+		h = e.geocode(t, "/v1/autocomplete", url.Values{"q": {strings.ToLower(string([]rune(a.street)[:4]))}, "lon": {ftoa(a.lon)}, "lat": {ftoa(a.lat)}})
+		if len(h.Features) == 0 || h.Features[0].Properties.Kind != "street" {
+			t.Fatalf("%+v, want streets", h.Features)
+		}
+	})
+
+	t.Run("bad parameters are 400 naming them", func(t *testing.T) {
+		for _, c := range []struct{ path, param string }{
+			{"/v1/geocode", "q"},
+			{"/v1/geocode?q=", "q"},
+			{"/v1/geocode?q=12", "q"},
+			{"/v1/geocode?q=le+loi&limit=0", "limit"},
+			{"/v1/geocode?q=le+loi&limit=51", "limit"},
+			{"/v1/geocode?q=le+loi&lon=200&lat=10", "lon"},
+			{"/v1/geocode?q=le+loi&lon=106", "lat"},
+			{"/v1/geocode?q=%ff%fe", "q"},
+			{"/v1/geocode?q=" + strings.Repeat("a", 1025), "q"},
+			{"/v1/autocomplete", "q"},
+			{"/v1/autocomplete?q=le&lat=NaN&lon=1", "lat"},
+		} {
+			r := do(t, http.MethodGet, e.url+c.path)
+			route, _, _ := strings.Cut(c.path, "?")
+			checkProblem(t, r, http.StatusBadRequest, route)
+			if errs, _ := r.body["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["parameter"] != c.param {
+				t.Errorf("%s: errors %v, want one naming %q", c.path, r.body["errors"], c.param)
+			}
+		}
+	})
+}
+
+func round7(x float64) float64 { return math.Round(x*1e7) / 1e7 }
+
+func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }

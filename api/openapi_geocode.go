@@ -1,0 +1,67 @@
+package api
+
+import (
+	"strconv"
+
+	"bandoso/geocode"
+)
+
+// The geocoding routes in the OpenAPI document (geocode.go).
+
+// openAPIGeocode adds /v1/geocode and /v1/autocomplete with add.
+func openAPIGeocode(add func([]obj, string, obj)) {
+	query := func(name, desc string, schema obj) obj {
+		return obj{"name": name, "in": "query", "description": desc, "schema": schema}
+	}
+	text := obj{"type": "string", "maxLength": maxQueryText}
+	focus := []any{
+		query(paramLon, "longitude (WGS84) of a focus point: among equally good candidates the nearest come first; with lat", obj{"type": "number", "minimum": -180, "maximum": 180}),
+		query(paramLat, "latitude (WGS84) of the focus point; with lon", obj{"type": "number", "minimum": -90, "maximum": 90}),
+		query(paramLimit, "the most candidates, "+strconv.Itoa(geocode.DefaultLimit)+" unless given",
+			obj{"type": "integer", "minimum": 1, "maximum": geocode.MaxLimit}),
+	}
+	add(nil, "/v1/geocode", op("geocode",
+		"Vietnamese address text, or its parts, to candidates best first: registered addresses, house numbers interpolated along their street, streets, wards. Diacritics, tone placement and abbreviations are optional; old (pre-2025) and new unit names both match.", "Addresses",
+		append([]any{
+			query(paramQ, "free address text, e.g. \"123/45/6A Nguyễn Trãi, P. Bến Thành, Q.1, TP.HCM\"", text),
+			query(paramHouse, "structured: the house number with its alleys, e.g. 123/45/6A", text),
+			query(paramStreet, "structured: the street", text),
+			query(paramWard, "structured: the ward, of either system", text),
+			query(paramDistrict, "structured: the district (before 2025)", text),
+			query(paramProvince, "structured: the province", text),
+		}, focus...),
+		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400)))
+	add(nil, "/v1/autocomplete", op("autocomplete",
+		"Suggestions for address text being typed: the street part is the start of a name; with a house number, the registered numbers starting with it.", "Addresses",
+		append([]any{query(paramQ, "the text typed so far", text)}, focus...),
+		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400)))
+}
+
+// geocodeSchemas are the bodies of the geocoding routes.
+func geocodeSchemas() obj {
+	str := obj{"type": "string"}
+	unit := obj{"type": "object", "required": []string{"code", "name"}, "properties": obj{"code": str, "name": str}}
+	strings := obj{"type": "object", "additionalProperties": str}
+	candidate := featureSchema(obj{"type": "object", "required": []string{"kind", "label", "score", "matched", "codes"},
+		"properties": obj{
+			"kind":         obj{"type": "string", "enum": []string{"address", "interpolated", "street", "ward"}},
+			"label":        str,
+			"score":        obj{"type": "number", "minimum": 0, "maximum": 1},
+			"matched":      strings,
+			"house_number": str, "street": str, "street_id": obj{"type": "integer"},
+			"interpolated": obj{"type": "boolean"},
+			"between":      obj{"type": "array", "items": str},
+			"ward":         unit, "old_ward": unit, "old_district": unit, "province": unit,
+			"parcel_id": obj{"type": "integer"},
+			"codes": obj{"type": "object", "required": []string{"plus_code"},
+				"properties": obj{"registry": str, "national": str, "plus_code": str}},
+		}})
+	return obj{
+		"GeocodeAnswer": obj{"type": "object", "required": []string{"type", "query", "features"},
+			"properties": obj{
+				"type":     obj{"type": "string", "enum": []string{"FeatureCollection"}},
+				"query":    obj{"type": "object", "properties": obj{"text": str, "parsed": strings, "ambiguities": obj{"type": "array", "items": str}}},
+				"features": obj{"type": "array", "items": candidate},
+			}},
+	}
+}

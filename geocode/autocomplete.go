@@ -1,0 +1,47 @@
+package geocode
+
+import (
+	"context"
+
+	"bandoso/store"
+)
+
+// suggestStreets is how many streets a prefix may stand for in a suggestion.
+const suggestStreets = 5
+
+// Autocomplete suggests what the user typing r.Text may be after: the street part is read
+// as the start of a name, and with a house number the registered numbers starting with it on
+// the best street come first. It costs at most two statements, so it can run on every key.
+func (g *Geocoder) Autocomplete(ctx context.Context, r Request) (Answer, error) {
+	q, err := g.read(ctx, r)
+	if err != nil {
+		return Answer{}, err
+	}
+	if q.street == "" {
+		results, err := g.wards(ctx, q)
+		return Answer{Parsed: q.parsed, Results: rank(results, r)}, err
+	}
+	streets, err := g.db.StreetsPrefixed(ctx, q.street, r.Focus, suggestStreets)
+	if err != nil || len(streets) == 0 {
+		return Answer{Parsed: q.parsed}, err
+	}
+	var results []Result
+	if q.number != "" {
+		found, err := g.db.AddressesPrefixed(ctx, []int64{streets[0].ID}, q.number, r.limit())
+		if err != nil {
+			return Answer{}, err
+		}
+		for _, a := range found {
+			res := q.scoreAddress(a, streets[0])
+			if a.HouseNumber != q.number {
+				res.Score = round(res.Score * 0.9)
+			}
+			results = append(results, res)
+		}
+	}
+	for _, s := range streets {
+		p := store.Place{Kind: "street", Name: s.Name, StreetID: s.ID, Street: s.Name, Lon: s.Lon, Lat: s.Lat}
+		results = append(results, q.scorePlace(p, s))
+	}
+	return Answer{Parsed: q.parsed, Results: rank(results, r)}, nil
+}

@@ -1,0 +1,254 @@
+// Package geocode resolves Vietnamese address text to ranked places: registered addresses,
+// house numbers interpolated along their street, streets and wards. It parses with package
+// address, finds candidates through package store, and scores each by how much of what the
+// user wrote it matches.
+package geocode
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"bandoso/address"
+	"bandoso/store"
+)
+
+// MaxLimit bounds the number of candidates one request may ask for.
+const MaxLimit = 50
+
+// DefaultLimit is the number of candidates when the request names none.
+const DefaultLimit = 10
+
+// streetCandidates is how many streets a name may stand for before house numbers are looked up.
+const streetCandidates = 5
+
+// Geocoder answers geocoding and autocomplete requests. It is safe for concurrent use.
+type Geocoder struct {
+	db      *store.DB
+	streets *streetNames
+}
+
+// New returns a geocoder over db. It reads the list of street names on first use and again
+// after a minute, so new streets are recognised in free text within a minute; structured
+// requests find them at once.
+func New(db *store.DB) *Geocoder {
+	return &Geocoder{db: db, streets: &streetNames{load: db.StreetNames, ttl: time.Minute}}
+}
+
+// Request is what to look for: free text, or its parts (structured search), or both, the
+// parts then overriding what the text says.
+type Request struct {
+	Text                                    string
+	House, Street, Ward, District, Province string
+	Limit                                   int
+	// Focus, when set, is a lon/lat; among equally good candidates the nearest come first.
+	Focus *[2]float64
+}
+
+// Result is one candidate: an Address when Kind is "address", else a Place.
+type Result struct {
+	Kind    string // address, interpolated, street, ward
+	Address store.Address
+	Place   store.Place
+	Score   float64 // 0 to 1: the share of what was asked that the candidate matches
+	// Matched maps each part of the request the candidate matched (house, street, ward,
+	// district, province) to the text that asked for it.
+	Matched map[string]string
+	lon     float64
+	lat     float64
+}
+
+// Answer is the candidates, best first, with the request as it was read.
+type Answer struct {
+	Parsed  address.Parsed
+	Results []Result
+}
+
+// ErrEmpty is a request with nothing to look for.
+var ErrEmpty = errors.New("geocode: nothing to look for: give text or at least a street or ward")
+
+// Geocode resolves r to its best candidates.
+func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
+	q, err := g.read(ctx, r)
+	if err != nil {
+		return Answer{}, err
+	}
+	var results []Result
+	if q.street != "" {
+		streets, err := g.db.StreetsNamed(ctx, q.street, streetCandidates)
+		if err != nil {
+			return Answer{}, err
+		}
+		if results, err = g.onStreets(ctx, q, streets); err != nil {
+			return Answer{}, err
+		}
+	}
+	if len(results) == 0 {
+		if results, err = g.wards(ctx, q); err != nil {
+			return Answer{}, err
+		}
+	}
+	return Answer{Parsed: q.parsed, Results: rank(results, r)}, nil
+}
+
+// onStreets finds the house on each street that matched, or interpolates it, or, when no
+// house was asked for, answers the streets themselves.
+func (g *Geocoder) onStreets(ctx context.Context, q query, streets []store.StreetMatch) ([]Result, error) {
+	if len(streets) == 0 {
+		return nil, nil
+	}
+	var results []Result
+	if q.number != "" {
+		ids := make([]int64, len(streets))
+		for i, s := range streets {
+			ids[i] = s.ID
+		}
+		found, err := g.db.AddressesNumbered(ctx, ids, q.number)
+		if err != nil {
+			return nil, err
+		}
+		has := map[int64]bool{}
+		for _, a := range found {
+			has[a.StreetID] = true
+			results = append(results, q.scoreAddress(a, streetOf(streets, a.StreetID)))
+		}
+		for _, s := range streets {
+			if has[s.ID] || q.mouth == 0 {
+				continue
+			}
+			p, err := g.db.Interpolate(ctx, s.ID, q.mouth)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			results = append(results, q.scorePlace(p, s))
+		}
+		if len(results) > 0 {
+			return results, nil
+		}
+	}
+	wardCodes, err := g.wardCodes(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range streets {
+		p, err := g.db.StreetPlace(ctx, s.ID, wardCodes)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, q.scorePlace(p, s))
+	}
+	return results, nil
+}
+
+func streetOf(streets []store.StreetMatch, id int64) store.StreetMatch {
+	for _, s := range streets {
+		if s.ID == id {
+			return s
+		}
+	}
+	return store.StreetMatch{ID: id}
+}
+
+// wardCodes are the codes of the wards (either system) the request names, none when it
+// names none.
+func (g *Geocoder) wardCodes(ctx context.Context, q query) ([]string, error) {
+	if q.ward == "" {
+		return nil, nil
+	}
+	wards, err := g.db.WardsNamed(ctx, q.ward, false, 20)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for _, w := range wards {
+		if q.district == "" || bare(w.District.Name) == q.district || w.Current {
+			codes = append(codes, w.Code)
+		}
+	}
+	return codes, nil
+}
+
+// wards answers with the wards the request names, when it names no street that exists. A
+// street part that matched no street may be a ward's name written without its keyword.
+func (g *Geocoder) wards(ctx context.Context, q query) ([]Result, error) {
+	name := q.ward
+	if name == "" {
+		name = q.street
+	}
+	if name == "" {
+		return nil, nil
+	}
+	wards, err := g.db.WardsNamed(ctx, name, true, 10)
+	if err != nil {
+		return nil, err
+	}
+	var results []Result
+	for _, w := range wards {
+		if !w.HasGeom {
+			continue
+		}
+		p, err := g.db.WardPlace(ctx, w.Code, w.Current)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, q.scoreWard(p, w, name))
+	}
+	return results, nil
+}
+
+// rank orders results by score, then by distance to the focus, then by kind and id, and
+// keeps the first r.Limit.
+func rank(results []Result, r Request) []Result {
+	dist := func(x Result) float64 {
+		if r.Focus == nil {
+			return 0
+		}
+		dx, dy := x.lon-r.Focus[0], x.lat-r.Focus[1]
+		return dx*dx + dy*dy
+	}
+	slices.SortStableFunc(results, func(a, b Result) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(dist(a), dist(b)),
+			cmp.Compare(a.Address.ID, b.Address.ID))
+	})
+	return results[:min(len(results), r.limit())]
+}
+
+func (r Request) limit() int {
+	switch {
+	case r.Limit <= 0:
+		return DefaultLimit
+	case r.Limit > MaxLimit:
+		return MaxLimit
+	}
+	return r.Limit
+}
+
+// firstNumber is the leading number of a house number or alley ("123" of "123A/45"), 0 when
+// it has none.
+func firstNumber(s string) int {
+	end := 0
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+		end++
+	}
+	n, _ := strconv.Atoi(s[:end])
+	return n
+}
+
+// bare is the folded name of a unit without its kind: "Phường Bến Nghé" → "ben nghe",
+// "Quận 1" → "1", "Thành phố Thủ Đức" → "thu duc".
+func bare(name string) string {
+	f := address.Fold(name)
+	for _, kind := range []string{"phuong ", "xa ", "thi tran ", "dac khu ", "quan ", "huyen ", "thi xa ", "thanh pho ", "tinh "} {
+		if rest, ok := strings.CutPrefix(f, kind); ok {
+			return rest
+		}
+	}
+	return f
+}

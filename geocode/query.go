@@ -1,0 +1,263 @@
+package geocode
+
+import (
+	"context"
+	"strings"
+
+	"bandoso/address"
+	"bandoso/store"
+)
+
+// Weights of the parts of an address in a candidate's score: the street and the house
+// number say where; ward, district and province mostly confirm.
+const (
+	weightStreet   = 0.40
+	weightHouse    = 0.35
+	weightWard     = 0.15
+	weightDistrict = 0.06
+	weightProvince = 0.04
+)
+
+// toneMismatch scales the street's score when the user wrote diacritics and the candidate's
+// differ (dương against đường): it still matches, after those that agree.
+const toneMismatch = 0.9
+
+// query is a request as the geocoder reads it: folded parts, and the text each came from.
+type query struct {
+	parsed                   address.Parsed
+	number                   string // the house number with its alley path, "123/45/6A"
+	mouth                    int    // where the number meets the street: 123 of "123/45/6A"
+	street                   string // folded
+	streetTyped              string // the street as written, to compare diacritics
+	ward, district, province string // folded, without their kind
+	text                     map[string]string
+}
+
+// read parses the request's text with the city's street names, then lets its structured
+// parts override what the text said.
+func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
+	m, err := g.streets.matcher(ctx)
+	if err != nil {
+		return query{}, err
+	}
+	parse := func(s string) address.Parsed { return address.Parse(s, address.WithStreets(m)) }
+	p := parse(r.Text)
+	if r.House != "" {
+		h := parse(r.House)
+		p.House, p.Alley = h.House, h.Alley
+		if p.House.IsZero() && len(p.Alley) == 0 {
+			p.House = address.Part{Text: r.House, Value: strings.ToUpper(strings.TrimSpace(r.House))}
+		}
+	}
+	if r.Street != "" {
+		s := parse(r.Street).Street
+		if s.IsZero() {
+			s = address.Part{Text: r.Street, Value: address.Normalize(r.Street), Fold: address.Fold(r.Street)}
+		}
+		p.Street = s
+	}
+	if r.Ward != "" {
+		p.Ward = unitPart(r.Ward, parse(r.Ward).Ward)
+	}
+	if r.District != "" {
+		p.District = unitPart(r.District, parse(r.District).District)
+	}
+	if r.Province != "" {
+		p.Province = unitPart(r.Province, parse(r.Province).Province)
+	}
+	q := query{parsed: p, number: p.Number(), street: p.Street.Fold, streetTyped: p.Street.Text,
+		ward: p.Ward.Fold, district: p.District.Fold, province: p.Province.Fold, text: map[string]string{}}
+	q.mouth = firstNumber(q.number)
+	for part, v := range map[string]address.Part{"street": p.Street, "ward": p.Ward, "district": p.District, "province": p.Province} {
+		if !v.IsZero() {
+			q.text[part] = v.Text
+		}
+	}
+	if q.number != "" {
+		q.text["house"] = q.number
+	}
+	if q.street == "" && q.ward == "" {
+		return q, ErrEmpty
+	}
+	return q, nil
+}
+
+// unitPart is the part the parser read from s, or s itself without its kind when the parser
+// found none (a ward's name given alone).
+func unitPart(s string, parsed address.Part) address.Part {
+	if !parsed.IsZero() {
+		return parsed
+	}
+	return address.Part{Text: s, Value: address.Normalize(s), Fold: bare(s)}
+}
+
+// asked is the weight of the parts the request names.
+func (q query) asked() float64 {
+	w := 0.0
+	for _, c := range []struct {
+		has    bool
+		weight float64
+	}{{q.street != "", weightStreet}, {q.number != "", weightHouse}, {q.ward != "", weightWard},
+		{q.district != "", weightDistrict}, {q.province != "", weightProvince}} {
+		if c.has {
+			w += c.weight
+		}
+	}
+	return w
+}
+
+// streetScore is how well street s answers the street asked for, diacritics included when
+// the user wrote them.
+func (q query) streetScore(s store.StreetMatch) float64 {
+	typed := address.ToneFold(q.streetTyped)
+	if typed == address.Fold(q.streetTyped) {
+		return s.Similarity
+	}
+	// The name as typed follows its keyword ("Đ. Lê Lợi") and may be cut short ("Lê Lợ").
+	name := address.ToneFold(s.Name)
+	for i := 0; i < len(typed); i++ {
+		if (i == 0 || typed[i-1] == ' ' || typed[i-1] == '.') && strings.HasPrefix(name, typed[i:]) {
+			return s.Similarity
+		}
+	}
+	return s.Similarity * toneMismatch
+}
+
+// units scores the ward, district and province asked for against a candidate's units and
+// records which matched.
+func (q query) units(matched map[string]string, ward, oldWard, oldDistrict, province string) float64 {
+	got := 0.0
+	if q.ward != "" {
+		if s := max(nameScore(q.ward, bare(ward)), nameScore(q.ward, bare(oldWard))); s > 0 {
+			got += weightWard * s
+			matched["ward"] = q.text["ward"]
+		}
+	}
+	if q.district != "" {
+		if s := nameScore(q.district, bare(oldDistrict)); s > 0 {
+			got += weightDistrict * s
+			matched["district"] = q.text["district"]
+		}
+	}
+	if q.province != "" {
+		if s := nameScore(q.province, bare(province)); s > 0 {
+			got += weightProvince * s
+			matched["province"] = q.text["province"]
+		}
+	}
+	return got
+}
+
+// scoreAddress scores a registered address found on street s with the number asked for.
+func (q query) scoreAddress(a store.Address, s store.StreetMatch) Result {
+	matched := map[string]string{"house": q.number, "street": q.text["street"]}
+	got := weightStreet*q.streetScore(s) + weightHouse +
+		q.units(matched, a.Ward.Name, a.OldWard.Name, a.OldDistrict.Name, a.Province.Name)
+	return Result{Kind: "address", Address: a, Score: round(got / q.asked()), Matched: matched, lon: a.Lon, lat: a.Lat}
+}
+
+// Quality of a house number placed rather than found: between two registered neighbours,
+// beside one, or only where its alley meets the street.
+const (
+	houseBetween = 0.6
+	houseBeside  = 0.4
+	houseMouth   = 0.3
+)
+
+// scorePlace scores an interpolated number or a street found on street s.
+func (q query) scorePlace(p store.Place, s store.StreetMatch) Result {
+	matched := map[string]string{"street": q.text["street"]}
+	got := weightStreet * q.streetScore(s)
+	if p.Kind == "interpolated" {
+		house := houseBeside
+		switch {
+		case q.number != firstNumberText(q.number):
+			house = houseMouth
+		case len(p.Between) == 2:
+			house = houseBetween
+		}
+		got += weightHouse * house
+		matched["house"] = q.number
+	}
+	got += q.units(matched, p.Ward.Name, p.OldWard.Name, p.OldDistrict.Name, p.Province.Name)
+	return Result{Kind: p.Kind, Place: p, Score: round(got / q.asked()), Matched: matched, lon: p.Lon, lat: p.Lat}
+}
+
+// scoreWard scores ward w, found by name; when the request named no ward, the name was its
+// street part, which then counts as a ward's name.
+func (q query) scoreWard(p store.Place, w store.WardMatch, name string) Result {
+	matched := map[string]string{}
+	asked := q.asked()
+	if q.ward == "" {
+		q.ward, q.text["ward"] = name, q.text["street"]
+		asked += weightWard - weightStreet
+	}
+	got := 0.0
+	if w.Current {
+		got = q.units(matched, w.Name, "", w.District.Name, w.Province.Name)
+	} else {
+		got = q.units(matched, "", w.Name, w.District.Name, w.Province.Name)
+	}
+	if w.Similarity < 1 && matched["ward"] == "" {
+		got += weightWard * w.Similarity
+		matched["ward"] = q.text["ward"]
+	}
+	p.Ward, p.OldWard = wardRefs(p, w)
+	return Result{Kind: "ward", Place: p, Score: round(got / asked), Matched: matched, lon: p.Lon, lat: p.Lat}
+}
+
+// wardRefs names the ward found as the system it belongs to, with the other system's ward
+// at its point.
+func wardRefs(p store.Place, w store.WardMatch) (current, old store.UnitRef) {
+	if w.Current {
+		return store.UnitRef{Code: w.Code, Name: w.Name}, p.OldWard
+	}
+	return p.Ward, store.UnitRef{Code: w.Code, Name: w.Name}
+}
+
+// firstNumberText is the first element of a house number's path: "123" of "123/45/6A".
+func firstNumberText(s string) string {
+	first, _, _ := strings.Cut(s, "/")
+	return first
+}
+
+// nameScore compares two folded names: 1 when equal, 0.7 when one letter apart in a name of
+// four letters or more, else 0.
+func nameScore(asked, name string) float64 {
+	switch {
+	case asked == "" || name == "":
+		return 0
+	case asked == name:
+		return 1
+	case len(asked) >= 4 && oneEditApart(asked, name):
+		return 0.7
+	}
+	return 0
+}
+
+// oneEditApart says a and b differ by one inserted, deleted or replaced byte, or two
+// adjacent bytes swapped. Folded names are ASCII.
+func oneEditApart(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) {
+		return true
+	}
+	if len(a) == len(b) {
+		if i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] {
+			return true
+		}
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i:] == b[i+1:]
+}
+
+func round(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }

@@ -1,0 +1,257 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// StreetMatch is a named street (not an alley) whose folded name matched a query, with the
+// pg_trgm similarity of the names: 1 when they are equal.
+type StreetMatch struct {
+	ID         int64
+	Name       string
+	Similarity float64
+	// Lon and Lat are the middle of the street's longest line.
+	Lon, Lat float64
+}
+
+// sqlStreetMiddle is the middle of a street's longest line, as lon, lat.
+const sqlStreetMiddle = `(SELECT ST_X(m), ST_Y(m) FROM (SELECT ST_LineInterpolatePoint(d.geom, 0.5) AS m
+	FROM ST_Dump(geom) d ORDER BY ST_Length(d.geom) DESC LIMIT 1) mid)`
+
+// Place is a located answer that is not a registered address: a house number interpolated
+// along its street, a street, or a ward. The units are those under its point.
+type Place struct {
+	Kind        string // "interpolated", "street" or "ward"
+	Name        string // the street's or ward's name
+	StreetID    int64
+	Street      string
+	Ward        UnitRef
+	OldWard     UnitRef
+	OldDistrict UnitRef
+	Province    UnitRef
+	Lon, Lat    float64
+	// Between names the registered numbers an interpolated number lies between; one when the
+	// number lies beyond the last of its side.
+	Between []string
+}
+
+// sqlUnitsAt joins the units under point "pt" of the lateral "at": the current ward (w) and
+// its province (p), the ward before the reform (ow) and its district (od).
+const sqlUnitsAt = `
+LEFT JOIN LATERAL (SELECT code, name, parent_code FROM admin_units
+	WHERE level = 'ward' AND valid_to IS NULL AND ST_Covers(geom, at.pt) LIMIT 1) w ON true
+LEFT JOIN admin_units p ON p.level = 'province' AND p.code = w.parent_code AND p.valid_to IS NULL
+LEFT JOIN LATERAL (SELECT code, name, parent_code FROM admin_units
+	WHERE level = 'ward' AND valid_to = DATE '` + ReformDate + `' AND ST_Covers(geom, at.pt) LIMIT 1) ow ON true
+LEFT JOIN admin_units od ON od.level = 'district' AND od.code = ow.parent_code AND od.valid_to = DATE '` + ReformDate + `'`
+
+const sqlUnitsAtColumns = `coalesce(w.code, ''), coalesce(w.name, ''), coalesce(ow.code, ''), coalesce(ow.name, ''),
+	coalesce(od.code, ''), coalesce(od.name, ''), coalesce(p.code, ''), coalesce(p.name, ''), ST_X(at.pt), ST_Y(at.pt)`
+
+func placeDest(p *Place) []any {
+	return []any{&p.Ward.Code, &p.Ward.Name, &p.OldWard.Code, &p.OldWard.Name,
+		&p.OldDistrict.Code, &p.OldDistrict.Name, &p.Province.Code, &p.Province.Name, &p.Lon, &p.Lat}
+}
+
+// StreetNames returns every distinct name of a named street, for the address parser to
+// recognise them in free text.
+func (db *DB) StreetNames(ctx context.Context) ([]string, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT DISTINCT name FROM streets WHERE kind = 'street' ORDER BY name`)
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return names, translate(err)
+}
+
+// sqlStreetsNamed finds streets by folded name: equal, or similar by trigrams (pg_trgm's %
+// operator, threshold 0.3), which forgives a letter or two.
+const sqlStreetsNamed = `
+SELECT id, name, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim,
+	mid.*
+FROM streets, LATERAL ` + sqlStreetMiddle + ` AS mid(lon, lat)
+WHERE kind = 'street' AND (name_norm IN ($1, 'duong ' || $1) OR name_norm % $1)
+ORDER BY sim DESC, id
+LIMIT $2`
+
+// StreetsNamed returns up to limit named streets whose folded name is fold or close to it,
+// best first.
+func (db *DB) StreetsNamed(ctx context.Context, fold string, limit int) ([]StreetMatch, error) {
+	rows, _ := db.pool.Query(ctx, sqlStreetsNamed, fold, limit)
+	m, err := pgx.CollectRows(rows, pgx.RowToStructByPos[StreetMatch])
+	return m, translate(err)
+}
+
+// sqlStreetsPrefixed finds streets whose folded name starts with $1 or has a word that does
+// ("tr" finds Trần Hưng Đạo and Nguyễn Trãi), nearest to the focus $3,$4 when one is given,
+// else shortest name first.
+const sqlStreetsPrefixed = `
+SELECT id, name, CASE WHEN name_norm LIKE $1 || '%' THEN 1 ELSE 0.9 END AS sim, mid.*
+FROM streets, LATERAL ` + sqlStreetMiddle + ` AS mid(lon, lat)
+WHERE kind = 'street' AND (name_norm LIKE $1 || '%' OR name_norm LIKE '% ' || $1 || '%')
+ORDER BY sim DESC,
+	CASE WHEN $3::float8 IS NULL THEN 0 ELSE geom <-> ST_SetSRID(ST_MakePoint($3, $4), 4326) END,
+	length(name), id
+LIMIT $2`
+
+// StreetsPrefixed returns up to limit named streets a user typing fold may be after. focus,
+// when not nil, is a lon/lat the nearest streets are preferred to.
+func (db *DB) StreetsPrefixed(ctx context.Context, fold string, focus *[2]float64, limit int) ([]StreetMatch, error) {
+	var lon, lat any
+	if focus != nil {
+		lon, lat = focus[0], focus[1]
+	}
+	rows, _ := db.pool.Query(ctx, sqlStreetsPrefixed, escapeLike(fold), limit, lon, lat)
+	m, err := pgx.CollectRows(rows, pgx.RowToStructByPos[StreetMatch])
+	return m, translate(err)
+}
+
+// escapeLike makes s match itself in a LIKE pattern.
+func escapeLike(s string) string {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '%' || c == '_' || c == '\\' {
+			out = append(out, '\\')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+// AddressesNumbered returns the addresses with house number number ("123/45/6A") on any of
+// streets.
+func (db *DB) AddressesNumbered(ctx context.Context, streets []int64, number string) ([]Address, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+sqlAddressColumns+sqlAddressFrom+`
+		WHERE a.street_id = ANY($1) AND a.house_number = $2 ORDER BY a.id`, streets, number)
+	a, err := pgx.CollectRows(rows, scanAddress)
+	return a, translate(err)
+}
+
+// AddressesPrefixed returns up to limit addresses on streets whose house number is prefix or
+// starts with it, in the order of the number's text: "12" gives 12, 12/1, 12/3, …, 120, …, 12A.
+func (db *DB) AddressesPrefixed(ctx context.Context, streets []int64, prefix string, limit int) ([]Address, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+sqlAddressColumns+sqlAddressFrom+`
+		WHERE a.street_id = ANY($1) AND a.house_number LIKE $2 || '%'
+		ORDER BY a.house_number, a.id LIMIT $3`, streets, escapeLike(prefix), limit)
+	a, err := pgx.CollectRows(rows, scanAddress)
+	return a, translate(err)
+}
+
+// sqlInterpolate places house number $2 on street $1 between the registered numbers nearest
+// to it on its side of the street (same parity), on the straight line between their points
+// in proportion to the numbers; beyond the last number of its side, at that number's point.
+// The expressions match the partial index addresses_street_number.
+const sqlInterpolate = `
+WITH lo AS (
+	SELECT house_number, geom, substring(house_number FROM '^[0-9]+')::int AS v FROM addresses
+	WHERE street_id = $1 AND house_number ~ '^[0-9]+[A-Z]?$'
+		AND substring(house_number FROM '^[0-9]+')::int < $2 AND substring(house_number FROM '^[0-9]+')::int % 2 = $2 % 2
+	ORDER BY substring(house_number FROM '^[0-9]+')::int DESC LIMIT 1
+), hi AS (
+	SELECT house_number, geom, substring(house_number FROM '^[0-9]+')::int AS v FROM addresses
+	WHERE street_id = $1 AND house_number ~ '^[0-9]+[A-Z]?$'
+		AND substring(house_number FROM '^[0-9]+')::int > $2 AND substring(house_number FROM '^[0-9]+')::int % 2 = $2 % 2
+	ORDER BY substring(house_number FROM '^[0-9]+')::int LIMIT 1
+), at AS (
+	SELECT CASE
+		WHEN lo.geom IS NOT NULL AND hi.geom IS NOT NULL
+			THEN ST_LineInterpolatePoint(ST_MakeLine(lo.geom, hi.geom), ($2 - lo.v)::float8 / (hi.v - lo.v))
+		ELSE coalesce(lo.geom, hi.geom) END AS pt,
+		array_remove(ARRAY[lo.house_number, hi.house_number], NULL) AS between
+	FROM (SELECT 1) one LEFT JOIN lo ON true LEFT JOIN hi ON true
+)
+SELECT s.name, at.between, ` + sqlUnitsAtColumns + `
+FROM at JOIN streets s ON s.id = $1` + sqlUnitsAt + `
+WHERE at.pt IS NOT NULL`
+
+// Interpolate places house number on street when the registry lacks it; ErrNotFound when
+// the street has no plain number on that side to place it by.
+func (db *DB) Interpolate(ctx context.Context, street int64, number int) (Place, error) {
+	p := Place{Kind: "interpolated", StreetID: street}
+	err := db.pool.QueryRow(ctx, sqlInterpolate, street, number).Scan(append([]any{&p.Street, &p.Between}, placeDest(&p)...)...)
+	p.Name = p.Street
+	return p, translate(err)
+}
+
+// sqlStreetPlace is a point of street $1 for answers naming the street alone: the middle of
+// its stretch inside the wards $2 (codes of either system) when given and the street crosses
+// them, else the middle of the whole street.
+const sqlStreetPlace = `
+WITH s AS (SELECT id, name, ST_LineMerge(geom) AS g FROM streets WHERE id = $1),
+inside AS (
+	SELECT ST_LineMerge(ST_Intersection(s.g, ST_Union(u.geom))) AS g FROM s, admin_units u
+	WHERE cardinality($2::text[]) > 0 AND u.level = 'ward' AND u.code = ANY($2) AND ST_Intersects(u.geom, s.g)
+	GROUP BY s.g
+), line AS (
+	SELECT (SELECT d.geom FROM ST_Dump(coalesce(nullif((SELECT g FROM inside), 'GEOMETRYCOLLECTION EMPTY'), s.g)) d
+		ORDER BY ST_Length(d.geom) DESC LIMIT 1) AS g, s.name FROM s
+), at AS (
+	SELECT CASE WHEN GeometryType(g) = 'LINESTRING' THEN ST_LineInterpolatePoint(g, 0.5) ELSE ST_PointOnSurface(g) END AS pt, name
+	FROM line
+)
+SELECT at.name, ` + sqlUnitsAtColumns + ` FROM at` + sqlUnitsAt
+
+// StreetPlace is the point that stands for street, within the wards of wardCodes when it
+// crosses them.
+func (db *DB) StreetPlace(ctx context.Context, street int64, wardCodes []string) (Place, error) {
+	p := Place{Kind: "street", StreetID: street}
+	err := db.pool.QueryRow(ctx, sqlStreetPlace, street, wardCodes).Scan(append([]any{&p.Street}, placeDest(&p)...)...)
+	p.Name = p.Street
+	return p, translate(err)
+}
+
+// WardMatch is a ward of either system whose name matched a query.
+type WardMatch struct {
+	Code       string
+	Name       string
+	Current    bool    // of the system since the 2025 reform
+	District   UnitRef // the old district, for old wards
+	Province   UnitRef
+	Similarity float64
+	HasGeom    bool
+}
+
+// sqlWardsNamed finds wards by folded name with or without its kind ("ben nghe", "12" for
+// Phường 12), or similar by trigrams, with their district (old wards) and province.
+const sqlWardsNamed = `
+WITH u AS (
+	SELECT u.*, regexp_replace(u.name_norm, '^(phuong|xa|thi tran|dac khu) ', '') AS bare FROM admin_units u
+	WHERE u.level = 'ward' AND (u.valid_to IS NULL OR u.valid_to = DATE '` + ReformDate + `')
+)
+SELECT u.code, u.name, u.valid_to IS NULL, coalesce(d.code, ''), coalesce(d.name, ''),
+	coalesce(p.code, pd.code, ''), coalesce(p.name, pd.name, ''),
+	CASE WHEN u.bare = $1 OR u.name_norm = $1 THEN 1 ELSE similarity(u.bare, $1) END AS sim, u.geom IS NOT NULL
+FROM u
+LEFT JOIN admin_units d ON u.valid_to IS NOT NULL AND d.level = 'district' AND d.code = u.parent_code AND d.valid_to = u.valid_to
+LEFT JOIN admin_units p ON u.valid_to IS NULL AND p.level = 'province' AND p.code = u.parent_code AND p.valid_to IS NULL
+LEFT JOIN admin_units pd ON d.code IS NOT NULL AND pd.level = 'province' AND pd.code = d.parent_code AND pd.valid_to = u.valid_to
+WHERE u.bare = $1 OR u.name_norm = $1 OR ($2 AND u.bare % $1)
+ORDER BY sim DESC, u.geom IS NOT NULL DESC, u.valid_to IS NULL DESC, u.code
+LIMIT $3`
+
+// WardsNamed returns up to limit wards of either system named fold (folded, with or
+// without the kind); similar names too when fuzzy.
+func (db *DB) WardsNamed(ctx context.Context, fold string, fuzzy bool, limit int) ([]WardMatch, error) {
+	rows, _ := db.pool.Query(ctx, sqlWardsNamed, fold, fuzzy, limit)
+	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (WardMatch, error) {
+		var w WardMatch
+		err := row.Scan(&w.Code, &w.Name, &w.Current, &w.District.Code, &w.District.Name,
+			&w.Province.Code, &w.Province.Name, &w.Similarity, &w.HasGeom)
+		return w, err
+	})
+	return m, translate(err)
+}
+
+// sqlWardPlace is a point inside ward $1 of the current system ($2) or the old one.
+const sqlWardPlace = `
+WITH at AS (SELECT ST_PointOnSurface(geom) AS pt, name FROM admin_units
+	WHERE level = 'ward' AND code = $1 AND (CASE WHEN $2 THEN valid_to IS NULL ELSE valid_to = DATE '` + ReformDate + `' END)
+		AND geom IS NOT NULL)
+SELECT at.name, ` + sqlUnitsAtColumns + ` FROM at` + sqlUnitsAt
+
+// WardPlace is a point inside the ward with code of the current system, or of the old one;
+// ErrNotFound when the ward has no boundary.
+func (db *DB) WardPlace(ctx context.Context, code string, current bool) (Place, error) {
+	p := Place{Kind: "ward"}
+	err := db.pool.QueryRow(ctx, sqlWardPlace, code, current).Scan(append([]any{&p.Name}, placeDest(&p)...)...)
+	return p, translate(err)
+}
