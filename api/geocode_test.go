@@ -97,9 +97,18 @@ type sampleAddress struct {
 	lon, lat                                float64
 }
 
-// sample reads n addresses spread over the city, in a fixed order; plain says whether the
-// numbers must be on the street itself (no alley path).
+// sample reads n addresses spread over the city, in a fixed order, among those meeting where.
 func (e geoEnv) sample(t *testing.T, n int, where string) []sampleAddress {
+	t.Helper()
+	out := e.addresses(t, where+" ORDER BY md5(a.id::text) LIMIT $1", n)
+	if len(out) < n {
+		t.Fatalf("%d of %d sample addresses", len(out), n)
+	}
+	return out
+}
+
+// addresses reads the addresses meeting where (which may order and limit them) with args.
+func (e geoEnv) addresses(t *testing.T, where string, args ...any) []sampleAddress {
 	t.Helper()
 	rows, err := e.pool.Query(context.Background(), `
 		SELECT a.id, a.house_number, s.name, w.name, ow.name, d.name, ST_X(a.geom), ST_Y(a.geom)
@@ -107,8 +116,7 @@ func (e geoEnv) sample(t *testing.T, n int, where string) []sampleAddress {
 		JOIN admin_units w ON w.level = 'ward' AND w.code = a.ward_code AND w.valid_to IS NULL
 		JOIN admin_units ow ON ow.level = 'ward' AND ow.code = a.old_ward_code AND ow.valid_to = '2025-07-01'
 		JOIN admin_units d ON d.level = 'district' AND d.code = ow.parent_code AND d.valid_to = '2025-07-01'
-		WHERE `+where+`
-		ORDER BY md5(a.id::text) LIMIT $1`, n)
+		WHERE `+where, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,8 +129,8 @@ func (e geoEnv) sample(t *testing.T, n int, where string) []sampleAddress {
 		}
 		out = append(out, a)
 	}
-	if err := rows.Err(); err != nil || len(out) < n {
-		t.Fatalf("%d of %d sample addresses: %v", len(out), n, err)
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -149,7 +157,7 @@ func TestGeocode(t *testing.T) {
 
 	t.Run("structured search", func(t *testing.T) {
 		a := e.sample(t, 1, "a.house_number LIKE '%/%'")[0]
-		h := e.geocode(t, "/v1/geocode", url.Values{"house": {a.number}, "street": {"Đường " + a.street}, "ward": {a.oldWard}})
+		h := e.geocode(t, "/v1/geocode", url.Values{"house": {a.number}, "street": {"Đường " + a.street}, "ward": {a.oldWard}, "district": {a.district}})
 		if len(h.Features) == 0 || h.Features[0].ID != a.id || h.Features[0].Properties.Score != 1 {
 			t.Fatalf("%+v, want address %d with score 1", h.Features, a.id)
 		}

@@ -22,6 +22,10 @@ const (
 // differ (dương against đường): it still matches, after those that agree.
 const toneMismatch = 0.9
 
+// otherSystem scales a ward matched in the administrative system the rest of the address
+// does not point to.
+const otherSystem = 0.95
+
 // query is a request as the geocoder reads it: folded parts, and the text each came from.
 type query struct {
 	parsed                   address.Parsed
@@ -128,7 +132,16 @@ func (q query) streetScore(s store.StreetMatch) float64 {
 func (q query) units(matched map[string]string, ward, oldWard, oldDistrict, province string) float64 {
 	got := 0.0
 	if q.ward != "" {
-		if s := max(nameScore(q.ward, bare(ward)), nameScore(q.ward, bare(oldWard))); s > 0 {
+		// A ward name of one system may be another ward's in the other (Phường Cầu Ông Lãnh
+		// is an old ward and a new one). Since 2025 a ward written without its district is
+		// the new one; with a district, the old one.
+		sNew, sOld := nameScore(q.ward, bare(ward)), nameScore(q.ward, bare(oldWard))
+		if q.district != "" {
+			sNew *= otherSystem
+		} else {
+			sOld *= otherSystem
+		}
+		if s := max(sNew, sOld); s > 0 {
 			got += weightWard * s
 			matched["ward"] = q.text["ward"]
 		}
