@@ -1,9 +1,13 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"io"
 	"math"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,7 +17,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"bandoso/address"
 	"bandoso/api"
+	"bandoso/store"
 	"bandoso/store/storetest"
 )
 
@@ -22,6 +28,7 @@ import (
 type geoEnv struct {
 	url  string
 	pool *pgxpool.Pool
+	db   *store.DB
 }
 
 func newGeoEnv(t *testing.T) geoEnv {
@@ -36,7 +43,7 @@ func newGeoEnv(t *testing.T) geoEnv {
 	t.Cleanup(pool.Close)
 	ts := httptest.NewServer((&api.Server{DB: db}).Handler())
 	t.Cleanup(ts.Close)
-	return geoEnv{url: ts.URL, pool: pool}
+	return geoEnv{url: ts.URL, pool: pool, db: db}
 }
 
 // hit is what the tests read of a geocoding candidate.
@@ -273,3 +280,125 @@ func TestGeocode(t *testing.T) {
 func round7(x float64) float64 { return math.Round(x*1e7) / 1e7 }
 
 func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+// postCSV posts body to /v1/geocode/batch at base with contentType and reads the CSV answer.
+func postCSV(t *testing.T, base, query, contentType string, body io.Reader) (int, [][]string, string) {
+	t.Helper()
+	res, err := http.Post(base+"/v1/geocode/batch"+query, contentType, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		return res.StatusCode, nil, string(raw)
+	}
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	r := csv.NewReader(bytes.NewReader(raw))
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("answer is not CSV: %v\n%s", err, raw)
+	}
+	return res.StatusCode, rows, string(raw)
+}
+
+func TestGeocodeBatch(t *testing.T) {
+	e := newGeoEnv(t)
+	sample := e.sample(t, 40, "true")
+	var in bytes.Buffer
+	w := csv.NewWriter(&in)
+	_ = w.Write([]string{"id", "dia chi", "note"})
+	for i, a := range sample {
+		_ = w.Write([]string{strconv.Itoa(i), a.number + " " + address.Fold(a.street) + ", " + a.ward, "x,y"})
+	}
+	_ = w.Write([]string{"bad", "", ""})
+	_ = w.Write([]string{"short"})
+	_ = w.Write([]string{"nowhere", "12 Không Có Đường Này", ""})
+	w.Flush()
+	file := in.Bytes()
+
+	check := func(t *testing.T, rows [][]string) {
+		t.Helper()
+		if len(rows) != len(sample)+4 {
+			t.Fatalf("%d rows, want %d", len(rows), len(sample)+4)
+		}
+		if got := strings.Join(rows[0][:5], ","); got != "id,dia chi,note,status,kind" {
+			t.Errorf("header %q", got)
+		}
+		for i, a := range sample {
+			row := rows[i+1]
+			if row[0] != strconv.Itoa(i) || row[2] != "x,y" || row[3] != "ok" || row[4] != "address" {
+				t.Fatalf("row %d: %q", i, row)
+			}
+			if lon, lat := row[6], row[7]; lon != strconv.FormatFloat(round7(a.lon), 'f', 7, 64) || lat != strconv.FormatFloat(round7(a.lat), 'f', 7, 64) {
+				t.Errorf("row %d at %s %s, want %f %f", i, lon, lat, a.lon, a.lat)
+			}
+			if row[9] == "" || row[10] == "" {
+				t.Errorf("row %d lacks codes: %q", i, row)
+			}
+		}
+		tail := rows[len(sample)+1:]
+		if !strings.HasPrefix(tail[0][3], "invalid") || !strings.HasPrefix(tail[1][3], "invalid") || tail[1][0] != "short" {
+			t.Errorf("empty rows: %q", tail[:2])
+		}
+		if tail[2][3] == "ok" && tail[2][4] == "address" {
+			t.Errorf("an address on a street that does not exist: %q", tail[2])
+		}
+	}
+
+	t.Run("CSV body", func(t *testing.T) {
+		status, rows, raw := postCSV(t, e.url, "", "text/csv", bytes.NewReader(file))
+		if status != http.StatusOK {
+			t.Fatalf("status %d: %s", status, raw)
+		}
+		check(t, rows)
+	})
+
+	t.Run("multipart upload", func(t *testing.T) {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		_ = mw.WriteField("note", "first a field that is not the file")
+		fw, _ := mw.CreateFormFile("file", "addresses.csv")
+		_, _ = fw.Write(file)
+		_ = mw.Close()
+		status, rows, raw := postCSV(t, e.url, "?column=dia+chi", mw.FormDataContentType(), &body)
+		if status != http.StatusOK {
+			t.Fatalf("status %d: %s", status, raw)
+		}
+		check(t, rows)
+	})
+
+	t.Run("a file past the size limit ends with an error row", func(t *testing.T) {
+		ts := httptest.NewServer((&api.Server{DB: e.db, BatchMaxBytes: int64(len(file) / 2)}).Handler())
+		defer ts.Close()
+		status, rows, raw := postCSV(t, ts.URL, "", "text/csv", bytes.NewReader(file))
+		if status != http.StatusOK || len(rows) < 3 {
+			t.Fatalf("status %d: %s", status, raw)
+		}
+		last := rows[len(rows)-1]
+		if !strings.HasPrefix(last[3], "error: the file is larger than") || len(rows) > len(sample)/2+2 {
+			t.Errorf("%d rows, last %q", len(rows), last)
+		}
+	})
+
+	t.Run("bad uploads are 400 naming the parameter", func(t *testing.T) {
+		for _, c := range []struct {
+			query, contentType, body, param string
+		}{
+			{"", "text/csv", "", "file"},
+			{"?column=adresse", "text/csv", "address\n1 Lê Lợi\n", "column"},
+			{"", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nv\r\n--x--\r\n", "file"},
+		} {
+			status, _, raw := postCSV(t, e.url, c.query, c.contentType, strings.NewReader(c.body))
+			if status != http.StatusBadRequest || !strings.Contains(raw, `"parameter":"`+c.param+`"`) {
+				t.Errorf("%q: status %d %s, want 400 naming %s", c.body, status, raw, c.param)
+			}
+		}
+	})
+}

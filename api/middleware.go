@@ -54,7 +54,11 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // never writes a text/plain body of its own.
 func (s *Server) timeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.RequestTimeout)
+		d := s.RequestTimeout
+		if r.URL.Path == batchPath {
+			d = s.BatchTimeout // a long upload answered row by row
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

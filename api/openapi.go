@@ -119,8 +119,9 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 		s.openAPITiles(add, ogc, collectionID)
 	}
 	if s.DB != nil {
-		openAPIParcels(add, func(path string, o obj) { addMethod(nil, path, "post", o) })
-		openAPIGeocode(add)
+		post := func(path string, o obj) { addMethod(nil, path, "post", o) }
+		openAPIParcels(add, post)
+		openAPIGeocode(add, post)
 	}
 	if s.Web != nil {
 		name := obj{"name": paramName, "in": "path", "required": true, "schema": obj{"type": "string"}}

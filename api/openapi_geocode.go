@@ -2,14 +2,15 @@ package api
 
 import (
 	"strconv"
+	"strings"
 
 	"bandoso/geocode"
 )
 
 // The geocoding routes in the OpenAPI document (geocode.go).
 
-// openAPIGeocode adds /v1/geocode and /v1/autocomplete with add.
-func openAPIGeocode(add func([]obj, string, obj)) {
+// openAPIGeocode adds /v1/geocode and /v1/autocomplete with add, /v1/geocode/batch with addPost.
+func openAPIGeocode(add func([]obj, string, obj), addPost func(string, obj)) {
 	query := func(name, desc string, schema obj) obj {
 		return obj{"name": name, "in": "query", "description": desc, "schema": schema}
 	}
@@ -35,19 +36,31 @@ func openAPIGeocode(add func([]obj, string, obj)) {
 		"Suggestions for address text being typed: the street part is the start of a name; with a house number, the registered numbers starting with it.", "Addresses",
 		append([]any{query(paramQ, "the text typed so far", text)}, focus...),
 		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400)))
+	csvFile := obj{"type": "string", "description": "CSV with a header row, one address per row"}
+	batch := op("geocodeBatch",
+		"Geocodes a CSV file row by row and answers as CSV in the same order, streamed: the input's columns, then "+
+			strings.Join(batchColumns, ", ")+". The address column is named by column, or is the first headed address, dia_chi or q, or else the first. "+
+			"A file cut short (too large, broken quoting) ends with a row whose status starts with \"error:\".", "Addresses",
+		[]any{query(paramColumn, "the header of the address column", obj{"type": "string"})},
+		ok200("text/csv", obj{"type": "string"}), errs(400, 413))
+	batch["requestBody"] = obj{"required": true, "content": obj{
+		"text/csv":            obj{"schema": csvFile},
+		"multipart/form-data": obj{"schema": obj{"type": "object", "required": []string{"file"}, "properties": obj{"file": obj{"type": "string", "format": "binary"}}}},
+	}}
+	addPost(batchPath, batch)
 }
 
 // geocodeSchemas are the bodies of the geocoding routes.
 func geocodeSchemas() obj {
 	str := obj{"type": "string"}
 	unit := obj{"type": "object", "required": []string{"code", "name"}, "properties": obj{"code": str, "name": str}}
-	strings := obj{"type": "object", "additionalProperties": str}
+	texts := obj{"type": "object", "additionalProperties": str}
 	candidate := featureSchema(obj{"type": "object", "required": []string{"kind", "label", "score", "matched", "codes"},
 		"properties": obj{
 			"kind":         obj{"type": "string", "enum": []string{"address", "interpolated", "street", "ward"}},
 			"label":        str,
 			"score":        obj{"type": "number", "minimum": 0, "maximum": 1},
-			"matched":      strings,
+			"matched":      texts,
 			"house_number": str, "street": str, "street_id": obj{"type": "integer"},
 			"interpolated": obj{"type": "boolean"},
 			"between":      obj{"type": "array", "items": str},
@@ -60,7 +73,7 @@ func geocodeSchemas() obj {
 		"GeocodeAnswer": obj{"type": "object", "required": []string{"type", "query", "features"},
 			"properties": obj{
 				"type":     obj{"type": "string", "enum": []string{"FeatureCollection"}},
-				"query":    obj{"type": "object", "properties": obj{"text": str, "parsed": strings, "ambiguities": obj{"type": "array", "items": str}}},
+				"query":    obj{"type": "object", "properties": obj{"text": str, "parsed": texts, "ambiguities": obj{"type": "array", "items": str}}},
 				"features": obj{"type": "array", "items": candidate},
 			}},
 	}

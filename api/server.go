@@ -35,6 +35,10 @@ type Server struct {
 	// QueryMaxAreaM2 bounds the area, buffer included, that one parcel query may cover;
 	// zero means 100 km².
 	QueryMaxAreaM2 float64
+	// BatchMaxBytes bounds a file posted to /v1/geocode/batch; zero means 64 MiB.
+	BatchMaxBytes int64
+	// BatchTimeout replaces RequestTimeout for /v1/geocode/batch; zero means 15 minutes.
+	BatchTimeout time.Duration
 	// Geocoder answers /v1/geocode and /v1/autocomplete; nil means one over DB.
 	Geocoder *geocode.Geocoder
 	// Web serves the viewer at / and the styles at /styles/…; without it the routes are absent.
@@ -70,6 +74,12 @@ func (s *Server) Handler() http.Handler {
 	if s.QueryMaxAreaM2 <= 0 {
 		s.QueryMaxAreaM2 = defaultQueryMaxAreaM2
 	}
+	if s.BatchMaxBytes <= 0 {
+		s.BatchMaxBytes = defaultBatchMaxBytes
+	}
+	if s.BatchTimeout <= 0 {
+		s.BatchTimeout = defaultBatchTimeout
+	}
 	if s.Geocoder == nil && s.DB != nil {
 		s.Geocoder = geocode.New(s.DB)
 	}
@@ -97,6 +107,7 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/v1/parcels/query", s.h(s.handleParcelQuery))
 		r.Get("/v1/geocode", s.h(s.handleGeocode))
 		r.Get("/v1/autocomplete", s.h(s.handleAutocomplete))
+		r.Post(batchPath, s.h(s.handleGeocodeBatch))
 	}
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))
