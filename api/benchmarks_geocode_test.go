@@ -1,0 +1,85 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"bandoso/address"
+)
+
+// cityAddresses reads n addresses spread over the one-million-parcel city with the names a
+// user would write, for the geocoding benchmarks.
+func cityAddresses(b *testing.B, n int) []sampleAddress {
+	b.Helper()
+	pool, err := pgxpool.New(context.Background(), os.Getenv("BANDOSO_BENCH_URL"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pool.Close()
+	rows, err := pool.Query(context.Background(), `
+		SELECT a.id, a.house_number, s.name, w.name, ow.name, d.name, ST_X(a.geom), ST_Y(a.geom)
+		FROM addresses a TABLESAMPLE SYSTEM (1) REPEATABLE (7) JOIN streets s ON s.id = a.street_id
+		JOIN admin_units w ON w.level = 'ward' AND w.code = a.ward_code AND w.valid_to IS NULL
+		JOIN admin_units ow ON ow.level = 'ward' AND ow.code = a.old_ward_code AND ow.valid_to = '2025-07-01'
+		JOIN admin_units d ON d.level = 'district' AND d.code = ow.parent_code AND d.valid_to = '2025-07-01'
+		LIMIT $1`, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	var out []sampleAddress
+	for rows.Next() {
+		var a sampleAddress
+		if err := rows.Scan(&a.id, &a.number, &a.street, &a.ward, &a.oldWard, &a.district, &a.lon, &a.lat); err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	if len(out) == 0 {
+		b.Fatal("no addresses")
+	}
+	return out
+}
+
+// BenchmarkGeocodeCity geocodes addresses of the one-million-parcel city written the ways the
+// accuracy set writes them (clean, no diacritics, old names, a typo, …), in turn.
+func BenchmarkGeocodeCity(b *testing.B) {
+	base, _, _ := bigCity(b)
+	sample := cityAddresses(b, 2000)
+	rng := rand.New(rand.NewPCG(3, 4))
+	var queries []string
+	for i, a := range sample {
+		if q := noises[i%len(noises)].write(a, rng); q != "" {
+			queries = append(queries, q)
+		}
+	}
+	benchLatency(b, func(i int) *http.Request {
+		r, _ := http.NewRequest(http.MethodGet, base+"/v1/geocode?limit=5&q="+url.QueryEscape(queries[i%len(queries)]), nil)
+		return r
+	})
+}
+
+// BenchmarkAutocompleteCity sends what a user types key by key: the house number and the
+// street's name without diacritics, from its third letter on, with a focus point.
+func BenchmarkAutocompleteCity(b *testing.B) {
+	base, _, _ := bigCity(b)
+	var typed []string
+	for _, a := range cityAddresses(b, 300) {
+		name := address.Fold(a.street)
+		for n := 3; n <= len(name); n++ {
+			typed = append(typed, fmt.Sprintf("q=%s&lon=%f&lat=%f", url.QueryEscape(a.number+" "+strings.TrimSpace(name[:n])), a.lon+0.01, a.lat))
+		}
+	}
+	benchLatency(b, func(i int) *http.Request {
+		r, _ := http.NewRequest(http.MethodGet, base+"/v1/autocomplete?"+typed[i%len(typed)], nil)
+		return r
+	})
+}
