@@ -117,7 +117,13 @@ func (e geoEnv) sample(t *testing.T, n int, where string) []sampleAddress {
 // addresses reads the addresses meeting where (which may order and limit them) with args.
 func (e geoEnv) addresses(t *testing.T, where string, args ...any) []sampleAddress {
 	t.Helper()
-	rows, err := e.pool.Query(context.Background(), `
+	return readAddresses(t, e.pool, where, args...)
+}
+
+// readAddresses reads the addresses meeting where, with the names of their units.
+func readAddresses(t testing.TB, pool *pgxpool.Pool, where string, args ...any) []sampleAddress {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `
 		SELECT a.id, a.house_number, s.name, w.name, ow.name, d.name, ST_X(a.geom), ST_Y(a.geom)
 		FROM addresses a JOIN streets s ON s.id = a.street_id
 		JOIN admin_units w ON w.level = 'ward' AND w.code = a.ward_code AND w.valid_to IS NULL
