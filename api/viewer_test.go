@@ -44,6 +44,7 @@ func TestViewerInBrowser(t *testing.T) {
 		WardCode string  `json:"ward_code"`
 		SheetNo  int     `json:"sheet_no"`
 		ParcelNo int     `json:"parcel_no"`
+		Address  any     `json:"address"`
 	}
 	err = e.pool.QueryRow(context.Background(), `
 		SELECT ST_X(p), ST_Y(p), ward_code, sheet_no, parcel_no
@@ -53,6 +54,19 @@ func TestViewerInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// and the address nearest to it, as a user would type it
+	var addr struct {
+		Text string  `json:"text"`
+		Lon  float64 `json:"lon"`
+		Lat  float64 `json:"lat"`
+	}
+	err = e.pool.QueryRow(context.Background(), `
+		SELECT a.house_number || ' ' || s.name, ST_X(a.geom), ST_Y(a.geom) FROM addresses a JOIN streets s ON s.id = a.street_id
+		ORDER BY a.geom <-> ST_SetSRID(ST_MakePoint($1, $2), 4326), a.id LIMIT 1`, parcel.Lon, parcel.Lat).Scan(&addr.Text, &addr.Lon, &addr.Lat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parcel.Address = addr
 	arg, _ := json.Marshal(parcel)
 	artifacts := filepath.Join(root, ".artifacts")
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {

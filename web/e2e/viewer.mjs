@@ -3,8 +3,8 @@
 //
 //   node web/e2e/viewer.mjs <base URL> <screenshot folder> <parcel JSON>
 //
-// where the parcel is {"lon", "lat", "ward_code", "sheet_no", "parcel_no"}: a point inside one
-// parcel. It prints a JSON report on stdout and exits 1 when a check fails.
+// where the parcel is {"lon", "lat", "ward_code", "sheet_no", "parcel_no", "address"}: a point
+// inside one parcel, and the address nearest to it as {"text", "lon", "lat"}. It prints a JSON report on stdout and exits 1 when a check fails.
 import { chromium } from 'playwright-core';
 import { inflateSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -100,6 +100,23 @@ try {
 		check(await page.locator(`#info section[data-layer=${layer}]`).count() === 1, `the panel does not list the ${layer} feature under the click`);
 	}
 	writeFileSync(join(outDir, 'viewer-click.png'), await page.screenshot());
+
+	// Typing an address suggests it; Enter finds it, marks it and centres the map on it.
+	const addr = parcel.address;
+	await page.fill('#q', addr.text.slice(0, -2));
+	await page.locator('#suggestions li').first().waitFor({ timeout: 5000 });
+	report.suggestions = await page.locator('#suggestions li').allInnerTexts();
+	await page.fill('#q', addr.text);
+	await page.press('#q', 'Enter');
+	await page.locator('#info section[data-found=address]').waitFor({ timeout: 5000 });
+	report.found = await page.locator('#info section[data-found]').innerText();
+	check(report.found.startsWith(addr.text), `the panel names ${report.found}, not ${addr.text}`);
+	check(/registry_code\s+\S+/.test(report.found) && /plus_code\s+\S+\+\S+/.test(report.found), 'the panel lacks the address codes');
+	const centre = await page.evaluate(() => window.bandoso.map.getCenter().toArray());
+	check(Math.abs(centre[0] - addr.lon) < 1e-6 && Math.abs(centre[1] - addr.lat) < 1e-6, `the map is centred on ${centre}, not on the address`);
+	check(await page.locator('.maplibregl-marker').count() === 1, 'no marker on the address found');
+	await idle();
+	writeFileSync(join(outDir, 'viewer-search.png'), await page.screenshot());
 
 	// With every group off the map is its bare background; with them on it is far from that.
 	await page.click('#info-close');

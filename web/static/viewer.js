@@ -1,6 +1,6 @@
-// The bandoso map viewer: the default style, a layer switcher by group, and a panel with
-// every feature under a click. Everything it loads comes from this server.
-import { Map, NavigationControl, ScaleControl } from 'maplibre-gl';
+// The bandoso map viewer: the default style, a layer switcher by group, an address search
+// box, and a panel with every feature under a click. Everything it loads comes from this server.
+import { Map, Marker, NavigationControl, ScaleControl } from 'maplibre-gl';
 
 const styleURL = 'styles/default.json';
 const style = await (await fetch(styleURL)).json();
@@ -80,26 +80,94 @@ map.on('click', (e) => {
 			features.push(f);
 		}
 	}
-	infoBody.replaceChildren();
 	const where = document.createElement('p');
 	where.className = 'lnglat';
 	where.textContent = `lon, lat: ${fmtLngLat(e.lngLat)}`;
-	infoBody.append(where);
+	const children = [where];
 	if (features.length === 0) {
-		infoBody.append(Object.assign(document.createElement('p'), { textContent: 'Không có đối tượng · no feature here' }));
+		children.push(Object.assign(document.createElement('p'), { textContent: 'Không có đối tượng · no feature here' }));
 	}
 	for (const f of features) {
 		const section = document.createElement('section');
 		section.dataset.layer = f.sourceLayer;
-		section.append(Object.assign(document.createElement('h2'), { textContent: `${f.sourceLayer} #${f.id ?? ''}` }));
-		const table = document.createElement('table');
-		for (const [k, v] of Object.entries(f.properties)) {
-			const tr = table.insertRow();
-			tr.append(Object.assign(document.createElement('th'), { textContent: k }));
-			tr.append(Object.assign(document.createElement('td'), { textContent: String(v) }));
-		}
-		section.append(table);
-		infoBody.append(section);
+		section.append(Object.assign(document.createElement('h2'), { textContent: `${f.sourceLayer} #${f.id ?? ''}` }), table(f.properties));
+		children.push(section);
 	}
-	info.hidden = false;
+	showPanel(children);
 });
+
+// table lists the keys and values of obj, leaving out those without a value.
+function table(obj) {
+	const t = document.createElement('table');
+	for (const [k, v] of Object.entries(obj)) {
+		if (v === undefined || v === null || v === '') continue;
+		const tr = t.insertRow();
+		tr.append(Object.assign(document.createElement('th'), { textContent: k }));
+		tr.append(Object.assign(document.createElement('td'), { textContent: String(v) }));
+	}
+	return t;
+}
+
+function showPanel(children) {
+	infoBody.replaceChildren(...children);
+	info.hidden = false;
+}
+
+// Address search: suggestions while typing (/v1/autocomplete, near the map's centre), the
+// best candidate on Enter (/v1/geocode); the answer is marked and described in the panel.
+const search = document.getElementById('search');
+const q = document.getElementById('q');
+const suggestions = document.getElementById('suggestions');
+let typing;
+let marker;
+q.addEventListener('input', () => {
+	clearTimeout(typing);
+	typing = setTimeout(suggest, 150);
+});
+async function suggest() {
+	const text = q.value.trim();
+	if (text.length < 2) {
+		suggestions.hidden = true;
+		return;
+	}
+	const c = map.getCenter();
+	const r = await fetch(`v1/autocomplete?limit=6&lon=${c.lng.toFixed(6)}&lat=${c.lat.toFixed(6)}&q=${encodeURIComponent(text)}`);
+	if (!r.ok || text !== q.value.trim()) return;
+	const fc = await r.json();
+	suggestions.replaceChildren(...fc.features.map((f) => {
+		const li = document.createElement('li');
+		li.setAttribute('role', 'option');
+		li.append(f.properties.label, Object.assign(document.createElement('span'), { className: 'kind', textContent: f.properties.kind }));
+		li.addEventListener('click', () => showFound(f));
+		return li;
+	}));
+	suggestions.hidden = fc.features.length === 0;
+}
+search.addEventListener('submit', async (e) => {
+	e.preventDefault();
+	clearTimeout(typing);
+	const r = await fetch(`v1/geocode?limit=1&q=${encodeURIComponent(q.value.trim())}`);
+	const fc = r.ok ? await r.json() : { features: [] };
+	if (fc.features.length > 0) {
+		showFound(fc.features[0]);
+	} else {
+		showPanel([Object.assign(document.createElement('p'), { textContent: 'Không tìm thấy · not found' })]);
+	}
+});
+function showFound(f) {
+	suggestions.hidden = true;
+	const at = f.geometry.coordinates;
+	marker = marker ?? new Marker({ color: '#c0392b' });
+	marker.setLngLat(at).addTo(map);
+	map.jumpTo({ center: at, zoom: Math.max(map.getZoom(), 17) });
+	const p = f.properties;
+	const rows = {
+		kind: p.kind, score: p.score, house_number: p.house_number, street: p.street,
+		ward: p.ward?.name, old_ward: p.old_ward?.name, old_district: p.old_district?.name, province: p.province?.name,
+		registry_code: p.codes?.registry, national_code: p.codes?.national, plus_code: p.codes?.plus_code,
+	};
+	const section = document.createElement('section');
+	section.dataset.found = p.kind;
+	section.append(Object.assign(document.createElement('h2'), { textContent: p.label }), table(rows));
+	showPanel([section]);
+}
