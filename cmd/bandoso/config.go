@@ -26,6 +26,7 @@ type Config struct {
 	TileMaxAge       time.Duration
 	TileCacheMB      int
 	QueryMaxBytes    int64   // body limit of POST /v1/parcels/query
+	BatchMaxBytes    int64   // file limit of POST /v1/geocode/batch
 	QueryMaxKM2      float64 // largest area one parcel query may cover
 }
 
@@ -42,6 +43,7 @@ func DefaultConfig() Config {
 		TileMaxAge:       60 * time.Second,
 		TileCacheMB:      128,
 		QueryMaxBytes:    1 << 20,
+		BatchMaxBytes:    64 << 20,
 		QueryMaxKM2:      100,
 	}
 }

@@ -28,6 +28,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	fs.DurationVar(&cfg.TileMaxAge, "tile-max-age", cfg.TileMaxAge, "how long clients, proxies and the tile cache may reuse a tile (Cache-Control max-age)")
 	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", cfg.TileCacheMB, "megabytes of tiles kept in memory; 0 turns the cache off")
 	fs.Int64Var(&cfg.QueryMaxBytes, "query-max-bytes", cfg.QueryMaxBytes, "largest body of a parcel query (POST /v1/parcels/query); larger is 413")
+	fs.Int64Var(&cfg.BatchMaxBytes, "batch-max-bytes", cfg.BatchMaxBytes, "largest file for batch geocoding (POST /v1/geocode/batch); the rows past it get an error row")
 	fs.Float64Var(&cfg.QueryMaxKM2, "query-max-km2", cfg.QueryMaxKM2, "largest area in km², buffer included, that one parcel query may cover")
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
@@ -61,7 +62,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	srv := &api.Server{DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
 		Tiles: tileService, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
-		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6}
+		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
