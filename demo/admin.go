@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"math"
 	"sort"
 	"time"
 )
@@ -65,69 +64,27 @@ func (c *City) newWardAt(i, j int) *ward {
 }
 
 // AdminUnits returns the provinces (79 before and after the reform), the old districts,
-// the old wards and the new wards. Provinces and districts have no geometry: the loader
-// makes it as the union of their wards.
+// the old wards and the new wards, all of the official conversion table, placed on the grid.
+// Provinces and districts have no geometry: the loader makes it as the union of their wards.
+// How old wards went into new ones is the table's, which the grid does not follow.
 func (c *City) AdminUnits() []AdminUnit {
 	units := []AdminUnit{
-		{ID: 1, Code: "79", Name: provinceName, Level: "province", Kind: "Thành phố", ValidFrom: province79, ValidTo: reform2025},
-		{ID: 2, Code: "79", Name: provinceName, Level: "province", Kind: "Thành phố", ValidFrom: reform2025},
+		{Code: "79", Name: provinceName, Level: "province", Kind: "Thành phố", ValidFrom: province79, ValidTo: reform2025},
+		{Code: "79", Name: provinceName, Level: "province", Kind: "Thành phố", ValidFrom: reform2025},
 	}
-	id := int64(3)
 	for _, d := range c.districts {
-		units = append(units, AdminUnit{ID: id, Code: d.districtCode, Name: d.district, Level: "district", Kind: d.districtKind,
+		units = append(units, AdminUnit{Code: d.districtCode, Name: d.district, Level: "district", Kind: d.districtKind,
 			ParentCode: "79", ValidFrom: reformOld, ValidTo: reform2025})
-		id++
 	}
 	for _, w := range c.oldWards {
 		g, _ := c.cellsPolygon(w.bx0, w.by0, w.bx1, w.by1)
-		units = append(units, AdminUnit{ID: w.id, Code: w.code, Name: w.name, Level: "ward", Kind: w.kind,
+		units = append(units, AdminUnit{Code: w.code, Name: w.name, Level: "ward", Kind: w.kind,
 			ParentCode: w.districtCode, ValidFrom: reformOld, ValidTo: reform2025, Geom: g})
 	}
 	for _, w := range c.newWards {
 		g, _ := c.cellsPolygon(w.bx0, w.by0, w.bx1, w.by1)
-		units = append(units, AdminUnit{ID: w.id, Code: w.code, Name: w.name, Level: "ward", Kind: w.kind,
+		units = append(units, AdminUnit{Code: w.code, Name: w.name, Level: "ward", Kind: w.kind,
 			ParentCode: "79", ValidFrom: reform2025, Geom: g})
 	}
 	return units
-}
-
-// Succession returns, for every old ward, the new wards it went into with the share of its
-// area each received, measured on the warped plane, and the province's own row.
-func (c *City) Succession() []Succession {
-	rows := []Succession{{OldID: 1, NewID: 2, OldCode: "79", NewCode: "79", Kind: "whole", AreaShare: 1, Effective: reform2025,
-		Note: "Nhập toàn bộ (cùng Bình Dương, Bà Rịa - Vũng Tàu)"}}
-	for _, o := range c.oldWards {
-		_, total := c.cellsPolygon(o.bx0, o.by0, o.bx1, o.by1)
-		var parts []Succession
-		for _, n := range c.newWards {
-			x0, y0, x1, y1 := max(o.bx0, n.bx0), max(o.by0, n.by0), min(o.bx1, n.bx1), min(o.by1, n.by1)
-			if x0 >= x1 || y0 >= y1 {
-				continue
-			}
-			_, a := c.cellsPolygon(x0, y0, x1, y1)
-			parts = append(parts, Succession{OldID: o.id, NewID: n.id, OldCode: o.code, NewCode: n.code,
-				AreaShare: math.Round(a/total*1e6) / 1e6, Effective: reform2025})
-		}
-		for i := range parts {
-			switch {
-			case len(parts) > 1:
-				parts[i].Kind, parts[i].Note = "part", "Nhập một phần"
-			case c.sameArea(o, parts[i].NewID):
-				parts[i].Kind, parts[i].Note, parts[i].AreaShare = "unchanged", "Giữ nguyên", 1
-			default:
-				parts[i].Kind, parts[i].Note, parts[i].AreaShare = "whole", "Nhập toàn bộ", 1
-			}
-		}
-		rows = append(rows, parts...)
-	}
-	return rows
-}
-
-func (c *City) sameArea(o ward, newID int64) bool {
-	for _, n := range c.newWards {
-		if n.id == newID {
-			return n.bx0 == o.bx0 && n.by0 == o.by0 && n.bx1 == o.bx1 && n.by1 == o.by1
-		}
-	}
-	return false
 }

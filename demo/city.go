@@ -11,10 +11,11 @@
 // before conversion to WGS84 around 106.70 E, 10.78 N, so streets curve slightly and the map
 // is not graph paper. Old wards are rectangles of k×k blocks; new wards are rectangles of
 // about 2×2 old wards whose edges sometimes run along a street inside an old ward, which
-// splits that ward between two new ones ("part"). Every ward boundary follows street centre
-// lines, so no block straddles a ward of either system. Names and codes of wards and
-// districts are the real ones of the official conversion table, but their placement and the
-// old → new relations come from this grid, not from the table.
+// moves a boundary inside an old ward. Every ward boundary follows street centre lines, so no
+// block straddles a ward of either system. Names and codes of wards and districts are the real
+// ones of the official conversion table, but their placement is this grid's: an old ward's area
+// on the grid need not lie in the new wards the table says it went into. The relations are
+// the table's, loaded by migration 00011; the demo gives the units boundaries only.
 //
 // # Determinism
 //

@@ -4,17 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	_ "embed"
-	"encoding/csv"
 	"fmt"
 	"strings"
-)
 
-// hcmcWards is the Ho Chi Minh City part (former province 79) of the national statistics
-// office's old → new ward conversion table of the 2025 reform; see
-// data/SOURCE.md. Names and codes are government facts.
-//
-//go:embed data/hcmc_wards.csv
-var hcmcWards []byte
+	"bandoso/migrations"
+)
 
 //go:embed data/streets.txt
 var streetList []byte
@@ -26,43 +20,29 @@ type unitName struct {
 	districtKind           string
 }
 
-// wardNames returns the distinct old and new wards of the conversion table in table order.
+// wardNames returns the distinct old and new wards of former Ho Chi Minh City (old province
+// 79) in the official conversion table (migrations/reference/SOURCE.md), in table order.
 func wardNames() (old, current []unitName, err error) {
-	recs, err := csv.NewReader(bytes.NewReader(hcmcWards)).ReadAll()
+	rows, err := migrations.AdminTable()
 	if err != nil {
 		return nil, nil, fmt.Errorf("demo: ward table: %w", err)
 	}
 	seenOld, seenNew := map[string]bool{}, map[string]bool{}
-	for _, r := range recs[1:] {
-		newName, newCode, oldName, oldCode, district := r[0], r[1], r[2], r[3], r[5]
-		if !seenNew[newCode] {
-			seenNew[newCode] = true
-			current = append(current, unitName{code: newCode, name: newName, kind: kindOf(newName)})
+	for _, r := range rows {
+		if r.OldProvince.Code != "79" {
+			continue
 		}
-		if !seenOld[oldCode] {
-			seenOld[oldCode] = true
-			// "Quận 1 (760)": name, then the code in brackets
-			open := strings.LastIndexByte(district, '(')
-			if open < 0 {
-				return nil, nil, fmt.Errorf("demo: ward table: district %q has no code", district)
-			}
-			dname := strings.TrimSpace(district[:open])
-			old = append(old, unitName{code: oldCode, name: oldName, kind: kindOf(oldName),
-				districtCode: strings.Trim(district[open:], "()"), district: dname, districtKind: kindOf(dname)})
+		if !seenNew[r.New.Code] {
+			seenNew[r.New.Code] = true
+			current = append(current, unitName{code: r.New.Code, name: r.New.Name, kind: migrations.Kind(r.New.Name)})
+		}
+		if !seenOld[r.Old.Code] {
+			seenOld[r.Old.Code] = true
+			old = append(old, unitName{code: r.Old.Code, name: r.Old.Name, kind: migrations.Kind(r.Old.Name),
+				districtCode: r.OldDistrict.Code, district: r.OldDistrict.Name, districtKind: migrations.Kind(r.OldDistrict.Name)})
 		}
 	}
 	return old, current, nil
-}
-
-// kindOf is the unit's kind as its official name starts: Phường, Xã, Thị trấn, Quận, Huyện,
-// Thành phố.
-func kindOf(name string) string {
-	for _, k := range []string{"Thành phố", "Thị trấn", "Đặc khu", "Phường", "Quận", "Huyện", "Xã"} {
-		if strings.HasPrefix(name, k) {
-			return k
-		}
-	}
-	return "Phường"
 }
 
 // streetNames returns the embedded real street names in file order, each once.

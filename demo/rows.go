@@ -12,7 +12,6 @@ import (
 // AdminUnit is a province, district or ward (admin_units). A nil Geom is filled by the
 // loader as the union of the unit's children.
 type AdminUnit struct {
-	ID         int64
 	Code       string
 	Name       string
 	Level      string // province, district, ward
@@ -21,16 +20,6 @@ type AdminUnit struct {
 	ValidFrom  time.Time
 	ValidTo    time.Time // zero: current
 	Geom       orb.MultiPolygon
-}
-
-// Succession links an old unit to a new one it went into (admin_succession).
-type Succession struct {
-	OldID, NewID     int64
-	OldCode, NewCode string
-	Kind             string // whole, part, unchanged, renamed
-	AreaShare        float64
-	Effective        time.Time
-	Note             string
 }
 
 // Street is a named street or an alley (hẻm) off a street or another alley (streets).

@@ -51,33 +51,70 @@ func blockRows(city *demo.City, pick func(*demo.Block, func([]any) bool) bool) i
 // errStopWalk ends a walk early when COPY stops pulling rows.
 var errStopWalk = errors.New("store: walk stopped")
 
+// sqlPlaceDemoUnits gives the official units the city's boundaries: every boundary goes, as
+// do the units a previous city added, then the city's units are matched on level, code and
+// system (old: valid_to 2025-07-01; new: current), and those the table lacks are added.
+var sqlPlaceDemoUnits = []string{
+	`UPDATE admin_units SET geom = NULL WHERE geom IS NOT NULL`,
+	`DELETE FROM admin_units WHERE source IS NULL`,
+	`CREATE TEMP TABLE demo_units ON COMMIT DROP AS
+		SELECT code, name, level, kind, parent_code, valid_from, valid_to, geom FROM admin_units WITH NO DATA`,
+}
+
+var sqlMergeDemoUnits = []string{`
+UPDATE admin_units u SET geom = d.geom FROM demo_units d
+WHERE u.level = d.level AND u.code = d.code AND u.valid_to IS NOT DISTINCT FROM d.valid_to`, `
+INSERT INTO admin_units (code, name, level, kind, parent_code, valid_from, valid_to, geom)
+SELECT d.* FROM demo_units d
+WHERE NOT EXISTS (SELECT 1 FROM admin_units u
+	WHERE u.level = d.level AND u.code = d.code AND u.valid_to IS NOT DISTINCT FROM d.valid_to)`,
+}
+
+// placeDemoUnits loads the city's administrative units over the official ones.
+func placeDemoUnits(ctx context.Context, tx pgx.Tx, city *demo.City, counts map[string]int64, progress func(string, int64)) error {
+	for _, q := range sqlPlaceDemoUnits {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	rows := each(city.AdminUnits(), func(u demo.AdminUnit) []any {
+		var to, g any
+		if !u.ValidTo.IsZero() {
+			to = u.ValidTo
+		}
+		if u.Geom != nil {
+			g = wkb(u.Geom)
+		}
+		return []any{u.Code, u.Name, u.Level, u.Kind, nullText(u.ParentCode), u.ValidFrom, to, g}
+	})
+	cols := []string{"code", "name", "level", "kind", "parent_code", "valid_from", "valid_to", "geom"}
+	if err := copyRows(ctx, tx, "demo_units", cols, rows, counts, progress); err != nil {
+		return err
+	}
+	counts["admin_units"] = counts["demo_units"]
+	delete(counts, "demo_units")
+	for _, q := range sqlMergeDemoUnits {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func streetRow(s demo.Street) []any {
 	return []any{s.ID, s.Name, s.Kind, nullID(s.ParentID), nullText(s.AlleyNo), wkb(s.Geom)}
 }
 
 // copyDemo COPYs every table of the city, parents before children.
 func copyDemo(ctx context.Context, tx pgx.Tx, city *demo.City, counts map[string]int64, progress func(string, int64)) error {
-	units := city.AdminUnits()
+	if err := placeDemoUnits(ctx, tx, city, counts, progress); err != nil {
+		return err
+	}
 	steps := []struct {
 		table string
 		cols  []string
 		rows  iter.Seq[[]any]
 	}{
-		{"admin_units", []string{"id", "code", "name", "level", "kind", "parent_code", "valid_from", "valid_to", "geom"},
-			each(units, func(u demo.AdminUnit) []any {
-				var to, g any
-				if !u.ValidTo.IsZero() {
-					to = u.ValidTo
-				}
-				if u.Geom != nil {
-					g = wkb(u.Geom)
-				}
-				return []any{u.ID, u.Code, u.Name, u.Level, u.Kind, nullText(u.ParentCode), u.ValidFrom, to, g}
-			})},
-		{"admin_succession", []string{"old_unit_id", "new_unit_id", "old_code", "new_code", "kind", "area_share", "effective", "note"},
-			each(city.Succession(), func(s demo.Succession) []any {
-				return []any{s.OldID, s.NewID, s.OldCode, s.NewCode, s.Kind, s.AreaShare, s.Effective, nullText(s.Note)}
-			})},
 		{"streets", []string{"id", "name", "kind", "parent_id", "alley_no", "geom"},
 			func(yield func([]any) bool) {
 				for _, s := range city.Streets() {

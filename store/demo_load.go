@@ -37,11 +37,16 @@ type DemoLoadOptions struct {
 // ErrNotSynthetic: a layer the demo would replace holds real data.
 var ErrNotSynthetic = errors.New("store: layer holds data that is not synthetic")
 
-// demoTables are the tables the demo replaces, children first.
+// demoTables are the tables the demo loads, children first.
 var demoTables = []string{"admin_succession", "addresses", "road_boundaries", "planning_zones", "plans", "parcels", "streets", "admin_units"}
 
-// versioned are the demo tables that keep history; their history goes with them.
-var versioned = []string{"admin_units", "streets", "parcels", "addresses", "plans", "planning_zones", "road_boundaries"}
+// replaced are the demo tables emptied before a load. Administrative units stay: the official
+// ones (migration 00011) are there with or without a city, which only gives them boundaries.
+var replaced = []string{"addresses", "road_boundaries", "planning_zones", "plans", "parcels", "streets"}
+
+// realRows says which rows of a table are not the demo's own when its layer is not synthetic:
+// any row, except in admin_units, whose official rows come without a boundary.
+var realRows = map[string]string{"admin_units": "geom IS NOT NULL"}
 
 // DemoLoaded returns what dataset_info says about the loaded demo city, or ErrNotFound.
 func (db *DB) DemoLoaded(ctx context.Context) (DemoInfo, error) {
@@ -59,8 +64,8 @@ SELECT l.table_name FROM layers l
 WHERE l.table_name = ANY($1) AND NOT l.synthetic
 ORDER BY l.table_name`
 
-// LoadDemo replaces the demo layers with city in one transaction: truncate, COPY every
-// table, derive the province and district outlines, reset the id sequences, analyse, and
+// LoadDemo replaces the demo layers with city in one transaction: truncate, give the official
+// administrative units the city's boundaries, COPY every other table, derive the province and district outlines, reset the id sequences, analyse, and
 // record the load in dataset_info. Audit triggers are off for the transaction: one summary
 // row replaces millions of audit rows. Tables holding non-synthetic rows are refused with
 // ErrNotSynthetic unless opt.Force.
@@ -89,7 +94,8 @@ func (db *DB) LoadDemo(ctx context.Context, city *demo.City, opt DemoLoadOptions
 	return info, err
 }
 
-// refuseReal fails when a demo table has rows and a layer on it is not marked synthetic.
+// refuseReal fails when a demo table has rows of its own (realRows) and a layer on it is not
+// marked synthetic.
 func refuseReal(ctx context.Context, tx pgx.Tx) error {
 	rows, err := tx.Query(ctx, sqlNonSynthetic, demoTables)
 	if err != nil {
@@ -100,8 +106,12 @@ func refuseReal(ctx context.Context, tx pgx.Tx) error {
 		return err
 	}
 	for _, t := range tables {
+		where := "true"
+		if w, ok := realRows[t]; ok {
+			where = w
+		}
 		var has bool
-		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+pgx.Identifier{t}.Sanitize()+")").Scan(&has); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+pgx.Identifier{t}.Sanitize()+" WHERE "+where+")").Scan(&has); err != nil {
 			return err
 		}
 		if has {
@@ -112,8 +122,8 @@ func refuseReal(ctx context.Context, tx pgx.Tx) error {
 }
 
 func truncateDemo(ctx context.Context, tx pgx.Tx) error {
-	names := append([]string{}, demoTables...)
-	for _, t := range versioned {
+	names := append([]string{}, replaced...)
+	for _, t := range replaced {
 		names = append(names, t+"_history")
 	}
 	sql := "TRUNCATE "
@@ -127,7 +137,8 @@ func truncateDemo(ctx context.Context, tx pgx.Tx) error {
 	return err
 }
 
-// sqlFinishDemo derives the outlines of districts and provinces from their wards and moves
+// sqlFinishDemo derives the outlines of districts and provinces from their wards (only Ho Chi
+// Minh City's have any) and moves
 // the id sequences past the explicit ids the demo loaded, so later inserts do not collide.
 var sqlFinishDemo = []string{`
 UPDATE admin_units d SET geom = u.geom
@@ -135,10 +146,10 @@ FROM (SELECT parent_code, ST_Multi(ST_Union(geom)) AS geom FROM admin_units
       WHERE level = 'ward' AND valid_to = DATE '2025-07-01' GROUP BY parent_code) u
 WHERE d.level = 'district' AND d.code = u.parent_code AND d.valid_to = DATE '2025-07-01'`, `
 UPDATE admin_units p SET geom = (SELECT ST_Multi(ST_Union(geom)) FROM admin_units
-      WHERE level = 'district' AND valid_to = DATE '2025-07-01')
+      WHERE level = 'district' AND valid_to = DATE '2025-07-01' AND parent_code = p.code)
 WHERE p.level = 'province' AND p.valid_to = DATE '2025-07-01'`, `
 UPDATE admin_units p SET geom = (SELECT ST_Multi(ST_Union(geom)) FROM admin_units
-      WHERE level = 'ward' AND valid_to IS NULL)
+      WHERE level = 'ward' AND valid_to IS NULL AND parent_code = p.code)
 WHERE p.level = 'province' AND p.valid_to IS NULL`, `
 SELECT setval(pg_get_serial_sequence(t, 'id'), coalesce(m, 0) + 1, false)
 FROM (VALUES ('admin_units', (SELECT max(id) FROM admin_units)), ('streets', (SELECT max(id) FROM streets)),

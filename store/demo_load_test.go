@@ -58,24 +58,18 @@ var demoSoundness = []struct{ name, sql string }{
 	{"address codes are unique", `SELECT count(*) - count(DISTINCT code) FROM addresses`},
 	{"parcel keys are unique", `SELECT count(*) - count(DISTINCT (ward_code, sheet_no, parcel_no)) FROM parcels`},
 	{"geometries are valid", `SELECT (SELECT count(*) FROM parcels WHERE NOT ST_IsValid(geom))
-		+ (SELECT count(*) FROM admin_units WHERE geom IS NULL OR NOT ST_IsValid(geom))
+		+ (SELECT count(*) FROM admin_units WHERE NOT ST_IsValid(geom))
 		+ (SELECT count(*) FROM streets WHERE NOT ST_IsValid(geom))
 		+ (SELECT count(*) FROM planning_zones WHERE NOT ST_IsValid(geom))
 		+ (SELECT count(*) FROM plans WHERE NOT ST_IsValid(geom))`},
-	{"succession shares sum to one", `SELECT count(*) FROM (SELECT old_unit_id, sum(area_share) s FROM admin_succession
-		GROUP BY 1) x WHERE abs(s - 1) > 0.001`},
-	{"whole old wards lie in their new ward", `SELECT count(*) FROM admin_succession s
-		JOIN admin_units o ON o.id = s.old_unit_id JOIN admin_units n ON n.id = s.new_unit_id
-		WHERE s.kind IN ('whole', 'unchanged') AND NOT ST_CoveredBy(o.geom, n.geom)`},
-	{"shares match the geometry", `SELECT count(*) FROM admin_succession s
-		JOIN admin_units o ON o.id = s.old_unit_id JOIN admin_units n ON n.id = s.new_unit_id
-		WHERE o.level = 'ward' AND abs(ST_Area(ST_Intersection(o.geom, n.geom)::geography) / ST_Area(o.geom::geography) - s.area_share) > 0.001`},
-	{"new wards are the union of their old parts", `SELECT count(*) FROM admin_units n
-		JOIN LATERAL (SELECT ST_Union(ST_Intersection(o.geom, n.geom)) g FROM admin_succession s
-			JOIN admin_units o ON o.id = s.old_unit_id WHERE s.new_unit_id = n.id) u ON true
-		WHERE n.level = 'ward' AND n.valid_to IS NULL
-		AND (u.g IS NULL OR ST_Area(ST_SymDifference(n.geom, u.g)::geography) > 1)`},
-	{"some old wards were split", `SELECT CASE WHEN EXISTS (SELECT 1 FROM admin_succession WHERE kind = 'part') THEN 0 ELSE 1 END`},
+	{"every placed unit is an official one", `SELECT count(*) FROM admin_units WHERE geom IS NOT NULL AND source IS DISTINCT FROM 'nso-2025'`},
+	{"every placed old ward has official successors", `SELECT count(*) FROM admin_units o
+		WHERE o.level = 'ward' AND o.valid_to = DATE '2025-07-01' AND o.geom IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM admin_succession s WHERE s.old_unit_id = o.id AND s.source = 'nso-2025')`},
+	{"no relation but the table's", `SELECT count(*) FROM admin_succession WHERE source IS DISTINCT FROM 'nso-2025'`},
+	{"some placed old wards were split", `SELECT CASE WHEN EXISTS (SELECT 1 FROM admin_succession s JOIN admin_units o ON o.id = s.old_unit_id
+		WHERE s.kind = 'part' AND o.geom IS NOT NULL) THEN 0 ELSE 1 END`},
+	{"outlines only where the city is", `SELECT count(*) FROM admin_units WHERE geom IS NOT NULL AND code IN ('01', '74', '77')`},
 	{"layers are marked synthetic", `SELECT count(*) FROM layers WHERE NOT synthetic`},
 }
 

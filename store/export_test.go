@@ -1,6 +1,10 @@
 package store
 
-import "github.com/jackc/pgx/v5/pgxpool"
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
 
 // Translate exposes the driver-error translation to the tests of package store_test, which
 // check it against errors the real schema raises.
@@ -11,3 +15,14 @@ func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
 // RawTileQuery makes a tile statement of any SQL taking $1, $2, $3, to test how Tile runs it.
 func RawTileQuery(sql string) TileQuery { return TileQuery{sql: sql} }
+
+// MigrateDownTo rolls the schema back to version, for tests of a migration's Down.
+func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
+	p, sqlDB, err := db.provider()
+	if err != nil {
+		return err
+	}
+	defer sqlDB.Close()
+	_, err = p.DownTo(ctx, version)
+	return err
+}

@@ -36,7 +36,7 @@ func (db *DB) provider() (*goose.Provider, *sql.DB, error) {
 		return nil, nil, err
 	}
 	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, fsys,
-		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(goMigrations...))
 	if err != nil {
 		sqlDB.Close()
 		return nil, nil, fmt.Errorf("store: migrations: %w", err)
@@ -56,7 +56,7 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 	applied := make([]Migration, 0, len(results))
 	for _, r := range results {
 		if r.Error == nil {
-			applied = append(applied, Migration{Version: r.Source.Version, Name: r.Source.Path, Duration: r.Duration})
+			applied = append(applied, Migration{Version: r.Source.Version, Name: migrationName(r.Source), Duration: r.Duration})
 		}
 	}
 	if err != nil {
@@ -84,10 +84,21 @@ func (db *DB) CheckMigrations(ctx context.Context) error {
 	return nil
 }
 
-// LatestMigration is the highest version among the embedded migrations.
+// migrationName is a migration's file, or for one written in Go its version and "(Go)".
+func migrationName(s *goose.Source) string {
+	if s.Path == "" {
+		return fmt.Sprintf("%05d (Go)", s.Version)
+	}
+	return s.Path
+}
+
+// LatestMigration is the highest version among the embedded migrations, SQL or Go.
 func LatestMigration() int64 {
 	entries, _ := fs.Glob(migrations.FS, "*.sql")
 	var latest int64
+	for _, m := range goMigrations {
+		latest = max(latest, m.Version)
+	}
 	for _, e := range entries {
 		v, err := goose.NumericComponent(e)
 		if err == nil && v > latest {

@@ -14,13 +14,15 @@ import (
 	"bandoso/store/storetest"
 )
 
-// embeddedMigrations lists the migration files this binary carries, in file-name order.
+// embeddedMigrations lists the migrations this binary carries in order: the SQL files and the
+// Go migration 00011.
 func embeddedMigrations(t *testing.T) []string {
 	t.Helper()
 	names, err := fs.Glob(migrations.FS, "*.sql")
 	if err != nil || len(names) == 0 {
 		t.Fatalf("embedded migrations: %v (%d files)", err, len(names))
 	}
+	names = append(names, "00011 (Go)")
 	sort.Strings(names)
 	return names
 }

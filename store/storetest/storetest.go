@@ -193,8 +193,16 @@ func adminExec(ctx context.Context, server, sql string) error {
 	}
 }
 
+// migrationsHash hashes every embedded migration file and the reference data that the Go
+// migrations load.
 func migrationsHash() (string, error) {
-	names, err := fs.Glob(migrations.FS, "*.sql")
+	var names []string
+	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, path)
+		}
+		return err
+	})
 	if err != nil {
 		return "", err
 	}

@@ -1,0 +1,93 @@
+package migrations
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strings"
+)
+
+// adminTable is the national statistics office's old → new conversion table of the 2025
+// reform for Hanoi and Ho Chi Minh City; see reference/SOURCE.md.
+const adminTable = "reference/nso_conversion_hcmc_hanoi.csv"
+
+// Unit is an administrative unit as the conversion table names it: "Quận 1 (760)".
+type Unit struct {
+	Code, Name string
+}
+
+// AdminRow is one row of the conversion table: old ward Old of district OldDistrict in
+// OldProvince went, wholly or in part as Note says, into new ward New of NewProvince. Old is
+// zero when a whole district became the new unit (Huyện Côn Đảo → Đặc khu Côn Đảo).
+type AdminRow struct {
+	NewProvince, New              Unit
+	Old, OldDistrict, OldProvince Unit
+	Note                          string
+}
+
+// codeFixes correct old ward codes the published table gets wrong, keyed by new ward code,
+// old ward name and the published code (see reference/SOURCE.md).
+var codeFixes = map[[3]string]string{
+	{"00562", "Xã Đặng Xá", "00553"}: "00556",
+}
+
+// AdminTable parses the embedded conversion table, in table order.
+func AdminTable() ([]AdminRow, error) {
+	b, err := FS.ReadFile(adminTable)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("migrations: conversion table: %w", err)
+	}
+	want := "new_province,new_ward_name,new_ward_code,old_ward_name,old_ward_code,note,old_district,old_province"
+	if len(recs) == 0 || strings.Join(recs[0], ",") != want {
+		return nil, fmt.Errorf("migrations: conversion table: header is not %s", want)
+	}
+	rows := make([]AdminRow, 0, len(recs)-1)
+	for i, rec := range recs[1:] {
+		var row AdminRow
+		var errs [3]error
+		row.NewProvince, errs[0] = coded(rec[0])
+		row.OldDistrict, errs[1] = coded(rec[6])
+		row.OldProvince, errs[2] = coded(rec[7])
+		for _, err := range errs {
+			if err != nil {
+				return nil, fmt.Errorf("migrations: conversion table line %d: %w", i+2, err)
+			}
+		}
+		row.New = Unit{Code: rec[2], Name: clean(rec[1])}
+		row.Old = Unit{Code: rec[4], Name: clean(rec[3])}
+		if fix, ok := codeFixes[[3]string{row.New.Code, row.Old.Name, row.Old.Code}]; ok {
+			row.Old.Code = fix
+		}
+		row.Note = clean(rec[5])
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// coded splits "Quận 1 (760)" into its name and code.
+func coded(s string) (Unit, error) {
+	open := strings.LastIndexByte(s, '(')
+	if open < 0 || !strings.HasSuffix(s, ")") {
+		return Unit{}, fmt.Errorf("%q has no code in brackets", s)
+	}
+	return Unit{Code: s[open+1 : len(s)-1], Name: clean(s[:open])}, nil
+}
+
+// clean collapses runs of white space, line breaks included, into one space.
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Kind is a unit's kind as its official name begins: Thành phố, Tỉnh, Quận, Huyện, Thị xã,
+// Phường, Xã, Thị trấn, Đặc khu.
+func Kind(name string) string {
+	// The table writes "Thị Xã Sơn Tây" too.
+	for _, k := range []string{"Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Quận", "Huyện", "Tỉnh", "Xã"} {
+		if len(name) > len(k) && strings.EqualFold(name[:len(k)], k) && name[len(k)] == ' ' {
+			return k
+		}
+	}
+	return ""
+}
