@@ -122,6 +122,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 		post := func(path string, o obj) { addMethod(nil, path, "post", o) }
 		openAPIParcels(add, post)
 		openAPIGeocode(add, post)
+		openAPIConvert(add)
 	}
 	if s.Web != nil {
 		name := obj{"name": paramName, "in": "path", "required": true, "schema": obj{"type": "string"}}

@@ -87,6 +87,7 @@ func (s *Server) openAPIComponents(layers []*tiles.Layer) obj {
 	}
 	maps.Copy(schemas, parcelSchemas())
 	maps.Copy(schemas, geocodeSchemas())
+	maps.Copy(schemas, convertSchemas())
 	for _, l := range layers {
 		props := obj{}
 		for _, p := range propertyFilters(l) {

@@ -108,6 +108,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/v1/geocode", s.h(s.handleGeocode))
 		r.Get("/v1/autocomplete", s.h(s.handleAutocomplete))
 		r.Post(batchPath, s.h(s.handleGeocodeBatch))
+		r.Get("/v1/convert", s.h(s.handleConvert))
 	}
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))

@@ -20,6 +20,14 @@ var goMigrations = []*goose.Migration{
 	goose.NewGoMigration(11, &goose.GoFunc{RunTx: upAdminReference}, &goose.GoFunc{RunTx: downAdminReference}),
 }
 
+// GoMigrationsSQL is the SQL text of the Go migrations, for hashes that must change when a
+// migration does (the test template's, in storetest).
+func GoMigrationsSQL() string {
+	all := append(append(append([]string{}, sqlAdminReferenceSchema...), sqlAdminReferenceStage, sqlAdminReferenceSuccession),
+		append(sqlAdminReferenceUnits, sqlAdminReferenceDown...)...)
+	return strings.Join(all, "\n")
+}
+
 // sqlAdminReferenceSchema marks reference rows and keeps the ward layers to units with a
 // boundary: the table has none, and 2,600 empty features would flood tiles and items.
 var sqlAdminReferenceSchema = []string{
@@ -27,6 +35,12 @@ var sqlAdminReferenceSchema = []string{
 	`ALTER TABLE admin_succession ADD COLUMN source text`,
 	`COMMENT ON COLUMN admin_units.source IS 'where the row comes from: nso-2025 for the official conversion table of the 2025 reform; NULL for the demo city and edits'`,
 	`UPDATE layers SET row_filter = row_filter || ' AND geom IS NOT NULL' WHERE name IN ('wards', 'wards_2024')`,
+	// unit_key matches a unit's name as people write it: folded, without the kind word, and
+	// without spaces and punctuation ("Bà Rịa - Vũng Tàu" = "ba ria vung tau"; "Phường 12" =
+	// "12", but not "012").
+	`CREATE FUNCTION unit_key(name text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN regexp_replace(regexp_replace(norm_text(name),
+		'^(phuong|xa|thi tran|dac khu|quan|huyen|thi xa|thanh pho|tinh) ', ''), '[^a-z0-9]+', '', 'g')`,
 	`CREATE TEMP TABLE admin_reference (era text, level text, code text, name text, kind text, parent_code text) ON COMMIT DROP`,
 }
 
@@ -175,6 +189,7 @@ var sqlAdminReferenceDown = []string{
 	`DELETE FROM admin_succession WHERE source = '` + ReferenceSource + `'`,
 	`DELETE FROM admin_units WHERE source = '` + ReferenceSource + `' AND geom IS NULL`,
 	`UPDATE layers SET row_filter = replace(row_filter, ' AND geom IS NOT NULL', '') WHERE name IN ('wards', 'wards_2024')`,
+	`DROP FUNCTION unit_key(text)`,
 	`ALTER TABLE admin_succession DROP COLUMN source`,
 	`ALTER TABLE admin_units DROP COLUMN source`,
 }

@@ -193,8 +193,8 @@ func adminExec(ctx context.Context, server, sql string) error {
 	}
 }
 
-// migrationsHash hashes every embedded migration file and the reference data that the Go
-// migrations load.
+// migrationsHash hashes every embedded migration file, the reference data that the Go
+// migrations load and their SQL.
 func migrationsHash() (string, error) {
 	var names []string
 	err := fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
@@ -216,6 +216,7 @@ func migrationsHash() (string, error) {
 		fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
 		h.Write(b)
 	}
+	h.Write([]byte(store.GoMigrationsSQL()))
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
