@@ -26,3 +26,14 @@ func (db *DB) MigrateDownTo(ctx context.Context, version int64) error {
 	_, err = p.DownTo(ctx, version)
 	return err
 }
+
+// MigrateDownOnly rolls back the one migration version, leaving later ones applied.
+func (db *DB) MigrateDownOnly(ctx context.Context, version int64) error {
+	p, sqlDB, err := db.provider()
+	if err != nil {
+		return err
+	}
+	defer sqlDB.Close()
+	_, err = p.ApplyVersion(ctx, version, false)
+	return err
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
@@ -36,7 +37,10 @@ func (db *DB) provider() (*goose.Provider, *sql.DB, error) {
 		return nil, nil, err
 	}
 	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, fsys,
-		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(goMigrations...))
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(goMigrations...),
+		// Migrations are numbered when work starts and land in any order: a database that a
+		// build without 00011 took to 00013 still gets 00011.
+		goose.WithAllowOutofOrder(true))
 	if err != nil {
 		sqlDB.Close()
 		return nil, nil, fmt.Errorf("store: migrations: %w", err)
@@ -68,18 +72,20 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 // CheckMigrations returns ErrNotMigrated when the database lacks a migration this binary
 // carries, and ErrUnavailable when it cannot tell.
 func (db *DB) CheckMigrations(ctx context.Context) error {
-	// One query instead of goose's status walk: readiness probes run often.
-	var current int64
+	// One query instead of goose's status walk: readiness probes run often. Versions are
+	// counted, not compared with the highest, since they may be applied out of order.
+	known := migrationVersions()
+	var applied int
 	err := db.pool.QueryRow(ctx,
-		`SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&current)
+		`SELECT count(DISTINCT version_id) FROM goose_db_version WHERE is_applied AND version_id = ANY($1)`, known).Scan(&applied)
 	if err != nil {
 		if isUndefinedTable(err) {
 			return ErrNotMigrated
 		}
 		return translate(err)
 	}
-	if current < LatestMigration() {
-		return fmt.Errorf("%w: database at %d, binary at %d", ErrNotMigrated, current, LatestMigration())
+	if applied < len(known) {
+		return fmt.Errorf("%w: database has %d of the binary's %d migrations", ErrNotMigrated, applied, len(known))
 	}
 	return nil
 }
@@ -92,20 +98,24 @@ func migrationName(s *goose.Source) string {
 	return s.Path
 }
 
-// LatestMigration is the highest version among the embedded migrations, SQL or Go.
-func LatestMigration() int64 {
+// migrationVersions lists the versions of the embedded migrations, SQL and Go.
+func migrationVersions() []int64 {
+	var vs []int64
 	entries, _ := fs.Glob(migrations.FS, "*.sql")
-	var latest int64
-	for _, m := range goMigrations {
-		latest = max(latest, m.Version)
-	}
 	for _, e := range entries {
-		v, err := goose.NumericComponent(e)
-		if err == nil && v > latest {
-			latest = v
+		if v, err := goose.NumericComponent(e); err == nil {
+			vs = append(vs, v)
 		}
 	}
-	return latest
+	for _, m := range goMigrations {
+		vs = append(vs, m.Version)
+	}
+	return vs
+}
+
+// LatestMigration is the highest version among the embedded migrations, SQL or Go.
+func LatestMigration() int64 {
+	return slices.Max(migrationVersions())
 }
 
 // Ready reports whether the service can answer queries: the database answers and its

@@ -110,3 +110,24 @@ func TestOpenStatementTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateOutOfOrder: a database that reached a later migration without 00011 is not
+// ready, and Migrate applies 00011 after the later ones.
+func TestMigrateOutOfOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.New(t)
+	if err := db.MigrateDownOnly(ctx, 11); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ready(ctx); !errors.Is(err, store.ErrNotMigrated) {
+		t.Fatalf("Ready without 00011 = %v, want ErrNotMigrated", err)
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil || len(applied) != 1 || applied[0].Version != 11 {
+		t.Fatalf("Migrate applied %+v, %v; want 00011 alone", applied, err)
+	}
+	if err := db.Ready(ctx); err != nil {
+		t.Fatalf("Ready after Migrate = %v", err)
+	}
+}
