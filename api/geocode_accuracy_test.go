@@ -62,8 +62,8 @@ func (e geoEnv) twinStreets(t *testing.T, sample []sampleAddress) {
 					AND b.old_ward_code NOT IN (SELECT old_ward_code FROM addresses WHERE street_id IN (SELECT id FROM src))
 				LIMIT 1),
 			twin AS (INSERT INTO streets (name, geom) SELECT name, ST_Translate(geom, 0.03, 0.03) FROM src RETURNING id)
-			INSERT INTO addresses (code, house_number, street_id, ward_code, old_ward_code, geom)
-			SELECT 'T' || a.id, a.house_number, twin.id, w.ward_code, w.old_ward_code, ST_Translate(a.geom, 0.03, 0.03)
+			INSERT INTO addresses (house_number, street_id, ward_code, old_ward_code, geom)
+			SELECT a.house_number, twin.id, w.ward_code, w.old_ward_code, ST_Translate(a.geom, 0.03, 0.03)
 			FROM addresses a JOIN src ON a.street_id = src.id, twin, w`, a.street, other.street)
 		if err != nil {
 			t.Fatal(err)

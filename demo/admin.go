@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"fmt"
 	"sort"
 	"time"
 )
@@ -57,11 +58,17 @@ func (c *City) layoutWards(oldNames, newNames []unitName) {
 // oldWardAt and newWardAt return the wards of block (i, j).
 func (c *City) oldWardAt(i, j int) *ward { return &c.oldWards[(j/c.k)*c.owx+i/c.k] }
 
-func (c *City) newWardAt(i, j int) *ward {
+func (c *City) newWardAt(i, j int) *ward { return &c.newWards[c.newWardIndex(i, j)] }
+
+func (c *City) newWardIndex(i, j int) int {
 	x := sort.SearchInts(c.newX, i+1) - 1
 	y := sort.SearchInts(c.newY, j+1) - 1
-	return &c.newWards[y*(len(c.newX)-1)+x]
+	return y*(len(c.newX)-1) + x
 }
+
+// postcode is the 5-digit postcode (mã bưu chính) of the new ward at index n, in Ho Chi
+// Minh City's range 70000–76999, ten apart as the post numbers its wards.
+func postcode(n int) string { return fmt.Sprintf("%05d", 70000+(10*n)%7000) }
 
 // AdminUnits returns the provinces (79 before and after the reform), the old districts,
 // the old wards and the new wards, all of the official conversion table, placed on the grid.

@@ -17,6 +17,8 @@ type pass struct {
 	nextStreet, nextZone    int64
 	side                    [][2]int       // per named street and side: lots numbered so far
 	sheets                  map[[2]int]int // (old ward id, sheet) → last parcel number
+	national                map[string]int // postcode → last national serial given
+	postcode                string         // the block's new ward's postcode
 	b                       Block
 	oldCode, newCode        string
 	sheet                   int
@@ -28,7 +30,7 @@ type pass struct {
 // within a row). The Block passed is reused; fn must copy what it keeps.
 func (c *City) Blocks(fn func(*Block) error) error {
 	p := &pass{c: c, nextStreet: c.namedStreets() + 1, side: make([][2]int, c.namedStreets()+1),
-		sheets: map[[2]int]int{}, nextParcel: 1, nextAddress: 1, nextZone: 1}
+		sheets: map[[2]int]int{}, national: map[string]int{}, nextParcel: 1, nextAddress: 1, nextZone: 1}
 	for j := range c.ny {
 		for i := range c.nx {
 			p.block(i, j)
@@ -96,15 +98,31 @@ func (p *pass) lot(x0, y0, x1, y1 float64, use string, f *frontage) {
 		}
 		aid := p.nextAddress
 		p.nextAddress++
-		p.b.Addresses = append(p.b.Addresses, Address{ID: aid, Code: geo.AddressCode(p.c.scramble(aid)), HouseNumber: number,
-			StreetID: f.street, WardCode: p.newCode, OldWardCode: p.oldCode, ParcelID: id, Geom: p.c.point(u, v)})
+		code, _ := geo.RegistryCode(RegistrySerial(aid))
+		p.b.Addresses = append(p.b.Addresses, Address{ID: aid, Code: code, NationalCode: p.nationalCode(aid),
+			HouseNumber: number, StreetID: f.street, WardCode: p.newCode, OldWardCode: p.oldCode, ParcelID: id,
+			Geom: p.c.point(u, v)})
 	}
 }
 
-// scramble spreads address serials over the code space so that neighbouring houses do not
-// get neighbouring codes. Multiplying by an odd number modulo 2^30 is a bijection.
-func (c *City) scramble(id int64) uint32 {
-	return uint32((uint64(id)*0x2545F491 + c.Seed*0x9E3779B9) & geo.MaxAddressSerial)
+// RegistrySerial is the serial of the n-th registry code issued: n spread over the 11-digit
+// space so that neighbouring houses do not get neighbouring codes. It is the twin of the
+// database's registry_serial (migration 00012), which issues codes after the demo's, so the
+// demo gives address id n the code the database would have given it.
+func RegistrySerial(n int64) uint64 {
+	const space = geo.MaxRegistrySerial + 1
+	return (uint64(n)%space*86028157 + 31415926535) % space
+}
+
+// nationalCode gives about one address in four a national code (địa chỉ số): its ward's
+// postcode and the next serial there, as a pilot that numbered part of the city would have.
+// The choice hangs on the registry serial, not the block's random stream, which stays as it was.
+func (p *pass) nationalCode(aid int64) string {
+	if RegistrySerial(aid)%4 != 0 || p.national[p.postcode] >= 99999 {
+		return ""
+	}
+	p.national[p.postcode]++
+	return fmt.Sprintf("%s%05d", p.postcode, p.national[p.postcode])
 }
 
 // cut splits [lo, hi] into lots of 4 to 6 m frontage, the last one taking the remainder.
@@ -128,6 +146,7 @@ func (p *pass) block(i, j int) {
 	p.r = rand.New(rand.NewPCG(c.Seed^0x9E3779B97F4A7C15, uint64(j*c.nx+i)))
 	ow, nw := c.oldWardAt(i, j), c.newWardAt(i, j)
 	p.oldCode, p.newCode, p.oldID = ow.code, nw.code, ow.id
+	p.postcode = postcode(c.newWardIndex(i, j))
 	sheetsPerRow := (c.k + 1) / 2
 	p.sheet = ((j-ow.by0)/2)*sheetsPerRow + (i-ow.bx0)/2 + 1
 	x0, x1 := c.colX[i]+halfRoadM(i), c.colX[i+1]-halfRoadM(i+1)

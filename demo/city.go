@@ -37,7 +37,7 @@ import (
 )
 
 // GeneratorVersion changes whenever the same seed and size would give different rows.
-const GeneratorVersion = "1"
+const GeneratorVersion = "2"
 
 // Named sizes, in parcels.
 const (

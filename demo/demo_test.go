@@ -84,16 +84,24 @@ func TestAddressRows(t *testing.T) {
 	}
 	number := regexp.MustCompile(`^[0-9]+[A-Z]?(/[0-9]+[A-Z]?)*$`)
 	codes := map[string]bool{}
+	national := map[string]bool{}
 	var alley, branch int
 	_ = c.Blocks(func(b *demo.Block) error {
 		for _, a := range b.Addresses {
 			if !number.MatchString(a.HouseNumber) {
 				t.Fatalf("house number %q", a.HouseNumber)
 			}
-			if !geo.ValidAddressCode(a.Code) || codes[a.Code] {
-				t.Fatalf("code %q invalid or repeated", a.Code)
+			if serial, err := geo.ParseRegistryCode(a.Code); err != nil || codes[a.Code] || serial != demo.RegistrySerial(a.ID) {
+				t.Fatalf("address %d: registry code %q invalid, repeated or not its id's (%v)", a.ID, a.Code, err)
 			}
 			codes[a.Code] = true
+			if a.NationalCode != "" {
+				nc, err := geo.ParseNationalAddressCode(a.NationalCode)
+				if err != nil || national[a.NationalCode] || nc.Postcode < "70000" || nc.Postcode > "76999" {
+					t.Fatalf("national code %q invalid, repeated or not in Ho Chi Minh City (%v)", a.NationalCode, err)
+				}
+				national[a.NationalCode] = true
+			}
 			switch len(regexp.MustCompile("/").FindAllString(a.HouseNumber, -1)) {
 			case 1:
 				alley++
@@ -103,6 +111,9 @@ func TestAddressRows(t *testing.T) {
 		}
 		return nil
 	})
+	if n := len(national) * 100 / len(codes); n < 15 || n > 35 {
+		t.Errorf("%d%% of addresses have a national code, want about a quarter", n)
+	}
 	if alley == 0 || branch == 0 {
 		t.Errorf("%d alley and %d branch addresses, want both", alley, branch)
 	}

@@ -43,16 +43,18 @@ type Parcel struct {
 	Geom     orb.MultiPolygon
 }
 
-// Address is a house number on a street with its digital address code (addresses).
+// Address is a house number on a street with its registry code and, for some, its national
+// code (addresses).
 type Address struct {
-	ID          int64
-	Code        string
-	HouseNumber string
-	StreetID    int64
-	WardCode    string
-	OldWardCode string
-	ParcelID    int64
-	Geom        orb.Point
+	ID           int64
+	Code         string // 12-digit registry code
+	NationalCode string // 10-digit national code (postcode + serial), or ""
+	HouseNumber  string
+	StreetID     int64
+	WardCode     string
+	OldWardCode  string
+	ParcelID     int64
+	Geom         orb.Point
 }
 
 // Plan is an approved detailed plan (plans).

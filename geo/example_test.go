@@ -6,18 +6,6 @@ import (
 	"bandoso/geo"
 )
 
-func ExampleAddressCode() {
-	code := geo.AddressCode(123456)
-	fmt.Println(code)
-	serial, err := geo.ParseAddressCode(code)
-	fmt.Println(serial, err)
-	fmt.Println(geo.ValidAddressCode("003RJ90")) // last two characters swapped
-	// Output:
-	// 003RJ09
-	// 123456 <nil>
-	// false
-}
-
 func ExampleLocalPlane() {
 	p := geo.NewLocalPlane(106.70, 10.78)
 	lon, lat := p.LonLat(1000, 1000) // one kilometre east and north
@@ -39,4 +27,17 @@ func ExampleEncodeOLC() {
 	// 10.776875 106.700750 10.777000 106.700875
 	// G2+Q8
 	// 7P28QPG2+Q8
+}
+
+func ExampleRegistryCode() {
+	code, _ := geo.RegistryCode(12345678901)
+	fmt.Println(geo.FormatRegistryCode(code))
+	serial, err := geo.ParseRegistryCode("1234-5678-9018")
+	fmt.Println(serial, err)
+	_, err = geo.ParseRegistryCode("1234 5678 9108") // two digits swapped
+	fmt.Println(err)
+	// Output:
+	// 1234 5678 9018
+	// 12345678901 <nil>
+	// geo: registry code check digit does not match
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -41,7 +43,7 @@ LEFT JOIN admin_units ow ON ow.level = 'ward' AND ow.code = a.old_ward_code AND 
 LEFT JOIN admin_units od ON od.level = 'district' AND od.code = ow.parent_code AND od.valid_to = DATE '` + ReformDate + `'`
 
 // sqlAddressColumns are the columns scanAddress reads, in its order.
-const sqlAddressColumns = `a.id, a.code, '' AS national_code, a.house_number, a.street_id, s.name,
+const sqlAddressColumns = `a.id, a.code, coalesce(a.national_code, ''), a.house_number, a.street_id, s.name,
 	a.ward_code, coalesce(w.name, ''), coalesce(a.old_ward_code, ''), coalesce(ow.name, ''),
 	coalesce(od.code, ''), coalesce(od.name, ''), coalesce(p.code, ''), coalesce(p.name, ''),
 	coalesce(a.parcel_id, 0), ST_X(a.geom), ST_Y(a.geom)`
@@ -67,4 +69,32 @@ func (db *DB) AddressesByID(ctx context.Context, ids []int64) ([]Address, error)
 	rows, _ := db.pool.Query(ctx, `SELECT `+sqlAddressColumns+sqlAddressFrom+`
 		JOIN unnest($1::bigint[]) WITH ORDINALITY AS q(id, n) ON q.id = a.id ORDER BY q.n`, ids)
 	return pgx.CollectRows(rows, scanAddress)
+}
+
+// AddressByCode returns the address holding registry code code (12 digits, as stored), or
+// ErrNotFound; RetiredCode tells a code that was issued and retired from one never issued.
+func (db *DB) AddressByCode(ctx context.Context, code string) (Address, error) {
+	return db.addressWhere(ctx, `a.code = $1`, code)
+}
+
+// AddressByNationalCode returns the address holding national code code (10 digits), or
+// ErrNotFound.
+func (db *DB) AddressByNationalCode(ctx context.Context, code string) (Address, error) {
+	return db.addressWhere(ctx, `a.national_code = $1`, code)
+}
+
+func (db *DB) addressWhere(ctx context.Context, where string, arg any) (Address, error) {
+	rows, _ := db.pool.Query(ctx, `SELECT `+sqlAddressColumns+sqlAddressFrom+` WHERE `+where, arg)
+	a, err := pgx.CollectExactlyOneRow(rows, scanAddress)
+	return a, translate(err)
+}
+
+// RetiredCode reports when registry code code was retired, with its address deleted; ok is
+// false for a code that is live or was never issued.
+func (db *DB) RetiredCode(ctx context.Context, code string) (retired time.Time, ok bool, err error) {
+	err = db.pool.QueryRow(ctx, `SELECT retired_at FROM address_codes WHERE code = $1 AND retired_at IS NOT NULL`, code).Scan(&retired)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	return retired, err == nil, translate(err)
 }

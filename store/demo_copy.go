@@ -140,10 +140,10 @@ func copyDemo(ctx context.Context, tx pgx.Tx, city *demo.City, counts map[string
 				}
 				return true
 			})},
-		{"addresses", []string{"id", "code", "house_number", "street_id", "ward_code", "old_ward_code", "parcel_id", "geom"},
+		{"addresses", []string{"id", "code", "national_code", "house_number", "street_id", "ward_code", "old_ward_code", "parcel_id", "geom"},
 			blockRows(city, func(b *demo.Block, y func([]any) bool) bool {
 				for _, a := range b.Addresses {
-					if !y([]any{a.ID, a.Code, a.HouseNumber, a.StreetID, a.WardCode, a.OldWardCode, nullID(a.ParcelID), wkb(a.Geom)}) {
+					if !y([]any{a.ID, a.Code, nullText(a.NationalCode), a.HouseNumber, a.StreetID, a.WardCode, a.OldWardCode, nullID(a.ParcelID), wkb(a.Geom)}) {
 						return false
 					}
 				}

@@ -122,7 +122,9 @@ func refuseReal(ctx context.Context, tx pgx.Tx) error {
 }
 
 func truncateDemo(ctx context.Context, tx pgx.Tx) error {
-	names := append([]string{}, replaced...)
+	// The registry of synthetic codes goes with the synthetic addresses: the demo gives the
+	// same codes again.
+	names := append([]string{"address_codes"}, replaced...)
 	for _, t := range replaced {
 		names = append(names, t+"_history")
 	}
@@ -138,8 +140,8 @@ func truncateDemo(ctx context.Context, tx pgx.Tx) error {
 }
 
 // sqlFinishDemo derives the outlines of districts and provinces from their wards (only Ho Chi
-// Minh City's have any) and moves
-// the id sequences past the explicit ids the demo loaded, so later inserts do not collide.
+// Minh City's have any) and moves the id sequences and the registry serial past the explicit
+// ids and codes the demo loaded, so later inserts do not collide.
 var sqlFinishDemo = []string{`
 UPDATE admin_units d SET geom = u.geom
 FROM (SELECT parent_code, ST_Multi(ST_Union(geom)) AS geom FROM admin_units
@@ -155,7 +157,8 @@ SELECT setval(pg_get_serial_sequence(t, 'id'), coalesce(m, 0) + 1, false)
 FROM (VALUES ('admin_units', (SELECT max(id) FROM admin_units)), ('streets', (SELECT max(id) FROM streets)),
              ('parcels', (SELECT max(id) FROM parcels)), ('addresses', (SELECT max(id) FROM addresses)),
              ('plans', (SELECT max(id) FROM plans)), ('planning_zones', (SELECT max(id) FROM planning_zones)),
-             ('road_boundaries', (SELECT max(id) FROM road_boundaries))) AS s(t, m)`,
+             ('road_boundaries', (SELECT max(id) FROM road_boundaries))) AS s(t, m)`, `
+SELECT setval('address_serial', greatest((SELECT max(id) FROM addresses), 1))`,
 }
 
 const sqlMarkSynthetic = `UPDATE layers SET synthetic = true, updated_at = now() WHERE table_name = ANY($1)`
