@@ -123,6 +123,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 		openAPIParcels(add, post)
 		openAPIGeocode(add, post)
 		openAPIConvert(add)
+		openAPIAddresses(add)
 	}
 	if s.Web != nil {
 		name := obj{"name": paramName, "in": "path", "required": true, "schema": obj{"type": "string"}}

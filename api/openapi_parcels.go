@@ -7,10 +7,6 @@ import "strconv"
 // openAPIParcels adds the /v1 paths, with add for GET and post for POST; their schemas are
 // parcelSchemas.
 func openAPIParcels(add func([]obj, string, obj), post func(string, obj)) {
-	query := func(name, desc string, schema obj) obj {
-		return obj{"name": name, "in": "query", "description": desc, "schema": schema}
-	}
-	num := func(lo, hi float64) obj { return obj{"type": "number", "minimum": lo, "maximum": hi} }
 	add(nil, "/v1/parcels/lookup", op("parcelLookup",
 		"One parcel by its cadastral name: ward, sheet and parcel, or the planning portal's 12-digit code.", "Planning",
 		[]any{
@@ -41,6 +37,13 @@ func openAPIParcels(add func([]obj, string, obj), post func(string, obj)) {
 	search["requestBody"] = obj{"required": true, "content": obj{mediaJSON: obj{"schema": ref("ParcelQuery")}}}
 	post("/v1/parcels/query", search)
 }
+
+// query is a query parameter; num a number schema within [lo, hi].
+func query(name, desc string, schema obj) obj {
+	return obj{"name": name, "in": "query", "description": desc, "schema": schema}
+}
+
+func num(lo, hi float64) obj { return obj{"type": "number", "minimum": lo, "maximum": hi} }
 
 // parcelSchemas are the bodies of the /v1 routes.
 func parcelSchemas() obj {

@@ -88,6 +88,7 @@ func (s *Server) openAPIComponents(layers []*tiles.Layer) obj {
 	maps.Copy(schemas, parcelSchemas())
 	maps.Copy(schemas, geocodeSchemas())
 	maps.Copy(schemas, convertSchemas())
+	maps.Copy(schemas, addressSchemas())
 	for _, l := range layers {
 		props := obj{}
 		for _, p := range propertyFilters(l) {

@@ -28,7 +28,7 @@ const (
 // feature is a GeoJSON Feature (RFC 7946 §3.2) whose geometry PostGIS wrote.
 type feature struct {
 	Type       string          `json:"type"`
-	ID         int64           `json:"id"`
+	ID         int64           `json:"id,omitempty"` // 0 for features that are no row
 	Geometry   json.RawMessage `json:"geometry"`
 	Properties map[string]any  `json:"properties"`
 }

@@ -41,6 +41,9 @@ type Server struct {
 	BatchTimeout time.Duration
 	// Geocoder answers /v1/geocode and /v1/autocomplete; nil means one over DB.
 	Geocoder *geocode.Geocoder
+	// CityCentre (lon, lat) is where short plus codes are recovered; zero means Ho Chi Minh
+	// City's centre.
+	CityCentre [2]float64
 	// Web serves the viewer at / and the styles at /styles/…; without it the routes are absent.
 	Web *web.Files
 }
@@ -109,6 +112,8 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/v1/autocomplete", s.h(s.handleAutocomplete))
 		r.Post(batchPath, s.h(s.handleGeocodeBatch))
 		r.Get("/v1/convert", s.h(s.handleConvert))
+		r.Get("/v1/reverse", s.h(s.handleReverse))
+		r.Get("/v1/codes/{code}", s.h(s.handleCode))
 	}
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))

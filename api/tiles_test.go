@@ -38,10 +38,16 @@ var tileClient = &http.Client{Transport: &http.Transport{DisableCompression: tru
 
 func newTileEnv(t *testing.T) tileEnv {
 	t.Helper()
+	return newCityEnv(t, 3000)
+}
+
+// newCityEnv serves a demo city of about parcels parcels (12,000 has two new wards).
+func newCityEnv(t *testing.T, parcels int) tileEnv {
+	t.Helper()
 	ctx := context.Background()
 	url := storetest.NewURL(t)
 	db := openStore(t, url)
-	storetest.LoadDemo(t, db, 1, 3000)
+	storetest.LoadDemo(t, db, 1, parcels)
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		t.Fatal(err)
