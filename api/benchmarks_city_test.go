@@ -80,3 +80,16 @@ func BenchmarkPlanningReportCity(b *testing.B) {
 		return r
 	})
 }
+
+// BenchmarkReverse reverse geocodes seeded random points of the one-million-parcel city
+// (two million addresses): the nearest address, wards, street and parcel of each.
+func BenchmarkReverse(b *testing.B) {
+	url, _, e := bigCity(b)
+	rng := rand.New(rand.NewPCG(7, 8))
+	benchLatency(b, func(int) *http.Request {
+		x := e[0] + rng.Float64()*(e[2]-e[0])
+		y := e[1] + rng.Float64()*(e[3]-e[1])
+		r, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/v1/reverse?lon=%.7f&lat=%.7f", url, x, y), nil)
+		return r
+	})
+}
