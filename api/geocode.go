@@ -26,24 +26,11 @@ const (
 // maxQueryText bounds each text parameter of a geocoding request, in bytes.
 const maxQueryText = address.MaxInput
 
-// hitFeature is a GeoJSON Feature for a geocoding candidate; only registered addresses have
-// an id.
-type hitFeature struct {
-	Type       string         `json:"type"`
-	ID         int64          `json:"id,omitempty"`
-	Geometry   rawJSON        `json:"geometry"`
-	Properties map[string]any `json:"properties"`
-}
-
-type rawJSON []byte
-
-func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
-
 // geocodeAnswer is a FeatureCollection of candidates, best first, with the request as read.
 type geocodeAnswer struct {
-	Type     string       `json:"type"`
-	Query    queryEcho    `json:"query"`
-	Features []hitFeature `json:"features"`
+	Type     string    `json:"type"`
+	Query    queryEcho `json:"query"`
+	Features []feature `json:"features"`
 }
 
 // queryEcho shows how the request was read, so a client can tell why it got what it got.
@@ -77,7 +64,7 @@ func (s *Server) geocode(w http.ResponseWriter, r *http.Request, structured bool
 	if err != nil {
 		return err
 	}
-	out := geocodeAnswer{Type: "FeatureCollection", Query: echo(req.Text, ans.Parsed), Features: make([]hitFeature, 0, len(ans.Results))}
+	out := geocodeAnswer{Type: "FeatureCollection", Query: echo(req.Text, ans.Parsed), Features: make([]feature, 0, len(ans.Results))}
 	for _, res := range ans.Results {
 		out.Features = append(out.Features, resultFeature(res))
 	}
@@ -88,16 +75,14 @@ func (s *Server) geocode(w http.ResponseWriter, r *http.Request, structured bool
 func geocodeRequest(r *http.Request, structured bool) (geocode.Request, error) {
 	q := r.URL.Query()
 	var req geocode.Request
-	texts := []struct {
+	type textParam struct {
 		name string
 		dst  *string
-	}{{paramQ, &req.Text}}
+	}
+	texts := []textParam{{paramQ, &req.Text}}
 	if structured {
-		texts = append(texts, []struct {
-			name string
-			dst  *string
-		}{{paramHouse, &req.House}, {paramStreet, &req.Street}, {paramWard, &req.Ward},
-			{paramDistrict, &req.District}, {paramProvince, &req.Province}}...)
+		texts = append(texts, textParam{paramHouse, &req.House}, textParam{paramStreet, &req.Street}, textParam{paramWard, &req.Ward},
+			textParam{paramDistrict, &req.District}, textParam{paramProvince, &req.Province})
 	}
 	for _, t := range texts {
 		v := q.Get(t.name)
@@ -153,11 +138,11 @@ func echo(text string, p address.Parsed) queryEcho {
 
 // resultFeature is a candidate as GeoJSON: an address with its codes, or a place with the
 // units under its point.
-func resultFeature(res geocode.Result) hitFeature {
+func resultFeature(res geocode.Result) feature {
 	if res.Kind == "address" {
 		f := addressFeature(res.Address)
 		f.Properties["score"], f.Properties["matched"] = res.Score, res.Matched
-		return hitFeature{Type: "Feature", ID: f.ID, Geometry: rawJSON(f.Geometry), Properties: f.Properties}
+		return f
 	}
 	p := res.Place
 	plus, _ := geo.EncodeOLC(p.Lat, p.Lon, geo.DefaultOLCLength)
@@ -185,5 +170,5 @@ func resultFeature(res geocode.Result) hitFeature {
 		label = append(label, p.Province.Name)
 	}
 	props["label"] = strings.Join(label, ", ")
-	return hitFeature{Type: "Feature", Geometry: pointGeometry(p.Lon, p.Lat), Properties: props}
+	return feature{Type: "Feature", Geometry: pointGeometry(p.Lon, p.Lat), Properties: props}
 }

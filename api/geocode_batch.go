@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"bandoso/address"
-	"bandoso/geo"
 	"bandoso/geocode"
 )
 
@@ -176,20 +175,18 @@ func (s *Server) batchRow(ctx context.Context, row []string, col int) ([]string,
 		result[0] = "not found"
 		return result, nil
 	}
-	f := resultFeature(ans.Results[0])
 	res := ans.Results[0]
-	lon, lat := res.Address.Lon, res.Address.Lat
+	lon, lat := res.Point()
 	ward, oldWard := res.Address.Ward.Code, res.Address.OldWard.Code
 	if res.Kind != "address" {
-		lon, lat = res.Place.Lon, res.Place.Lat
 		ward, oldWard = res.Place.Ward.Code, res.Place.OldWard.Code
 	}
-	codes, _ := f.Properties["codes"].(addressCodes)
-	label, _ := f.Properties["label"].(string)
-	plus, _ := geo.EncodeOLC(lat, lon, geo.DefaultOLCLength)
+	props := resultFeature(res).Properties
+	codes, _ := props["codes"].(addressCodes)
+	label, _ := props["label"].(string)
 	copy(result, []string{"ok", res.Kind, strconv.FormatFloat(res.Score, 'f', 3, 64),
 		strconv.FormatFloat(lon, 'f', 7, 64), strconv.FormatFloat(lat, 'f', 7, 64),
-		label, codes.Registry, plus, ward, oldWard})
+		label, codes.Registry, codes.PlusCode, ward, oldWard})
 	return result, nil
 }
 

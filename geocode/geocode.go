@@ -62,6 +62,9 @@ type Result struct {
 	lat     float64
 }
 
+// Point is the candidate's lon/lat: the address's, or the place's.
+func (r Result) Point() (lon, lat float64) { return r.lon, r.lat }
+
 // Answer is the candidates, best first, with the request as it was read.
 type Answer struct {
 	Parsed  address.Parsed

@@ -184,7 +184,7 @@ func (q query) scorePlace(p store.Place, s store.StreetMatch) Result {
 	if p.Kind == "interpolated" {
 		house := houseBeside
 		switch {
-		case q.number != firstNumberText(q.number):
+		case strings.Contains(q.number, "/"):
 			house = houseMouth
 		case len(p.Between) == 2:
 			house = houseBetween
@@ -226,12 +226,6 @@ func wardRefs(p store.Place, w store.WardMatch) (current, old store.UnitRef) {
 		return store.UnitRef{Code: w.Code, Name: w.Name}, p.OldWard
 	}
 	return p.Ward, store.UnitRef{Code: w.Code, Name: w.Name}
-}
-
-// firstNumberText is the first element of a house number's path: "123" of "123/45/6A".
-func firstNumberText(s string) string {
-	first, _, _ := strings.Cut(s, "/")
-	return first
 }
 
 // nameScore compares two folded names: 1 when equal, 0.7 when one letter apart in a name of

@@ -12,7 +12,7 @@ type StreetMatch struct {
 	ID         int64
 	Name       string
 	Similarity float64
-	// Lon and Lat are the middle of the street's longest line.
+	// Lon and Lat are the middle of the street's longest line (StreetsPrefixed only).
 	Lon, Lat float64
 }
 
@@ -38,13 +38,14 @@ type Place struct {
 }
 
 // sqlUnitsAt joins the units under point "pt" of the lateral "at": the current ward (w) and
-// its province (p), the ward before the reform (ow) and its district (od).
+// its province (p), the ward before the reform (ow) and its district (od). On a boundary the
+// ward first by code holds the point.
 const sqlUnitsAt = `
 LEFT JOIN LATERAL (SELECT code, name, parent_code FROM admin_units
-	WHERE level = 'ward' AND valid_to IS NULL AND ST_Covers(geom, at.pt) LIMIT 1) w ON true
+	WHERE level = 'ward' AND valid_to IS NULL AND ST_Intersects(geom, at.pt) ORDER BY code LIMIT 1) w ON true
 LEFT JOIN admin_units p ON p.level = 'province' AND p.code = w.parent_code AND p.valid_to IS NULL
 LEFT JOIN LATERAL (SELECT code, name, parent_code FROM admin_units
-	WHERE level = 'ward' AND valid_to = DATE '` + ReformDate + `' AND ST_Covers(geom, at.pt) LIMIT 1) ow ON true
+	WHERE level = 'ward' AND valid_to = DATE '` + ReformDate + `' AND ST_Intersects(geom, at.pt) ORDER BY code LIMIT 1) ow ON true
 LEFT JOIN admin_units od ON od.level = 'district' AND od.code = ow.parent_code AND od.valid_to = DATE '` + ReformDate + `'`
 
 const sqlUnitsAtColumns = `coalesce(w.code, ''), coalesce(w.name, ''), coalesce(ow.code, ''), coalesce(ow.name, ''),
@@ -66,18 +67,22 @@ func (db *DB) StreetNames(ctx context.Context) ([]string, error) {
 // sqlStreetsNamed finds streets by folded name: equal, or similar by trigrams (pg_trgm's %
 // operator, threshold 0.3), which forgives a letter or two.
 const sqlStreetsNamed = `
-SELECT id, name, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim,
-	mid.*
-FROM streets, LATERAL ` + sqlStreetMiddle + ` AS mid(lon, lat)
+SELECT id, name, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim
+FROM streets
 WHERE kind = 'street' AND (name_norm IN ($1, 'duong ' || $1) OR name_norm % $1)
 ORDER BY sim DESC, id
 LIMIT $2`
 
 // StreetsNamed returns up to limit named streets whose folded name is fold or close to it,
-// best first.
+// best first, without their middle point: the geocoder places a street by its wards
+// (StreetPlace) or not at all.
 func (db *DB) StreetsNamed(ctx context.Context, fold string, limit int) ([]StreetMatch, error) {
 	rows, _ := db.pool.Query(ctx, sqlStreetsNamed, fold, limit)
-	m, err := pgx.CollectRows(rows, pgx.RowToStructByPos[StreetMatch])
+	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StreetMatch, error) {
+		var m StreetMatch
+		err := row.Scan(&m.ID, &m.Name, &m.Similarity)
+		return m, err
+	})
 	return m, translate(err)
 }
 
@@ -210,8 +215,9 @@ type WardMatch struct {
 	HasGeom    bool
 }
 
-// sqlWardsNamed finds wards by folded name with or without its kind ("ben nghe", "12" for
-// Phường 12), or similar by trigrams, with their district (old wards) and province.
+// sqlWardsNamed finds wards by name as unit_key reads it ("ben nghe", "12" for Phường 12), or
+// similar by trigrams to the name without its kind, with their district (old wards) and
+// province.
 const sqlWardsNamed = `
 WITH u AS (
 	SELECT u.*, regexp_replace(u.name_norm, '^(phuong|xa|thi tran|dac khu) ', '') AS bare FROM admin_units u
@@ -219,12 +225,12 @@ WITH u AS (
 )
 SELECT u.code, u.name, u.valid_to IS NULL, coalesce(d.code, ''), coalesce(d.name, ''),
 	coalesce(p.code, pd.code, ''), coalesce(p.name, pd.name, ''),
-	CASE WHEN u.bare = $1 OR u.name_norm = $1 THEN 1 ELSE similarity(u.bare, $1) END AS sim, u.geom IS NOT NULL
+	CASE WHEN unit_key(u.name) = unit_key($1) THEN 1 ELSE similarity(u.bare, $1) END AS sim, u.geom IS NOT NULL
 FROM u
 LEFT JOIN admin_units d ON u.valid_to IS NOT NULL AND d.level = 'district' AND d.code = u.parent_code AND d.valid_to = u.valid_to
 LEFT JOIN admin_units p ON u.valid_to IS NULL AND p.level = 'province' AND p.code = u.parent_code AND p.valid_to IS NULL
 LEFT JOIN admin_units pd ON d.code IS NOT NULL AND pd.level = 'province' AND pd.code = d.parent_code AND pd.valid_to = u.valid_to
-WHERE u.bare = $1 OR u.name_norm = $1 OR ($2 AND u.bare % $1)
+WHERE unit_key(u.name) = unit_key($1) OR ($2 AND u.bare % $1)
 ORDER BY sim DESC, u.geom IS NOT NULL DESC, u.valid_to IS NULL DESC, u.code
 LIMIT $3`
 

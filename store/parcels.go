@@ -64,13 +64,12 @@ func scanParcel(row pgx.CollectableRow) (Parcel, error) {
 	return p, err
 }
 
-// sqlOldWards finds the wards valid the day before the reform by code, by name folded with
-// norm_text, or by the name without its kind ("tan dinh" for Phường Tân Định).
+// sqlOldWards finds the wards valid the day before the reform by code, or by name as
+// unit_key reads it, with or without its kind ("tan dinh" for Phường Tân Định).
 const sqlOldWards = `
 SELECT id, code, name, kind FROM admin_units
 WHERE level = 'ward' AND valid_from < $2::date AND (valid_to IS NULL OR valid_to >= $2::date)
-	AND (code = $1 OR name_norm = norm_text($1)
-		OR regexp_replace(name_norm, '^(phuong|xa|thi tran) ', '') = norm_text($1))
+	AND (code = $1 OR unit_key(name) = unit_key($1))
 ORDER BY code`
 
 // OldWards returns the cadastral (pre-2025) wards whose code or name is q: none, one, or

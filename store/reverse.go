@@ -57,27 +57,19 @@ const (
 // distance is measured to the street's closest point: the geodesic distance to a whole named
 // street of hundreds of vertices took over a millisecond on the million-parcel city.
 const sqlPlace = `
-SELECT coalesce(nw.code, ''), coalesce(nw.name, ''), coalesce(pr.code, ''), coalesce(pr.name, ''),
+SELECT coalesce(w.code, ''), coalesce(w.name, ''), coalesce(p.code, ''), coalesce(p.name, ''),
 	coalesce(ow.code, ''), coalesce(ow.name, ''), coalesce(od.code, ''), coalesce(od.name, ''),
 	coalesce(st.id, 0), coalesce(st.name, ''), coalesce(st.kind, ''), coalesce(st.d, 0),
 	coalesce(pa.id, 0), coalesce(pa.ward_code, ''), coalesce(pa.sheet_no, 0), coalesce(pa.parcel_no, 0),
 	coalesce(pa.land_use, ''), coalesce(pa.land_use_name, '')
-FROM (SELECT 1) one
-LEFT JOIN LATERAL (SELECT code, name, parent_code FROM admin_units
-	WHERE level = 'ward' AND valid_to IS NULL AND ST_Intersects(geom, ` + sqlPoint + `)
-	ORDER BY code LIMIT 1) nw ON true
-LEFT JOIN admin_units pr ON pr.level = 'province' AND pr.code = nw.parent_code AND pr.valid_to IS NULL
-LEFT JOIN LATERAL (SELECT code, name, parent_code FROM admin_units
-	WHERE level = 'ward' AND valid_to = DATE '` + ReformDate + `' AND ST_Intersects(geom, ` + sqlPoint + `)
-	ORDER BY code LIMIT 1) ow ON true
-LEFT JOIN admin_units od ON od.level = 'district' AND od.code = ow.parent_code AND od.valid_to = DATE '` + ReformDate + `'
+FROM (SELECT ` + sqlPoint + ` AS pt) at` + sqlUnitsAt + `
 LEFT JOIN LATERAL (SELECT id, name, kind, d FROM (
-		SELECT id, name, kind, ST_Distance(ST_ClosestPoint(geom, ` + sqlPoint + `)::geography, ` + sqlPointGeog + `) AS d
-		FROM streets ORDER BY geom <-> ` + sqlPoint + ` LIMIT 4) c
+		SELECT id, name, kind, ST_Distance(ST_ClosestPoint(geom, at.pt)::geography, at.pt::geography) AS d
+		FROM streets ORDER BY geom <-> at.pt LIMIT 4) c
 	ORDER BY d, id LIMIT 1) st ON true
-LEFT JOIN LATERAL (SELECT p.id, p.ward_code, p.sheet_no, p.parcel_no, p.land_use, lu.name AS land_use_name
-	FROM parcels p JOIN land_use_codes lu ON lu.code = p.land_use
-	WHERE ST_Intersects(p.geom, ` + sqlPoint + `) ORDER BY p.id LIMIT 1) pa ON true`
+LEFT JOIN LATERAL (SELECT pc.id, pc.ward_code, pc.sheet_no, pc.parcel_no, pc.land_use, lu.name AS land_use_name
+	FROM parcels pc JOIN land_use_codes lu ON lu.code = pc.land_use
+	WHERE ST_Intersects(pc.geom, at.pt) ORDER BY pc.id LIMIT 1) pa ON true`
 
 // sqlNearAddresses takes 36 addresses in GiST order (degrees) and keeps the $4
 // nearest in metres within $3 metres; the candidates exceed the most one may ask for by a
