@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"io"
 	"net/http"
 	"testing"
 
@@ -12,23 +11,7 @@ import (
 // Its client never asks for gzip by itself, so each test chooses Accept-Encoding.
 func send(t *testing.T, method, url string, header ...string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := tileClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
+	return sendBody(t, method, url, "", header...)
 }
 
 func TestCORS(t *testing.T) {
@@ -47,7 +30,7 @@ func TestCORS(t *testing.T) {
 			if got := res.Header.Get("Access-Control-Allow-Origin"); got != "*" {
 				t.Errorf("%s %s: Access-Control-Allow-Origin %q, want *", c.method, c.path, got)
 			}
-			if got := res.Header.Get("Access-Control-Expose-Headers"); got != "ETag, Content-Length" {
+			if got := res.Header.Get("Access-Control-Expose-Headers"); got != "ETag, Content-Length, Location" {
 				t.Errorf("%s %s: Access-Control-Expose-Headers %q", c.method, c.path, got)
 			}
 		}
@@ -73,7 +56,7 @@ func TestCORS(t *testing.T) {
 			want := map[string]string{
 				"Access-Control-Allow-Origin":  "*",
 				"Access-Control-Allow-Methods": "GET, HEAD", // DELETE has no route: not allowed
-				"Access-Control-Allow-Headers": "If-None-Match, Accept-Encoding, Content-Type, Authorization",
+				"Access-Control-Allow-Headers": "If-None-Match, If-Match, Accept-Encoding, Content-Type, Authorization, X-API-Key",
 				"Access-Control-Max-Age":       "86400",
 				"Allow":                        "GET, HEAD, OPTIONS",
 			}

@@ -115,7 +115,7 @@ type extent struct {
 
 // handleCollections serves GET /ogc/collections: every public layer.
 func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) error {
-	layers, err := s.Tiles.Layers(r.Context())
+	layers, err := s.visibleLayers(r)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (s *Server) collection(r *http.Request, l *tiles.Layer) (collection, error)
 // collectionLayer resolves the {collectionId} path parameter; an unknown one is 404.
 func (s *Server) collectionLayer(r *http.Request) (*tiles.Layer, error) {
 	name := chi.URLParam(r, paramCollectionID)
-	l, err := s.Tiles.Layer(r.Context(), name)
+	l, err := s.layer(r, name)
 	if errors.Is(err, tiles.ErrUnknownLayer) {
 		return nil, &NotFoundError{What: "collection", Name: name}
 	}

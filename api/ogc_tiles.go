@@ -211,7 +211,7 @@ func (s *Server) handleCollectionTilesets(w http.ResponseWriter, r *http.Request
 
 // handleDatasetTilesets serves GET /ogc/tiles: the tilesets of all collections together.
 func (s *Server) handleDatasetTilesets(w http.ResponseWriter, r *http.Request) error {
-	layers, err := s.Tiles.Layers(r.Context())
+	layers, err := s.visibleLayers(r)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (s *Server) handleDatasetTileset(w http.ResponseWriter, r *http.Request) er
 	if err := checkTileMatrixSet(r); err != nil {
 		return err
 	}
-	layers, err := s.Tiles.Layers(r.Context())
+	layers, err := s.visibleLayers(r)
 	if err != nil {
 		return err
 	}
@@ -278,7 +278,7 @@ func (s *Server) handleCollectionTile(w http.ResponseWriter, r *http.Request) er
 
 // handleDatasetTile serves GET /ogc/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}.
 func (s *Server) handleDatasetTile(w http.ResponseWriter, r *http.Request) error {
-	layers, err := s.Tiles.Layers(r.Context())
+	layers, err := s.visibleLayers(r)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ type obj = map[string]any
 
 // handleOpenAPI serves GET /ogc/api.
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
-	layers, err := s.Tiles.Layers(r.Context())
+	layers, err := s.visibleLayers(r)
 	if err != nil {
 		return err
 	}
@@ -124,6 +124,9 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 		openAPIGeocode(add, post)
 		openAPIConvert(add)
 		openAPIAddresses(add)
+	}
+	if s.DB != nil && s.Tiles != nil {
+		openAPILayers(add, func(path, method string, o obj) { addMethod(nil, path, method, o) })
 	}
 	if s.Web != nil {
 		name := obj{"name": paramName, "in": "path", "required": true, "schema": obj{"type": "string"}}
@@ -220,6 +223,16 @@ func errs(statuses ...int) obj {
 			out["404"] = ref("#/components/responses/NotFound")
 		case http.StatusRequestEntityTooLarge:
 			out["413"] = ref("#/components/responses/TooLarge")
+		case http.StatusUnauthorized:
+			out["401"] = ref("#/components/responses/Unauthorized")
+		case http.StatusForbidden:
+			out["403"] = ref("#/components/responses/Forbidden")
+		case http.StatusConflict:
+			out["409"] = ref("#/components/responses/Conflict")
+		case http.StatusPreconditionFailed:
+			out["412"] = ref("#/components/responses/PreconditionFailed")
+		case http.StatusUnprocessableEntity:
+			out["422"] = ref("#/components/responses/Unprocessable")
 		}
 	}
 	return out

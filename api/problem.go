@@ -73,7 +73,12 @@ func problemOf(err error) Problem {
 	var nf *NotFoundError
 	var re *RangeError
 	var tooBig *http.MaxBytesError
+	var auth *AuthError
 	switch {
+	case errors.As(err, &auth) && auth.Status == http.StatusUnauthorized:
+		return Problem{Type: "/problems/unauthorized", Title: "API key needed", Status: auth.Status, Detail: auth.Detail}
+	case errors.As(err, &auth):
+		return Problem{Type: "/problems/forbidden", Title: "Not allowed", Status: http.StatusForbidden, Detail: auth.Detail}
 	case errors.As(err, &pe):
 		return Problem{Type: "/problems/invalid-parameter", Title: "Invalid parameter", Status: http.StatusBadRequest,
 			Detail: pe.Error(), Errors: []ParamDetail{{Parameter: pe.Param, Detail: pe.Reason}}}
@@ -133,8 +138,11 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		log.Debug("bad request", "status", p.Status, "err", err)
 	}
-	if p.Status == http.StatusServiceUnavailable {
+	switch p.Status {
+	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "5")
+	case http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="bandoso"`)
 	}
 	writeProblem(w, p)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"bandoso/geocode"
 	"bandoso/store"
@@ -46,6 +47,9 @@ type Server struct {
 	CityCentre [2]float64
 	// Web serves the viewer at / and the styles at /styles/…; without it the routes are absent.
 	Web *web.Files
+
+	keys       *keyCache
+	layerStats *layerStatsCache
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.
@@ -86,9 +90,11 @@ func (s *Server) Handler() http.Handler {
 	if s.Geocoder == nil && s.DB != nil {
 		s.Geocoder = geocode.New(s.DB)
 	}
+	s.keys = newKeyCache()
+	s.layerStats = expirable.NewLRU[string, store.LayerStats](256, nil, layerStatsTTL)
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.cors(r), s.timeout, middleware.GetHead)
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.cors(r), s.timeout, privateWhenKeyed, middleware.GetHead)
 	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
 	// A custom 405 handler replaces chi's, which set Allow (RFC 9110 §15.5.6); set it here.
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
@@ -114,6 +120,11 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/v1/convert", s.h(s.handleConvert))
 		r.Get("/v1/reverse", s.h(s.handleReverse))
 		r.Get("/v1/codes/{code}", s.h(s.handleCode))
+	}
+	if s.DB != nil && s.Tiles != nil {
+		r.Get("/v1/layers", s.h(s.handleLayers))
+		r.Get("/v1/layers/{layer}", s.h(s.handleLayer))
+		r.Patch("/v1/layers/{layer}", s.h(s.handlePatchLayer))
 	}
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))

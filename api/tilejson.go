@@ -98,7 +98,7 @@ func (s *Server) tileLayers(r *http.Request) ([]*tiles.Layer, error) {
 	var out []*tiles.Layer
 	seen := map[string]bool{}
 	for _, n := range strings.Split(chi.URLParam(r, paramLayers), ",") {
-		l, err := s.Tiles.Layer(r.Context(), n)
+		l, err := s.layer(r, n)
 		if err != nil {
 			return nil, err
 		}

@@ -19,7 +19,13 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.serveTile(w, r, strings.Split(chi.URLParam(r, paramLayers), ","), z, x, y)
+	names := strings.Split(chi.URLParam(r, paramLayers), ",")
+	for _, n := range names {
+		if _, err := s.layer(r, n); err != nil {
+			return err
+		}
+	}
+	return s.serveTile(w, r, names, z, x, y)
 }
 
 // serveTile writes XYZ tile z/x/y of the named layers, for every route that serves tiles, so

@@ -19,6 +19,7 @@ import (
 
 	"bandoso/api"
 	"bandoso/internal/testlog"
+	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
 	"bandoso/web"
@@ -29,6 +30,7 @@ type tileEnv struct {
 	url     string
 	handler http.Handler  // the router, for tests that walk its routes
 	pool    *pgxpool.Pool // ground truth, read apart from the service
+	db      *store.DB     // the service's own, for setting up keys
 	// centre is the centroid of the parcels, inside the city.
 	centre orb.Point
 }
@@ -53,7 +55,7 @@ func newCityEnv(t *testing.T, parcels int) tileEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	env := tileEnv{pool: pool}
+	env := tileEnv{pool: pool, db: db}
 	if err := pool.QueryRow(ctx, `SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Collect(geom)) c FROM parcels) s`).
 		Scan(&env.centre[0], &env.centre[1]); err != nil {
 		t.Fatal(err)

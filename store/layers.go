@@ -5,18 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
 // LayerRow is one published layer of the catalog (table layers), as tiles read it.
 type LayerRow struct {
-	Name         string
-	Title        string
-	Description  string
-	Source       string
-	Licence      string
-	Synthetic    bool
+	Name        string
+	Title       string
+	Description string
+	Source      string
+	Licence     string
+	Synthetic   bool
+	// Public layers are read by anyone; the others only with an API key.
+	Public       bool
 	GeometryType string
 	// Fields are the attributes published, in order, with their PostgreSQL types
 	// (format_type); a field missing from the table has the type "".
@@ -30,6 +33,8 @@ type LayerRow struct {
 	// rows, as features and lookups read them.
 	Table, GeomColumn, IDColumn string
 	RowFilter                   *string
+	// UpdatedAt is when the catalog entry or a bulk load of the layer last changed.
+	UpdatedAt time.Time
 	// TimeStart and TimeEnd name the columns of the rows' validity (end exclusive, NULL
 	// for still valid), for datetime queries; nil when the layer has none.
 	TimeStart, TimeEnd *string
@@ -67,13 +72,12 @@ const sqlSRID = `coalesce((SELECT postgis_typmod_srid(a.atttypmod) FROM pg_attri
 		WHERE a.attrelid = to_regclass(%[1]s) AND a.attname = %[2]s AND NOT a.attisdropped), 0)`
 
 var sqlTileLayers = `
-SELECT l.name, l.title, l.description, l.source, l.licence, l.synthetic, l.geometry_type,
+SELECT l.name, l.title, l.description, l.source, l.licence, l.synthetic, l.public, l.geometry_type,
 	l.table_name, l.geom_column, coalesce(l.tile_geom_column, l.geom_column), l.id_column, l.row_filter,
 	l.fields, ` + fmt.Sprintf(sqlFieldTypes, "l.table_name", "l.fields") + `,
 	` + fmt.Sprintf(sqlSRID, "l.table_name", "coalesce(l.tile_geom_column, l.geom_column)") + `,
-	l.min_zoom, l.max_zoom, l.time_start, l.time_end
+	l.min_zoom, l.max_zoom, l.time_start, l.time_end, l.updated_at
 FROM layers l
-WHERE l.public
 ORDER BY l.name`
 
 var sqlTileBands = `
@@ -83,13 +87,13 @@ SELECT b.layer, b.min_zoom, b.max_zoom, b.table_name IS NOT NULL,
 	` + fmt.Sprintf(sqlSRID, "t.tbl", "t.geom") + `,
 	b.simplify_px, b.min_size_px
 FROM layer_bands b
-JOIN layers l ON l.name = b.layer AND l.public
+JOIN layers l ON l.name = b.layer
 CROSS JOIN LATERAL (SELECT coalesce(b.table_name, l.table_name) AS tbl,
 	coalesce(b.geom_column, l.tile_geom_column, l.geom_column) AS geom,
 	coalesce(b.fields, l.fields) AS fields) t
 ORDER BY b.layer, b.min_zoom`
 
-// TileLayers reads the public layers of the catalog with their zoom bands. A database
+// TileLayers reads the layers of the catalog, public and restricted, with their zoom bands. A database
 // without the catalog answers ErrNotMigrated.
 func (db *DB) TileLayers(ctx context.Context) ([]LayerRow, error) {
 	var layers []LayerRow
@@ -102,8 +106,8 @@ func (db *DB) TileLayers(ctx context.Context) ([]LayerRow, error) {
 		var l LayerRow
 		var minZ, maxZ int16
 		_, err = pgx.ForEachRow(rows, []any{&l.Name, &l.Title, &l.Description, &l.Source, &l.Licence, &l.Synthetic,
-			&l.GeometryType, &l.Table, &l.GeomColumn, &l.Tiles.GeomColumn, &l.IDColumn, &l.RowFilter,
-			&l.Fields, &l.FieldTypes, &l.Tiles.SRID, &minZ, &maxZ, &l.TimeStart, &l.TimeEnd}, func() error {
+			&l.Public, &l.GeometryType, &l.Table, &l.GeomColumn, &l.Tiles.GeomColumn, &l.IDColumn, &l.RowFilter,
+			&l.Fields, &l.FieldTypes, &l.Tiles.SRID, &minZ, &maxZ, &l.TimeStart, &l.TimeEnd, &l.UpdatedAt}, func() error {
 			l.MinZoom, l.MaxZoom = int(minZ), int(maxZ)
 			t := &l.Tiles
 			t.MinZoom, t.MaxZoom, t.Table, t.GeometryType = l.MinZoom, l.MaxZoom, l.Table, l.GeometryType

@@ -48,6 +48,8 @@ type Layer struct {
 	// Source and Licence credit the data; Synthetic marks generated demo data.
 	Source, Licence string
 	Synthetic       bool
+	// Public layers are read by anyone; callers check a key before serving the others.
+	Public bool
 	// MinZoom and MaxZoom bound the zooms whose tiles include the layer.
 	MinZoom, MaxZoom int
 	// Bands are the zoom ranges drawn otherwise than from the layer's own table.
@@ -83,7 +85,7 @@ func (l *Layer) Query(z int) store.TileQuery {
 func newLayer(r store.LayerRow) *Layer {
 	l := &Layer{Name: r.Name, Title: r.Title, Description: r.Description,
 		GeometryType: r.GeometryType, FieldKinds: map[string]string{},
-		Source: r.Source, Licence: r.Licence, Synthetic: r.Synthetic,
+		Source: r.Source, Licence: r.Licence, Synthetic: r.Synthetic, Public: r.Public,
 		MinZoom: r.MinZoom, MaxZoom: min(r.MaxZoom, MaxZoom), Bands: r.Bands, row: r}
 	for _, src := range append(slices.Clone(r.Bands), r.Tiles) {
 		l.queries = append(l.queries, store.NewTileQuery(r.Name, src))
@@ -159,6 +161,13 @@ func (s *Service) catalog(ctx context.Context) (map[string]*Layer, error) {
 	return layers, nil
 }
 
+// ReloadCatalog makes the next call read the catalog again, after the catalog changed.
+func (s *Service) ReloadCatalog() {
+	s.mu.Lock()
+	s.layers = nil
+	s.mu.Unlock()
+}
+
 // Layer returns the named layer, or an error wrapping ErrUnknownLayer.
 func (s *Service) Layer(ctx context.Context, name string) (*Layer, error) {
 	layers, err := s.catalog(ctx)
@@ -172,7 +181,7 @@ func (s *Service) Layer(ctx context.Context, name string) (*Layer, error) {
 	return l, nil
 }
 
-// Layers returns every public layer of the catalog, by name.
+// Layers returns every layer of the catalog, restricted ones too, by name.
 func (s *Service) Layers(ctx context.Context) ([]*Layer, error) {
 	layers, err := s.catalog(ctx)
 	if err != nil {

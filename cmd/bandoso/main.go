@@ -30,6 +30,7 @@ func commands() []command {
 		{"serve", "serve tiles, features, planning and addresses over HTTP", runServe},
 		{"migrate", "apply pending database migrations and report them", runMigrate},
 		{"demo", "generate and load the synthetic demo city", runDemo},
+		{"keys", "create, list and revoke API keys (roles reader, editor, admin)", runKeys},
 	}
 }
 
