@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"bandoso/geo"
 )
 
 // The viewer end to end: headless Chromium, driven by web/e2e/viewer.mjs through
@@ -45,6 +47,8 @@ func TestViewerInBrowser(t *testing.T) {
 		SheetNo  int     `json:"sheet_no"`
 		ParcelNo int     `json:"parcel_no"`
 		Address  any     `json:"address"`
+		PlusCode string  `json:"plus_code"`
+		ZoneCode string  `json:"zone_code"`
 	}
 	err = e.pool.QueryRow(context.Background(), `
 		SELECT ST_X(p), ST_Y(p), ward_code, sheet_no, parcel_no
@@ -67,6 +71,16 @@ func TestViewerInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	parcel.Address = addr
+	// what the panel should say of the point and of the parcel's planning
+	parcel.PlusCode, _ = geo.EncodeOLC(parcel.Lat, parcel.Lon, geo.DefaultOLCLength)
+	err = e.pool.QueryRow(context.Background(), `
+		SELECT coalesce((SELECT z.zone_code FROM planning_zones z WHERE ST_Intersects(z.geom, p.geom)
+			ORDER BY ST_Area(ST_Intersection(z.geom, p.geom)) DESC LIMIT 1), '')
+		FROM parcels p WHERE ward_code = $1 AND sheet_no = $2 AND parcel_no = $3`,
+		parcel.WardCode, parcel.SheetNo, parcel.ParcelNo).Scan(&parcel.ZoneCode)
+	if err != nil {
+		t.Fatal(err)
+	}
 	arg, _ := json.Marshal(parcel)
 	artifacts := filepath.Join(root, ".artifacts")
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {

@@ -99,6 +99,18 @@ try {
 	for (const layer of ['wards', 'wards_2024', 'plans', 'planning_zones']) {
 		check(await page.locator(`#info section[data-layer=${layer}]`).count() === 1, `the panel does not list the ${layer} feature under the click`);
 	}
+	// and the point's digital address and the parcel's planning
+	const place = page.locator('#info section[data-place] table');
+	await place.waitFor({ timeout: 5000 });
+	report.place = await place.innerText();
+	check(report.place.includes(parcel.plus_code.slice(0, 8)), `the panel's digital address lacks the plus code ${parcel.plus_code}: ${report.place}`);
+	check(/registry_code\s+\d[\d ]{11,}/.test(report.place), 'the panel lacks the nearest address\'s registry code');
+	const planning = page.locator('#info section[data-planning] table');
+	if (parcel.zone_code) {
+		await planning.first().waitFor({ timeout: 5000 });
+		report.planning = await page.locator('#info section[data-planning]').innerText();
+		check(report.planning.includes(parcel.zone_code), `the panel's planning lacks zone ${parcel.zone_code}: ${report.planning}`);
+	}
 	writeFileSync(join(outDir, 'viewer-click.png'), await page.screenshot());
 
 	// Typing an address suggests it; Enter finds it, marks it and centres the map on it.

@@ -87,14 +87,65 @@ map.on('click', (e) => {
 	if (features.length === 0) {
 		children.push(Object.assign(document.createElement('p'), { textContent: 'Không có đối tượng · no feature here' }));
 	}
+	const place = document.createElement('section');
+	place.dataset.place = '';
+	children.push(place);
+	let planning;
 	for (const f of features) {
 		const section = document.createElement('section');
 		section.dataset.layer = f.sourceLayer;
 		section.append(Object.assign(document.createElement('h2'), { textContent: `${f.sourceLayer} #${f.id ?? ''}` }), table(f.properties));
 		children.push(section);
+		if (f.sourceLayer === 'parcels' && f.id !== undefined && !planning) {
+			planning = document.createElement('section');
+			planning.dataset.planning = '';
+			children.push(planning);
+			fillPlanning(planning, f.id);
+		}
 	}
 	showPanel(children);
+	fillPlace(place, e.lngLat);
 });
+
+// fillPlace describes the clicked point's digital address: its plus code, the nearest
+// registered address with its codes, and the wards, new and old, that hold it.
+async function fillPlace(section, ll) {
+	const r = await fetch(`v1/reverse?limit=1&lon=${ll.lng.toFixed(7)}&lat=${ll.lat.toFixed(7)}`);
+	if (!r.ok) return;
+	const fc = await r.json();
+	const placeF = fc.features.find((f) => f.properties.kind === 'place');
+	const near = fc.features.find((f) => f.properties.kind !== 'place');
+	const p = placeF?.properties ?? {};
+	const rows = {
+		plus_code: p.plus_code, ward: p.ward?.name, old_ward: p.old_ward?.name, old_district: p.old_district?.name,
+		province: p.province?.name, street: p.street?.name,
+		nearest_address: near && `${near.properties.label} (${near.properties.distance_m} m)`,
+		registry_code: near?.properties.codes?.registry,
+	};
+	section.append(Object.assign(document.createElement('h2'), { textContent: 'Địa chỉ số · digital address' }), table(rows));
+}
+
+// fillPlanning lists the planning zones a parcel lies in, with their rules and the share of
+// the parcel in each, and the area inside road reserves.
+async function fillPlanning(section, id) {
+	const r = await fetch(`v1/parcels/${id}/planning`);
+	if (!r.ok) return;
+	const report = await r.json();
+	section.append(Object.assign(document.createElement('h2'), { textContent: 'Quy hoạch · planning' }));
+	for (const z of report.zones) {
+		section.append(table({
+			zone: `${z.zone_code} · ${z.function}`, land_use: z.land_use, far: z.far, density_pct: z.density_pct,
+			floors: z.floors_max != null ? `${z.floors_min ?? 0}–${z.floors_max}` : null,
+			share_pct: z.share_pct, plan: `${z.plan.name} (${z.plan.decision_no})`,
+		}));
+	}
+	for (const road of report.roads) {
+		section.append(table({ road_reserve: `${road.street} ${road.width_m} m`, reserve_area_m2: road.reserve_area_m2 }));
+	}
+	if (report.zones.length === 0 && report.roads.length === 0) {
+		section.append(Object.assign(document.createElement('p'), { textContent: 'Chưa có quy hoạch · no plan covers it' }));
+	}
+}
 
 // table lists the keys and values of obj, leaving out those without a value.
 function table(obj) {
