@@ -190,6 +190,16 @@ func TestLayerCatalogAndRestrictedLayers(t *testing.T) {
 		if res.StatusCode != http.StatusOK || strings.Contains(string(body), `"id":"parcels"`) {
 			t.Errorf("anonymous collections: %d, lists parcels: %v", res.StatusCode, strings.Contains(string(body), `"id":"parcels"`))
 		}
+		// The viewer's style draws what the client may read, so a restricted layer does not
+		// break the map.
+		res, body = send(t, http.MethodGet, e.url+"/styles/default.json")
+		if res.StatusCode != http.StatusOK || strings.Contains(string(body), "parcels") {
+			t.Errorf("anonymous style: %d, names parcels: %v", res.StatusCode, strings.Contains(string(body), "parcels"))
+		}
+		res, body = send(t, http.MethodGet, e.url+"/styles/default.json", reader...)
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"source-layer":"parcels"`) {
+			t.Errorf("a reader's style lacks parcels: %d", res.StatusCode)
+		}
 		// Public layers stay open to all.
 		res, body = send(t, http.MethodGet, e.url+tilePath("streets", maptile.At(e.centre, 14)))
 		if res.StatusCode != http.StatusOK {

@@ -57,7 +57,21 @@ func serveWebFile(w http.ResponseWriter, r *http.Request, name string, f *web.Fi
 // service's TileJSON as the client reaches it.
 func (s *Server) handleStyle(w http.ResponseWriter, r *http.Request) error {
 	name := chi.URLParam(r, paramName)
-	f, err := s.Web.Style(name, externalBase(r))
+	// A style draws only the layers the request may read, so that a restricted layer does not
+	// break the map of those without a key.
+	var keep func(string) bool
+	if s.Tiles != nil {
+		layers, err := s.visibleLayers(r)
+		if err != nil {
+			return err
+		}
+		visible := make(map[string]bool, len(layers))
+		for _, l := range layers {
+			visible[l.Name] = true
+		}
+		keep = func(name string) bool { return visible[name] }
+	}
+	f, err := s.Web.Style(name, externalBase(r), keep)
 	if errors.Is(err, web.ErrUnknownStyle) {
 		return &NotFoundError{What: "style", Name: name}
 	}

@@ -52,6 +52,52 @@ type File struct {
 	Immutable bool
 }
 
+// keepTileLayers drops the layers keep does not keep from a "/tiles/a,b,c.json" path.
+func keepTileLayers(path string, keep func(string) bool) string {
+	list, ok := strings.CutPrefix(path, "/tiles/")
+	if !ok || keep == nil || !strings.HasSuffix(list, ".json") {
+		return path
+	}
+	var kept []string
+	for _, n := range strings.Split(strings.TrimSuffix(list, ".json"), ",") {
+		if keep(n) {
+			kept = append(kept, n)
+		}
+	}
+	return "/tiles/" + strings.Join(kept, ",") + ".json"
+}
+
+// keepStyleLayers drops the style layers drawing a tile layer keep does not keep, and the
+// switcher groups (metadata bandoso:groups) left without a style layer.
+func keepStyleLayers(style map[string]any, keep func(string) bool) {
+	layers, _ := style["layers"].([]any)
+	kept := layers[:0:0]
+	groups := map[string]bool{}
+	for _, l := range layers {
+		m, _ := l.(map[string]any)
+		if sl, ok := m["source-layer"].(string); ok && !keep(sl) {
+			continue
+		}
+		kept = append(kept, l)
+		if md, ok := m["metadata"].(map[string]any); ok {
+			if g, ok := md["bandoso:group"].(string); ok {
+				groups[g] = true
+			}
+		}
+	}
+	style["layers"] = kept
+	md, _ := style["metadata"].(map[string]any)
+	if list, ok := md["bandoso:groups"].([]any); ok {
+		out := []any{}
+		for _, g := range list {
+			if id, _ := g.(map[string]any)["id"].(string); groups[id] {
+				out = append(out, g)
+			}
+		}
+		md["bandoso:groups"] = out
+	}
+}
+
 // Files is the viewer and the styles of one file system. It is safe for concurrent use.
 type Files struct {
 	fsys fs.FS
@@ -175,9 +221,10 @@ func gzipped(body []byte) ([]byte, error) {
 }
 
 // Style returns the MapLibre style (style spec v8) of that name with each source URL that is
-// a path ("/tiles/….json") made absolute on base, the URL clients reach this service at. An
-// unknown name gives ErrUnknownStyle.
-func (f *Files) Style(name, base string) (*File, error) {
+// a path ("/tiles/….json") made absolute on base, the URL clients reach this service at. When
+// keep is not nil, only the tile layers it keeps remain: in the source URLs, in the style's
+// layers (by source-layer) and in its groups. An unknown name gives ErrUnknownStyle.
+func (f *Files) Style(name, base string, keep func(layer string) bool) (*File, error) {
 	if !fs.ValidPath(name) || strings.Contains(name, "/") {
 		return nil, ErrUnknownStyle
 	}
@@ -196,8 +243,11 @@ func (f *Files) Style(name, base string) (*File, error) {
 	for _, s := range sources {
 		src, _ := s.(map[string]any)
 		if u, ok := src["url"].(string); ok && strings.HasPrefix(u, "/") {
-			src["url"] = base + u
+			src["url"] = base + keepTileLayers(u, keep)
 		}
+	}
+	if keep != nil {
+		keepStyleLayers(style, keep)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

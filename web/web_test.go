@@ -18,7 +18,7 @@ func TestStyle(t *testing.T) {
 			"theirs": {"type": "vector", "url": "https://tiles.example.vn/x.json"}}, "layers": [
 			{"id": "f", "type": "fill", "source": "ours", "source-layer": "a", "filter": ["<", ["get", "n"], 3]}]}`)},
 	})
-	f, err := files.Style("default", "https://map.example.vn/bandoso")
+	f, err := files.Style("default", "https://map.example.vn/bandoso", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,15 +39,47 @@ func TestStyle(t *testing.T) {
 		t.Errorf("layers %v, hash %q, immutable %v", got.Layers, f.Hash, f.Immutable)
 	}
 	for _, name := range []string{"nope", "../styles/default", "styles/default", ""} {
-		if _, err := files.Style(name, "http://localhost"); !errors.Is(err, web.ErrUnknownStyle) {
+		if _, err := files.Style(name, "http://localhost", nil); !errors.Is(err, web.ErrUnknownStyle) {
 			t.Errorf("style %q: %v, want ErrUnknownStyle", name, err)
 		}
 	}
 }
 
+// A style for a client who may not read a layer leaves it out of the source, the layers and
+// the switcher's groups.
+func TestStyleKeepsReadableLayers(t *testing.T) {
+	files := web.New(fstest.MapFS{
+		"styles/default.json": {Data: []byte(`{"version": 8, "sources": {"ours": {"type": "vector", "url": "/tiles/a,b,c.json"}},
+			"metadata": {"bandoso:groups": [{"id": "ga"}, {"id": "gb"}]},
+			"layers": [{"id": "bg", "type": "background"},
+			{"id": "fa", "type": "fill", "source": "ours", "source-layer": "a", "metadata": {"bandoso:group": "ga"}},
+			{"id": "fb", "type": "fill", "source": "ours", "source-layer": "b", "metadata": {"bandoso:group": "gb"}}]}`)},
+	})
+	f, err := files.Style("default", "http://x", func(l string) bool { return l != "b" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Sources  map[string]struct{ URL string } `json:"sources"`
+		Layers   []struct{ ID string }           `json:"layers"`
+		Metadata struct {
+			Groups []struct{ ID string } `json:"bandoso:groups"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal(f.Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if u := got.Sources["ours"].URL; u != "http://x/tiles/a,c.json" {
+		t.Errorf("source %q", u)
+	}
+	if len(got.Layers) != 2 || got.Layers[1].ID != "fa" || len(got.Metadata.Groups) != 1 || got.Metadata.Groups[0].ID != "ga" {
+		t.Errorf("layers %v, groups %v", got.Layers, got.Metadata.Groups)
+	}
+}
+
 // The styles in the repository parse, and each one's sources are paths on this service.
 func TestEmbeddedStyles(t *testing.T) {
-	f, err := web.Embedded().Style("default", "http://localhost:8080")
+	f, err := web.Embedded().Style("default", "http://localhost:8080", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
