@@ -31,6 +31,7 @@ func commands() []command {
 		{"migrate", "apply pending database migrations and report them", runMigrate},
 		{"demo", "generate and load the synthetic demo city", runDemo},
 		{"keys", "create, list and revoke API keys (roles reader, editor, admin)", runKeys},
+		{"import", "import a GeoJSON, CSV, Shapefile or GeoPackage file into a layer, all or nothing", runImport},
 	}
 }
 
@@ -50,12 +51,19 @@ func main() {
 	env := Env{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal(os.Stderr)}
 	err := Run(ctx, env, os.Args[1:])
 	stop()
+	var exit *exitError
 	switch {
 	case err == nil:
 	case errors.Is(err, flag.ErrHelp):
 		os.Exit(0)
 	case errors.Is(err, errUsage):
+		if err != errUsage {
+			fmt.Fprintln(os.Stderr, "bandoso:", err)
+		}
 		os.Exit(2)
+	case errors.As(err, &exit):
+		fmt.Fprintln(os.Stderr, "bandoso:", err)
+		os.Exit(exit.code)
 	default:
 		fmt.Fprintln(os.Stderr, "bandoso:", err)
 		os.Exit(1)

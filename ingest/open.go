@@ -1,0 +1,134 @@
+package ingest
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"bandoso/geo"
+)
+
+// Formats Open reads.
+const (
+	FormatGeoJSON    = "geojson"
+	FormatCSV        = "csv"
+	FormatShapefile  = "shapefile"
+	FormatGeoPackage = "geopackage"
+)
+
+// Options says how to read a file.
+type Options struct {
+	// Format is one of the Format constants; empty guesses it from the file name.
+	Format string
+	// SRID is the CRS of the coordinates when the caller knows it (--crs); 0 takes the file's
+	// own, else WGS84 where the values are degrees.
+	SRID int
+	// Name is the file name to report (an upload's own name rather than its temp file).
+	Name string
+	// Progress, when set, is told the bytes read so far (of the file, or of ogr2ogr's output).
+	Progress func(int64)
+}
+
+// Open starts reading path. The caller closes the reader.
+func Open(path string, opt Options) (Reader, error) {
+	if opt.Format == "" {
+		f, err := FormatOf(path)
+		if err != nil {
+			return nil, err
+		}
+		opt.Format = f
+	}
+	if opt.Name == "" {
+		opt.Name = filepath.Base(path)
+	}
+	src := Source{File: opt.Name, Format: opt.Format, SRID: opt.SRID}
+	if opt.SRID != 0 {
+		src.CRSFrom = "flag"
+	}
+	switch opt.Format {
+	case FormatShapefile, FormatGeoPackage:
+		return openOGR(path, src, opt.Progress)
+	case FormatGeoJSON, FormatCSV:
+	default:
+		return nil, fmt.Errorf("ingest: unknown format %q (geojson, csv, shapefile, geopackage)", opt.Format)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	var r io.Reader = f
+	if opt.Progress != nil {
+		r = &countingReader{r: f, progress: opt.Progress}
+	}
+	var rd Reader
+	if opt.Format == FormatCSV {
+		var c *csvReader
+		c, err = newCSV(r, src)
+		if c != nil {
+			c.closer, rd = f, c
+		}
+	} else {
+		var g *geojsonReader
+		g, err = newGeoJSON(r, src)
+		if g != nil {
+			g.closer, rd = f, g
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return rd, nil
+}
+
+// FormatOf guesses a file's format from its extension.
+func FormatOf(path string) (string, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".geojson", ".json", ".geojsonl", ".geojsons", ".ndjson", ".jsonl":
+		return FormatGeoJSON, nil
+	case ".csv", ".tsv", ".txt":
+		return FormatCSV, nil
+	case ".shp", ".zip":
+		return FormatShapefile, nil
+	case ".gpkg":
+		return FormatGeoPackage, nil
+	}
+	return "", fmt.Errorf("ingest: cannot tell the format of %q from its extension (.geojson, .csv, .shp, .zip, .gpkg)", filepath.Base(path))
+}
+
+// ParseCRS reads a CRS as files and flags name it: EPSG:9210, urn:ogc:def:crs:EPSG::9210,
+// http://www.opengis.net/def/crs/EPSG/0/9210, CRS84 or a bare 9210, and returns its SRID
+// when the service accepts it.
+func ParseCRS(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	low := strings.ToLower(s)
+	switch {
+	case strings.HasPrefix(low, "urn:ogc:def:crs:ogc:") && strings.HasSuffix(low, "crs84"):
+		return 4326, true
+	case strings.HasPrefix(low, "urn:ogc:def:crs:epsg:"):
+		s = "EPSG:" + s[strings.LastIndexByte(s, ':')+1:]
+	case s != "" && strings.Trim(s, "0123456789") == "":
+		s = "EPSG:" + s
+	}
+	c, ok := geo.ParseCRS(s)
+	return c.SRID, ok
+}
+
+// projectedVN2000 are the VN-2000 CRSs in metres, where Vietnamese documents' X is northing.
+var projectedVN2000 = map[int]bool{3405: true, 3406: true, 5897: true, 5899: true, 9210: true}
+
+type countingReader struct {
+	r        io.Reader
+	n        int64
+	progress func(int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.progress(c.n)
+	return n, err
+}
+

@@ -1,0 +1,72 @@
+package ingest
+
+import (
+	"errors"
+
+	"github.com/paulmach/orb"
+)
+
+// Record is one feature of a file: N counts from 1 in file order, ID is the source's own id
+// when it has one, Props the attributes by their source names (null and empty values left
+// out), Geom the geometry in source coordinates (nil when missing or unreadable, as Problems
+// then says).
+type Record struct {
+	N        int
+	ID       string
+	Props    map[string]string
+	Geom     orb.Geometry
+	Problems []Problem
+}
+
+// Problem codes, the report's vocabulary.
+const (
+	InvalidGeometry   = "invalid_geometry"
+	WrongGeometryType = "wrong_geometry_type"
+	OutOfBounds       = "out_of_bounds"
+	MissingField      = "missing_field"
+	BadValue          = "bad_value"
+	DuplicateKey      = "duplicate_key"
+	NotUnicode        = "not_unicode"
+	UnknownStreet     = "unknown_street"
+	Rejected          = "rejected" // the database refused the row (a constraint validation missed)
+	AxisSwap          = "axis_swap"
+)
+
+// Actions: what the import does about a problem.
+const (
+	Refused  = "refused"  // the feature, and so the file, is not written
+	Repaired = "repaired" // --fix repaired it and it is written repaired
+	Warning  = "warning"  // written as is; the report says why it might be wrong
+)
+
+// Problem is one thing wrong with one feature (Feature 0: the file as a whole).
+type Problem struct {
+	Feature int    `json:"feature"`
+	ID      string `json:"id,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Problem string `json:"problem"`
+	Detail  string `json:"detail"`
+	Action  string `json:"action"`
+}
+
+// Source describes a file being read: its name, format, CRS and how the CRS was found.
+type Source struct {
+	File   string `json:"file"`
+	Format string `json:"format"`
+	SRID   int    `json:"srid"`
+	// CRSFrom says where SRID came from: "flag", "file" or "default".
+	CRSFrom string `json:"crs_from"`
+	// XYSwapped: the file's x column held northings (Vietnamese "X") and was read as y.
+	XYSwapped bool `json:"xy_swapped,omitempty"`
+}
+
+// Reader yields a file's records in order. Next returns io.EOF after the last one. Source
+// may change while reading (a CSV's axis order is known at its first row).
+type Reader interface {
+	Next() (Record, error)
+	Source() Source
+	Close() error
+}
+
+// ErrNeedCRS: the file's coordinates are not in degrees and it names no CRS.
+var ErrNeedCRS = errors.New("ingest: the file does not say its CRS: pass --crs (e.g. EPSG:9210)")

@@ -1,0 +1,168 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Import modes.
+const (
+	ModeAppend  = "append"  // insert every feature; a key already in the layer is a problem
+	ModeUpsert  = "upsert"  // update rows with the same natural key, insert the others
+	ModeReplace = "replace" // delete the layer's rows, then insert
+)
+
+// importTable is what import knows of a layer's table beyond the catalog: its natural key, the
+// rows that key is unique among, and the values a column takes when the file does not give
+// one (SQL over the staged row s, with %s the file's value, already cast).
+type importTable struct {
+	key      []string
+	current  string            // filter on the table's rows (alias t) the key is unique among
+	derived  map[string]string // column → SQL expression
+	virtual  []string          // targets that are not columns (resolved in Go or SQL)
+	upsert   bool              // the layer's default mode is upsert
+	readOnly []string          // columns import never writes
+}
+
+const wardAtPoint = `(SELECT u.code FROM admin_units u WHERE u.level = 'ward' AND %s AND u.geom IS NOT NULL
+	AND ST_Covers(u.geom, ST_PointOnSurface(s.g)) ORDER BY u.code LIMIT 1)`
+
+// wardKind is the kind word a ward's name starts with (Phường, Xã, Thị trấn, Đặc khu).
+const wardKind = `(SELECT k FROM unnest(ARRAY['Phường', 'Xã', 'Thị trấn', 'Đặc khu']) k WHERE %s LIKE k || ' %%%%' LIMIT 1)`
+
+func wardEra(current bool) string {
+	if current {
+		return "u.valid_to IS NULL"
+	}
+	return "u.valid_to = DATE '" + ReformDate + "'"
+}
+
+// importTables: by layer name where the layer decides (the two ward systems share a table),
+// else by table name.
+var importTables = map[string]importTable{
+	"wards":      adminImport(true),
+	"wards_2024": adminImport(false),
+	"parcels": {key: []string{"ward_code", "sheet_no", "parcel_no"},
+		derived: map[string]string{"ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(true)) + ")"}},
+	"addresses": {key: []string{"street_id", "house_number"}, virtual: []string{"address", "street"}, readOnly: []string{"code", "national_code"},
+		derived: map[string]string{
+			"street_id": `coalesce(%s, (SELECT st.id FROM streets st WHERE st.name_norm = norm_text(s.street) ORDER BY st.geom <-> s.g LIMIT 1))`,
+			"ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(true)) + ")",
+			"old_ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(false)) + ")",
+		}},
+	"planning_zones": {key: []string{"plan_id", "zone_code"},
+		derived: map[string]string{"plan_id": `coalesce(%s, (SELECT p.id FROM plans p WHERE ST_Covers(p.geom, ST_PointOnSurface(s.g)) ORDER BY ST_Area(p.geom), p.id LIMIT 1))`}},
+}
+
+// adminImport: a boundary file's units exist already (migration 00011 loads the official
+// ones without geometry), so the ward layers update by code. The layer implies the level and
+// the era; name, kind and parent come from the existing unit unless the file gives them.
+func adminImport(current bool) importTable {
+	era := strings.ReplaceAll(wardEra(current), "u.", "t.")
+	existing := `(SELECT t.%[1]s FROM admin_units t WHERE t.level = 'ward' AND t.code = s.vals->>'code' AND ` + era + `)`
+	validFrom := `DATE '` + ReformDate + `'`
+	validTo := `NULL::date`
+	if !current {
+		validFrom = `coalesce(` + fmt.Sprintf(existing, "valid_from") + `, (SELECT min(t.valid_from) FROM admin_units t WHERE t.level = 'ward' AND ` + era + `), DATE '2021-01-01')`
+		validTo = `DATE '` + ReformDate + `'`
+	}
+	return importTable{
+		key: []string{"level", "code"}, current: era, upsert: true, readOnly: []string{"level", "valid_from", "valid_to", "source"},
+		derived: map[string]string{
+			"level":       `'ward'`,
+			"valid_from":  validFrom,
+			"valid_to":    validTo,
+			"name":        `coalesce(%s, ` + fmt.Sprintf(existing, "name") + `)`,
+			"kind":        `coalesce(%s, ` + fmt.Sprintf(existing, "kind") + `, ` + fmt.Sprintf(wardKind, `coalesce(%[1]s, `+fmt.Sprintf(existing, "name")+`)`) + `)`,
+			"parent_code": `coalesce(%s, ` + fmt.Sprintf(existing, "parent_code") + `)`,
+		},
+	}
+}
+
+// importColumn is a column of a layer's table as import sees it.
+type importColumn struct {
+	name     string
+	typ      string // format_type: integer, numeric(4,2), text, date, …
+	required bool   // NOT NULL without a default
+	writable bool
+}
+
+// importTarget is a layer resolved for import.
+type importTarget struct {
+	layer, table, rowFilter, geomType string
+	columns                           []importColumn
+	spec                              importTable
+}
+
+const sqlImportLayer = `SELECT table_name, coalesce(row_filter, ''), geometry_type FROM layers WHERE name = $1`
+
+const sqlImportColumns = `
+SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull AND NOT a.atthasdef AND a.attidentity = '',
+	a.attgenerated = '' AND a.attidentity <> 'a'
+FROM pg_attribute a
+WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum`
+
+func loadImportTarget(ctx context.Context, tx pgx.Tx, layer string) (importTarget, error) {
+	t := importTarget{layer: layer}
+	if err := tx.QueryRow(ctx, sqlImportLayer, layer).Scan(&t.table, &t.rowFilter, &t.geomType); err != nil {
+		if err == pgx.ErrNoRows {
+			return t, fmt.Errorf("%w: layer %q", ErrNotFound, layer)
+		}
+		return t, err
+	}
+	t.spec = importTables[layer]
+	if _, ok := importTables[layer]; !ok {
+		t.spec = importTables[t.table]
+	}
+	rows, _ := tx.Query(ctx, sqlImportColumns, t.table)
+	var err error
+	t.columns, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (importColumn, error) {
+		var c importColumn
+		err := r.Scan(&c.name, &c.typ, &c.required, &c.writable)
+		switch c.name {
+		case "id", "sys_from", "geom":
+			c.writable = false
+		}
+		for _, ro := range t.spec.readOnly {
+			if c.name == ro {
+				c.writable = false
+			}
+		}
+		return c, err
+	})
+	return t, err
+}
+
+// column finds a writable column by name.
+func (t importTarget) column(name string) (importColumn, bool) {
+	for _, c := range t.columns {
+		if c.name == name && c.writable {
+			return c, true
+		}
+	}
+	return importColumn{}, false
+}
+
+func (t importTarget) isVirtual(name string) bool {
+	for _, v := range t.spec.virtual {
+		if v == name {
+			return true
+		}
+	}
+	return false
+}
+
+// targets lists what --map and --set may name, for messages.
+func (t importTarget) targets() string {
+	var names []string
+	for _, c := range t.columns {
+		if c.writable {
+			names = append(names, c.name)
+		}
+	}
+	return strings.Join(append(names, t.spec.virtual...), ", ")
+}
