@@ -131,4 +131,3 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.progress(c.n)
 	return n, err
 }
-

@@ -17,9 +17,9 @@ import (
 // ImportOptions say how to import a file into a layer.
 type ImportOptions struct {
 	Layer  string
-	Mode   string // ModeAppend, ModeUpsert or ModeReplace; "" takes the layer's default
-	Fix    bool   // repair invalid geometries with ST_MakeValid
-	DryRun bool   // validate and report, never write
+	Mode   string            // ModeAppend, ModeUpsert or ModeReplace; "" takes the layer's default
+	Fix    bool              // repair invalid geometries with ST_MakeValid
+	DryRun bool              // validate and report, never write
 	Map    map[string]string // target field → source field
 	Set    map[string]string // target field → constant
 	Actor  string            // who imports, for the audit log

@@ -182,4 +182,3 @@ func (c importCheck) collect(ctx context.Context, log problemLog) error {
 	})
 	return err
 }
-

@@ -49,8 +49,8 @@ var importTables = map[string]importTable{
 		derived: map[string]string{"ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(true)) + ")"}},
 	"addresses": {key: []string{"street_id", "house_number"}, virtual: []string{"address", "street"}, readOnly: []string{"code", "national_code"},
 		derived: map[string]string{
-			"street_id": `coalesce(%s, (SELECT st.id FROM streets st WHERE st.name_norm = norm_text(s.street) ORDER BY st.geom <-> s.g LIMIT 1))`,
-			"ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(true)) + ")",
+			"street_id":     `coalesce(%s, (SELECT st.id FROM streets st WHERE st.name_norm = norm_text(s.street) ORDER BY st.geom <-> s.g LIMIT 1))`,
+			"ward_code":     "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(true)) + ")",
 			"old_ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(false)) + ")",
 		}},
 	"planning_zones": {key: []string{"plan_id", "zone_code"},

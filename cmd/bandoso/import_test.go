@@ -1,0 +1,154 @@
+package main_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"bandoso/store/storetest"
+)
+
+// buildBandoso builds the real binary, for tests of exit codes and of killing an import.
+func buildBandoso(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bandoso")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func addressSum(t *testing.T, url string) string {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var s string
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) || ' ' || coalesce(md5(string_agg(a::text, '|' ORDER BY id)), '') FROM addresses a`).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+// TestImportExitCodes: 0 written or a clean dry run, 3 refused (nothing written), 2 bad flags.
+func TestImportExitCodes(t *testing.T) {
+	bin := buildBandoso(t)
+	url := storetest.NewURL(t)
+	load := exec.Command(bin, "demo", "--size", "2000", "--database-url", url)
+	if out, err := load.CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	osm := "../../testdata/import/osm_addresses.geojson"
+	run := func(args ...string) (int, string) {
+		cmd := exec.Command(bin, append([]string{"import", "--database-url", url}, args...)...)
+		out, err := cmd.CombinedOutput()
+		return exitCode(err), string(out)
+	}
+	before := addressSum(t, url)
+	if code, out := run("--layer", "addresses", "--file", osm, "--map", "house_number=addr:housenumber,street=addr:street", "--dry-run"); code != 0 || !strings.Contains(out, "dry run") {
+		t.Errorf("dry run: exit %d\n%s", code, out)
+	}
+	if addressSum(t, url) != before {
+		t.Error("dry run wrote")
+	}
+	if code, out := run("--layer", "addresses", "--file", osm, "--map", "house_number=addr:housenumber"); code != 3 || !strings.Contains(out, "missing_field") {
+		t.Errorf("refused: exit %d\n%s", code, out)
+	}
+	if addressSum(t, url) != before {
+		t.Error("refused import wrote")
+	}
+	if code, out := run("--layer", "addresses", "--file", osm, "--map", "nope=addr:street"); code != 2 || !strings.Contains(out, "--map") {
+		t.Errorf("bad --map: exit %d\n%s", code, out)
+	}
+	if code, out := run("--layer", "addresses", "--file", osm, "--map", "house_number=addr:housenumber,street=addr:street"); code != 0 || !strings.Contains(out, "wrote 2") {
+		t.Errorf("written: exit %d\n%s", code, out)
+	}
+}
+
+// TestImportKilledHalfway kills `bandoso import` with SIGKILL while it streams 200,000 points
+// and finds the table as it was.
+func TestImportKilledHalfway(t *testing.T) {
+	bin := buildBandoso(t)
+	url := storetest.NewURL(t)
+	if out, err := exec.Command(bin, "demo", "--size", "2000", "--database-url", url).CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	file := filepath.Join(t.TempDir(), "many.csv")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(f, "lon,lat,house_number,street,ward_code")
+	for i := 0; i < 200_000; i++ {
+		fmt.Fprintf(f, "%.7f,%.7f,%d,Khánh Hội,26737\n", 106.698+float64(i%1000)*1e-6, 10.778+float64(i/1000)*1e-6, 100000+i)
+	}
+	f.Close()
+	before := addressSum(t, url)
+	cmd := exec.Command(bin, "import", "--database-url", url, "--layer", "addresses", "--file", file)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// wait until its COPY is running on the server, then kill it
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var copying bool
+		if err := conn.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+			WHERE application_name = 'bandoso import' AND query ILIKE 'copy%import_stage%' AND state = 'active')`).Scan(&copying); err != nil {
+			t.Fatal(err)
+		}
+		if copying {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("import never reached its COPY")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	// the server ends the dead client's session and rolls back its transaction
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		var open int
+		if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE application_name = 'bandoso import'`).Scan(&open); err != nil {
+			t.Fatal(err)
+		}
+		if open == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if after := addressSum(t, url); after != before {
+		t.Errorf("addresses after the kill: %s, before %s", after, before)
+	}
+}
