@@ -75,7 +75,7 @@ func (db *DB) LoadDemo(ctx context.Context, city *demo.City, opt DemoLoadOptions
 		opt.Progress = func(string, int64) {}
 	}
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL bandoso.audit = 'off'; SET LOCAL statement_timeout = 0`); err != nil {
+		if _, err := tx.Exec(ctx, `SET LOCAL bandoso.audit = 'off'; SET LOCAL bandoso.tile_tables = 'defer'; SET LOCAL statement_timeout = 0`); err != nil {
 			return err
 		}
 		if !opt.Force {
