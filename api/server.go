@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"bandoso/geocode"
+	"bandoso/live"
 	"bandoso/store"
 	"bandoso/tiles"
 	"bandoso/web"
@@ -45,6 +46,10 @@ type Server struct {
 	// CityCentre (lon, lat) is where short plus codes are recovered; zero means Ho Chi Minh
 	// City's centre.
 	CityCentre [2]float64
+	// Changes brings committed changes to the tile cache and the geocoder; a handler that
+	// writes calls Changes.CatchUp after its commit so that the next read shows the change
+	// even before the database's notification arrives. It may be nil (CatchUp does nothing).
+	Changes *live.Hub
 	// Web serves the viewer at / and the styles at /styles/…; without it the routes are absent.
 	Web *web.Files
 

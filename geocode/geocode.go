@@ -33,11 +33,15 @@ type Geocoder struct {
 }
 
 // New returns a geocoder over db. It reads the list of street names on first use and again
-// after a minute, so new streets are recognised in free text within a minute; structured
-// requests find them at once.
+// after a minute, or at once after ForgetStreets, so that new streets are recognised in free
+// text; structured requests find them at once anyway.
 func New(db *store.DB) *Geocoder {
 	return &Geocoder{db: db, streets: &streetNames{load: db.StreetNames, ttl: time.Minute}}
 }
+
+// ForgetStreets makes the next request read the list of street names again: streets
+// changed.
+func (g *Geocoder) ForgetStreets() { g.streets.forget() }
 
 // Request is what to look for: free text, or its parts (structured search), or both, the
 // parts then overriding what the text says.

@@ -42,6 +42,13 @@ func (s *streetNames) matcher(ctx context.Context) (address.StreetMatcher, error
 	return s.list, nil
 }
 
+// forget makes the next use read the list again; until then the old one stays.
+func (s *streetNames) forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fetched = time.Time{}
+}
+
 // either matches with a, then b, keeping the longer match.
 type either struct{ a, b address.StreetMatcher }
 

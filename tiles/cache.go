@@ -11,9 +11,9 @@ import (
 // the map slot and the entry itself.
 const entryOverhead = 160
 
-// Cache is an in-memory least-recently-used store of tiles, bounded in bytes. Entries expire
-// after a time to live, because nothing tells the cache yet when the data changes. It is safe
-// for concurrent use.
+// Cache is an in-memory least-recently-used store of tiles, bounded in bytes. Changes drop
+// the tiles they touch (Service.Apply); the time to live is only a safety net for a change
+// the service never heard of. It is safe for concurrent use.
 type Cache struct {
 	max int64
 	ttl time.Duration
@@ -94,6 +94,23 @@ func (c *Cache) Add(key string, tile *Tile) {
 		c.remove(c.order.Back())
 		c.evictions.Add(1)
 	}
+}
+
+// Drop removes every tile whose key match accepts and says how many it removed. It looks at
+// every entry: a batch of changes costs one pass over the cache.
+func (c *Cache) Drop(match func(key string) bool) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for el := c.order.Front(); el != nil; {
+		next := el.Next()
+		if match(el.Value.(*entry).key) {
+			c.remove(el)
+			n++
+		}
+		el = next
+	}
+	return n
 }
 
 // Size returns the bytes the cache holds, by its own accounting.

@@ -81,6 +81,17 @@ func (l *Layer) Query(z int) store.TileQuery {
 	return l.queries[len(l.Bands)]
 }
 
+// TileSource is where the layer is drawn from at zoom z: the first band covering z, else the
+// layer's own table.
+func (l *Layer) TileSource(z int) store.TileSource {
+	for _, b := range l.Bands {
+		if b.Covers(z) {
+			return b
+		}
+	}
+	return l.row.Tiles
+}
+
 // newLayer makes the layer of catalog row r with a statement for each band.
 func newLayer(r store.LayerRow) *Layer {
 	l := &Layer{Name: r.Name, Title: r.Title, Description: r.Description,
@@ -111,6 +122,10 @@ type Service struct {
 
 	mu     sync.Mutex
 	layers map[string]*Layer
+
+	// epoch counts the batches of changes applied. A tile is cached only if no batch came
+	// while it was made: it may hold the rows from before.
+	epoch atomic.Int64
 
 	queries, queryNanos atomic.Int64
 }
@@ -196,8 +211,8 @@ func (s *Service) Layers(ctx context.Context) ([]*Layer, error) {
 }
 
 // Bounds returns the extent of layer l's features as west, south, east, north in degrees;
-// ok is false when the layer is empty. It is read once per layer and kept, since a layer's
-// extent changes little and reading it takes a pass over the table.
+// ok is false when the layer is empty. It is read once and kept until a change to the
+// layer's table (Apply), since reading it takes a pass over the table.
 func (s *Service) Bounds(ctx context.Context, l *Layer) (bounds [4]float64, ok bool, err error) {
 	l.boundsMu.Lock()
 	defer l.boundsMu.Unlock()
@@ -256,15 +271,23 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 	if s.cache == nil {
 		return query(ctx)
 	}
-	key := strings.Join(served, ",") + "/" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
+	key := tileKey(served, z, x, y)
+	epoch := s.epoch.Load()
 	if tile, ok := s.cache.Get(key); ok {
 		return tile, nil
 	}
-	return s.flights.do(ctx, key, func(ctx context.Context) (*Tile, error) {
+	// Callers after a change do not join a query started before it.
+	flight := key + "@" + strconv.FormatInt(epoch, 10)
+	return s.flights.do(ctx, flight, func(ctx context.Context) (*Tile, error) {
 		tile, err := query(ctx)
-		if err == nil {
+		if err == nil && s.epoch.Load() == epoch {
 			s.cache.Add(key, tile)
 		}
 		return tile, err
 	})
+}
+
+// tileKey is the cache key of tile z/x/y of layers: "parcels,streets/16/52192/30793".
+func tileKey(layers []string, z, x, y int) string {
+	return strings.Join(layers, ",") + "/" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
 }

@@ -25,9 +25,10 @@ type Config struct {
 	ShutdownTimeout  time.Duration
 	TileMaxAge       time.Duration
 	TileCacheMB      int
-	QueryMaxBytes    int64   // body limit of POST /v1/parcels/query
-	BatchMaxBytes    int64   // file limit of POST /v1/geocode/batch
-	QueryMaxKM2      float64 // largest area one parcel query may cover
+	TileCacheTTL     time.Duration // safety net: changes drop tiles as they commit
+	QueryMaxBytes    int64         // body limit of POST /v1/parcels/query
+	BatchMaxBytes    int64         // file limit of POST /v1/geocode/batch
+	QueryMaxKM2      float64       // largest area one parcel query may cover
 }
 
 // DefaultConfig holds every default in one place.
@@ -42,6 +43,7 @@ func DefaultConfig() Config {
 		ShutdownTimeout:  20 * time.Second,
 		TileMaxAge:       60 * time.Second,
 		TileCacheMB:      128,
+		TileCacheTTL:     time.Hour,
 		QueryMaxBytes:    1 << 20,
 		BatchMaxBytes:    64 << 20,
 		QueryMaxKM2:      100,
@@ -113,7 +115,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--max-conns: must be at least 1, not %d", c.MaxConns)
 	}
 	for name, d := range map[string]time.Duration{"--request-timeout": c.RequestTimeout, "--statement-timeout": c.StatementTimeout, "--shutdown-timeout": c.ShutdownTimeout,
-		"--tile-max-age": c.TileMaxAge} {
+		"--tile-max-age": c.TileMaxAge, "--tile-cache-ttl": c.TileCacheTTL} {
 		if d <= 0 {
 			return fmt.Errorf("%s: must be positive", name)
 		}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"bandoso/api"
+	"bandoso/geocode"
+	"bandoso/live"
 	"bandoso/store"
 	"bandoso/tiles"
 	"bandoso/web"
@@ -25,8 +28,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "longest a request may take before it is answered 503")
 	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", cfg.StatementTimeout, "longest one SQL statement may run on the server")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "longest to wait for requests in flight at shutdown")
-	fs.DurationVar(&cfg.TileMaxAge, "tile-max-age", cfg.TileMaxAge, "how long clients, proxies and the tile cache may reuse a tile (Cache-Control max-age)")
+	fs.DurationVar(&cfg.TileMaxAge, "tile-max-age", cfg.TileMaxAge, "how long clients and proxies may reuse a tile (Cache-Control max-age)")
 	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", cfg.TileCacheMB, "megabytes of tiles kept in memory; 0 turns the cache off")
+	fs.DurationVar(&cfg.TileCacheTTL, "tile-cache-ttl", cfg.TileCacheTTL, "longest the tile cache keeps a tile; changes drop the tiles they touch at once, this is a safety net")
 	fs.Int64Var(&cfg.QueryMaxBytes, "query-max-bytes", cfg.QueryMaxBytes, "largest body of a parcel query (POST /v1/parcels/query); larger is 413")
 	fs.Int64Var(&cfg.BatchMaxBytes, "batch-max-bytes", cfg.BatchMaxBytes, "largest file for batch geocoding (POST /v1/geocode/batch); the rows past it get an error row")
 	fs.Float64Var(&cfg.QueryMaxKM2, "query-max-km2", cfg.QueryMaxKM2, "largest area in km², buffer included, that one parcel query may cover")
@@ -36,7 +40,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	log := cfg.logger(env.Stderr)
 	log.Info("starting", "version", version, "listen", cfg.ListenAddr, "database", cfg.DatabaseURL,
 		"max_conns", cfg.MaxConns, "request_timeout", cfg.RequestTimeout, "statement_timeout", cfg.StatementTimeout,
-		"tile_max_age", cfg.TileMaxAge, "tile_cache_mb", cfg.TileCacheMB)
+		"tile_max_age", cfg.TileMaxAge, "tile_cache_mb", cfg.TileCacheMB, "tile_cache_ttl", cfg.TileCacheTTL)
 
 	db, err := store.Open(ctx, string(cfg.DatabaseURL), store.Options{
 		MaxConns: int32(cfg.MaxConns), StatementTimeout: cfg.StatementTimeout, Logger: log,
@@ -52,16 +56,17 @@ func runServe(ctx context.Context, env Env, args []string) error {
 
 	var cache *tiles.Cache
 	if cfg.TileCacheMB > 0 {
-		// Nothing tells the cache of edits yet, so it keeps a tile no longer than clients may.
-		cache = tiles.NewCache(int64(cfg.TileCacheMB)<<20, cfg.TileMaxAge)
+		cache = tiles.NewCache(int64(cfg.TileCacheMB)<<20, cfg.TileCacheTTL)
 	}
 	tileService := tiles.New(db, cache)
 	// Read the layer catalog now when the database is up; otherwise the first tile does.
 	if err := tileService.Load(ctx); err != nil {
 		log.Warn("layer catalog not read yet; tiles will retry", "err", err)
 	}
+	geocoder := geocode.New(db)
+	changes := newChanges(db, log, tileService, geocoder)
 	srv := &api.Server{DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
-		Tiles: tileService, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
+		Tiles: tileService, Geocoder: geocoder, Changes: changes, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
 		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -81,6 +86,12 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		env.Listening(ln.Addr())
 	}
 
+	// Changes reach the cache and the geocoder until the server has stopped.
+	lctx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopListening()
+	go changes.Listen(lctx)
+	go pruneChanges(lctx, db, log)
+
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -99,4 +110,40 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// newChanges is the hub through which committed changes reach the tile cache and the
+// geocoder's list of street names.
+func newChanges(db *store.DB, log *slog.Logger, t *tiles.Service, g *geocode.Geocoder) *live.Hub {
+	hub := live.New(db, log)
+	hub.Subscribe(t.Apply)
+	hub.Subscribe(func(changes []store.Change) {
+		for _, c := range changes {
+			if c.Table == "streets" {
+				g.ForgetStreets()
+				return
+			}
+		}
+	})
+	return hub
+}
+
+// changesKept is how long the changes table keeps a change; a service away longer reads
+// everything afresh when it starts again anyway.
+const changesKept = 7 * 24 * time.Hour
+
+// pruneChanges deletes old changes every hour until ctx ends.
+func pruneChanges(ctx context.Context, db *store.DB, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if _, err := db.PruneChanges(ctx, changesKept); err != nil && ctx.Err() == nil {
+				log.Warn("changes: prune failed", "err", err)
+			}
+		}
+	}
 }

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ChangesChannel is the NOTIFY channel on which every committed change is announced
+// (migration 00015); the payload is the id of its row in changes.
+const ChangesChannel = "bandoso_changes"
+
+// Change is one statement's change to a table: where rows were before and after.
+type Change struct {
+	ID    int64
+	At    time.Time
+	Table string
+	// All means the whole table changed (truncated, rebuilt, or the catalog); Boxes are
+	// then nil. Otherwise Boxes are the changed rows' envelopes as west, south, east, north
+	// in degrees, possibly none (rows without a geometry).
+	All   bool
+	Boxes [][4]float64
+	// TxID is the changing transaction's id.
+	TxID int64
+}
+
+// ChangeCursor is how far a reader of changes has read. Ids are taken when a row is
+// written, not when it commits, so a transaction that took an id early may commit after
+// later ids were read. The cursor keeps the oldest transaction running at the last read
+// (xmin: every change of a transaction at or past it is read again) and the ids of those
+// already read (seen), so that each change is returned once.
+type ChangeCursor struct {
+	ID   int64
+	xmin int64
+	seen []int64
+}
+
+const sqlSnapshotXmin = `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint`
+
+const sqlChangesHead = `
+SELECT coalesce((SELECT max(id) FROM changes), 0),
+	array(SELECT id FROM changes WHERE txid >= $1 ORDER BY id)`
+
+// ChangesHead is a cursor past every change committed so far.
+func (db *DB) ChangesHead(ctx context.Context) (ChangeCursor, error) {
+	var c ChangeCursor
+	err := db.readTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, sqlSnapshotXmin).Scan(&c.xmin); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, sqlChangesHead, c.xmin).Scan(&c.ID, &c.seen)
+	})
+	return c, err
+}
+
+// LastChangeID is the id of the latest change, 0 when there is none.
+func (db *DB) LastChangeID(ctx context.Context) (int64, error) {
+	c, err := db.ChangesHead(ctx)
+	return c.ID, err
+}
+
+const sqlChangesSince = `
+SELECT c.id, c.at, c.table_name, c.boxes IS NULL, c.txid,
+	array(SELECT ARRAY[ST_XMin(d.geom), ST_YMin(d.geom), ST_XMax(d.geom), ST_YMax(d.geom)]
+		FROM ST_Dump(c.boxes) d) AS boxes
+FROM changes c
+WHERE c.id > $1 OR c.txid >= $2
+ORDER BY c.id
+LIMIT $3`
+
+// ChangesSince returns, in id order, the changes committed since cursor c and not returned
+// before, at most limit, and the cursor for the next read.
+func (db *DB) ChangesSince(ctx context.Context, c ChangeCursor, limit int) ([]Change, ChangeCursor, error) {
+	var out []Change
+	next := ChangeCursor{ID: c.ID}
+	var read []Change // every row, returned or not: ID and TxID
+	// One snapshot for the rows and the xmin, so that no commit falls between them.
+	err := db.readTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, sqlSnapshotXmin).Scan(&next.xmin); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, sqlChangesSince, c.ID, c.xmin, limit)
+		if err != nil {
+			return err
+		}
+		var ch Change
+		var boxes [][]float64
+		_, err = pgx.ForEachRow(rows, []any{&ch.ID, &ch.At, &ch.Table, &ch.All, &ch.TxID, &boxes}, func() error {
+			read = append(read, Change{ID: ch.ID, TxID: ch.TxID})
+			if ch.ID <= c.ID && slices.Contains(c.seen, ch.ID) {
+				return nil
+			}
+			if !ch.All {
+				ch.Boxes = make([][4]float64, len(boxes))
+				for i, b := range boxes {
+					copy(ch.Boxes[i][:], b)
+				}
+			}
+			out = append(out, ch)
+			next.ID = max(next.ID, ch.ID)
+			ch = Change{}
+			return nil
+		})
+		return err
+	})
+	if err != nil {
+		return nil, c, translate(err)
+	}
+	// A full read may have left rows out: those past it are read by id next time, but a
+	// late commit below them must still be looked for from the old xmin.
+	if len(read) == limit {
+		next.xmin = min(next.xmin, c.xmin)
+		next.seen = slices.Clone(c.seen)
+	}
+	for _, r := range read {
+		if r.TxID >= next.xmin && !slices.Contains(next.seen, r.ID) {
+			next.seen = append(next.seen, r.ID)
+		}
+	}
+	return out, next, nil
+}
+
+// PruneChanges deletes the changes older than olderThan and says how many it deleted.
+func (db *DB) PruneChanges(ctx context.Context, olderThan time.Duration) (int64, error) {
+	tag, err := db.pool.Exec(ctx, "DELETE FROM changes WHERE at < now() - make_interval(secs => $1)", olderThan.Seconds())
+	if err != nil {
+		return 0, translate(err)
+	}
+	return tag.RowsAffected(), nil
+}
