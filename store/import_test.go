@@ -365,3 +365,40 @@ func TestImportModes(t *testing.T) {
 func itoa(n int) string                   { return strconv.Itoa(n) }
 func ftoa(f float64) string               { return strconv.FormatFloat(f, 'f', -1, 64) }
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// Imported parcels reach the ward totals that low-zoom tiles draw, as edits do.
+func TestImportParcelsKeepsWardTotals(t *testing.T) {
+	db := importCity(t)
+	ctx := context.Background()
+	var ward string
+	var lon, lat float64
+	if err := db.Pool().QueryRow(ctx, `SELECT ward_code, ST_X(c), ST_Y(c) FROM (
+		SELECT ward_code, ST_Centroid(ST_Collect(geom)) c FROM parcels GROUP BY ward_code ORDER BY ward_code LIMIT 1) s`).
+		Scan(&ward, &lon, &lat); err != nil {
+		t.Fatal(err)
+	}
+	square := func(dx float64) string {
+		x0, y0 := lon+dx, lat
+		return "[[[" + ftoa(x0) + "," + ftoa(y0) + "],[" + ftoa(x0+0.0001) + "," + ftoa(y0) + "],[" + ftoa(x0+0.0001) + "," +
+			ftoa(y0+0.0001) + "],[" + ftoa(x0) + "," + ftoa(y0+0.0001) + "],[" + ftoa(x0) + "," + ftoa(y0) + "]]]"
+	}
+	var features []string
+	for i, dx := range []float64{0, 0.0002} {
+		features = append(features, `{"type":"Feature","properties":{"ward_code":"`+ward+`","sheet_no":999,"parcel_no":`+itoa(i+1)+
+			`,"land_use":"TMD","area_m2":120},"geometry":{"type":"Polygon","coordinates":`+square(dx)+`}}`)
+	}
+	path := writeTemp(t, "parcels.geojson", `{"type":"FeatureCollection","features":[`+strings.Join(features, ",")+`]}`)
+	if rep := importFile(t, db, path, 0, store.ImportOptions{Layer: "parcels"}); rep.Outcome != store.OutcomeWritten || rep.Written != 2 {
+		t.Fatalf("import: %+v", rep)
+	}
+	var got, want int
+	var gotArea, wantArea float64
+	if err := db.Pool().QueryRow(ctx, `SELECT t.parcels, t.area_m2, s.n, s.area FROM parcel_ward_totals t,
+		(SELECT count(*)::int n, sum(area_m2)::float8 area FROM parcels WHERE ward_code = $1) s WHERE t.ward_code = $1`, ward).
+		Scan(&got, &gotArea, &want, &wantArea); err != nil {
+		t.Fatal(err)
+	}
+	if got != want || math.Abs(gotArea-wantArea) > 0.01 {
+		t.Errorf("ward %s totals: %d parcels, %.1f m²; the parcels hold %d, %.1f m²", ward, got, gotArea, want, wantArea)
+	}
+}

@@ -58,11 +58,8 @@ func (c importCheck) write(ctx context.Context) (writeResult, error) {
 	if err != nil {
 		return res, err
 	}
-	if c.t.table == "parcels" {
-		if err := refreshTileTables(ctx, c.tx); err != nil {
-			return res, err
-		}
-	}
+	// The ward totals behind low-zoom parcel tiles follow by themselves: the parcels
+	// statements above recomputed the wards they touched (migration 00015).
 	// The layer now holds the city's records, which `bandoso demo` must not overwrite.
 	_, err = c.tx.Exec(ctx, `UPDATE layers SET updated_at = now(), synthetic = false WHERE name = $1`, c.t.layer)
 	return res, err

@@ -31,16 +31,18 @@ func (s *Service) Apply(changes []store.Change) {
 		catalog = catalog || slices.Contains(CatalogTables, c.Table)
 	}
 	s.mu.Lock()
+	// The cached tiles were drawn from the catalog read last, or, when it was forgotten for
+	// a catalog change, from the one before.
 	layers := s.layers
+	if layers == nil {
+		layers = s.stale
+	}
 	if catalog {
-		s.layers = nil
+		s.forgetCatalogLocked()
 	}
 	s.mu.Unlock()
-	if catalog || layers == nil {
-		if s.cache != nil {
-			s.cache.Drop(func(string) bool { return true })
-		}
-		return
+	if layers == nil {
+		return // no catalog read yet: nothing cached
 	}
 	for _, l := range layers {
 		if _, ok := byTable[l.row.Table]; ok {

@@ -156,3 +156,38 @@ func TestTileStartedBeforeAChangeIsNotCached(t *testing.T) {
 			queries, s.Stats().Queries)
 	}
 }
+
+// A catalog change drops the tiles of the layers it draws differently, and only those: a new
+// title keeps every tile; a narrower zoom range drops the layer's.
+func TestCatalogChangeDropsOnlyRedrawnLayers(t *testing.T) {
+	url, pool := liveCity(t)
+	ctx := context.Background()
+	s, hub := instance(t, url)
+	for _, l := range [][]string{{"parcels"}, {"streets"}} {
+		if _, err := s.Tile(ctx, l, z, x, y); err != nil {
+			t.Fatal(err)
+		}
+	}
+	catalogEdit := func(sql string) (queries int64) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+		if err := hub.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		before := s.Stats().Queries
+		for _, l := range [][]string{{"parcels"}, {"streets"}} {
+			if _, err := s.Tile(ctx, l, z, x, y); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return s.Stats().Queries - before
+	}
+	if n := catalogEdit(`UPDATE layers SET title = 'Thửa đất (mới)', updated_at = now() WHERE name = 'parcels'`); n != 0 {
+		t.Errorf("a new title made %d tiles again, want 0", n)
+	}
+	if n := catalogEdit(`UPDATE layers SET fields = '{land_use}' WHERE name = 'parcels'`); n != 1 {
+		t.Errorf("new parcel fields made %d tiles again, want 1 (parcels only)", n)
+	}
+}

@@ -122,6 +122,9 @@ type Service struct {
 
 	mu     sync.Mutex
 	layers map[string]*Layer
+	// stale is the catalog tiles were drawn from before the catalog changed, until the next
+	// read compares with it.
+	stale map[string]*Layer
 
 	// epoch counts the batches of changes applied. A tile is cached only if no batch came
 	// while it was made: it may hold the rows from before.
@@ -172,15 +175,70 @@ func (s *Service) catalog(ctx context.Context) (map[string]*Layer, error) {
 	for _, r := range rows {
 		layers[r.Name] = newLayer(r)
 	}
+	if s.stale != nil && s.cache != nil {
+		// Only layers drawn otherwise than before lose their tiles: a change to a title, a
+		// licence or the update time leaves every tile as it was.
+		changed := map[string]bool{}
+		for name, l := range layers {
+			if old := s.stale[name]; old == nil || old.signature() != l.signature() {
+				changed[name] = true
+			}
+		}
+		for name := range s.stale {
+			if layers[name] == nil {
+				changed[name] = true
+			}
+		}
+		if len(changed) > 0 {
+			s.cache.Drop(func(key string) bool {
+				names, _, _, _, ok := parseTileKey(key)
+				if !ok {
+					return true
+				}
+				for n := range strings.SplitSeq(names, ",") {
+					if changed[n] {
+						return true
+					}
+				}
+				return false
+			})
+		}
+	}
+	s.stale = nil
 	s.layers = layers
 	return layers, nil
 }
 
-// ReloadCatalog makes the next call read the catalog again, after the catalog changed.
+// ReloadCatalog makes the next call read the catalog again, after the catalog changed. The
+// tiles of layers then drawn differently leave the cache.
 func (s *Service) ReloadCatalog() {
+	s.epoch.Add(1)
 	s.mu.Lock()
-	s.layers = nil
+	s.forgetCatalogLocked()
 	s.mu.Unlock()
+}
+
+// forgetCatalogLocked drops the catalog read, keeping the one tiles were drawn from for
+// comparison with the next read. s.mu is held.
+func (s *Service) forgetCatalogLocked() {
+	if s.stale == nil {
+		s.stale = s.layers
+	}
+	s.layers = nil
+}
+
+// signature is everything about a layer that its tiles' bytes depend on: its zoom range and
+// the statements drawing each band.
+func (l *Layer) signature() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d-%d", l.MinZoom, l.MaxZoom)
+	for _, band := range l.Bands {
+		fmt.Fprintf(&b, ";%d-%d", band.MinZoom, band.MaxZoom)
+	}
+	for _, q := range l.queries {
+		b.WriteString(";" + q.SQL())
+	}
+	return b.String()
 }
 
 // Layer returns the named layer, or an error wrapping ErrUnknownLayer.
