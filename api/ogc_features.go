@@ -361,11 +361,9 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
 			return err
 		})
 		if err == nil {
-			tail, merr := jsonTail(page, itemLinks(r, l, page))
-			if merr != nil {
+			if merr := writeJSONTail(out, page, itemLinks(r, l, page)); merr != nil {
 				return merr
 			}
-			_, _ = out.Write(tail)
 		}
 	}
 	if err != nil {
@@ -378,8 +376,10 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
 	return out.finish()
 }
 
-// jsonTail closes the features array and adds the members known only at the end.
-func jsonTail(page store.Page, links []link) ([]byte, error) {
+// writeJSONTail closes the features array and adds the members known only at the end. The
+// time stamp is left out of the page's ETag, so that a page whose features and links are
+// the same revalidates whenever it is asked for again.
+func writeJSONTail(out *spillWriter, page store.Page, links []link) error {
 	var b strings.Builder
 	b.WriteString(`]`)
 	if page.Matched >= 0 {
@@ -389,15 +389,14 @@ func jsonTail(page store.Page, links []link) ([]byte, error) {
 	b.WriteString(`,"numberReturned":`)
 	b.WriteString(strconv.Itoa(page.Returned))
 	b.WriteString(`,"timeStamp":"`)
-	b.WriteString(time.Now().UTC().Format(time.RFC3339))
-	b.WriteString(`","links":`)
+	_, _ = out.Write([]byte(b.String()))
+	out.writeUnhashed([]byte(time.Now().UTC().Format(time.RFC3339)))
 	lj, err := jsonMarshal(links)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	b.Write(lj)
-	b.WriteString("}")
-	return []byte(b.String()), nil
+	_, _ = out.Write([]byte(`","links":` + string(lj) + "}"))
+	return nil
 }
 
 // itemLinks are the links of an items page: itself, its CSV or GeoJSON alternate, the

@@ -24,6 +24,18 @@ type spillWriter struct {
 	spilled bool
 	// n counts what the caller wrote so far in its own units (features), for separators.
 	n int
+	// unhashed are the byte ranges of buf the ETag leaves out (writeUnhashed).
+	unhashed [][2]int
+}
+
+// writeUnhashed writes p, leaving it out of the ETag: bytes such as a time stamp that change
+// without the content changing. The ETag is then weak, as RFC 9110 §8.8.1 asks of a
+// validator shared by representations that differ in such bytes.
+func (s *spillWriter) writeUnhashed(p []byte) {
+	if !s.spilled {
+		s.unhashed = append(s.unhashed, [2]int{s.buf.Len(), s.buf.Len() + len(p)})
+	}
+	_, _ = s.Write(p)
 }
 
 func newSpillWriter(w http.ResponseWriter, r *http.Request, limit int) *spillWriter {
@@ -50,14 +62,28 @@ func (s *spillWriter) finish() error {
 	if s.spilled {
 		return nil
 	}
-	return writeBody(s.w, s.r, s.w.Header().Get("Content-Type"), s.buf.Bytes())
+	if len(s.unhashed) == 0 {
+		return writeBody(s.w, s.r, s.w.Header().Get("Content-Type"), s.buf.Bytes())
+	}
+	body := s.buf.Bytes()
+	hash := sha256.New()
+	at := 0
+	for _, u := range s.unhashed {
+		hash.Write(body[at:u[0]])
+		at = u[1]
+	}
+	hash.Write(body[at:])
+	return writeBodyTagged(s.w, s.r, s.w.Header().Get("Content-Type"), body, `W/"`+hex.EncodeToString(hash.Sum(nil)[:16])+`"`)
 }
 
 // writeBody sends body with a strong ETag of its bytes, or 304 on If-None-Match.
 func writeBody(w http.ResponseWriter, r *http.Request, contentType string, body []byte) error {
-	h := w.Header()
 	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	return writeBodyTagged(w, r, contentType, body, `"`+hex.EncodeToString(sum[:16])+`"`)
+}
+
+func writeBodyTagged(w http.ResponseWriter, r *http.Request, contentType string, body []byte, etag string) error {
+	h := w.Header()
 	h.Set("ETag", etag)
 	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)

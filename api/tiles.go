@@ -111,6 +111,7 @@ func strongETag(hash string, gz bool) string {
 
 // etagMatch applies If-None-Match's weak comparison (RFC 9110 §13.1.2) to a list of tags.
 func etagMatch(header, etag string) bool {
+	etag = strings.TrimPrefix(etag, "W/") // If-None-Match compares weakly (RFC 9110 §13.1.2)
 	for _, t := range strings.Split(header, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == "*" || t == etag {
