@@ -55,8 +55,11 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 func (s *Server) timeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := s.RequestTimeout
-		if r.URL.Path == batchPath {
+		switch r.URL.Path {
+		case batchPath:
 			d = s.BatchTimeout // a long upload answered row by row
+		case importPath:
+			d = s.ImportTimeout // a large upload, then every feature checked and written
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()

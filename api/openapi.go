@@ -124,6 +124,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 		openAPIGeocode(add, post)
 		openAPIConvert(add)
 		openAPIAddresses(add)
+		openAPIImport(post)
 	}
 	if s.DB != nil && s.Tiles != nil {
 		openAPILayers(add, func(path, method string, o obj) { addMethod(nil, path, method, o) })

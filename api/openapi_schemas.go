@@ -90,6 +90,7 @@ func (s *Server) openAPIComponents(layers []*tiles.Layer) obj {
 	maps.Copy(schemas, convertSchemas())
 	maps.Copy(schemas, addressSchemas())
 	maps.Copy(schemas, layerSchemas())
+	maps.Copy(schemas, importSchemas())
 	for _, l := range layers {
 		props := obj{}
 		for _, p := range propertyFilters(l) {

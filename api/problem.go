@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"bandoso/ingest"
 	"bandoso/store"
 	"bandoso/tiles"
 	"bandoso/web"
@@ -101,6 +102,9 @@ func problemOf(err error) Problem {
 		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict, Detail: "a record with this key exists"}
 	case errors.Is(err, store.ErrInvalid):
 		return Problem{Type: "/problems/invalid-data", Title: "Invalid data", Status: http.StatusUnprocessableEntity}
+	case errors.Is(err, ingest.ErrNoGDAL):
+		return Problem{Type: "/problems/gdal-missing", Title: "GDAL not installed", Status: http.StatusNotImplemented,
+			Detail: "Shapefile and GeoPackage need GDAL's ogr2ogr, which this server lacks (Debian/Ubuntu package gdal-bin); GeoJSON and CSV need nothing"}
 	case errors.Is(err, store.ErrNotMigrated):
 		return Problem{Type: "/problems/not-ready", Title: "Database schema not current", Status: http.StatusServiceUnavailable,
 			Detail: "the database lacks migrations this version needs; run `bandoso migrate`"}

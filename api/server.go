@@ -41,6 +41,10 @@ type Server struct {
 	BatchMaxBytes int64
 	// BatchTimeout replaces RequestTimeout for /v1/geocode/batch; zero means 15 minutes.
 	BatchTimeout time.Duration
+	// ImportMaxBytes bounds the body of POST /v1/admin/import (413 beyond); zero means 512 MiB.
+	ImportMaxBytes int64
+	// ImportTimeout replaces RequestTimeout for POST /v1/admin/import; zero means 15 minutes.
+	ImportTimeout time.Duration
 	// Geocoder answers /v1/geocode and /v1/autocomplete; nil means one over DB.
 	Geocoder *geocode.Geocoder
 	// CityCentre (lon, lat) is where short plus codes are recovered; zero means Ho Chi Minh
@@ -92,6 +96,12 @@ func (s *Server) Handler() http.Handler {
 	if s.BatchTimeout <= 0 {
 		s.BatchTimeout = defaultBatchTimeout
 	}
+	if s.ImportMaxBytes <= 0 {
+		s.ImportMaxBytes = defaultImportMaxBytes
+	}
+	if s.ImportTimeout <= 0 {
+		s.ImportTimeout = defaultImportTimeout
+	}
 	if s.Geocoder == nil && s.DB != nil {
 		s.Geocoder = geocode.New(s.DB)
 	}
@@ -125,6 +135,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/v1/convert", s.h(s.handleConvert))
 		r.Get("/v1/reverse", s.h(s.handleReverse))
 		r.Get("/v1/codes/{code}", s.h(s.handleCode))
+		r.Post(importPath, s.h(s.handleImport))
 	}
 	if s.DB != nil && s.Tiles != nil {
 		r.Get("/v1/layers", s.h(s.handleLayers))

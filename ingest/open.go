@@ -116,6 +116,20 @@ func ParseCRS(s string) (int, bool) {
 	return c.SRID, ok
 }
 
+// ParseKeyValues reads target=value pairs separated by commas, as --map and --set take them
+// (and the import form's map and set fields), into into.
+func ParseKeyValues(s string, into map[string]string) error {
+	for _, pair := range strings.Split(s, ",") {
+		t, v, ok := strings.Cut(pair, "=")
+		t = strings.TrimSpace(t)
+		if !ok || t == "" {
+			return fmt.Errorf("%q is not target=value", pair)
+		}
+		into[t] = strings.TrimSpace(v)
+	}
+	return nil
+}
+
 // projectedVN2000 are the VN-2000 CRSs in metres, where Vietnamese documents' X is northing.
 var projectedVN2000 = map[int]bool{3405: true, 3406: true, 5897: true, 5899: true, 9210: true}
 

@@ -51,15 +51,6 @@ func writeTemp(t *testing.T, name, content string) string {
 	return p
 }
 
-// offsetM is the distance between two lon/lat points in metres (equirectangular: exact to
-// well under a millimetre over these distances).
-func offsetM(lon1, lat1, lon2, lat2 float64) float64 {
-	const r = 6371008.8
-	x := (lon2 - lon1) * math.Pi / 180 * math.Cos((lat1+lat2)/2*math.Pi/180)
-	y := (lat2 - lat1) * math.Pi / 180
-	return r * math.Hypot(x, y)
-}
-
 // toleranceM is how close an imported point must come to its known WGS84 answer: 1 cm, far
 // below the 0.5 m that a wrong transformation (EPSG signs pasted into +towgs84) moves points.
 const toleranceM = 0.01
@@ -87,7 +78,7 @@ var knownPoints = []struct {
 
 func TestImportToleranceCatchesHalfAMetre(t *testing.T) {
 	// half a metre north of the answer must fail the comparison
-	if d := offsetM(106.7, 10.78, 106.7, 10.78+0.5/111195.0); d <= toleranceM || d < 0.49 {
+	if d := storetest.OffsetM(106.7, 10.78, 106.7, 10.78+0.5/111195.0); d <= toleranceM || d < 0.49 {
 		t.Fatalf("a 0.5 m offset measures %.3f m against a tolerance of %.3f m", d, toleranceM)
 	}
 }
@@ -103,7 +94,7 @@ func addressAt(t *testing.T, db *store.DB, number string) (lon, lat float64) {
 
 func checkPoint(t *testing.T, what string, lon, lat, wantLon, wantLat float64) {
 	t.Helper()
-	if d := offsetM(lon, lat, wantLon, wantLat); d > toleranceM {
+	if d := storetest.OffsetM(lon, lat, wantLon, wantLat); d > toleranceM {
 		t.Errorf("%s: got (%.9f, %.9f), want (%.8f, %.8f): %.3f m off", what, lon, lat, wantLon, wantLat, d)
 	}
 }

@@ -29,6 +29,7 @@ type Config struct {
 	QueryMaxBytes    int64         // body limit of POST /v1/parcels/query
 	BatchMaxBytes    int64         // file limit of POST /v1/geocode/batch
 	QueryMaxKM2      float64       // largest area one parcel query may cover
+	ImportMaxBytes   int64         // body limit of POST /v1/admin/import
 }
 
 // DefaultConfig holds every default in one place.
@@ -47,6 +48,7 @@ func DefaultConfig() Config {
 		QueryMaxBytes:    1 << 20,
 		BatchMaxBytes:    64 << 20,
 		QueryMaxKM2:      100,
+		ImportMaxBytes:   512 << 20,
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -169,17 +168,5 @@ func (k *keyValues) Set(s string) error {
 	if k.m == nil {
 		k.m = map[string]string{}
 	}
-	return parseKeyValues(s, k.m)
-}
-
-func parseKeyValues(s string, into map[string]string) error {
-	for _, pair := range strings.Split(s, ",") {
-		t, v, ok := strings.Cut(pair, "=")
-		t = strings.TrimSpace(t)
-		if !ok || t == "" {
-			return fmt.Errorf("%q is not target=value", pair)
-		}
-		into[t] = strings.TrimSpace(v)
-	}
-	return nil
+	return ingest.ParseKeyValues(s, k.m)
 }

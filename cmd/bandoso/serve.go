@@ -33,6 +33,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	fs.DurationVar(&cfg.TileCacheTTL, "tile-cache-ttl", cfg.TileCacheTTL, "longest the tile cache keeps a tile; changes drop the tiles they touch at once, this is a safety net")
 	fs.Int64Var(&cfg.QueryMaxBytes, "query-max-bytes", cfg.QueryMaxBytes, "largest body of a parcel query (POST /v1/parcels/query); larger is 413")
 	fs.Int64Var(&cfg.BatchMaxBytes, "batch-max-bytes", cfg.BatchMaxBytes, "largest file for batch geocoding (POST /v1/geocode/batch); the rows past it get an error row")
+	fs.Int64Var(&cfg.ImportMaxBytes, "import-max-bytes", cfg.ImportMaxBytes, "largest upload to import (POST /v1/admin/import); larger is 413")
 	fs.Float64Var(&cfg.QueryMaxKM2, "query-max-km2", cfg.QueryMaxKM2, "largest area in km², buffer included, that one parcel query may cover")
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
@@ -67,7 +68,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	changes := newChanges(db, log, tileService, geocoder)
 	srv := &api.Server{DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
 		Tiles: tileService, Geocoder: geocoder, Changes: changes, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
-		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes}
+		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes,
+		ImportMaxBytes: cfg.ImportMaxBytes}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

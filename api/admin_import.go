@@ -1,0 +1,154 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"bandoso/ingest"
+	"bandoso/store"
+)
+
+// POST /v1/admin/import: `bandoso import` over HTTP. The file is checked whole and written
+// all or nothing; the status says which: 201 written, 200 a clean dry run, 422 refused.
+const (
+	importPath = "/v1/admin/import"
+	// defaultImportMaxBytes bounds the whole multipart body; larger is 413.
+	defaultImportMaxBytes = 512 << 20
+	// defaultImportTimeout bounds the request: the upload, then every feature checked and
+	// written in one transaction.
+	defaultImportTimeout = 15 * time.Minute
+)
+
+// handleImport streams the upload to a temporary file (the Shapefile and GeoPackage readers
+// need one on disk), then imports it as the request's key.
+func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
+	key, err := s.need(r, store.RoleEditor)
+	if err != nil {
+		return err
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(s.ImportTimeout))
+	_ = rc.SetWriteDeadline(time.Now().Add(s.ImportTimeout))
+	dir, err := os.MkdirTemp("", "bandoso-import-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	r.Body = http.MaxBytesReader(w, r.Body, s.ImportMaxBytes)
+	form, err := readImportForm(r, dir)
+	if err != nil {
+		return err
+	}
+	src, err := ingest.Open(form.path, ingest.Options{Format: form.format, SRID: form.srid, Name: form.fileName})
+	if err != nil {
+		return importFileError(err)
+	}
+	defer src.Close()
+	rep, err := s.DB.Import(r.Context(), uploadReader{src}, store.ImportOptions{Layer: form.layer, Mode: form.mode,
+		Fix: form.fix, DryRun: form.dryRun, Map: form.mapping, Set: form.set, Actor: key.Actor()})
+	if err != nil {
+		return importError(err, form.layer)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	switch rep.Outcome {
+	case store.OutcomeRefused:
+		writeImportRefused(w, r, rep)
+		return nil
+	case store.OutcomeDryRun:
+		return writeJSON(w, mediaJSON, rep)
+	}
+	s.importWritten(r, rep)
+	w.Header().Set("Content-Type", mediaJSON)
+	w.WriteHeader(http.StatusCreated)
+	return json.NewEncoder(w).Encode(rep)
+}
+
+// importWritten makes a written import live on this instance at once: its tiles, bounds
+// and street names through the change hub (other instances hear of it from the database),
+// and the catalog's counts, counted again rather than served from the cache.
+func (s *Server) importWritten(r *http.Request, rep store.ImportReport) {
+	log := loggerFrom(r.Context(), s.Log)
+	log.Info("import written", "layer", rep.Layer, "file", rep.File, "inserted", rep.Inserted, "updated", rep.Updated)
+	if err := s.Changes.CatchUp(r.Context()); err != nil {
+		log.Warn("changes: catching up after an import", "err", err)
+	}
+	s.layerStats.Purge() // several catalog layers may share the table written
+}
+
+// uploadReader marks the errors of reading the file, so that a broken upload is told apart
+// from a failing database: the one is the client's to fix (400), the other is not.
+type uploadReader struct{ ingest.Reader }
+
+func (u uploadReader) Next() (ingest.Record, error) {
+	rec, err := u.Reader.Next()
+	if err != nil && err != io.EOF { // store.Import compares io.EOF itself
+		err = &uploadError{err}
+	}
+	return rec, err
+}
+
+type uploadError struct{ err error }
+
+func (e *uploadError) Error() string { return e.err.Error() }
+func (e *uploadError) Unwrap() error { return e.err }
+
+// importFileError is the problem of a file that cannot be read: a 400 naming file, or crs
+// when the file does not say its CRS. Missing GDAL passes through to its own status.
+func importFileError(err error) error {
+	switch {
+	case errors.Is(err, ingest.ErrNoGDAL):
+		return err
+	case errors.Is(err, ingest.ErrNeedCRS):
+		return &ParamError{importFieldCRS, "the file does not say its CRS: give crs, e.g. EPSG:9210"}
+	}
+	return &ParamError{importFieldFile, strings.TrimPrefix(err.Error(), "ingest: ")}
+}
+
+// importError maps what store.Import returns: a bad parameter names it, an unknown layer is
+// a 404 naming the layer, a file that broke while read is the file's problem.
+func importError(err error, layer string) error {
+	var pe *store.ImportParamError
+	var ue *uploadError
+	switch {
+	case errors.As(err, &pe):
+		return &ParamError{pe.Param, pe.Reason}
+	case errors.As(err, &ue):
+		return importFileError(ue.err)
+	case errors.Is(err, store.ErrNotFound):
+		return &NotFoundError{What: "layer", Name: layer}
+	}
+	return err
+}
+
+// importRefusal is the 422 answer: a problem that carries the whole report.
+type importRefusal struct {
+	Problem
+	Report store.ImportReport `json:"report"`
+}
+
+func writeImportRefused(w http.ResponseWriter, r *http.Request, rep store.ImportReport) {
+	features := map[int]bool{}
+	for _, p := range rep.Problems {
+		if p.Action == ingest.Refused {
+			features[p.Feature] = true
+		}
+	}
+	n := len(features)
+	if n == 0 || rep.Refusals > len(rep.Problems) {
+		n = rep.Refusals // past the listed problems, count each refusal once
+	}
+	p := Problem{Type: "/problems/import-refused", Title: "Import refused", Status: http.StatusUnprocessableEntity,
+		Detail:   fmt.Sprintf("nothing was written: %d features have problems", n),
+		Instance: r.URL.Path, RequestID: middleware.GetReqID(r.Context())}
+	w.Header().Set("Content-Type", mediaProblem)
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(importRefusal{Problem: p, Report: rep})
+}

@@ -1,0 +1,346 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"bandoso/api"
+	"bandoso/live"
+	"bandoso/store"
+	"bandoso/store/storetest"
+	"bandoso/tiles"
+)
+
+// importEnv is a small demo city served with a 64 KiB import limit, a tile cache and the
+// change hub, as serve runs it.
+type importEnv struct {
+	url  string
+	pool *pgxpool.Pool
+	db   *store.DB
+}
+
+const testImportMaxBytes = 64 << 10
+
+func newImportEnv(t *testing.T) importEnv {
+	t.Helper()
+	url := storetest.NewURL(t)
+	db := openStore(t, url)
+	storetest.LoadDemo(t, db, 1, 2000)
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	service := tiles.New(db, tiles.NewCache(16<<20, time.Hour))
+	hub := live.New(db, nil)
+	hub.Subscribe(service.Apply)
+	s := &api.Server{DB: db, Tiles: service, Changes: hub, Version: "test", ImportMaxBytes: testImportMaxBytes}
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	if err := hub.CatchUp(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return importEnv{url: ts.URL, pool: pool, db: db}
+}
+
+// importPart is one part of the form: a field, or the file when fileName is set.
+type importPart struct{ name, value, fileName string }
+
+func field(name, value string) importPart { return importPart{name: name, value: value} }
+
+func filePart(name, content string) importPart {
+	return importPart{name: "file", value: content, fileName: name}
+}
+
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/import/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// postImport sends the parts as a real multipart/form-data body.
+func (e importEnv) postImport(t *testing.T, key []string, parts ...importPart) (*http.Response, []byte) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, p := range parts {
+		var err error
+		if p.fileName != "" {
+			var w interface{ Write([]byte) (int, error) }
+			if w, err = mw.CreateFormFile(p.name, p.fileName); err == nil {
+				_, err = w.Write([]byte(p.value))
+			}
+		} else {
+			err = mw.WriteField(p.name, p.value)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return sendBody(t, http.MethodPost, e.url+"/v1/admin/import", body.String(), append([]string{"Content-Type", mw.FormDataContentType()}, key...)...)
+}
+
+type importSum struct {
+	rows int
+	md5  string
+}
+
+func (e importEnv) sum(t *testing.T, table string) importSum {
+	t.Helper()
+	var s importSum
+	if err := e.pool.QueryRow(context.Background(), `SELECT count(*), coalesce(md5(string_agg(x::text, '|' ORDER BY x.id)), '') FROM `+table+` x`).Scan(&s.rows, &s.md5); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+type importAnswer struct {
+	Outcome  string         `json:"outcome"`
+	File     string         `json:"file"`
+	Read     int            `json:"features_read"`
+	Inserted int            `json:"inserted"`
+	Written  int            `json:"written"`
+	Counts   map[string]int `json:"problem_counts"`
+	Problems []struct {
+		Feature int    `json:"feature"`
+		Problem string `json:"problem"`
+		Action  string `json:"action"`
+	} `json:"problems"`
+}
+
+func decodeReport(t *testing.T, body []byte) importAnswer {
+	t.Helper()
+	var a importAnswer
+	if err := json.Unmarshal(body, &a); err != nil {
+		t.Fatalf("%v in %s", err, body)
+	}
+	return a
+}
+
+var zoningFields = []importPart{field("layer", "planning_zones"),
+	field("map", "zone_code=TypeCode,far=FAR,density_pct=BCR"), field("map", "floors_max=Floor,function_name=Function"),
+	field("set", "land_use=ODT")}
+
+// TestAdminImport drives POST /v1/admin/import through a real HTTP multipart body: the
+// roles, each outcome and its status, and every bad field named in a 400.
+func TestAdminImport(t *testing.T) {
+	e := newImportEnv(t)
+	editor := newKey(t, e.db, "steward", store.RoleEditor)
+	reader := newKey(t, e.db, "viewer", store.RoleReader)
+	zoning := fixture(t, "zoning.geojson")
+
+	t.Run("roles", func(t *testing.T) {
+		before := e.sum(t, "planning_zones")
+		res, body := e.postImport(t, nil, append(zoningFields, filePart("zoning.geojson", zoning))...)
+		checkStatus(t, "no key", res, body, http.StatusUnauthorized)
+		res, body = e.postImport(t, reader, append(zoningFields, filePart("zoning.geojson", zoning))...)
+		checkStatus(t, "reader", res, body, http.StatusForbidden)
+		if e.sum(t, "planning_zones") != before {
+			t.Error("a refused key changed planning_zones")
+		}
+	})
+
+	t.Run("written", func(t *testing.T) {
+		// the tile holding zone Z-101, cached before the import, shows it right after
+		tile := maptile.At(orb.Point{106.69825, 10.77775}, 16)
+		zoneTile := func() map[string]bool {
+			codes := map[string]bool{}
+			if l := decode(t, tileEnv{url: e.url}.get(t, tilePath("planning_zones", tile)))["planning_zones"]; l != nil {
+				for _, f := range l.Features {
+					codes[fmt.Sprint(f.Properties["zone_code"])] = true
+				}
+			}
+			return codes
+		}
+		if zoneTile()["Z-101"] {
+			t.Fatal("zone Z-101 is in the tile before the import")
+		}
+		res, body := e.postImport(t, editor, append(zoningFields, filePart("zoning.geojson", zoning))...)
+		checkStatus(t, "editor", res, body, http.StatusCreated)
+		rep := decodeReport(t, body)
+		if rep.Outcome != store.OutcomeWritten || rep.Inserted != 2 || rep.File != "zoning.geojson" {
+			t.Fatalf("report: %s", body)
+		}
+		// every feature of the file is a row holding its values and its very geometry
+		var fc struct {
+			Features []struct {
+				Properties map[string]any  `json:"properties"`
+				Geometry   json.RawMessage `json:"geometry"`
+			} `json:"features"`
+		}
+		if err := json.Unmarshal([]byte(zoning), &fc); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range fc.Features {
+			code := f.Properties["TypeCode"].(string)
+			var far, bcr float64
+			var floors int
+			var fn, landUse string
+			var same bool
+			err := e.pool.QueryRow(context.Background(), `SELECT far, density_pct, floors_max, function_name, land_use,
+				ST_Equals(geom, ST_SetSRID(ST_GeomFromGeoJSON($2), 4326)) FROM planning_zones WHERE zone_code = $1`, code, string(f.Geometry)).
+				Scan(&far, &bcr, &floors, &fn, &landUse, &same)
+			if err != nil {
+				t.Fatalf("%s: %v", code, err)
+			}
+			if !sameNumber(far, f.Properties["FAR"]) || !sameNumber(bcr, f.Properties["BCR"]) || !sameNumber(float64(floors), f.Properties["Floor"]) ||
+				fn != f.Properties["Function"] || landUse != "ODT" || !same {
+				t.Errorf("%s: far %v density %v floors %v function %q land use %q same geometry %v; file %v",
+					code, far, bcr, floors, fn, landUse, same, f.Properties)
+			}
+		}
+		if !zoneTile()["Z-101"] {
+			t.Error("the tile served after the import lacks zone Z-101")
+		}
+		var audited int
+		if err := e.pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log
+			WHERE table_name = 'planning_zones' AND action = 'insert' AND actor = 'key:steward'`).Scan(&audited); err != nil || audited != 2 {
+			t.Errorf("audit rows by key:steward: %d, %v", audited, err)
+		}
+	})
+
+	t.Run("refused", func(t *testing.T) {
+		zones, audit := e.sum(t, "planning_zones"), e.sum(t, "audit_log")
+		res, body := e.postImport(t, editor, field("layer", "planning_zones"), field("set", "plan_id=1,land_use=ODT"),
+			filePart("bad_zones.geojson", fixture(t, "bad_zones.geojson")))
+		p := checkStatus(t, "bad file", res, body, http.StatusUnprocessableEntity)
+		if p["type"] != "/problems/import-refused" || p["detail"] != "nothing was written: 7 features have problems" {
+			t.Errorf("problem: %s", body)
+		}
+		raw, _ := json.Marshal(p["report"])
+		rep := decodeReport(t, raw)
+		if rep.Outcome != store.OutcomeRefused || rep.Read != 8 || rep.Written != 0 {
+			t.Fatalf("report: %s", raw)
+		}
+		found := false
+		for _, pr := range rep.Problems {
+			found = found || pr.Feature == 2 && pr.Problem == "invalid_geometry" && pr.Action == "refused"
+		}
+		if !found {
+			t.Errorf("the report does not name feature 2's invalid geometry: %s", raw)
+		}
+		if e.sum(t, "planning_zones") != zones || e.sum(t, "audit_log") != audit {
+			t.Error("a refused import changed planning_zones or audit_log")
+		}
+	})
+
+	t.Run("dry run", func(t *testing.T) {
+		before := e.sum(t, "addresses")
+		res, body := e.postImport(t, editor, field("layer", "addresses"), field("dry_run", "true"),
+			field("map", "house_number=addr:housenumber,street=addr:street"), filePart("osm.geojson", fixture(t, "osm_addresses.geojson")))
+		checkStatus(t, "dry run", res, body, http.StatusOK)
+		if rep := decodeReport(t, body); rep.Outcome != store.OutcomeDryRun || rep.Written != 0 || rep.Read == 0 {
+			t.Errorf("report: %s", body)
+		}
+		if e.sum(t, "addresses") != before {
+			t.Error("a dry run changed addresses")
+		}
+	})
+
+	t.Run("VN-2000 CSV", func(t *testing.T) {
+		// the mission's anchor: (600000 E, 1192000 N) in EPSG:9210 is (106.66618296 E, 10.77752619 N)
+		res, body := e.postImport(t, editor, field("layer", "addresses"), field("crs", "EPSG:9210"),
+			filePart("survey.csv", "house_number,street,ward_code,x,y\n9001,Khánh Hội,26737,600000,1192000\n"))
+		checkStatus(t, "CSV", res, body, http.StatusCreated)
+		var lon, lat float64
+		if err := e.pool.QueryRow(context.Background(), `SELECT ST_X(geom), ST_Y(geom) FROM addresses WHERE house_number = '9001'`).Scan(&lon, &lat); err != nil {
+			t.Fatal(err)
+		}
+		if d := storetest.OffsetM(lon, lat, 106.66618296, 10.77752619); d > 0.01 {
+			t.Errorf("got (%.9f, %.9f): %.3f m from the known answer", lon, lat, d)
+		}
+	})
+
+	t.Run("too large", func(t *testing.T) {
+		before := e.sum(t, "addresses")
+		big := "house_number,street,lon,lat\n" + strings.Repeat("1,Khánh Hội,106.7,10.78\n", testImportMaxBytes/20)
+		res, body := e.postImport(t, editor, field("layer", "addresses"), filePart("big.csv", big))
+		checkStatus(t, "over the limit", res, body, http.StatusRequestEntityTooLarge)
+		if e.sum(t, "addresses") != before {
+			t.Error("a body over the limit changed addresses")
+		}
+	})
+
+	t.Run("bad fields", func(t *testing.T) {
+		csv := filePart("a.csv", "house_number,street,lon,lat\n9100,Khánh Hội,106.7,10.78\n")
+		for _, c := range []struct {
+			what   string
+			parts  []importPart
+			status int
+			param  string
+		}{
+			{"missing file", []importPart{field("layer", "addresses")}, 400, "file"},
+			{"missing layer", []importPart{csv}, 400, "layer"},
+			{"bad crs", []importPart{field("layer", "addresses"), field("crs", "EPSG:9999"), csv}, 400, "crs"},
+			{"bad mode", []importPart{field("layer", "addresses"), field("mode", "merge"), csv}, 400, "mode"},
+			{"bad map", []importPart{field("layer", "addresses"), field("map", "house_number"), csv}, 400, "map"},
+			{"unknown map target", []importPart{field("layer", "addresses"), field("map", "nope=house_number"), csv}, 400, "map"},
+			{"bad dry_run", []importPart{field("layer", "addresses"), field("dry_run", "yes"), csv}, 400, "dry_run"},
+			{"bad format", []importPart{field("layer", "addresses"), field("format", "kml"), csv}, 400, "format"},
+			{"unknown extension", []importPart{field("layer", "addresses"), filePart("a.kml", "<kml/>")}, 400, "format"},
+			{"unknown field", []importPart{field("layer", "addresses"), field("dry-run", "1"), csv}, 400, "dry-run"},
+			{"broken GeoJSON", []importPart{field("layer", "addresses"), filePart("a.geojson", `{"type":"FeatureCollection","features":[{`)}, 400, "file"},
+			{"unknown layer", []importPart{field("layer", "moon_craters"), csv}, 404, ""},
+		} {
+			before := e.sum(t, "addresses")
+			res, body := e.postImport(t, editor, c.parts...)
+			p := checkStatus(t, c.what, res, body, c.status)
+			if c.param != "" {
+				errs, _ := p["errors"].([]any)
+				if len(errs) != 1 || errs[0].(map[string]any)["parameter"] != c.param {
+					t.Errorf("%s: %s, want parameter %s named", c.what, body, c.param)
+				}
+			} else if !strings.Contains(p["detail"].(string), "moon_craters") {
+				t.Errorf("%s: %s does not name the layer", c.what, body)
+			}
+			if e.sum(t, "addresses") != before {
+				t.Errorf("%s changed addresses", c.what)
+			}
+		}
+		res, body := sendBody(t, http.MethodPost, e.url+"/v1/admin/import", `{"layer":"addresses"}`, append([]string{"Content-Type", "application/json"}, editor...)...)
+		p := checkStatus(t, "not multipart", res, body, http.StatusBadRequest)
+		if errs, _ := p["errors"].([]any); len(errs) != 1 || errs[0].(map[string]any)["parameter"] != "file" {
+			t.Errorf("not multipart: %s", body)
+		}
+	})
+
+	t.Run("no GDAL", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir()) // ogr2ogr is nowhere
+		res, body := e.postImport(t, editor, field("layer", "wards"), filePart("phuong.gpkg", "SQLite format 3\x00"))
+		p := checkStatus(t, "GeoPackage without GDAL", res, body, http.StatusNotImplemented)
+		if !strings.Contains(p["detail"].(string), "gdal-bin") {
+			t.Errorf("detail does not name gdal-bin: %s", body)
+		}
+	})
+}
+
+// sameNumber compares a column with a file's value, a JSON number or a numeric string.
+func sameNumber(got float64, file any) bool {
+	switch v := file.(type) {
+	case float64:
+		return got == v
+	case string:
+		var f float64
+		return json.Unmarshal([]byte(v), &f) == nil && got == f
+	}
+	return false
+}
