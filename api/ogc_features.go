@@ -146,6 +146,8 @@ func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error
 			}
 		case paramAfter, paramBefore:
 			// read after sortby, which the cursor depends on
+		case paramAsOf:
+			req.q.AsOf, err = asOf(r)
 		default:
 			typ, ok := kinds[name]
 			if !ok {
@@ -457,6 +459,11 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) error {
 				return &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a supported CRS", vs[0])}
 			}
 			q.SRID, q.FlipAxes = c.SRID, c.LatFirst
+		case paramAsOf:
+			var err error
+			if q.AsOf, err = asOf(r); err != nil {
+				return err
+			}
 		case paramFormat:
 			if vs[0] != "json" && vs[0] != "geojson" {
 				return &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a format of a single feature; use json", vs[0])}

@@ -72,7 +72,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 			"description": "one or several layer names, comma-separated",
 			"schema":      obj{"type": "string", "pattern": listPattern(names)}}
 		add(nil, "/tiles/{layers}/{z}/{x}/{y}.mvt", op("tile", "A Mapbox Vector Tile (XYZ scheme) holding each named layer whose zoom range includes z; 204 when empty.", "Vector tiles",
-			[]any{layersParam, pathInt(paramZ, 0, tiles.MaxZoom), pathInt(paramX, 0, -1), pathInt(paramY, 0, -1), acceptEncoding()},
+			[]any{layersParam, pathInt(paramZ, 0, tiles.MaxZoom), pathInt(paramX, 0, -1), pathInt(paramY, 0, -1), acceptEncoding(), asOfParam},
 			tileResponses(), errs(400, 404)))
 		add(nil, "/tiles/{layers}.json", op("tileJSON", "TileJSON 3.0.0 of the named layers' tiles.", "Vector tiles",
 			[]any{layersParam}, ok200(mediaJSON, ref("TileJSON")), notModified(), errs(404)))
@@ -91,9 +91,9 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 		add(ogc, "/collections/{collectionId}", op("collection", "A collection's description.", "OGC API",
 			[]any{collectionID}, ok200(mediaJSON, ref("Collection")), notModified(), errs(404)))
 		add(ogc, "/collections/{collectionId}/items", op("items", "A page of a collection's features; each collection's own path lists its property filters.", "Features",
-			append([]any{collectionID}, append(itemsParams(), propertiesParam(nil), sortByParam(nil), ref("#/components/parameters/datetime"))...), itemsResponses(ref("FeatureCollection")), errs(400, 404)))
+			append([]any{collectionID}, append(itemsParams(), propertiesParam(nil), sortByParam(nil), ref("#/components/parameters/datetime"), asOfParam)...), itemsResponses(ref("FeatureCollection")), errs(400, 404)))
 		add(ogc, "/collections/{collectionId}/items/{featureId}", op("item", "One feature.", "Features",
-			[]any{collectionID, ref("#/components/parameters/featureId"), ref("#/components/parameters/crs"), itemFormat()},
+			[]any{collectionID, ref("#/components/parameters/featureId"), ref("#/components/parameters/crs"), itemFormat(), asOfParam},
 			itemResponses(ref("Feature")), errs(400, 404)))
 		add(ogc, "/collections/{collectionId}/queryables", op("queryables", "A JSON Schema of what filters on the collection may name.", "Features",
 			[]any{collectionID}, ok200(mediaJSONSchema, obj{"type": "object"}), notModified(), errs(404)))
@@ -103,7 +103,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 			p := "/collections/" + l.Name
 			add(ogc, p, op("collection."+l.Name, l.Title+": the collection's description.", "OGC API",
 				nil, ok200(mediaJSON, ref("Collection")), notModified(), errs()))
-			params := append(itemsParams(), propertiesParam(l.Row().Fields), sortByParam(l.Row().Fields))
+			params := append(itemsParams(), propertiesParam(l.Row().Fields), sortByParam(l.Row().Fields), asOfParam)
 			if l.Row().TimeStart != nil {
 				params = append(params, ref("#/components/parameters/datetime"))
 			}
@@ -113,7 +113,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 			add(ogc, p+"/items", op("items."+l.Name, l.Title+": a page of features. "+l.Description, "Features",
 				params, itemsResponses(ref("FeatureCollection."+l.Name)), errs(400, 404)))
 			add(ogc, p+"/items/{featureId}", op("item."+l.Name, l.Title+": one feature.", "Features",
-				[]any{ref("#/components/parameters/featureId"), ref("#/components/parameters/crs"), itemFormat()},
+				[]any{ref("#/components/parameters/featureId"), ref("#/components/parameters/crs"), itemFormat(), asOfParam},
 				itemResponses(ref("Feature."+l.Name)), errs(400, 404)))
 		}
 		s.openAPITiles(add, ogc, collectionID)
@@ -128,6 +128,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 	}
 	if s.DB != nil && s.Tiles != nil {
 		openAPILayers(add, func(path, method string, o obj) { addMethod(nil, path, method, o) })
+		openAPIEdits(add, func(path, method string, o obj) { addMethod(nil, path, method, o) })
 	}
 	if s.Web != nil {
 		name := obj{"name": paramName, "in": "path", "required": true, "schema": obj{"type": "string"}}
@@ -232,6 +233,8 @@ func errs(statuses ...int) obj {
 			out["409"] = ref("#/components/responses/Conflict")
 		case http.StatusPreconditionFailed:
 			out["412"] = ref("#/components/responses/PreconditionFailed")
+		case http.StatusPreconditionRequired:
+			out["428"] = ref("#/components/responses/PreconditionRequired")
 		case http.StatusUnprocessableEntity:
 			out["422"] = ref("#/components/responses/Unprocessable")
 		}

@@ -15,6 +15,7 @@ func openAPIParcels(add func([]obj, string, obj), post func(string, obj)) {
 			query(paramWard, "the cadastral (pre-2025) ward: its 5-digit code or its name", obj{"type": "string", "maxLength": 100}),
 			query(paramSheet, "the map sheet (tờ bản đồ) number within the ward", obj{"type": "integer", "minimum": 1, "maximum": 999}),
 			query(paramParcel, "the parcel (thửa) number within the sheet", obj{"type": "integer", "minimum": 1, "maximum": 9999}),
+			asOfParam,
 		},
 		ok200(mediaGeoJSON, ref("Parcel")), errs(400, 404)))
 	add(nil, "/v1/parcels/at", op("parcelsAt",
@@ -25,6 +26,7 @@ func openAPIParcels(add func([]obj, string, obj), post func(string, obj)) {
 			query(paramX, "easting (or longitude) in crs", num(-1e8, 1e8)),
 			query(paramY, "northing (or latitude) in crs", num(-1e8, 1e8)),
 			query(paramCRS, "the CRS of x and y, as a URI or EPSG:n, e.g. EPSG:9210 (VN-2000 / TM-3 105-45)", obj{"type": "string"}),
+			asOfParam,
 		},
 		ok200(mediaGeoJSON, ref("ParcelCollection")), errs(400)))
 	add(nil, "/v1/parcels/{id}/planning", op("parcelPlanning",

@@ -91,6 +91,7 @@ func (s *Server) openAPIComponents(layers []*tiles.Layer) obj {
 	maps.Copy(schemas, addressSchemas())
 	maps.Copy(schemas, layerSchemas())
 	maps.Copy(schemas, importSchemas())
+	maps.Copy(schemas, editSchemas())
 	for _, l := range layers {
 		props := obj{}
 		for _, p := range propertyFilters(l) {
@@ -143,16 +144,17 @@ func (s *Server) openAPIComponents(layers []*tiles.Layer) obj {
 			"Content-Crs": obj{"description": "the CRS of the geometries, in angle brackets", "schema": str},
 		},
 		"responses": obj{
-			"InvalidParameter":   problem("A parameter is malformed or unknown; errors names it."),
-			"TooLarge":           problem("The request body is over the size limit."),
-			"Unauthorized":       problem("An API key is needed, or the one sent is not valid or revoked; WWW-Authenticate says how to send one."),
-			"Forbidden":          problem("The API key's role does not allow this."),
-			"Conflict":           problem("A record with this key exists."),
-			"PreconditionFailed": problem("If-Match names a version that is no longer current: read the feature again."),
-			"Unprocessable":      problem("The data breaks a rule of the layer (a check, a reference, a geometry)."),
-			"NotFound":           problem("No such resource, or a tile outside the tileset's limits."),
-			"ServerError":        problem("Internal error; the body names only the request id."),
-			"Unavailable":        problem("The database is unavailable, not migrated, or the request timed out; retry after Retry-After."),
+			"InvalidParameter":     problem("A parameter is malformed or unknown; errors names it."),
+			"TooLarge":             problem("The request body is over the size limit."),
+			"Unauthorized":         problem("An API key is needed, or the one sent is not valid or revoked; WWW-Authenticate says how to send one."),
+			"Forbidden":            problem("The API key's role does not allow this."),
+			"Conflict":             problem("A record with this key exists."),
+			"PreconditionFailed":   problem("If-Match names a version that is no longer current: read the feature again."),
+			"PreconditionRequired": problem("An edit without If-Match: send the feature's ETag from GET, or * for any version."),
+			"Unprocessable":        problem("The data breaks a rule of the layer (a check, a reference, a geometry)."),
+			"NotFound":             problem("No such resource, or a tile outside the tileset's limits."),
+			"ServerError":          problem("Internal error; the body names only the request id."),
+			"Unavailable":          problem("The database is unavailable, not migrated, or the request timed out; retry after Retry-After."),
 		},
 	}
 }

@@ -71,7 +71,16 @@ func (s *Server) handleParcelLookup(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	p, err := s.DB.ParcelByKey(r.Context(), key)
+	at, err := asOf(r)
+	if err != nil {
+		return err
+	}
+	var p store.Parcel
+	if at != nil {
+		p, err = s.DB.ParcelByKeyAsOf(r.Context(), key, *at)
+	} else {
+		p, err = s.DB.ParcelByKey(r.Context(), key)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return &NotFoundError{What: "parcel", Name: fmt.Sprintf("ward %s, sheet %d, parcel %d", key.Ward, key.Sheet, key.Number)}
 	}
@@ -176,7 +185,16 @@ func (s *Server) handleParcelsAt(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ps, err := s.DB.ParcelsAt(r.Context(), x, y, srid)
+	at, err := asOf(r)
+	if err != nil {
+		return err
+	}
+	var ps []store.Parcel
+	if at != nil {
+		ps, err = s.DB.ParcelsAtAsOf(r.Context(), x, y, srid, *at)
+	} else {
+		ps, err = s.DB.ParcelsAt(r.Context(), x, y, srid)
+	}
 	if err != nil {
 		return err
 	}

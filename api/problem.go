@@ -75,11 +75,33 @@ func problemOf(err error) Problem {
 	var re *RangeError
 	var tooBig *http.MaxBytesError
 	var auth *AuthError
+	var prop *store.PropertyError
+	var cons *store.ConstraintError
+	var stale *store.StaleError
+	var pre *PreconditionError
 	switch {
 	case errors.As(err, &auth) && auth.Status == http.StatusUnauthorized:
 		return Problem{Type: "/problems/unauthorized", Title: "API key needed", Status: auth.Status, Detail: auth.Detail}
 	case errors.As(err, &auth):
 		return Problem{Type: "/problems/forbidden", Title: "Not allowed", Status: http.StatusForbidden, Detail: auth.Detail}
+	case errors.As(err, &prop):
+		param := "properties." + prop.Name
+		if prop.Name == "geometry" {
+			param = "geometry"
+		}
+		return Problem{Type: "/problems/invalid-parameter", Title: "Invalid parameter", Status: http.StatusBadRequest,
+			Detail: param + ": " + prop.Reason, Errors: []ParamDetail{{Parameter: param, Detail: prop.Reason}}}
+	case errors.As(err, &cons) && errors.Is(err, store.ErrConflict):
+		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict, Detail: cons.Error()}
+	case errors.As(err, &cons):
+		return Problem{Type: "/problems/invalid-data", Title: "Invalid data", Status: http.StatusUnprocessableEntity, Detail: cons.Error()}
+	case errors.As(err, &stale):
+		return Problem{Type: "/problems/stale", Title: "Precondition failed", Status: http.StatusPreconditionFailed,
+			Detail: "the feature has changed since the version in If-Match; its current ETag is " + stale.Current.ETag() +
+				": read it again (GET), apply your change to it and send that ETag"}
+	case errors.As(err, &pre):
+		return Problem{Type: "/problems/precondition-required", Title: "Precondition required", Status: http.StatusPreconditionRequired,
+			Detail: pre.Error()}
 	case errors.As(err, &pe):
 		return Problem{Type: "/problems/invalid-parameter", Title: "Invalid parameter", Status: http.StatusBadRequest,
 			Detail: pe.Error(), Errors: []ParamDetail{{Parameter: pe.Param, Detail: pe.Reason}}}

@@ -54,6 +54,8 @@ type Server struct {
 	// writes calls Changes.CatchUp after its commit so that the next read shows the change
 	// even before the database's notification arrives. It may be nil (CatchUp does nothing).
 	Changes *live.Hub
+	// EditMaxBytes bounds the body of a feature edit (413 beyond); zero means 4 MiB.
+	EditMaxBytes int64
 	// Web serves the viewer at / and the styles at /styles/…; without it the routes are absent.
 	Web *web.Files
 
@@ -102,6 +104,9 @@ func (s *Server) Handler() http.Handler {
 	if s.ImportTimeout <= 0 {
 		s.ImportTimeout = defaultImportTimeout
 	}
+	if s.EditMaxBytes <= 0 {
+		s.EditMaxBytes = defaultEditMaxBytes
+	}
 	if s.Geocoder == nil && s.DB != nil {
 		s.Geocoder = geocode.New(s.DB)
 	}
@@ -141,6 +146,13 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/v1/layers", s.h(s.handleLayers))
 		r.Get("/v1/layers/{layer}", s.h(s.handleLayer))
 		r.Patch("/v1/layers/{layer}", s.h(s.handlePatchLayer))
+		r.Post("/v1/layers/{layer}/features", s.h(s.handleFeatureCreate))
+		r.Get("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureGet))
+		r.Put("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureReplace))
+		r.Patch("/v1/layers/{layer}/features/{id}", s.h(s.handleFeaturePatch))
+		r.Delete("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureDelete))
+		r.Get("/v1/layers/{layer}/features/{id}/history", s.h(s.handleFeatureHistory))
+		r.Get("/v1/admin/audit", s.h(s.handleAudit))
 	}
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))

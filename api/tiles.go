@@ -32,7 +32,16 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) error {
 // that each answers with the same bytes and headers: gzip when accepted, a strong ETag and
 // 304, Cache-Control, and 204 for a tile without features. An unknown layer is 404 naming it.
 func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []string, z, x, y int) error {
-	tile, err := s.Tiles.Tile(r.Context(), names, z, x, y)
+	at, err := asOf(r)
+	if err != nil {
+		return err
+	}
+	var tile *tiles.Tile
+	if at != nil {
+		tile, err = s.Tiles.TileAsOf(r.Context(), names, z, x, y, *at)
+	} else {
+		tile, err = s.Tiles.Tile(r.Context(), names, z, x, y)
+	}
 	if err != nil {
 		return err
 	}

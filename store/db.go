@@ -4,10 +4,10 @@ package store
 
 import (
 	"context"
-
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +19,9 @@ import (
 type DB struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
+	// cols keeps each edited or as-of table's columns ("<table>/<id column>" → tableColumns),
+	// read once: the schema changes only with a migration, which comes with a restart.
+	cols sync.Map
 }
 
 // Options tune the pool. Zero values take the defaults of DefaultOptions.

@@ -40,6 +40,23 @@ type FeatureQuery struct {
 	// From and To select rows valid at some time in [From, To] (either may be nil for an
 	// open end), by the layer's TimeStart and TimeEnd; ErrInvalid for a layer without them.
 	From, To *time.Time
+	// AsOf reads the layer as it was at that time, from its table and its history; nil
+	// reads the current rows.
+	AsOf *time.Time
+}
+
+// from is the FROM item of q's rows: the layer's table, or its rows as of q.AsOf, whose
+// time becomes an argument.
+func (db *DB) from(ctx context.Context, q FeatureQuery, args *[]any) (string, error) {
+	if q.AsOf == nil {
+		return pgx.Identifier{q.Layer.Table}.Sanitize(), nil
+	}
+	cols, err := db.asOfColumns(ctx, q.Layer.Table, q.Layer.IDColumn)
+	if err != nil {
+		return "", err
+	}
+	*args = append(*args, *q.AsOf)
+	return asOfFrom(q.Layer.Table, cols, fmt.Sprintf("$%d::timestamptz", len(*args))), nil
 }
 
 // OutFields are the fields a feature carries in the output.
@@ -179,7 +196,10 @@ func (db *DB) Features(ctx context.Context, q FeatureQuery, format FeatureFormat
 		return page, err
 	}
 	id := "t." + pgx.Identifier{q.Layer.IDColumn}.Sanitize()
-	table := pgx.Identifier{q.Layer.Table}.Sanitize()
+	table, err := db.from(ctx, q, &args)
+	if err != nil {
+		return page, err
+	}
 	count := fmt.Sprintf("SELECT count(*) FROM %s t WHERE %s", table, where)
 
 	pageArgs := append([]any(nil), args...)
@@ -289,9 +309,13 @@ func (db *DB) Feature(ctx context.Context, q FeatureQuery, id int64) ([]byte, er
 	if srid == 0 {
 		srid = 4326
 	}
+	table, err := db.from(ctx, q, &args)
+	if err != nil {
+		return nil, err
+	}
 	args = append(args, srid, id)
 	sql := fmt.Sprintf("SELECT %s FROM %s t WHERE %s AND t.%s = $%d::bigint",
-		q.featureJSON(fmt.Sprintf("$%d", len(args)-1)), pgx.Identifier{q.Layer.Table}.Sanitize(), where,
+		q.featureJSON(fmt.Sprintf("$%d", len(args)-1)), table, where,
 		pgx.Identifier{q.Layer.IDColumn}.Sanitize(), len(args))
 	var feature []byte
 	if err := db.pool.QueryRow(ctx, sql, args...).Scan(&feature); err != nil {

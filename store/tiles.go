@@ -49,6 +49,11 @@ WHERE mvt_geom IS NOT NULL`
 // NewTileQuery builds the statement drawing layer name from src. Identifiers go through
 // pgx.Identifier.Sanitize; the row filters are SQL the catalog's operators wrote.
 func NewTileQuery(name string, src TileSource) TileQuery {
+	return newTileQuery(name, src, pgx.Identifier{src.Table}.Sanitize())
+}
+
+// newTileQuery builds the statement drawing layer name from src, whose rows are FROM item from.
+func newTileQuery(name string, src TileSource, from string) TileQuery {
 	var fields strings.Builder
 	for i, f := range src.Fields {
 		fmt.Fprintf(&fields, ", %s", mvtValue(f, src.FieldTypes, i))
@@ -81,7 +86,7 @@ func NewTileQuery(name string, src TileSource) TileQuery {
 		quoteLiteral(name), TileExtent,
 		pgx.Identifier{src.IDColumn}.Sanitize(),
 		drawn, TileExtent, TileBuffer, fields.String(),
-		pgx.Identifier{src.Table}.Sanitize(),
+		from,
 		pgx.Identifier{src.GeomColumn}.Sanitize(), envelope, conds)}
 }
 
@@ -107,12 +112,17 @@ func quoteLiteral(s string) string {
 // read-only transaction with parallel query off: a tile touches few rows, and parallel
 // workers cost more to start than they save.
 func (db *DB) Tile(ctx context.Context, qs []TileQuery, z, x, y int) ([][]byte, error) {
+	return db.tile(ctx, qs, z, x, y)
+}
+
+// tile runs qs with arguments z, x, y and then more, if any (an as-of time).
+func (db *DB) tile(ctx context.Context, qs []TileQuery, z, x, y int, more ...any) ([][]byte, error) {
 	out := make([][]byte, len(qs))
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		b.Queue("SET LOCAL max_parallel_workers_per_gather = 0")
 		for _, q := range qs {
-			b.Queue(q.sql, z, x, y)
+			b.Queue(q.sql, append([]any{z, x, y}, more...)...)
 		}
 		br := tx.SendBatch(ctx, b)
 		defer br.Close()

@@ -1,0 +1,215 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"bandoso/store"
+	"bandoso/tiles"
+)
+
+// Path and query parameters of the edit routes.
+const (
+	paramEditID = "id"
+	paramReason = "reason"
+)
+
+// defaultEditMaxBytes bounds the body of a feature edit when Server.EditMaxBytes is zero.
+const defaultEditMaxBytes = 4 << 20
+
+// PreconditionError is an edit sent without If-Match: 428, so that nobody overwrites a
+// change they have not seen by forgetting the header.
+type PreconditionError struct{}
+
+func (e *PreconditionError) Error() string {
+	return `this edit needs If-Match: send the ETag of the feature as you read it (GET), or "*" to change whatever version is current`
+}
+
+// featureBody is a GeoJSON Feature sent to create or replace a feature, or a merge patch of
+// one (members left out stay as they are). reason, beside the Feature's members, says why.
+type featureBody struct {
+	Type       string                     `json:"type"`
+	ID         json.RawMessage            `json:"id"`
+	Geometry   json.RawMessage            `json:"geometry"`
+	Properties map[string]json.RawMessage `json:"properties"`
+	Reason     *string                    `json:"reason"`
+}
+
+// editLayer returns the layer of an edit route and the editor's key.
+func (s *Server) editLayer(r *http.Request) (*tiles.Layer, store.APIKey, error) {
+	key, err := s.need(r, store.RoleEditor)
+	if err != nil {
+		return nil, key, err
+	}
+	l, err := s.layer(r, chi.URLParam(r, paramLayer))
+	return l, key, err
+}
+
+// featureID reads the {id} path parameter.
+func featureID(r *http.Request) (int64, error) {
+	raw := chi.URLParam(r, paramEditID)
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &ParamError{paramEditID, strconv.Quote(raw) + " is not a feature id (a positive integer)"}
+	}
+	return id, nil
+}
+
+// readEdit decodes the body of an edit into e, with the reason from the body or ?reason=.
+func (s *Server) readEdit(w http.ResponseWriter, r *http.Request, e *store.Edit, id int64) error {
+	var b featureBody
+	if err := decodeBody(w, r, s.EditMaxBytes, &b); err != nil {
+		return err
+	}
+	if b.Type != "" && b.Type != "Feature" {
+		return &ParamError{paramBody, "want a GeoJSON Feature, not " + strconv.Quote(b.Type)}
+	}
+	if len(b.ID) > 0 && string(b.ID) != "null" && id != 0 && strings.Trim(string(b.ID), `"`) != strconv.FormatInt(id, 10) {
+		return &ParamError{paramBody, "the Feature's id " + string(b.ID) + " is not the id in the path"}
+	}
+	e.Geometry, e.Properties = b.Geometry, b.Properties
+	e.Reason = r.URL.Query().Get(paramReason)
+	if b.Reason != nil {
+		e.Reason = *b.Reason
+	}
+	return nil
+}
+
+// ifMatch reads If-Match: "*" is any version (nil), a tag we did not make is a version no
+// feature has, and none is a PreconditionError.
+func ifMatch(r *http.Request) (*store.Version, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" {
+		return nil, &PreconditionError{}
+	}
+	if h == "*" {
+		return nil, nil
+	}
+	v, ok := store.ParseVersion(strings.TrimSpace(strings.Split(h, ",")[0]))
+	if !ok {
+		v = -1
+	}
+	return &v, nil
+}
+
+// writeSaved answers an edit with the feature as it now is.
+func writeSaved(w http.ResponseWriter, f store.Saved, status int) error {
+	h := w.Header()
+	h.Set("ETag", f.Version.ETag())
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Type", mediaGeoJSON)
+	w.WriteHeader(status)
+	_, err := w.Write(append(f.Feature, '\n'))
+	return err
+}
+
+// edited makes a committed edit visible on this instance at once; other instances learn of
+// it from the database's change notifications.
+func (s *Server) edited(r *http.Request) {
+	s.layerStats.Purge()
+	// When the change hub is on Server: if s.Changes != nil { s.Changes.CatchUp(r.Context()) }
+}
+
+// handleFeatureGet serves GET /v1/layers/{layer}/features/{id}: the feature to edit, with
+// all its writable properties and its version as ETag.
+func (s *Server) handleFeatureGet(w http.ResponseWriter, r *http.Request) error {
+	l, err := s.layer(r, chi.URLParam(r, paramLayer))
+	if err != nil {
+		return err
+	}
+	id, err := featureID(r)
+	if err != nil {
+		return err
+	}
+	f, err := s.DB.EditableFeature(r.Context(), l.Row(), id)
+	if err != nil {
+		return err
+	}
+	if etagMatch(r.Header.Get("If-None-Match"), f.Version.ETag()) {
+		w.Header().Set("ETag", f.Version.ETag())
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	return writeSaved(w, f, http.StatusOK)
+}
+
+// handleFeatureCreate serves POST /v1/layers/{layer}/features: 201 with the new feature.
+func (s *Server) handleFeatureCreate(w http.ResponseWriter, r *http.Request) error {
+	l, key, err := s.editLayer(r)
+	if err != nil {
+		return err
+	}
+	e := store.Edit{Layer: l.Row(), Actor: key.Actor()}
+	if err := s.readEdit(w, r, &e, 0); err != nil {
+		return err
+	}
+	f, err := s.DB.CreateFeature(r.Context(), e)
+	if err != nil {
+		return err
+	}
+	s.edited(r)
+	w.Header().Set("Location", externalBase(r)+"/v1/layers/"+l.Name+"/features/"+strconv.FormatInt(f.ID, 10))
+	return writeSaved(w, f, http.StatusCreated)
+}
+
+// handleFeatureReplace serves PUT /v1/layers/{layer}/features/{id}.
+func (s *Server) handleFeatureReplace(w http.ResponseWriter, r *http.Request) error {
+	return s.update(w, r, s.DB.ReplaceFeature)
+}
+
+// handleFeaturePatch serves PATCH /v1/layers/{layer}/features/{id}: a JSON merge patch.
+func (s *Server) handleFeaturePatch(w http.ResponseWriter, r *http.Request) error {
+	return s.update(w, r, s.DB.PatchFeature)
+}
+
+func (s *Server) update(w http.ResponseWriter, r *http.Request, apply func(ctx context.Context, id int64, e store.Edit) (store.Saved, error)) error {
+	l, key, err := s.editLayer(r)
+	if err != nil {
+		return err
+	}
+	id, err := featureID(r)
+	if err != nil {
+		return err
+	}
+	e := store.Edit{Layer: l.Row(), Actor: key.Actor()}
+	if e.Expect, err = ifMatch(r); err != nil {
+		return err
+	}
+	if err := s.readEdit(w, r, &e, id); err != nil {
+		return err
+	}
+	f, err := apply(r.Context(), id, e)
+	if err != nil {
+		return err
+	}
+	s.edited(r)
+	return writeSaved(w, f, http.StatusOK)
+}
+
+// handleFeatureDelete serves DELETE /v1/layers/{layer}/features/{id}: 204; the feature's
+// history stays.
+func (s *Server) handleFeatureDelete(w http.ResponseWriter, r *http.Request) error {
+	l, key, err := s.editLayer(r)
+	if err != nil {
+		return err
+	}
+	id, err := featureID(r)
+	if err != nil {
+		return err
+	}
+	e := store.Edit{Layer: l.Row(), Actor: key.Actor(), Reason: r.URL.Query().Get(paramReason)}
+	if e.Expect, err = ifMatch(r); err != nil {
+		return err
+	}
+	if err := s.DB.DeleteFeature(r.Context(), id, e); err != nil {
+		return err
+	}
+	s.edited(r)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

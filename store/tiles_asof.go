@@ -1,0 +1,39 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// TileQueryAsOf builds the statement drawing layer l at zoom z as it was at a time, which
+// TileAsOf passes as $4. It reads the layer's own rows from its table and history,
+// transforming geom to Web Mercator per row (history keeps no geom_3857). A band over the
+// layer's own table keeps its filters and generalization. A band drawn from another table
+// (parcel_ward_totals, a summary of the current parcels) cannot say what was: there the
+// layer's own rows are drawn with the band's simplification, dropping features under a
+// pixel, so that a past tile shows past parcels, never today's totals.
+func (db *DB) TileQueryAsOf(ctx context.Context, l LayerRow, z int) (TileQuery, error) {
+	cols, err := db.asOfColumns(ctx, l.Table, l.IDColumn)
+	if err != nil {
+		return TileQuery{}, err
+	}
+	src := l.Tiles
+	for _, b := range l.Bands {
+		if !b.Covers(z) {
+			continue
+		}
+		if b.Table == l.Table {
+			src = b
+		} else {
+			src.SimplifyPx, src.MinSizePx = b.SimplifyPx, max(b.MinSizePx, 1)
+		}
+		break
+	}
+	src.GeomColumn, src.SRID = l.GeomColumn, 4326
+	return newTileQuery(l.Name, src, asOfFrom(l.Table, cols, "$4::timestamptz")), nil
+}
+
+// TileAsOf is Tile for statements made by TileQueryAsOf, as of time at.
+func (db *DB) TileAsOf(ctx context.Context, qs []TileQuery, z, x, y int, at time.Time) ([][]byte, error) {
+	return db.tile(ctx, qs, z, x, y, at)
+}
