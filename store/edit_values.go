@@ -91,7 +91,7 @@ func checkValues(ctx context.Context, tx pgx.Tx, vals []value) error {
 	var checked []value
 	for _, v := range vals {
 		if v.text != nil {
-			b.Queue("SELECT $1::text::" + v.col.Type + " IS NOT NULL", *v.text)
+			b.Queue("SELECT $1::text::"+v.col.Type+" IS NOT NULL", *v.text)
 			checked = append(checked, v)
 		}
 	}
