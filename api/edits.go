@@ -108,11 +108,12 @@ func writeSaved(w http.ResponseWriter, f store.Saved, status int) error {
 	return err
 }
 
-// edited makes a committed edit visible on this instance at once; other instances learn of
-// it from the database's change notifications.
+// edited makes a committed edit show on this instance at once (tiles, bounds, geocoder);
+// other instances hear of it through the database's change notifications.
 func (s *Server) edited(r *http.Request) {
-	s.layerStats.Purge()
-	// When the change hub is on Server: if s.Changes != nil { s.Changes.CatchUp(r.Context()) }
+	if err := s.Changes.CatchUp(r.Context()); err != nil {
+		s.Log.WarnContext(r.Context(), "changes: catching up after an edit", "err", err)
+	}
 }
 
 // handleFeatureGet serves GET /v1/layers/{layer}/features/{id}: the feature to edit, with

@@ -5,26 +5,53 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb/maptile"
 
+	"bandoso/api"
+	"bandoso/live"
 	"bandoso/store"
+	"bandoso/store/storetest"
+	"bandoso/tiles"
 )
 
 // editEnv is a demo city with keys of each role, for the edit tests.
 type editEnv struct {
 	tileEnv
+	tiles                 *tiles.Service
 	reader, editor, admin []string
 }
 
+// newEditEnv serves a demo city with a tile cache that follows committed changes, as
+// `bandoso serve` does.
 func newEditEnv(t *testing.T) editEnv {
 	t.Helper()
-	e := editEnv{tileEnv: newTileEnv(t)}
+	ctx := context.Background()
+	dbURL := storetest.NewURL(t)
+	db := openStore(t, dbURL)
+	storetest.LoadDemo(t, db, 1, 3000)
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	service := tiles.New(db, tiles.NewCache(64<<20, time.Hour))
+	hub := live.New(db, nil)
+	hub.Subscribe(service.Apply)
+	srv := &api.Server{DB: db, Tiles: service, Changes: hub}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	if err := hub.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e := editEnv{tileEnv: tileEnv{url: ts.URL, pool: pool, db: db}, tiles: service}
 	e.reader = newKey(t, e.db, "reader", store.RoleReader)
 	e.editor = newKey(t, e.db, "editor", store.RoleEditor)
 	e.admin = newKey(t, e.db, "admin", store.RoleAdmin)
@@ -293,6 +320,10 @@ func TestEdits(t *testing.T) {
 			return r.body
 		}
 		oldItem, oldLookup, oldTile := read(ogcItem, ""), read(lookup, ""), read(tile, "")
+		hits := e.tiles.Stats().Cache.Hits
+		if !bytes.Equal(read(tile, ""), oldTile) || e.tiles.Stats().Cache.Hits != hits+1 {
+			t.Fatal("the tile was not cached before the edit")
+		}
 		before := e.dbNow(t)
 		_, etag := e.do(t, "get", http.MethodGet, item, "", 200)
 		e.do(t, "move", http.MethodPatch, item, `{"geometry":`+moved+`}`, 200, append(e.editor, "If-Match", etag)...)
