@@ -7,53 +7,25 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"bandoso/api"
-	"bandoso/live"
 	"bandoso/store"
 	"bandoso/store/storetest"
-	"bandoso/tiles"
 )
-
-// importEnv is a small demo city served with a 64 KiB import limit, a tile cache and the
-// change hub, as serve runs it.
-type importEnv struct {
-	url  string
-	pool *pgxpool.Pool
-	db   *store.DB
-}
 
 const testImportMaxBytes = 64 << 10
 
-func newImportEnv(t *testing.T) importEnv {
+// newImportEnv is a small demo city served with a 64 KiB import limit, a tile cache and the
+// change hub, as serve runs it.
+func newImportEnv(t *testing.T) tileEnv {
 	t.Helper()
-	url := storetest.NewURL(t)
-	db := openStore(t, url)
-	storetest.LoadDemo(t, db, 1, 2000)
-	pool, err := pgxpool.New(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	service := tiles.New(db, tiles.NewCache(16<<20, time.Hour))
-	hub := live.New(db, nil)
-	hub.Subscribe(service.Apply)
-	s := &api.Server{DB: db, Tiles: service, Changes: hub, Version: "test", ImportMaxBytes: testImportMaxBytes}
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	if err := hub.CatchUp(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return importEnv{url: ts.URL, pool: pool, db: db}
+	return newCityEnv(t, 2000, withLiveTiles, func(s *api.Server) { s.ImportMaxBytes = testImportMaxBytes })
 }
 
 // importPart is one part of the form: a field, or the file when fileName is set.
@@ -75,7 +47,7 @@ func fixture(t *testing.T, name string) string {
 }
 
 // postImport sends the parts as a real multipart/form-data body.
-func (e importEnv) postImport(t *testing.T, key []string, parts ...importPart) (*http.Response, []byte) {
+func (e tileEnv) postImport(t *testing.T, key []string, parts ...importPart) (*http.Response, []byte) {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -104,7 +76,7 @@ type importSum struct {
 	md5  string
 }
 
-func (e importEnv) sum(t *testing.T, table string) importSum {
+func (e tileEnv) sum(t *testing.T, table string) importSum {
 	t.Helper()
 	var s importSum
 	if err := e.pool.QueryRow(context.Background(), `SELECT count(*), coalesce(md5(string_agg(x::text, '|' ORDER BY x.id)), '') FROM `+table+` x`).Scan(&s.rows, &s.md5); err != nil {

@@ -5,27 +5,20 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb/maptile"
 
-	"bandoso/api"
-	"bandoso/live"
 	"bandoso/store"
-	"bandoso/store/storetest"
-	"bandoso/tiles"
 )
 
 // editEnv is a demo city with keys of each role, for the edit tests.
 type editEnv struct {
 	tileEnv
-	tiles                 *tiles.Service
 	reader, editor, admin []string
 }
 
@@ -33,25 +26,7 @@ type editEnv struct {
 // `bandoso serve` does.
 func newEditEnv(t *testing.T) editEnv {
 	t.Helper()
-	ctx := context.Background()
-	dbURL := storetest.NewURL(t)
-	db := openStore(t, dbURL)
-	storetest.LoadDemo(t, db, 1, 3000)
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	service := tiles.New(db, tiles.NewCache(64<<20, time.Hour))
-	hub := live.New(db, nil)
-	hub.Subscribe(service.Apply)
-	srv := &api.Server{DB: db, Tiles: service, Changes: hub}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	if err := hub.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
-	e := editEnv{tileEnv: tileEnv{url: ts.URL, pool: pool, db: db}, tiles: service}
+	e := editEnv{tileEnv: newCityEnv(t, 3000, withLiveTiles)}
 	e.reader = newKey(t, e.db, "reader", store.RoleReader)
 	e.editor = newKey(t, e.db, "editor", store.RoleEditor)
 	e.admin = newKey(t, e.db, "admin", store.RoleAdmin)

@@ -4,18 +4,10 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
-
-	"bandoso/api"
-	"bandoso/live"
-	"bandoso/store/storetest"
-	"bandoso/tiles"
 )
 
 // An edit shows up in the next tile request: at the zoom of parcels and at the zoom of ward
@@ -23,23 +15,8 @@ import (
 func TestTileFollowsAnEdit(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	url := storetest.NewURL(t)
-	db := openStore(t, url)
-	storetest.LoadDemo(t, db, 1, 3000)
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	service := tiles.New(db, tiles.NewCache(64<<20, time.Hour))
-	hub := live.New(db, nil)
-	hub.Subscribe(service.Apply)
-	srv := &api.Server{DB: db, Tiles: service, Changes: hub}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
-	if err := srv.Changes.CatchUp(ctx); err != nil {
-		t.Fatal(err)
-	}
+	env := newCityEnv(t, 3000, withLiveTiles)
+	pool, service := env.pool, env.tiles
 
 	// The parcel nearest the parcels' centroid, and the tiles showing it.
 	var id int64
@@ -50,7 +27,6 @@ func TestTileFollowsAnEdit(t *testing.T) {
 	}
 	near, totals := maptile.At(at, 16), maptile.At(at, 12)
 	far := maptile.New(near.X+8, near.Y, 16)
-	env := tileEnv{url: ts.URL}
 	get := func(tile maptile.Tile) tileResponse { return env.get(t, tilePath("parcels", tile)) }
 	before := map[maptile.Tile]tileResponse{near: get(near), totals: get(totals), far: get(far)}
 
@@ -58,7 +34,7 @@ func TestTileFollowsAnEdit(t *testing.T) {
 		area_m2 = area_m2 + 1000 WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.Changes.CatchUp(ctx); err != nil {
+	if err := env.changes.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
 	hits := service.Stats().Cache.Hits

@@ -19,6 +19,7 @@ import (
 
 	"bandoso/api"
 	"bandoso/internal/testlog"
+	"bandoso/live"
 	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
@@ -31,6 +32,8 @@ type tileEnv struct {
 	handler http.Handler  // the router, for tests that walk its routes
 	pool    *pgxpool.Pool // ground truth, read apart from the service
 	db      *store.DB     // the service's own, for setting up keys
+	tiles   *tiles.Service
+	changes *live.Hub // nil without withLiveTiles
 	// centre is the centroid of the parcels, inside the city.
 	centre orb.Point
 }
@@ -43,8 +46,9 @@ func newTileEnv(t *testing.T) tileEnv {
 	return newCityEnv(t, 3000)
 }
 
-// newCityEnv serves a demo city of about parcels parcels (12,000 has two new wards).
-func newCityEnv(t *testing.T, parcels int) tileEnv {
+// newCityEnv serves a demo city of about parcels parcels (12,000 has two new wards). Each
+// configure func may change the server before it starts (see withLiveTiles).
+func newCityEnv(t *testing.T, parcels int, configure ...func(*api.Server)) tileEnv {
 	t.Helper()
 	ctx := context.Background()
 	url := storetest.NewURL(t)
@@ -63,11 +67,26 @@ func newCityEnv(t *testing.T, parcels int) tileEnv {
 	logs := &testlog.Buffer{}
 	s := &api.Server{DB: db, Tiles: tiles.New(db, nil), TileMaxAge: 90 * time.Second, Version: "test", Web: web.Embedded(),
 		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	for _, c := range configure {
+		c(s)
+	}
 	env.handler = s.Handler()
 	ts := httptest.NewServer(env.handler)
 	t.Cleanup(ts.Close)
 	env.url = ts.URL
+	env.tiles, env.changes = s.Tiles, s.Changes
+	if err := s.Changes.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
 	return env
+}
+
+// withLiveTiles gives the server a tile cache that follows committed changes, as `bandoso
+// serve` runs it.
+func withLiveTiles(s *api.Server) {
+	s.Tiles = tiles.New(s.DB, tiles.NewCache(64<<20, time.Hour))
+	s.Changes = live.New(s.DB, nil)
+	s.Changes.Subscribe(s.Tiles.Apply)
 }
 
 type tileResponse struct {
