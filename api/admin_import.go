@@ -80,7 +80,6 @@ func (s *Server) importWritten(r *http.Request, rep store.ImportReport) {
 	if err := s.Changes.CatchUp(r.Context()); err != nil {
 		log.Warn("changes: catching up after an import", "err", err)
 	}
-	s.layerStats.Purge() // several catalog layers may share the table written
 }
 
 // uploadReader marks the errors of reading the file, so that a broken upload is told apart

@@ -225,3 +225,26 @@ func near4(a, b [4]float64, tol float64) bool {
 	}
 	return true
 }
+
+// The catalog's feature count follows a committed change at once, not after its cache expires.
+func TestCatalogCountFollowsChanges(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := newCityEnv(t, 500, withLiveTiles)
+	count := func() float64 {
+		res, body := send(t, http.MethodGet, e.url+"/v1/layers/parcels")
+		v := checkStatus(t, "parcels entry", res, body, http.StatusOK)
+		n, _ := v["feature_count"].(float64)
+		return n
+	}
+	before := count()
+	if _, err := e.pool.Exec(ctx, `DELETE FROM parcels WHERE id = (SELECT min(id) FROM parcels)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.changes.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := count(); before < 1 || after != before-1 {
+		t.Errorf("feature_count %v after deleting one of %v", after, before)
+	}
+}

@@ -112,6 +112,10 @@ func (s *Server) Handler() http.Handler {
 	}
 	s.keys = newKeyCache()
 	s.layerStats = expirable.NewLRU[string, store.LayerStats](256, nil, layerStatsTTL)
+	if s.Changes != nil {
+		// Feature counts and update times follow every committed change, here or elsewhere.
+		s.Changes.Subscribe(func([]store.Change) { s.layerStats.Purge() })
+	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
 	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.cors(r), s.timeout, privateWhenKeyed, middleware.GetHead)
