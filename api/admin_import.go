@@ -25,6 +25,8 @@ const (
 	// defaultImportTimeout bounds the request: the upload, then every feature checked and
 	// written in one transaction.
 	defaultImportTimeout = 15 * time.Minute
+	// importOutcomeError is the outcome metrics give an import that failed without a report.
+	importOutcomeError = "error"
 )
 
 // handleImport streams the upload to a temporary file (the Shapefile and GeoPackage readers
@@ -34,6 +36,9 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Counted once the key is good: a failure past it, before any report, is an "error".
+	outcome, features := importOutcomeError, 0
+	defer func() { s.Metrics.observeImport(outcome, features) }()
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(s.ImportTimeout))
 	_ = rc.SetWriteDeadline(time.Now().Add(s.ImportTimeout))
@@ -57,6 +62,7 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return importError(err, form.layer)
 	}
+	outcome, features = rep.Outcome, rep.Read
 	w.Header().Set("Cache-Control", "no-store")
 	switch rep.Outcome {
 	case store.OutcomeRefused:

@@ -303,6 +303,21 @@ func TestAdminImport(t *testing.T) {
 			t.Errorf("detail does not name gdal-bin: %s", body)
 		}
 	})
+
+	t.Run("metrics", func(t *testing.T) {
+		_, body := send(t, http.MethodGet, e.url+"/metrics")
+		for _, line := range []string{
+			`bandoso_imports_total{outcome="written"} 2`, // zoning.geojson and the VN-2000 CSV
+			`bandoso_imports_total{outcome="refused"} 1`,
+			`bandoso_imports_total{outcome="dry_run"} 1`,
+			`bandoso_import_features_total{outcome="refused"} 8`,
+			`bandoso_imports_total{outcome="error"} `, // bad fields, too large, no GDAL
+		} {
+			if !strings.Contains(string(body), "\n"+line) {
+				t.Errorf("/metrics lacks %q", line)
+			}
+		}
+	})
 }
 
 // sameNumber compares a column with a file's value, a JSON number or a numeric string.

@@ -75,7 +75,7 @@ func (s *Server) handleGeocodeBatch(w http.ResponseWriter, r *http.Request) erro
 			break
 		}
 		if err != nil {
-			s.Log.Info("batch geocoding stopped", "row", n, "err", err)
+			loggerFrom(r.Context(), s.Log).Info("batch geocoding stopped", "row", n, "err", err)
 			_ = out.Write(errorRow(len(header), batchError(err)))
 			break
 		}
@@ -87,7 +87,7 @@ func (s *Server) handleGeocodeBatch(w http.ResponseWriter, r *http.Request) erro
 			return err // nothing has been sent but the buffered header: a problem answer
 		}
 		if err != nil {
-			s.Log.Warn("batch geocoding stopped", "row", n, "err", err)
+			loggerFrom(r.Context(), s.Log).Warn("batch geocoding stopped", "row", n, "err", err)
 			_ = out.Write(errorRow(len(header), "the database failed; the rows before this one are answered"))
 			break
 		}

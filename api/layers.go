@@ -117,7 +117,7 @@ func (s *Server) handlePatchLayer(w http.ResponseWriter, r *http.Request) error 
 	}
 	// Other instances hear of it through the database's changes; this one catches up now.
 	if err := s.Changes.CatchUp(r.Context()); err != nil {
-		s.Log.WarnContext(r.Context(), "changes: catching up after a catalog edit", "err", err)
+		loggerFrom(r.Context(), s.Log).Warn("changes: catching up after a catalog edit", "err", err)
 	}
 	s.Tiles.ReloadCatalog()
 	l, err := s.Tiles.Layer(r.Context(), name)

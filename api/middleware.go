@@ -5,11 +5,45 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 )
+
+// requestID gives every request the id its log lines and problem bodies carry. A client's
+// X-Request-Id is kept when short and plain, so that its logs and ours join up; any other is
+// replaced by one of chi's, so that a client can neither forge log text nor bloat each line.
+func requestID(next http.Handler) http.Handler {
+	withID := middleware.RequestID(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id := r.Header.Get(middleware.RequestIDHeader); id != "" && !plainRequestID(id) {
+			r = r.Clone(r.Context())
+			r.Header.Del(middleware.RequestIDHeader)
+		}
+		withID.ServeHTTP(w, r)
+	})
+}
+
+// maxRequestIDLen is room for a UUID or a trace id with a prefix.
+const maxRequestIDLen = 64
+
+// plainRequestID reports whether a client's request id is short and made of letters,
+// digits and - _ . : / + = only.
+func plainRequestID(id string) bool {
+	if len(id) > maxRequestIDLen {
+		return false
+	}
+	for _, c := range []byte(id) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-_.:/+=", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // logRequests writes one line per request with its status, size and duration, and puts a
 // logger carrying the request id into the context for handlers.
@@ -27,8 +61,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rc := chi.RouteContext(r.Context()); rc != nil {
 			route = rc.RoutePattern()
 		}
+		took := time.Since(start)
+		s.Metrics.observeRequest(route, r.Method, status, took)
 		log.Info("request", "route", route, "status", status, "bytes", ww.BytesWritten(),
-			"duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"duration_ms", float64(took.Microseconds())/1000)
 	})
 }
 

@@ -67,6 +67,8 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 		nil, ok200(mediaJSON, ref("Health")), errs()))
 	add(nil, "/readyz", op("ready", "The database answers and its schema is current; 503 otherwise.", "Service",
 		nil, ok200(mediaJSON, ref("Ready")), errs()))
+	add(nil, metricsPath, op("metrics", "Prometheus metrics of this process: requests by route template, tile cache, tile queries, database pool, imports, Go runtime.", "Service",
+		nil, ok200("text/plain; version=0.0.4", obj{"type": "string"}), errs()))
 	if s.Tiles != nil {
 		layersParam := obj{"name": paramLayers, "in": "path", "required": true,
 			"description": "one or several layer names, comma-separated",

@@ -58,6 +58,9 @@ type Server struct {
 	EditMaxBytes int64
 	// Web serves the viewer at / and the styles at /styles/…; without it the routes are absent.
 	Web *web.Files
+	// Metrics counts requests and imports and is served at /metrics; nil means a registry
+	// of the server's own over DB and Tiles.
+	Metrics *Metrics
 
 	keys       *keyCache
 	layerStats *layerStatsCache
@@ -110,6 +113,9 @@ func (s *Server) Handler() http.Handler {
 	if s.Geocoder == nil && s.DB != nil {
 		s.Geocoder = geocode.New(s.DB)
 	}
+	if s.Metrics == nil {
+		s.Metrics = NewMetrics(s.DB, s.Tiles)
+	}
 	s.keys = newKeyCache()
 	s.layerStats = expirable.NewLRU[string, store.LayerStats](256, nil, layerStatsTTL)
 	if s.Changes != nil {
@@ -118,7 +124,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.cors(r), s.timeout, privateWhenKeyed, middleware.GetHead)
+	r.Use(requestID, s.logRequests, s.recoverPanics, s.cors(r), s.timeout, privateWhenKeyed, middleware.GetHead)
 	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
 	// A custom 405 handler replaces chi's, which set Allow (RFC 9110 §15.5.6); set it here.
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
@@ -128,6 +134,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/healthz", s.h(s.handleHealthz))
 	r.Get("/readyz", s.h(s.handleReadyz))
+	r.Method(http.MethodGet, metricsPath, s.Metrics.Handler())
 	if s.Tiles != nil {
 		r.Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
 		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))

@@ -17,6 +17,7 @@ import (
 type Config struct {
 	DatabaseURL      secretURL
 	ListenAddr       string
+	AdminListenAddr  string // pprof and metrics; empty: none
 	LogLevel         slog.Level
 	LogFormat        string // text or json
 	MaxConns         int

@@ -24,6 +24,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		cfg.ListenAddr = v
 	}
 	fs.StringVar(&cfg.ListenAddr, "listen", cfg.ListenAddr, "address to listen on, host:port (env LISTEN_ADDR)")
+	fs.StringVar(&cfg.AdminListenAddr, "admin-listen", cfg.AdminListenAddr, "address, host:port, of a second listener serving /debug/pprof/ and /metrics; empty for none")
 	fs.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "most database connections the pool opens")
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "longest a request may take before it is answered 503")
 	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", cfg.StatementTimeout, "longest one SQL statement may run on the server")
@@ -66,7 +67,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	geocoder := geocode.New(db)
 	changes := newChanges(db, log, tileService, geocoder)
-	srv := &api.Server{DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
+	metrics := api.NewMetrics(db, tileService)
+	tileService.ObserveQuery = metrics.ObserveTileQuery
+	srv := &api.Server{Metrics: metrics, DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
 		Tiles: tileService, Geocoder: geocoder, Changes: changes, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
 		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes,
 		ImportMaxBytes: cfg.ImportMaxBytes}
@@ -78,6 +81,13 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          nil,
+	}
+	if cfg.AdminListenAddr != "" {
+		admin, err := serveAdmin(cfg.AdminListenAddr, metrics, log)
+		if err != nil {
+			return err
+		}
+		defer admin.Close()
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {

@@ -1,0 +1,85 @@
+package api
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"bandoso/store"
+	"bandoso/tiles"
+)
+
+// Collectors that read counters the tile service and the pool keep anyway, at scrape time:
+// nothing on the request path pays for them.
+
+var (
+	tileCacheHits      = desc("bandoso_tile_cache_hits_total", "Tiles served from the cache.")
+	tileCacheMisses    = desc("bandoso_tile_cache_misses_total", "Tiles looked for in the cache and not found (or expired).")
+	tileCacheEvictions = desc("bandoso_tile_cache_evictions_total", "Tiles dropped from the cache to stay within its size.")
+	tileCacheBytes     = desc("bandoso_tile_cache_bytes", "Bytes the tile cache holds, overhead included.")
+	tileCacheEntries   = desc("bandoso_tile_cache_entries", "Tiles the cache holds.")
+	tileQueries        = desc("bandoso_tile_queries_total", "Tiles made by the database.")
+	tileQuerySeconds   = desc("bandoso_tile_query_seconds_total", "Total time the database took to make tiles.")
+)
+
+// tileCollector reads tiles.Service.Stats once per scrape.
+type tileCollector struct{ t *tiles.Service }
+
+func (c tileCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{tileCacheHits, tileCacheMisses, tileCacheEvictions, tileCacheBytes,
+		tileCacheEntries, tileQueries, tileQuerySeconds} {
+		ch <- d
+	}
+}
+
+func (c tileCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.t.Stats()
+	ch <- counter(tileCacheHits, float64(st.Cache.Hits))
+	ch <- counter(tileCacheMisses, float64(st.Cache.Misses))
+	ch <- counter(tileCacheEvictions, float64(st.Cache.Evictions))
+	ch <- gauge(tileCacheBytes, float64(st.Cache.Bytes))
+	ch <- gauge(tileCacheEntries, float64(st.Cache.Entries))
+	ch <- counter(tileQueries, float64(st.Queries))
+	ch <- counter(tileQuerySeconds, st.QueryTime.Seconds())
+}
+
+var (
+	poolAcquired         = desc("bandoso_db_pool_acquired_conns", "Database connections in use.")
+	poolIdle             = desc("bandoso_db_pool_idle_conns", "Database connections open and idle.")
+	poolTotal            = desc("bandoso_db_pool_total_conns", "Database connections open, in use, idle or being opened.")
+	poolMax              = desc("bandoso_db_pool_max_conns", "Most database connections the pool opens.")
+	poolAcquires         = desc("bandoso_db_pool_acquires_total", "Connections taken from the pool.")
+	poolEmptyAcquires    = desc("bandoso_db_pool_empty_acquires_total", "Connections taken after waiting, the pool having none idle.")
+	poolCanceledAcquires = desc("bandoso_db_pool_canceled_acquires_total", "Waits for a connection given up because the request ended.")
+	poolAcquireSeconds   = desc("bandoso_db_pool_acquire_seconds_total", "Total time spent taking connections from the pool.")
+)
+
+// poolCollector reads the pgx pool's counters once per scrape.
+type poolCollector struct{ db *store.DB }
+
+func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{poolAcquired, poolIdle, poolTotal, poolMax, poolAcquires,
+		poolEmptyAcquires, poolCanceledAcquires, poolAcquireSeconds} {
+		ch <- d
+	}
+}
+
+func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.db.Stats()
+	ch <- gauge(poolAcquired, float64(st.AcquiredConns()))
+	ch <- gauge(poolIdle, float64(st.IdleConns()))
+	ch <- gauge(poolTotal, float64(st.TotalConns()))
+	ch <- gauge(poolMax, float64(st.MaxConns()))
+	ch <- counter(poolAcquires, float64(st.AcquireCount()))
+	ch <- counter(poolEmptyAcquires, float64(st.EmptyAcquireCount()))
+	ch <- counter(poolCanceledAcquires, float64(st.CanceledAcquireCount()))
+	ch <- counter(poolAcquireSeconds, st.AcquireDuration().Seconds())
+}
+
+func desc(name, help string) *prometheus.Desc { return prometheus.NewDesc(name, help, nil, nil) }
+
+func counter(d *prometheus.Desc, v float64) prometheus.Metric {
+	return prometheus.MustNewConstMetric(d, prometheus.CounterValue, v)
+}
+
+func gauge(d *prometheus.Desc, v float64) prometheus.Metric {
+	return prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v)
+}
