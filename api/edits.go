@@ -112,7 +112,7 @@ func writeSaved(w http.ResponseWriter, f store.Saved, status int) error {
 // other instances hear of it through the database's change notifications.
 func (s *Server) edited(r *http.Request) {
 	if err := s.Changes.CatchUp(r.Context()); err != nil {
-		s.Log.WarnContext(r.Context(), "changes: catching up after an edit", "err", err)
+		loggerFrom(r.Context(), s.Log).Warn("changes: catching up after an edit", "err", err)
 	}
 }
 
