@@ -15,7 +15,7 @@ import (
 // origin, answering OPTIONS with the methods actually routed for the path, only the router
 // knows; neither library asks it.
 const (
-	corsExposeHeaders = "ETag, Content-Length, Location"
+	corsExposeHeaders = "ETag, Content-Length, Location, X-Request-Id"
 	corsAllowHeaders  = "If-None-Match, If-Match, Accept-Encoding, Content-Type, Authorization, X-API-Key"
 	// corsMaxAge is how long, in seconds, a browser may reuse a preflight answer.
 	corsMaxAge = 86400

@@ -30,7 +30,7 @@ func TestCORS(t *testing.T) {
 			if got := res.Header.Get("Access-Control-Allow-Origin"); got != "*" {
 				t.Errorf("%s %s: Access-Control-Allow-Origin %q, want *", c.method, c.path, got)
 			}
-			if got := res.Header.Get("Access-Control-Expose-Headers"); got != "ETag, Content-Length, Location" {
+			if got := res.Header.Get("Access-Control-Expose-Headers"); got != "ETag, Content-Length, Location, X-Request-Id" {
 				t.Errorf("%s %s: Access-Control-Expose-Headers %q", c.method, c.path, got)
 			}
 		}

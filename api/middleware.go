@@ -16,7 +16,12 @@ import (
 // X-Request-Id is kept when short and plain, so that its logs and ours join up; any other is
 // replaced by one of chi's, so that a client can neither forge log text nor bloat each line.
 func requestID(next http.Handler) http.Handler {
-	withID := middleware.RequestID(next)
+	// The answer says its id too, so that a client can quote it for any status.
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(middleware.RequestIDHeader, middleware.GetReqID(r.Context()))
+		next.ServeHTTP(w, r)
+	})
+	withID := middleware.RequestID(echo)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if id := r.Header.Get(middleware.RequestIDHeader); id != "" && !plainRequestID(id) {
 			r = r.Clone(r.Context())

@@ -60,6 +60,9 @@ func TestRequestID(t *testing.T) {
 			if kept := p.RequestID == c.header; kept != c.kept {
 				t.Errorf("request_id %q for X-Request-Id %q: kept %v, want %v", p.RequestID, c.header, kept, c.kept)
 			}
+			if got := res.Header.Get("X-Request-Id"); got != p.RequestID {
+				t.Errorf("X-Request-Id %q in the answer, request_id %q in the body", got, p.RequestID)
+			}
 			if !plainRequestID(p.RequestID) {
 				t.Errorf("request_id %q is not plain", p.RequestID)
 			}
