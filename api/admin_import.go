@@ -77,15 +77,11 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	return json.NewEncoder(w).Encode(rep)
 }
 
-// importWritten makes a written import live on this instance at once: its tiles, bounds
-// and street names through the change hub (other instances hear of it from the database),
-// and the catalog's counts, counted again rather than served from the cache.
+// importWritten logs a written import and makes it live on this instance at once.
 func (s *Server) importWritten(r *http.Request, rep store.ImportReport) {
-	log := loggerFrom(r.Context(), s.Log)
-	log.Info("import written", "layer", rep.Layer, "file", rep.File, "inserted", rep.Inserted, "updated", rep.Updated)
-	if err := s.Changes.CatchUp(r.Context()); err != nil {
-		log.Warn("changes: catching up after an import", "err", err)
-	}
+	loggerFrom(r.Context(), s.Log).Info("import written", "layer", rep.Layer, "file", rep.File,
+		"inserted", rep.Inserted, "updated", rep.Updated)
+	s.caughtUp(r)
 }
 
 // uploadReader marks the errors of reading the file, so that a broken upload is told apart

@@ -50,6 +50,16 @@ func (s *Server) editLayer(r *http.Request) (*tiles.Layer, store.APIKey, error) 
 	return l, key, err
 }
 
+// editFeature is editLayer with the {id} path parameter.
+func (s *Server) editFeature(r *http.Request) (*tiles.Layer, store.APIKey, int64, error) {
+	l, key, err := s.editLayer(r)
+	if err != nil {
+		return nil, key, 0, err
+	}
+	id, err := featureID(r)
+	return l, key, id, err
+}
+
 // featureID reads the {id} path parameter.
 func featureID(r *http.Request) (int64, error) {
 	raw := chi.URLParam(r, paramEditID)
@@ -108,22 +118,31 @@ func writeSaved(w http.ResponseWriter, f store.Saved, status int) error {
 	return err
 }
 
-// edited makes a committed edit show on this instance at once (tiles, bounds, geocoder);
-// other instances hear of it through the database's change notifications.
-func (s *Server) edited(r *http.Request) {
+// caughtUp makes a committed write (an edit, an import, a catalog change) show on this
+// instance at once: tiles, bounds, counts, the geocoder's streets. Other instances hear of it
+// through the database's change notifications. A failure is logged, not answered: the write
+// is committed, and the notification or the safety poll catches up shortly.
+func (s *Server) caughtUp(r *http.Request) {
 	if err := s.Changes.CatchUp(r.Context()); err != nil {
-		loggerFrom(r.Context(), s.Log).Warn("changes: catching up after an edit", "err", err)
+		loggerFrom(r.Context(), s.Log).Warn("changes: catching up after a write", "err", err)
 	}
+}
+
+// layerFeature resolves the {layer} and {id} path parameters, the layer as the request may
+// read it.
+func (s *Server) layerFeature(r *http.Request) (*tiles.Layer, int64, error) {
+	l, err := s.layer(r, chi.URLParam(r, paramLayer))
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := featureID(r)
+	return l, id, err
 }
 
 // handleFeatureGet serves GET /v1/layers/{layer}/features/{id}: the feature to edit, with
 // all its writable properties and its version as ETag.
 func (s *Server) handleFeatureGet(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.layer(r, chi.URLParam(r, paramLayer))
-	if err != nil {
-		return err
-	}
-	id, err := featureID(r)
+	l, id, err := s.layerFeature(r)
 	if err != nil {
 		return err
 	}
@@ -153,7 +172,7 @@ func (s *Server) handleFeatureCreate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	s.edited(r)
+	s.caughtUp(r)
 	w.Header().Set("Location", externalBase(r)+"/v1/layers/"+l.Name+"/features/"+strconv.FormatInt(f.ID, 10))
 	return writeSaved(w, f, http.StatusCreated)
 }
@@ -169,11 +188,7 @@ func (s *Server) handleFeaturePatch(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) update(w http.ResponseWriter, r *http.Request, apply func(ctx context.Context, id int64, e store.Edit) (store.Saved, error)) error {
-	l, key, err := s.editLayer(r)
-	if err != nil {
-		return err
-	}
-	id, err := featureID(r)
+	l, key, id, err := s.editFeature(r)
 	if err != nil {
 		return err
 	}
@@ -188,18 +203,14 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, apply func(ctx c
 	if err != nil {
 		return err
 	}
-	s.edited(r)
+	s.caughtUp(r)
 	return writeSaved(w, f, http.StatusOK)
 }
 
 // handleFeatureDelete serves DELETE /v1/layers/{layer}/features/{id}: 204; the feature's
 // history stays.
 func (s *Server) handleFeatureDelete(w http.ResponseWriter, r *http.Request) error {
-	l, key, err := s.editLayer(r)
-	if err != nil {
-		return err
-	}
-	id, err := featureID(r)
+	l, key, id, err := s.editFeature(r)
 	if err != nil {
 		return err
 	}
@@ -210,7 +221,7 @@ func (s *Server) handleFeatureDelete(w http.ResponseWriter, r *http.Request) err
 	if err := s.DB.DeleteFeature(r.Context(), id, e); err != nil {
 		return err
 	}
-	s.edited(r)
+	s.caughtUp(r)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"bandoso/store"
 )
 
@@ -29,11 +27,7 @@ func (s *Server) handleFeatureHistory(w http.ResponseWriter, r *http.Request) er
 	if _, err := s.need(r, store.RoleReader); err != nil {
 		return err
 	}
-	l, err := s.layer(r, chi.URLParam(r, paramLayer))
-	if err != nil {
-		return err
-	}
-	id, err := featureID(r)
+	l, id, err := s.layerFeature(r)
 	if err != nil {
 		return err
 	}

@@ -115,11 +115,8 @@ func (s *Server) handlePatchLayer(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	// Other instances hear of it through the database's changes; this one catches up now.
-	if err := s.Changes.CatchUp(r.Context()); err != nil {
-		loggerFrom(r.Context(), s.Log).Warn("changes: catching up after a catalog edit", "err", err)
-	}
-	s.Tiles.ReloadCatalog()
+	s.caughtUp(r)
+	s.Tiles.ReloadCatalog() // also without a change hub
 	l, err := s.Tiles.Layer(r.Context(), name)
 	if err != nil {
 		return err

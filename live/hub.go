@@ -75,13 +75,6 @@ func (h *Hub) CatchUp(ctx context.Context) error {
 	}
 }
 
-// Apply hands changes to every subscriber, as CatchUp does with those it reads.
-func (h *Hub) Apply(changes []store.Change) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.apply(changes)
-}
-
 func (h *Hub) apply(changes []store.Change) {
 	if len(changes) == 0 {
 		return
