@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"bandoso/admit"
 	"bandoso/store"
 	"bandoso/tiles"
 )
@@ -26,6 +27,7 @@ type Metrics struct {
 	tileQueries    prometheus.Histogram
 	imports        *prometheus.CounterVec
 	importFeatures *prometheus.CounterVec
+	rateLimited    prometheus.Counter
 }
 
 // NewMetrics returns a registry with the HTTP, import, Go runtime and process metrics, and
@@ -45,8 +47,10 @@ func NewMetrics(db *store.DB, t *tiles.Service) *Metrics {
 			Help: "Imports over HTTP, by outcome: written, refused, dry_run or error."}, []string{"outcome"}),
 		importFeatures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "bandoso_import_features_total",
 			Help: "Features read by imports over HTTP, by the import's outcome."}, []string{"outcome"}),
+		rateLimited: prometheus.NewCounter(prometheus.CounterOpts{Name: "bandoso_http_rate_limited_total",
+			Help: "Requests answered 429: the client was past its rate limit."}),
 	}
-	m.reg.MustRegister(m.requests, m.durations, m.imports, m.importFeatures,
+	m.reg.MustRegister(m.requests, m.durations, m.imports, m.importFeatures, m.rateLimited,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if t != nil {
 		m.reg.MustRegister(tileCollector{t}, m.tileQueries)
@@ -56,6 +60,9 @@ func NewMetrics(db *store.DB, t *tiles.Service) *Metrics {
 	}
 	return m
 }
+
+// WatchGate adds the state of the gate in front of database work; call it once.
+func (m *Metrics) WatchGate(g *admit.Gate) { m.reg.MustRegister(gateCollector{g}) }
 
 // durationBuckets span a cached tile (1 ms) to a slow query near the request timeout (10 s).
 var durationBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}

@@ -3,6 +3,7 @@ package api
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	"bandoso/admit"
 	"bandoso/store"
 	"bandoso/tiles"
 )
@@ -82,4 +83,28 @@ func counter(d *prometheus.Desc, v float64) prometheus.Metric {
 
 func gauge(d *prometheus.Desc, v float64) prometheus.Metric {
 	return prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v)
+}
+
+var (
+	gateActive   = desc("bandoso_db_work_active", "Requests doing database work now (tile misses and database routes).")
+	gateQueued   = desc("bandoso_db_work_queued", "Requests waiting for a turn at database work.")
+	gateCapacity = desc("bandoso_db_work_capacity", "Most requests doing database work at once (--db-work).")
+	gateShed     = desc("bandoso_db_work_shed_total", "Requests answered 503 busy: the queue was full or the wait ran out.")
+)
+
+// gateCollector reads the admission gate's state once per scrape.
+type gateCollector struct{ g *admit.Gate }
+
+func (c gateCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{gateActive, gateQueued, gateCapacity, gateShed} {
+		ch <- d
+	}
+}
+
+func (c gateCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.g.Stats()
+	ch <- gauge(gateActive, float64(st.Active))
+	ch <- gauge(gateQueued, float64(st.Queued))
+	ch <- gauge(gateCapacity, float64(st.Capacity))
+	ch <- counter(gateShed, float64(st.Shed))
 }

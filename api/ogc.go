@@ -49,7 +49,8 @@ var ogcConformance = slices.Concat([]string{
 	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
 }, cql2.Conformance)
 
-// ogcRoutes adds the /ogc routes. Collections are the tile service's layers.
+// ogcRoutes adds the /ogc routes but the features' (ogcFeatureRoutes), which query the
+// database and go behind the gate. Collections are the tile service's layers.
 func (s *Server) ogcRoutes(r chi.Router) {
 	r.Get(ogcPrefix, s.h(s.handleOGCLanding))
 	r.Get(ogcPrefix+"/", s.h(s.handleOGCLanding))
@@ -58,7 +59,6 @@ func (s *Server) ogcRoutes(r chi.Router) {
 	r.Get(ogcPrefix+"/collections", s.h(s.handleCollections))
 	r.Get(ogcPrefix+"/collections/{collectionId}", s.h(s.handleCollection))
 	s.ogcTileRoutes(r)
-	s.ogcFeatureRoutes(r)
 }
 
 // handleOGCLanding serves GET /ogc: the landing page, links to everything else.

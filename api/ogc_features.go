@@ -43,11 +43,11 @@ const (
 	mediaCSV     = "text/csv; charset=utf-8"
 )
 
-// Item limits: the default page and the largest (a larger limit is served the largest, as
-// OGC API – Features Part 1 §7.15.3 asks, not refused).
+// Item limits: the default page and the largest, Server.ItemsMaxLimit's default (a larger
+// limit is served the largest, as OGC API – Features Part 1 §7.15.3 asks, not refused).
 const (
-	defaultItemLimit = 100
-	maxItemLimit     = 10000
+	defaultItemLimit     = 100
+	defaultItemsMaxLimit = 10000
 )
 
 func (s *Server) ogcFeatureRoutes(r chi.Router) {
@@ -82,7 +82,7 @@ func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error
 		var err error
 		switch name {
 		case paramLimit:
-			req.q.Limit, err = parseLimit(v, defaultItemLimit, maxItemLimit)
+			req.q.Limit, err = parseLimit(v, defaultItemLimit, s.ItemsMaxLimit)
 		case paramBBox:
 			var b [4]float64
 			b, err = parseBBox(v)

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5/middleware"
 
+	"bandoso/admit"
 	"bandoso/ingest"
 	"bandoso/store"
 	"bandoso/tiles"
@@ -62,6 +64,8 @@ func (e *RangeError) Error() string { return fmt.Sprintf("parameter %s: %s", e.P
 var (
 	errNoRoute          = errors.New("no such resource")
 	errMethodNotAllowed = errors.New("method not allowed")
+	// errRateLimited is a client past its budget; rateLimit sets Retry-After.
+	errRateLimited = errors.New("rate limit exceeded")
 )
 
 // problemOf is the one place that chooses a status for an error.
@@ -133,6 +137,12 @@ func problemOf(err error) Problem {
 	case errors.Is(err, web.ErrNotBuilt):
 		return Problem{Type: "/problems/viewer-not-built", Title: "Viewer not built", Status: http.StatusServiceUnavailable,
 			Detail: "this binary was built without the viewer's MapLibre files; build it with `make build`"}
+	case errors.Is(err, errRateLimited):
+		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
+			Detail: "this client has sent more requests than the server allows; retry after the seconds in Retry-After"}
+	case errors.Is(err, admit.ErrBusy):
+		return Problem{Type: "/problems/busy", Title: "Server busy", Status: http.StatusServiceUnavailable,
+			Detail: "the server has more work queued than it takes on; retry shortly"}
 	case errors.Is(err, store.ErrUnavailable):
 		return Problem{Type: "/problems/unavailable", Title: "Database unavailable", Status: http.StatusServiceUnavailable,
 			Detail: "the database cannot be reached; retry shortly"}
@@ -166,11 +176,22 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	switch p.Status {
 	case http.StatusServiceUnavailable:
-		w.Header().Set("Retry-After", "5")
+		if w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfter(err)))
+		}
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="bandoso"`)
 	}
 	writeProblem(w, p)
+}
+
+// retryAfter is the seconds a client should wait after a 503: a queue drains in about a
+// second, a database coming back takes longer.
+func retryAfter(err error) int {
+	if errors.Is(err, admit.ErrBusy) {
+		return 1
+	}
+	return 5
 }
 
 func writeProblem(w http.ResponseWriter, p Problem) {

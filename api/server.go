@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/hashicorp/golang-lru/v2/expirable"
 
+	"bandoso/admit"
 	"bandoso/geocode"
 	"bandoso/live"
 	"bandoso/store"
@@ -61,6 +62,18 @@ type Server struct {
 	// Metrics counts requests and imports and is served at /metrics; nil means a registry
 	// of the server's own over DB and Tiles.
 	Metrics *Metrics
+	// RateLimit is each client's request budget; the zero value is no limit.
+	RateLimit RateLimit
+	// DBWork caps the requests doing database work at once: routes that query the database
+	// wait their turn behind it, or are answered 503 busy. Tiles pass it only on a cache
+	// miss, which is why the tile service takes it too (tiles.Service.Gate). Nil: no cap.
+	DBWork *admit.Gate
+	// TileTimeout replaces RequestTimeout for tiles, shorter: a map asks again as it moves,
+	// and a tile later than this is of no use to it. Zero means 10 seconds.
+	TileTimeout time.Duration
+	// ItemsMaxLimit is the most features one OGC API items page holds; a larger limit is
+	// served this many. Zero means 10,000.
+	ItemsMaxLimit int
 
 	keys       *keyCache
 	layerStats *layerStatsCache
@@ -107,6 +120,12 @@ func (s *Server) Handler() http.Handler {
 	if s.ImportTimeout <= 0 {
 		s.ImportTimeout = defaultImportTimeout
 	}
+	if s.TileTimeout <= 0 {
+		s.TileTimeout = defaultTileTimeout
+	}
+	if s.ItemsMaxLimit <= 0 {
+		s.ItemsMaxLimit = defaultItemsMaxLimit
+	}
 	if s.EditMaxBytes <= 0 {
 		s.EditMaxBytes = defaultEditMaxBytes
 	}
@@ -115,6 +134,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	if s.Metrics == nil {
 		s.Metrics = NewMetrics(s.DB, s.Tiles)
+		if s.DBWork != nil {
+			s.Metrics.WatchGate(s.DBWork)
+		}
 	}
 	s.keys = newKeyCache()
 	s.layerStats = expirable.NewLRU[string, store.LayerStats](256, nil, layerStatsTTL)
@@ -124,7 +146,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
-	r.Use(requestID, s.logRequests, s.recoverPanics, s.cors(r), s.timeout, privateWhenKeyed, middleware.GetHead)
+	r.Use(requestID, s.logRequests, s.recoverPanics, s.cors(r), s.rateLimit, s.timeout, privateWhenKeyed, middleware.GetHead)
 	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
 	// A custom 405 handler replaces chi's, which set Allow (RFC 9110 §15.5.6); set it here.
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
@@ -136,35 +158,43 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/readyz", s.h(s.handleReadyz))
 	r.Method(http.MethodGet, metricsPath, s.Metrics.Handler())
 	if s.Tiles != nil {
-		r.Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
+		r.With(s.within(s.TileTimeout)).Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
 		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))
 		s.ogcRoutes(r)
 	}
-	if s.DB != nil {
-		r.Get("/v1/parcels/lookup", s.h(s.handleParcelLookup))
-		r.Get("/v1/parcels/at", s.h(s.handleParcelsAt))
-		r.Get("/v1/parcels/{id}/planning", s.h(s.handleParcelPlanning))
-		r.Post("/v1/parcels/query", s.h(s.handleParcelQuery))
-		r.Get("/v1/geocode", s.h(s.handleGeocode))
-		r.Get("/v1/autocomplete", s.h(s.handleAutocomplete))
-		r.Post(batchPath, s.h(s.handleGeocodeBatch))
-		r.Get("/v1/convert", s.h(s.handleConvert))
-		r.Get("/v1/reverse", s.h(s.handleReverse))
-		r.Get("/v1/codes/{code}", s.h(s.handleCode))
-		r.Post(importPath, s.h(s.handleImport))
-	}
-	if s.DB != nil && s.Tiles != nil {
-		r.Get("/v1/layers", s.h(s.handleLayers))
-		r.Get("/v1/layers/{layer}", s.h(s.handleLayer))
-		r.Patch("/v1/layers/{layer}", s.h(s.handlePatchLayer))
-		r.Post("/v1/layers/{layer}/features", s.h(s.handleFeatureCreate))
-		r.Get("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureGet))
-		r.Put("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureReplace))
-		r.Patch("/v1/layers/{layer}/features/{id}", s.h(s.handleFeaturePatch))
-		r.Delete("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureDelete))
-		r.Get("/v1/layers/{layer}/features/{id}/history", s.h(s.handleFeatureHistory))
-		r.Get("/v1/admin/audit", s.h(s.handleAudit))
-	}
+	// Routes that query the database take their turn at the gate; tiles take it inside the
+	// tile service, on a cache miss only.
+	r.Group(func(r chi.Router) {
+		r.Use(s.admitted)
+		if s.Tiles != nil {
+			s.ogcFeatureRoutes(r)
+		}
+		if s.DB != nil {
+			r.Get("/v1/parcels/lookup", s.h(s.handleParcelLookup))
+			r.Get("/v1/parcels/at", s.h(s.handleParcelsAt))
+			r.Get("/v1/parcels/{id}/planning", s.h(s.handleParcelPlanning))
+			r.Post("/v1/parcels/query", s.h(s.handleParcelQuery))
+			r.Get("/v1/geocode", s.h(s.handleGeocode))
+			r.Get("/v1/autocomplete", s.h(s.handleAutocomplete))
+			r.Post(batchPath, s.h(s.handleGeocodeBatch))
+			r.Get("/v1/convert", s.h(s.handleConvert))
+			r.Get("/v1/reverse", s.h(s.handleReverse))
+			r.Get("/v1/codes/{code}", s.h(s.handleCode))
+			r.Post(importPath, s.h(s.handleImport))
+		}
+		if s.DB != nil && s.Tiles != nil {
+			r.Get("/v1/layers", s.h(s.handleLayers))
+			r.Get("/v1/layers/{layer}", s.h(s.handleLayer))
+			r.Patch("/v1/layers/{layer}", s.h(s.handlePatchLayer))
+			r.Post("/v1/layers/{layer}/features", s.h(s.handleFeatureCreate))
+			r.Get("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureGet))
+			r.Put("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureReplace))
+			r.Patch("/v1/layers/{layer}/features/{id}", s.h(s.handleFeaturePatch))
+			r.Delete("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureDelete))
+			r.Get("/v1/layers/{layer}/features/{id}/history", s.h(s.handleFeatureHistory))
+			r.Get("/v1/admin/audit", s.h(s.handleAudit))
+		}
+	})
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))
 		r.Get("/static/{name}", s.h(s.handleStatic))

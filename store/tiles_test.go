@@ -159,8 +159,8 @@ func (n planNode) uses(index string) bool {
 	return false
 }
 
-// TestTileSession checks how Tile runs its statements: parallel query off, and stopped as
-// soon as the caller's context is cancelled.
+// TestTileSession checks how Tile runs its statements: parallel query off, and stopped, on
+// the server as well, as soon as the caller's context is cancelled.
 func TestTileSession(t *testing.T) {
 	db := storetest.New(t)
 	ctx := context.Background()
@@ -188,5 +188,21 @@ func TestTileSession(t *testing.T) {
 	_, err = db.Tile(cctx, []store.TileQuery{slow}, 0, 0, 0)
 	if err == nil || time.Since(start) > 5*time.Second {
 		t.Errorf("cancelled tile: %v after %s, want an error within a second or so", err, time.Since(start))
+	}
+	// The statement stops on the server too, not only in the client.
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		var running int
+		if err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE state = 'active' AND query LIKE '%pg_sleep(20)%' AND pid <> pg_backend_pid()`).Scan(&running); err != nil {
+			t.Fatal(err)
+		}
+		if running == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cancelled tile's statement still runs on the server %s later", time.Since(start))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"bandoso/admit"
 	"bandoso/store"
 )
 
@@ -135,6 +136,9 @@ type Service struct {
 	// ObserveQuery, when set before the first tile, hears how long each tile the database
 	// made took, for a histogram; Stats keeps only the total.
 	ObserveQuery func(time.Duration)
+	// Gate, when set before the first tile, is where a tile the database must make waits its
+	// turn; tiles from the cache pass by it.
+	Gate *admit.Gate
 }
 
 // Stats counts the tiles a service made and what its cache did.
@@ -321,6 +325,11 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 		return &Tile{}, nil
 	}
 	query := func(ctx context.Context) (*Tile, error) {
+		leave, err := s.Gate.Enter(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer leave()
 		start := time.Now()
 		parts, err := s.db.Tile(ctx, qs, z, x, y)
 		took := time.Since(start)

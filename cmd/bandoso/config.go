@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -15,41 +16,70 @@ import (
 
 // Config is the program's configuration. Precedence: defaults, then environment, then flags.
 type Config struct {
-	DatabaseURL      secretURL
-	ListenAddr       string
-	AdminListenAddr  string // pprof and metrics; empty: none
-	LogLevel         slog.Level
-	LogFormat        string // text or json
-	MaxConns         int
-	RequestTimeout   time.Duration
-	StatementTimeout time.Duration
-	ShutdownTimeout  time.Duration
-	TileMaxAge       time.Duration
-	TileCacheMB      int
-	TileCacheTTL     time.Duration // safety net: changes drop tiles as they commit
-	QueryMaxBytes    int64         // body limit of POST /v1/parcels/query
-	BatchMaxBytes    int64         // file limit of POST /v1/geocode/batch
-	QueryMaxKM2      float64       // largest area one parcel query may cover
-	ImportMaxBytes   int64         // body limit of POST /v1/admin/import
+	DatabaseURL       secretURL
+	ListenAddr        string
+	AdminListenAddr   string // pprof and metrics; empty: none
+	LogLevel          slog.Level
+	LogFormat         string // text or json
+	MaxConns          int
+	RequestTimeout    time.Duration
+	StatementTimeout  time.Duration
+	ShutdownTimeout   time.Duration
+	TileMaxAge        time.Duration
+	TileCacheMB       int
+	TileCacheTTL      time.Duration // safety net: changes drop tiles as they commit
+	QueryMaxBytes     int64         // body limit of POST /v1/parcels/query
+	BatchMaxBytes     int64         // file limit of POST /v1/geocode/batch
+	QueryMaxKM2       float64       // largest area one parcel query may cover
+	ImportMaxBytes    int64         // body limit of POST /v1/admin/import
+	EditMaxBytes      int64         // body limit of a feature edit
+	ItemsMaxLimit     int           // most features in one OGC API items page
+	TileTimeout       time.Duration // a tile's deadline, its statements' timeout
+	BatchTimeout      time.Duration // deadline of POST /v1/geocode/batch
+	ImportTimeout     time.Duration // deadline of POST /v1/admin/import
+	RateLimit         float64       // requests per second per client; 0: no limit
+	RateBurst         int           // requests a client may send at once
+	TrustedProxies    string        // comma-separated CIDRs whose X-Forwarded-For is believed
+	DBWork            int           // requests doing database work at once; 0: max-conns - 2
+	DBQueue           int           // requests waiting for a turn at database work
+	DBQueueWait       time.Duration // longest such a wait
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration // whole request, body included (batch and import extend it)
+	WriteTimeout      time.Duration // 0: request timeout + 15 s (batch and import extend it)
+	IdleTimeout       time.Duration // keep-alive connection left idle
+	MaxHeaderBytes    int
 }
 
 // DefaultConfig holds every default in one place.
 func DefaultConfig() Config {
 	return Config{
-		ListenAddr:       ":8080",
-		LogLevel:         slog.LevelInfo,
-		LogFormat:        "text",
-		MaxConns:         16,
-		RequestTimeout:   30 * time.Second,
-		StatementTimeout: 25 * time.Second,
-		ShutdownTimeout:  20 * time.Second,
-		TileMaxAge:       60 * time.Second,
-		TileCacheMB:      128,
-		TileCacheTTL:     time.Hour,
-		QueryMaxBytes:    1 << 20,
-		BatchMaxBytes:    64 << 20,
-		QueryMaxKM2:      100,
-		ImportMaxBytes:   512 << 20,
+		ListenAddr:        ":8080",
+		LogLevel:          slog.LevelInfo,
+		LogFormat:         "text",
+		MaxConns:          16,
+		RequestTimeout:    30 * time.Second,
+		StatementTimeout:  25 * time.Second,
+		ShutdownTimeout:   20 * time.Second,
+		TileMaxAge:        60 * time.Second,
+		TileCacheMB:       128,
+		TileCacheTTL:      time.Hour,
+		QueryMaxBytes:     1 << 20,
+		BatchMaxBytes:     64 << 20,
+		QueryMaxKM2:       100,
+		ImportMaxBytes:    512 << 20,
+		EditMaxBytes:      4 << 20,
+		ItemsMaxLimit:     10000,
+		TileTimeout:       10 * time.Second,
+		BatchTimeout:      15 * time.Minute,
+		ImportTimeout:     15 * time.Minute,
+		RateLimit:         50,
+		RateBurst:         200,
+		DBQueue:           512,
+		DBQueueWait:       5 * time.Second,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 	}
 }
 
@@ -118,12 +148,71 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--max-conns: must be at least 1, not %d", c.MaxConns)
 	}
 	for name, d := range map[string]time.Duration{"--request-timeout": c.RequestTimeout, "--statement-timeout": c.StatementTimeout, "--shutdown-timeout": c.ShutdownTimeout,
-		"--tile-max-age": c.TileMaxAge, "--tile-cache-ttl": c.TileCacheTTL} {
+		"--tile-max-age": c.TileMaxAge, "--tile-cache-ttl": c.TileCacheTTL, "--tile-timeout": c.TileTimeout,
+		"--batch-timeout": c.BatchTimeout, "--import-timeout": c.ImportTimeout, "--db-queue-wait": c.DBQueueWait,
+		"--read-header-timeout": c.ReadHeaderTimeout, "--read-timeout": c.ReadTimeout, "--idle-timeout": c.IdleTimeout} {
 		if d <= 0 {
 			return fmt.Errorf("%s: must be positive", name)
 		}
 	}
+	if c.WriteTimeout < 0 {
+		return errors.New("--write-timeout: must be 0 (request timeout + 15 s) or positive")
+	}
+	for name, n := range map[string]int64{"--query-max-bytes": c.QueryMaxBytes, "--batch-max-bytes": c.BatchMaxBytes,
+		"--import-max-bytes": c.ImportMaxBytes, "--edit-max-bytes": c.EditMaxBytes, "--items-max-limit": int64(c.ItemsMaxLimit),
+		"--max-header-bytes": int64(c.MaxHeaderBytes)} {
+		if n < 1 {
+			return fmt.Errorf("%s: must be at least 1, not %d", name, n)
+		}
+	}
+	if c.RateLimit < 0 || c.RateBurst < 1 {
+		return fmt.Errorf("--rate-limit, --rate-burst: want a rate of 0 (no limit) or more and a burst of at least 1, not %g and %d", c.RateLimit, c.RateBurst)
+	}
+	if c.DBWork < 0 || c.DBQueue < 0 {
+		return fmt.Errorf("--db-work, --db-queue: must be 0 or more, not %d and %d", c.DBWork, c.DBQueue)
+	}
+	if _, err := c.trustedProxies(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// trustedProxies parses --trusted-proxies: CIDRs or single addresses, comma-separated.
+func (c Config) trustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is neither a network (10.0.0.0/8) nor an address", f)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// dbWork is --db-work, or by default all the pool's connections but two: one for the change
+// listener, one for /readyz and the catalog whatever the load.
+func (c Config) dbWork() int {
+	if c.DBWork > 0 {
+		return c.DBWork
+	}
+	return max(c.MaxConns-2, 1)
+}
+
+// writeTimeout is --write-timeout, or by default the request timeout and 15 s to write the
+// answer, so that a request's 503 always gets out.
+func (c Config) writeTimeout() time.Duration {
+	if c.WriteTimeout > 0 {
+		return c.WriteTimeout
+	}
+	return c.RequestTimeout + 15*time.Second
 }
 
 // logger builds the program's one logger.

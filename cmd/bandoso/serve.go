@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
+	"bandoso/admit"
 	"bandoso/api"
 	"bandoso/geocode"
 	"bandoso/live"
@@ -36,6 +38,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	fs.Int64Var(&cfg.BatchMaxBytes, "batch-max-bytes", cfg.BatchMaxBytes, "largest file for batch geocoding (POST /v1/geocode/batch); the rows past it get an error row")
 	fs.Int64Var(&cfg.ImportMaxBytes, "import-max-bytes", cfg.ImportMaxBytes, "largest upload to import (POST /v1/admin/import); larger is 413")
 	fs.Float64Var(&cfg.QueryMaxKM2, "query-max-km2", cfg.QueryMaxKM2, "largest area in km², buffer included, that one parcel query may cover")
+	limitFlags(fs, &cfg)
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
@@ -69,18 +72,23 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	changes := newChanges(db, log, tileService, geocoder)
 	metrics := api.NewMetrics(db, tileService)
 	tileService.ObserveQuery = metrics.ObserveTileQuery
+	proxies, _ := cfg.trustedProxies() // checked by Validate
+	dbWork := admit.New(cfg.dbWork(), cfg.DBQueue, cfg.DBQueueWait)
+	tileService.Gate = dbWork
+	metrics.WatchGate(dbWork)
 	srv := &api.Server{Metrics: metrics, DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
 		Tiles: tileService, Geocoder: geocoder, Changes: changes, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
 		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes,
-		ImportMaxBytes: cfg.ImportMaxBytes}
+		ImportMaxBytes: cfg.ImportMaxBytes, EditMaxBytes: cfg.EditMaxBytes, ItemsMaxLimit: cfg.ItemsMaxLimit,
+		TileTimeout: cfg.TileTimeout, BatchTimeout: cfg.BatchTimeout, ImportTimeout: cfg.ImportTimeout,
+		RateLimit: api.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, TrustedProxies: proxies}, DBWork: dbWork}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      cfg.RequestTimeout + 10*time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          nil,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.writeTimeout(),
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 	}
 	if cfg.AdminListenAddr != "" {
 		admin, err := serveAdmin(cfg.AdminListenAddr, metrics, log)
@@ -122,6 +130,26 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// limitFlags binds the flags of the limits a server puts on its clients and on itself.
+func limitFlags(fs *flag.FlagSet, cfg *Config) {
+	fs.Int64Var(&cfg.EditMaxBytes, "edit-max-bytes", cfg.EditMaxBytes, "largest body of a feature edit (POST, PUT, PATCH /v1/layers/{layer}/features); larger is 413")
+	fs.IntVar(&cfg.ItemsMaxLimit, "items-max-limit", cfg.ItemsMaxLimit, "most features in one OGC API items page; a larger limit is served this many")
+	fs.DurationVar(&cfg.TileTimeout, "tile-timeout", cfg.TileTimeout, "longest a tile may take, its SQL included; past it the tile is 503")
+	fs.DurationVar(&cfg.BatchTimeout, "batch-timeout", cfg.BatchTimeout, "longest a batch geocoding request (POST /v1/geocode/batch) may take, upload included")
+	fs.DurationVar(&cfg.ImportTimeout, "import-timeout", cfg.ImportTimeout, "longest an import over HTTP (POST /v1/admin/import) may take, upload included")
+	fs.Float64Var(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "requests per second each client may send on average (a client is its API key, else its address); 0 for no limit")
+	fs.IntVar(&cfg.RateBurst, "rate-burst", cfg.RateBurst, "requests a client may send at once before --rate-limit applies; past both it is answered 429 with Retry-After")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated networks of reverse proxies (e.g. 10.0.0.0/8) whose X-Forwarded-For names the client for rate limits")
+	fs.IntVar(&cfg.DBWork, "db-work", cfg.DBWork, "requests doing database work at once, the rest queue; 0 for --max-conns minus 2")
+	fs.IntVar(&cfg.DBQueue, "db-queue", cfg.DBQueue, "requests that may queue for database work; past it they are 503 at once")
+	fs.DurationVar(&cfg.DBQueueWait, "db-queue-wait", cfg.DBQueueWait, "longest a request waits in that queue before it is 503")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "longest a client may take to send a request's headers")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "longest a client may take to send a whole request, body included (batch and import allow their own timeout)")
+	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "longest from a request's headers to the end of its answer; 0 for --request-timeout plus 15 s")
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "longest a kept-alive connection may wait for its next request")
+	fs.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", cfg.MaxHeaderBytes, "largest request header block; larger is 431")
 }
 
 // newChanges is the hub through which committed changes reach the tile cache and the

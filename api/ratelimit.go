@@ -1,0 +1,137 @@
+package api
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
+	"golang.org/x/time/rate"
+)
+
+// RateLimit is the per-client budget: Rate requests per second on average, with bursts of
+// up to Burst, a token bucket (golang.org/x/time/rate). A map's first view asks for dozens
+// of tiles at once and then little: a bucket lets that through and still stops a client
+// that keeps asking faster than Rate, and it says exactly when the next request would pass,
+// which becomes Retry-After. Zero Rate means no limit.
+type RateLimit struct {
+	Rate  float64
+	Burst int
+	// TrustedProxies are the networks of reverse proxies whose X-Forwarded-For names the
+	// client; the address of any other peer is the client itself.
+	TrustedProxies []netip.Prefix
+}
+
+// rateClients bounds the buckets kept: one per client seen in the last rateIdle.
+const (
+	rateClients = 1 << 16
+	rateIdle    = 10 * time.Minute
+)
+
+// rateLimiter holds one bucket per client. Each instance counts on its own: behind a load
+// balancer spreading a client over n instances, the client's budget is n times Rate.
+type rateLimiter struct {
+	cfg     RateLimit
+	buckets *expirable.LRU[string, *rate.Limiter]
+}
+
+func newRateLimiter(cfg RateLimit) *rateLimiter {
+	if cfg.Rate <= 0 {
+		return nil
+	}
+	cfg.Burst = max(cfg.Burst, 1)
+	return &rateLimiter{cfg: cfg, buckets: expirable.NewLRU[string, *rate.Limiter](rateClients, nil, rateIdle)}
+}
+
+// unmetered are the paths a load balancer and a monitoring system poll: never limited.
+func unmetered(path string) bool {
+	return path == "/healthz" || path == "/readyz" || path == metricsPath
+}
+
+// rateLimit answers 429 with Retry-After to a client past its budget. A client is its API
+// key when it sends a valid one, so that clients behind one address (an office, a mobile
+// carrier) with keys of their own do not share a budget; otherwise its address.
+func (s *Server) rateLimit(next http.Handler) http.Handler {
+	l := newRateLimiter(s.RateLimit)
+	if l == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if unmetered(r.URL.Path) || r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		client := "ip:" + l.clientAddr(r)
+		// Only a key the database knows picks the bucket: made-up keys would each get a
+		// fresh one.
+		if _, ok := credential(r); ok {
+			if key, found, err := s.apiKey(r); err == nil && found {
+				client = "key:" + key.Prefix
+			}
+		}
+		b, ok := l.buckets.Get(client)
+		if !ok {
+			b = rate.NewLimiter(rate.Limit(l.cfg.Rate), l.cfg.Burst)
+			l.buckets.Add(client, b)
+		}
+		now := time.Now()
+		res := b.ReserveN(now, 1)
+		if delay := res.DelayFrom(now); delay > 0 {
+			res.CancelAt(now) // a refused request spends nothing
+			s.Metrics.rateLimited.Inc()
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(delay.Seconds()))))
+			s.problem(w, r, errRateLimited)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientAddr is the client's address: the peer's, or behind trusted proxies the last
+// address in X-Forwarded-For that is not one of them. An IPv6 client is its /64, the block
+// one subscriber gets.
+func (l *rateLimiter) clientAddr(r *http.Request) string {
+	addr := peerAddr(r.RemoteAddr)
+	if l.trusted(addr) {
+		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break // a hop we cannot read: stop at the last one we trust
+			}
+			addr = hop.Unmap()
+			if !l.trusted(addr) {
+				break
+			}
+		}
+	}
+	if addr.Is6() {
+		p, _ := addr.Prefix(64)
+		return p.String()
+	}
+	return addr.String()
+}
+
+func (l *rateLimiter) trusted(a netip.Addr) bool {
+	for _, p := range l.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// peerAddr parses RemoteAddr ("host:port"); anything unreadable is the zero address, one
+// bucket for all such peers.
+func peerAddr(remote string) netip.Addr {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		host = remote
+	}
+	a, _ := netip.ParseAddr(host)
+	return a.Unmap()
+}
