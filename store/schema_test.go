@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -70,6 +72,19 @@ func TestTranslate(t *testing.T) {
 	}
 	if err := store.Translate(nil); err != nil {
 		t.Errorf("nil: %v", err)
+	}
+	// A restart ends every session (57P01); a connection cut mid-answer reads EOF.
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	_, err = conn.Exec(ctx, "SELECT pg_terminate_backend(pg_backend_pid())")
+	if err := store.Translate(err); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("session terminated: %v, want ErrUnavailable", err)
+	}
+	if err := store.Translate(fmt.Errorf("read: %w", io.ErrUnexpectedEOF)); !errors.Is(err, store.ErrUnavailable) {
+		t.Errorf("connection cut: %v, want ErrUnavailable", err)
 	}
 }
 
