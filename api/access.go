@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -88,3 +89,54 @@ func (w *privateWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach Flush and deadlines.
 func (w *privateWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Catalog layers whose data also feeds routes outside /tiles, /ogc and /v1/layers: when one
+// of them is restricted, those routes leave its data out for a request without a key (or
+// refuse, where the layer is the whole answer, as direct access does).
+const (
+	layerAddresses      = "addresses"
+	layerStreets        = "streets"
+	layerParcels        = "parcels"
+	layerWards          = "wards"
+	layerWards2024      = "wards_2024"
+	layerPlanningZones  = "planning_zones"
+	layerPlans          = "plans"
+	layerRoadBoundaries = "road_boundaries"
+)
+
+// hiddenLayers returns the names of the restricted layers the request may not read: none
+// with an API key, none without a catalog.
+func (s *Server) hiddenLayers(r *http.Request) (map[string]bool, error) {
+	hidden := map[string]bool{}
+	if s.Tiles == nil {
+		return hidden, nil
+	}
+	ok, err := s.mayRead(r)
+	if err != nil || ok {
+		return hidden, err
+	}
+	all, err := s.Tiles.Layers(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range all {
+		if !l.Public {
+			hidden[l.Name] = true
+		}
+	}
+	return hidden, nil
+}
+
+// needLayer is nil when the request may read catalog layer name, whose data is the whole
+// answer of a route outside the catalog's own: a 401 as on direct access when the layer is
+// restricted and the request has no key. A catalog without the layer restricts nothing.
+func (s *Server) needLayer(r *http.Request, name string) error {
+	if s.Tiles == nil {
+		return nil
+	}
+	_, err := s.layer(r, name)
+	if errors.Is(err, tiles.ErrUnknownLayer) {
+		return nil
+	}
+	return err
+}

@@ -37,6 +37,9 @@ func (s *Server) handleCode(w http.ResponseWriter, r *http.Request) error {
 	if strings.Trim(digits, "0123456789") != "" || len(digits) != geo.RegistryCodeDigits && len(digits) != 10 {
 		return &ParamError{paramCode, "want a registry code (12 digits), a national address code (10 digits) or a plus code"}
 	}
+	if err := s.needLayer(r, layerAddresses); err != nil {
+		return err
+	}
 	var a store.Address
 	var err error
 	kind := codeKindRegistry
@@ -128,7 +131,7 @@ func (s *Server) plusCode(w http.ResponseWriter, r *http.Request, raw string) er
 	dy := (area.LatHi - area.LatLo) * 111_320
 	dx := (area.LngHi - area.LngLo) * 111_320 * math.Cos(lat*math.Pi/180)
 	radius := min(math.Hypot(dx, dy)/2+20, maxReverseRadiusM)
-	rev, err := s.DB.Reverse(r.Context(), lon, lat, radius, 1)
+	rev, err := s.reverse(r, lon, lat, radius, 1)
 	if err != nil {
 		return err
 	}

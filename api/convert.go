@@ -66,6 +66,15 @@ func (s *Server) handleConvert(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The names and the conversion table are the reform's, public; which unit holds a point
+	// is read from the boundaries of the wards layers, not given while either is restricted.
+	hidden, err := s.hiddenLayers(r)
+	if err != nil {
+		return err
+	}
+	if hidden[layerWards] || hidden[layerWards2024] {
+		q.HasPoint = false
+	}
 	res := convertResult{Input: echoInput(r, parsed, q), New: []newUnit{}}
 	olds, err := s.DB.OldWardsNamed(r.Context(), q)
 	if err != nil {

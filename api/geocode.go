@@ -12,6 +12,7 @@ import (
 	"bandoso/address"
 	"bandoso/geo"
 	"bandoso/geocode"
+	"bandoso/store"
 )
 
 // Parameters of the geocoding routes, named as Pelias and Photon name them.
@@ -57,6 +58,11 @@ func (s *Server) geocode(w http.ResponseWriter, r *http.Request, structured bool
 	if err != nil {
 		return err
 	}
+	hidden, err := s.hiddenLayers(r)
+	if err != nil {
+		return err
+	}
+	req.Omit = omittedKinds(hidden)
 	ans, err := run(r.Context(), req)
 	if errors.Is(err, geocode.ErrEmpty) {
 		return &ParamError{paramQ, "nothing to look for: give a street or a ward, in q or in its own parameter"}
@@ -66,7 +72,7 @@ func (s *Server) geocode(w http.ResponseWriter, r *http.Request, structured bool
 	}
 	out := geocodeAnswer{Type: "FeatureCollection", Query: echo(req.Text, ans.Parsed), Features: make([]feature, 0, len(ans.Results))}
 	for _, res := range ans.Results {
-		out.Features = append(out.Features, resultFeature(res))
+		out.Features = append(out.Features, resultFeature(withoutHiddenUnits(res, hidden)))
 	}
 	return writeJSON(w, mediaGeoJSON, out)
 }
@@ -94,7 +100,7 @@ func geocodeRequest(r *http.Request, structured bool) (geocode.Request, error) {
 		}
 		*t.dst = strings.TrimSpace(v)
 	}
-	if req == (geocode.Request{}) {
+	if req.Text+req.House+req.Street+req.Ward+req.District+req.Province == "" {
 		if structured {
 			return req, &ParamError{paramQ, "required: the address text, or its parts in house, street, ward, district and province"}
 		}
@@ -119,6 +125,33 @@ func geocodeRequest(r *http.Request, structured bool) (geocode.Request, error) {
 		req.Focus = &[2]float64{lon, lat}
 	}
 	return req, nil
+}
+
+// omittedKinds are the kinds of geocoding result drawn from a layer in hidden: addresses
+// from addresses, streets from streets, numbers interpolated from both, wards (whose point
+// names the units of both systems there) from wards or wards_2024.
+func omittedKinds(hidden map[string]bool) map[string]bool {
+	return map[string]bool{
+		"address":      hidden[layerAddresses],
+		"street":       hidden[layerStreets],
+		"interpolated": hidden[layerAddresses] || hidden[layerStreets],
+		"ward":         hidden[layerWards] || hidden[layerWards2024],
+	}
+}
+
+// withoutHiddenUnits clears, on a place, the wards found from its point whose layer is in
+// hidden. An address's wards are those it is registered in, part of the address.
+func withoutHiddenUnits(res geocode.Result, hidden map[string]bool) geocode.Result {
+	if res.Kind == "address" {
+		return res
+	}
+	if hidden[layerWards] {
+		res.Place.Ward = store.UnitRef{}
+	}
+	if hidden[layerWards2024] {
+		res.Place.OldWard, res.Place.OldDistrict = store.UnitRef{}, store.UnitRef{}
+	}
+	return res
 }
 
 // echo lists the parts the parser read, by name.

@@ -42,6 +42,10 @@ var addressHeaders = []string{"address", "dia chi", "dia_chi", "diachi", "q", "f
 // as CSV in the same order, streamed: the file is never held whole in memory. A row the
 // geocoder cannot answer gets status "not found"; a broken file ends with an "error" row.
 func (s *Server) handleGeocodeBatch(w http.ResponseWriter, r *http.Request) error {
+	hidden, err := s.hiddenLayers(r)
+	if err != nil {
+		return err
+	}
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Now().Add(s.BatchTimeout))
 	_ = rc.SetWriteDeadline(time.Now().Add(s.BatchTimeout))
@@ -79,7 +83,7 @@ func (s *Server) handleGeocodeBatch(w http.ResponseWriter, r *http.Request) erro
 			_ = out.Write(errorRow(len(header), batchError(err)))
 			break
 		}
-		result, err := s.batchRow(r.Context(), row, col)
+		result, err := s.batchRow(r.Context(), row, col, hidden)
 		if r.Context().Err() != nil {
 			return nil
 		}
@@ -151,8 +155,8 @@ func addressColumn(header []string, named string) (int, error) {
 }
 
 // batchRow geocodes one row's address into the added columns. Bad or unanswerable text is a
-// status, not an error; errors are the database's.
-func (s *Server) batchRow(ctx context.Context, row []string, col int) ([]string, error) {
+// status, not an error; errors are the database's. Nothing comes from the layers in hidden.
+func (s *Server) batchRow(ctx context.Context, row []string, col int, hidden map[string]bool) ([]string, error) {
 	result := make([]string, len(batchColumns))
 	text := ""
 	if col < len(row) {
@@ -164,7 +168,7 @@ func (s *Server) batchRow(ctx context.Context, row []string, col int) ([]string,
 	}
 	ctx, cancel := context.WithTimeout(ctx, batchRowTimeout)
 	defer cancel()
-	ans, err := s.Geocoder.Geocode(ctx, geocode.Request{Text: text, Limit: 1})
+	ans, err := s.Geocoder.Geocode(ctx, geocode.Request{Text: text, Limit: 1, Omit: omittedKinds(hidden)})
 	switch {
 	case errors.Is(err, geocode.ErrEmpty):
 		result[0] = "invalid: no street or ward"
@@ -175,7 +179,7 @@ func (s *Server) batchRow(ctx context.Context, row []string, col int) ([]string,
 		result[0] = "not found"
 		return result, nil
 	}
-	res := ans.Results[0]
+	res := withoutHiddenUnits(ans.Results[0], hidden)
 	lon, lat := res.Point()
 	ward, oldWard := res.Address.Ward.Code, res.Address.OldWard.Code
 	if res.Kind != "address" {

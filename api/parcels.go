@@ -67,6 +67,9 @@ func parcelCollection(ps []store.Parcel) featureCollection {
 // handleParcelLookup serves GET /v1/parcels/lookup: one parcel by its cadastral name, either
 // ward (old ward's 5-digit code or name) + sheet + parcel, or the portal's 12-digit code.
 func (s *Server) handleParcelLookup(w http.ResponseWriter, r *http.Request) error {
+	if err := s.needLayer(r, layerParcels); err != nil {
+		return err
+	}
 	key, err := s.parcelKey(r)
 	if err != nil {
 		return err
@@ -181,6 +184,9 @@ func positiveInt(q map[string][]string, name string, max int) (int, error) {
 // (WGS84) or as x, y and crs (EPSG:9210, 3405, 5897, 4756, … as geo.CRSs lists). x is the
 // easting, or the longitude in a geographic CRS, whatever the CRS's own axis order.
 func (s *Server) handleParcelsAt(w http.ResponseWriter, r *http.Request) error {
+	if err := s.needLayer(r, layerParcels); err != nil {
+		return err
+	}
 	x, y, srid, err := pointParams(r)
 	if err != nil {
 		return err

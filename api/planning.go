@@ -37,18 +37,19 @@ type reportUnit struct {
 }
 
 type reportZone struct {
-	ID           int64      `json:"zone_id"`
-	Code         string     `json:"zone_code"`
-	LandUse      string     `json:"land_use"`
-	FunctionName string     `json:"function"`
-	FAR          *float64   `json:"far"`
-	DensityPct   *float64   `json:"density_pct"`
-	FloorsMin    *int       `json:"floors_min"`
-	FloorsMax    *int       `json:"floors_max"`
-	HeightMaxM   *float64   `json:"height_max_m"`
-	OverlapM2    float64    `json:"overlap_m2"`
-	SharePct     float64    `json:"share_pct"`
-	Plan         reportPlan `json:"plan"`
+	ID           int64    `json:"zone_id"`
+	Code         string   `json:"zone_code"`
+	LandUse      string   `json:"land_use"`
+	FunctionName string   `json:"function"`
+	FAR          *float64 `json:"far"`
+	DensityPct   *float64 `json:"density_pct"`
+	FloorsMin    *int     `json:"floors_min"`
+	FloorsMax    *int     `json:"floors_max"`
+	HeightMaxM   *float64 `json:"height_max_m"`
+	OverlapM2    float64  `json:"overlap_m2"`
+	SharePct     float64  `json:"share_pct"`
+	// Plan is absent when the plans layer is restricted and the request has no key.
+	Plan *reportPlan `json:"plan,omitempty"`
 }
 
 type reportPlan struct {
@@ -74,6 +75,9 @@ type reportRoad struct {
 // wards, the planning zones it overlaps with their rules and plans, and the road boundaries
 // it fronts.
 func (s *Server) handleParcelPlanning(w http.ResponseWriter, r *http.Request) error {
+	if err := s.needLayer(r, layerParcels); err != nil {
+		return err
+	}
 	raw := chi.URLParam(r, paramID)
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
@@ -86,10 +90,15 @@ func (s *Server) handleParcelPlanning(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, mediaJSON, newPlanningReport(rep))
+	hidden, err := s.hiddenLayers(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, mediaJSON, newPlanningReport(withoutHidden(rep, hidden), !hidden[layerPlans]))
 }
 
-func newPlanningReport(rep store.PlanningReport) planningReport {
+// newPlanningReport writes rep; withPlans says whether each zone names its plan.
+func newPlanningReport(rep store.PlanningReport, withPlans bool) planningReport {
 	parcelM2 := rep.Parcel.MapAreaM2
 	out := planningReport{Parcel: parcelFeature(rep.Parcel), Zones: []reportZone{}, Roads: []reportRoad{},
 		Ward: reportWards{New: []reportUnit{}}}
@@ -107,12 +116,16 @@ func newPlanningReport(rep store.PlanningReport) planningReport {
 	var sum float64
 	for _, z := range rep.Zones {
 		sum += z.SharePct
-		out.Zones = append(out.Zones, reportZone{ID: z.ID, Code: z.Code, LandUse: z.LandUse,
+		zone := reportZone{ID: z.ID, Code: z.Code, LandUse: z.LandUse,
 			FunctionName: z.FunctionName, FAR: z.FAR, DensityPct: z.DensityPct, FloorsMin: z.FloorsMin,
 			FloorsMax: z.FloorsMax, HeightMaxM: z.HeightMaxM, OverlapM2: round2(z.OverlapM2),
-			SharePct: round3(z.SharePct), Plan: reportPlan{ID: z.PlanID, Name: z.PlanName,
+			SharePct: round3(z.SharePct)}
+		if withPlans {
+			zone.Plan = &reportPlan{ID: z.PlanID, Name: z.PlanName,
 				DecisionNo: z.DecisionNo, DecisionDate: z.DecisionDate.Format("2006-01-02"),
-				ApprovedBy: z.ApprovedBy, Scale: "1/" + strconv.Itoa(z.Scale)}})
+				ApprovedBy: z.ApprovedBy, Scale: "1/" + strconv.Itoa(z.Scale)}
+		}
+		out.Zones = append(out.Zones, zone)
 	}
 	out.ZonesSharePct = round3(sum)
 	for _, rd := range rep.Roads {
@@ -120,6 +133,23 @@ func newPlanningReport(rep store.PlanningReport) planningReport {
 			WidthM: rd.WidthM, PlanID: rd.PlanID, FrontageM: round2(rd.FrontageM), ReserveAreaM2: round2(rd.ReserveAreaM2)})
 	}
 	return out
+}
+
+// withoutHidden leaves out of rep what restricted layers the request may not read hold: the
+// current wards the parcel overlaps (wards), the zones (planning_zones) and their plans
+// (plans, left out by newPlanningReport), the road boundaries (road_boundaries). The old ward
+// is the parcel's own ward code, part of the parcel.
+func withoutHidden(rep store.PlanningReport, hidden map[string]bool) store.PlanningReport {
+	if hidden[layerWards] {
+		rep.NewWards = nil
+	}
+	if hidden[layerPlanningZones] {
+		rep.Zones = nil
+	}
+	if hidden[layerRoadBoundaries] {
+		rep.Roads = nil
+	}
+	return rep
 }
 
 // round2 keeps centimetres and square centimetres: more would be noise of the computation.

@@ -66,6 +66,9 @@ type landUseTotal struct {
 // GeoJSON geometry, optionally buffered, a page at a time in id order, with count and area
 // totals by land use over every match.
 func (s *Server) handleParcelQuery(w http.ResponseWriter, r *http.Request) error {
+	if err := s.needLayer(r, layerParcels); err != nil {
+		return err
+	}
 	q, err := s.readParcelQuery(w, r)
 	if err != nil {
 		return err

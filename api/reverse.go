@@ -45,7 +45,7 @@ func (s *Server) handleReverse(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	rev, err := s.DB.Reverse(r.Context(), lon, lat, radius, limit)
+	rev, err := s.reverse(r, lon, lat, radius, limit)
 	if err != nil {
 		return err
 	}
@@ -57,13 +57,47 @@ func (s *Server) handleReverse(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, mediaGeoJSON, fc)
 }
 
+// reverse is DB.Reverse without what restricted layers the request may not read hold: the
+// addresses (addresses), the street (streets), the parcel (parcels), the current ward
+// (wards), the old ward and its district (wards_2024). The province is no layer's.
+func (s *Server) reverse(r *http.Request, lon, lat, radius float64, limit int) (store.Reverse, error) {
+	hidden, err := s.hiddenLayers(r)
+	if err != nil {
+		return store.Reverse{}, err
+	}
+	rev, err := s.DB.Reverse(r.Context(), lon, lat, radius, limit)
+	if err != nil {
+		return rev, err
+	}
+	loc := &rev.Location
+	if hidden[layerAddresses] {
+		rev.Addresses = nil
+	}
+	if hidden[layerStreets] {
+		loc.Street = store.NearStreet{}
+	}
+	if hidden[layerParcels] {
+		loc.Parcel = store.LocationParcel{}
+	}
+	if hidden[layerWards] {
+		loc.Ward = store.UnitRef{}
+	}
+	if hidden[layerWards2024] {
+		loc.OldWard, loc.OldDistrict = store.UnitRef{}, store.UnitRef{}
+	}
+	return rev, nil
+}
+
 // nearAddressFeature is an address found near a point. Its ward and old_ward are those it is
 // registered in; in_point_ward says whether the point's own current ward (the place
-// feature's) is the same, which it is not when the point is across a ward line.
+// feature's) is the same, which it is not when the point is across a ward line; it is absent
+// when the point's ward is not known.
 func nearAddressFeature(n store.NearAddress, at store.Location) feature {
 	f := addressFeature(n.Address)
 	f.Properties["distance_m"] = math.Round(n.DistanceM*100) / 100
-	f.Properties["in_point_ward"] = n.Ward.Code == at.Ward.Code
+	if at.Ward.Code != "" {
+		f.Properties["in_point_ward"] = n.Ward.Code == at.Ward.Code
+	}
 	return f
 }
 

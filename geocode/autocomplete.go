@@ -19,7 +19,7 @@ func (g *Geocoder) Autocomplete(ctx context.Context, r Request) (Answer, error) 
 	}
 	if q.street == "" {
 		results, err := g.wards(ctx, q)
-		return Answer{Parsed: q.parsed, Results: rank(results, r)}, err
+		return Answer{Parsed: q.parsed, Results: rank(r.keep(results), r)}, err
 	}
 	streets, err := g.db.StreetsPrefixed(ctx, q.street, r.Focus, suggestStreets)
 	if err != nil || len(streets) == 0 {
@@ -43,5 +43,5 @@ func (g *Geocoder) Autocomplete(ctx context.Context, r Request) (Answer, error) 
 		p := store.Place{Kind: "street", Name: s.Name, StreetID: s.ID, Street: s.Name, Lon: s.Lon, Lat: s.Lat}
 		results = append(results, q.scorePlace(p, s))
 	}
-	return Answer{Parsed: q.parsed, Results: rank(results, r)}, nil
+	return Answer{Parsed: q.parsed, Results: rank(r.keep(results), r)}, nil
 }

@@ -51,6 +51,9 @@ type Request struct {
 	Limit                                   int
 	// Focus, when set, is a lon/lat; among equally good candidates the nearest come first.
 	Focus *[2]float64
+	// Omit holds the kinds of result (see Result.Kind) the asker may not see; the others
+	// fill the limit.
+	Omit map[string]bool
 }
 
 // Result is one candidate: an Address when Kind is "address", else a Place.
@@ -93,11 +96,13 @@ func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
 		if results, err = g.onStreets(ctx, q, streets); err != nil {
 			return Answer{}, err
 		}
+		results = r.keep(results)
 	}
 	if len(results) == 0 {
 		if results, err = g.wards(ctx, q); err != nil {
 			return Answer{}, err
 		}
+		results = r.keep(results)
 	}
 	return Answer{Parsed: q.parsed, Results: rank(results, r)}, nil
 }
@@ -225,6 +230,14 @@ func rank(results []Result, r Request) []Result {
 			cmp.Compare(a.Address.ID, b.Address.ID))
 	})
 	return results[:min(len(results), r.limit())]
+}
+
+// keep returns the results whose kind r does not omit.
+func (r Request) keep(results []Result) []Result {
+	if len(r.Omit) == 0 {
+		return results
+	}
+	return slices.DeleteFunc(results, func(x Result) bool { return r.Omit[x.Kind] })
 }
 
 func (r Request) limit() int {
