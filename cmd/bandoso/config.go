@@ -243,5 +243,12 @@ func (s secretURL) LogValue() slog.Value {
 		}
 		return slog.StringValue(string(s))
 	}
+	q := u.Query() // libpq also takes password and sslpassword as URL parameters
+	for k := range q {
+		if strings.Contains(strings.ToLower(k), "password") {
+			q.Set(k, "xxxxx")
+		}
+	}
+	u.RawQuery = q.Encode()
 	return slog.StringValue(u.Redacted())
 }
