@@ -166,6 +166,10 @@ func (s *Server) batchRow(ctx context.Context, row []string, col int, hidden map
 		result[0] = fmt.Sprintf("invalid: longer than %d bytes", maxQueryText)
 		return result, nil
 	}
+	if !plainText(text) {
+		result[0] = "invalid: not UTF-8 text without NUL characters"
+		return result, nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, batchRowTimeout)
 	defer cancel()
 	ans, err := s.Geocoder.Geocode(ctx, geocode.Request{Text: text, Limit: 1, Omit: omittedKinds(hidden)})

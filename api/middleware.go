@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -106,4 +107,30 @@ func (s *Server) timeout(next http.Handler) http.Handler {
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// plainQuery refuses a query string whose parameter names or values are not UTF-8 text or
+// hold a NUL, which no parameter takes and PostgreSQL cannot store: 400 naming the parameter,
+// rather than a database error.
+func (s *Server) plainQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for name, vs := range r.URL.Query() {
+			if !plainText(name) {
+				s.problem(w, r, &ParamError{name, "the parameter's name is not UTF-8 text without NUL characters"})
+				return
+			}
+			for _, v := range vs {
+				if !plainText(v) {
+					s.problem(w, r, &ParamError{name, "not UTF-8 text without NUL characters"})
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// plainText reports whether s is UTF-8 without NUL characters.
+func plainText(s string) bool {
+	return utf8.ValidString(s) && !strings.Contains(s, "\x00")
 }

@@ -146,7 +146,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
-	r.Use(requestID, securityHeaders(viewerCSP(s.Web)), s.logRequests, s.recoverPanics, s.cors(r), s.rateLimit, s.timeout, privateWhenKeyed, middleware.GetHead)
+	r.Use(requestID, securityHeaders(viewerCSP(s.Web)), s.logRequests, s.recoverPanics, s.cors(r), s.rateLimit, s.timeout, privateWhenKeyed, s.plainQuery, middleware.GetHead)
 	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
 	// A custom 405 handler replaces chi's, which set Allow (RFC 9110 §15.5.6); set it here.
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
