@@ -279,8 +279,8 @@ func parseBBox(v string) ([4]float64, error) {
 		return b, fmt.Errorf("want four numbers minx,miny,maxx,maxy, got %d values", len(parts))
 	}
 	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		f, ok := parseNumber(strings.TrimSpace(p))
+		if !ok {
 			return b, fmt.Errorf("%q is not a number", p)
 		}
 		b[i] = f
@@ -292,17 +292,28 @@ func parseBBox(v string) ([4]float64, error) {
 }
 
 // checkValue checks a filter value against its column's PostgreSQL type, so that a bad value
-// is a 400 naming the property rather than a database error.
+// is a 400 naming the property rather than a database error: a decimal number within the
+// column's range, true or false, a date.
 func checkValue(pgType, v string) error {
+	base, typmod, _ := strings.Cut(pgType, "(")
 	switch store.FieldKind(pgType) {
 	case "Number":
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
+		f, ok := parseNumber(v)
+		if !ok {
 			return fmt.Errorf("%q is not a number", v)
 		}
-		if strings.HasPrefix(pgType, "integer") || strings.HasPrefix(pgType, "bigint") || strings.HasPrefix(pgType, "smallint") {
-			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-				return fmt.Errorf("%q is not an integer", v)
+		if bits := map[string]int{"smallint": 16, "integer": 32, "bigint": 64}[base]; bits > 0 {
+			if _, err := strconv.ParseInt(v, 10, bits); err != nil {
+				return fmt.Errorf("%q is not an integer of %d bits", v, bits)
 			}
+		}
+		// numeric(p,s) holds less than 10^(p-s); real and double precision any finite value
+		var p, sc int
+		if n, _ := fmt.Sscanf(typmod, "%d,%d)", &p, &sc); base == "numeric" && n == 2 && math.Abs(f) >= math.Pow10(p-sc) {
+			return fmt.Errorf("%q is out of range: the values have %d digits before the point", v, p-sc)
+		}
+		if base == "real" && math.Abs(f) > math.MaxFloat32 {
+			return fmt.Errorf("%q is out of range", v)
 		}
 	case "Boolean":
 		if _, err := strconv.ParseBool(v); err != nil {

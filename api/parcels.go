@@ -241,9 +241,20 @@ func floatParam(v, name string, limit float64) (float64, error) {
 	if v == "" {
 		return 0, &ParamError{name, "required"}
 	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(f) || math.Abs(f) > limit {
+	f, ok := parseNumber(v)
+	if !ok || math.Abs(f) > limit {
 		return 0, &ParamError{name, fmt.Sprintf("want a number from %g to %g", -limit, limit)}
 	}
 	return f, nil
+}
+
+// parseNumber reads a finite decimal number such as -12.5e3. strconv.ParseFloat alone also
+// takes hexadecimal, digits split by underscores, NaN and the infinities, which no parameter
+// means and the database would refuse or misread.
+func parseNumber(v string) (float64, bool) {
+	if v == "" || strings.ContainsFunc(v, func(c rune) bool { return !strings.ContainsRune("0123456789+-.eE", c) }) {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	return f, err == nil && !math.IsInf(f, 0)
 }

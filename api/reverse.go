@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"strconv"
 
 	"bandoso/geo"
 	"bandoso/store"
@@ -34,8 +33,9 @@ func (s *Server) handleReverse(w http.ResponseWriter, r *http.Request) error {
 	}
 	radius := float64(defaultReverseRadiusM)
 	if v := q.Get(paramRadius); v != "" {
-		radius, err = strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(radius) || radius < 0 || radius > maxReverseRadiusM {
+		var ok bool
+		radius, ok = parseNumber(v)
+		if !ok || radius < 0 || radius > maxReverseRadiusM {
 			return &ParamError{paramRadius, fmt.Sprintf("want metres from 0 to %d", maxReverseRadiusM)}
 		}
 	}
