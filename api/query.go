@@ -1,11 +1,9 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -93,22 +91,14 @@ func (s *Server) handleParcelQuery(w http.ResponseWriter, r *http.Request) error
 }
 
 // readParcelQuery reads and checks the body: at most QueryMaxBytes (413 beyond), JSON with
-// only the known members, a valid GeoJSON geometry in longitude and latitude.
+// only the known members (decodeBody), a valid GeoJSON geometry in longitude and latitude.
 func (s *Server) readParcelQuery(w http.ResponseWriter, r *http.Request) (store.ParcelQuery, error) {
 	var body parcelQuery
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.QueryMaxBytes))
-	if err != nil {
-		return store.ParcelQuery{}, err // *http.MaxBytesError: 413
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		return store.ParcelQuery{}, &ParamError{paramBody, "not a JSON query object: " + err.Error()}
-	}
-	if dec.More() {
-		return store.ParcelQuery{}, &ParamError{paramBody, "more than one JSON value"}
+	if err := decodeBody(w, r, s.QueryMaxBytes, &body); err != nil {
+		return store.ParcelQuery{}, err
 	}
 	q := store.ParcelQuery{BufferM: body.BufferM, Limit: defaultQueryLimit, MaxAreaM2: s.QueryMaxAreaM2}
+	var err error
 	if q.Geometry, err = checkGeoJSON(body.Geometry); err != nil {
 		return q, err
 	}
