@@ -49,6 +49,14 @@ func fixture(t *testing.T, name string) string {
 // postImport sends the parts as a real multipart/form-data body.
 func (e tileEnv) postImport(t *testing.T, key []string, parts ...importPart) (*http.Response, []byte) {
 	t.Helper()
+	body, contentType := multipartBody(t, parts...)
+	return sendBody(t, http.MethodPost, e.url+"/v1/admin/import", body, append([]string{"Content-Type", contentType}, key...)...)
+}
+
+// multipartBody writes the parts as a multipart/form-data body and returns it with its
+// Content-Type.
+func multipartBody(t *testing.T, parts ...importPart) (string, string) {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for _, p := range parts {
@@ -68,7 +76,7 @@ func (e tileEnv) postImport(t *testing.T, key []string, parts ...importPart) (*h
 	if err := mw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return sendBody(t, http.MethodPost, e.url+"/v1/admin/import", body.String(), append([]string{"Content-Type", mw.FormDataContentType()}, key...)...)
+	return body.String(), mw.FormDataContentType()
 }
 
 type importSum struct {
