@@ -179,7 +179,7 @@ func (g *geojsonReader) Next() (Record, error) {
 func (g *geojsonReader) record(f rawFeature) Record {
 	rec := Record{N: g.n, Props: make(map[string]string, len(f.Properties))}
 	if len(f.ID) > 0 && string(f.ID) != "null" {
-		rec.ID = jsonText(f.ID)
+		rec.ID = reportText(jsonText(f.ID))
 	}
 	for k, raw := range f.Properties {
 		v, p := propertyText(k, raw)
@@ -202,6 +202,9 @@ func propertyText(field string, raw json.RawMessage) (string, *Problem) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return "", nil
+	}
+	if p := checkName(field); p != nil {
+		return "", p
 	}
 	if raw[0] != '"' {
 		return jsonText(raw), nil

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -17,6 +18,13 @@ const notVietnamese = "¡¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½�
 // checkText returns s in NFC, or a problem when it is not Unicode text: invalid UTF-8 (legacy
 // bytes passed through), or Unicode that is legacy text decoded as Windows-1252.
 func checkText(field, s string) (string, *Problem) {
+	if p := checkName(field); p != nil {
+		return "", p
+	}
+	if strings.ContainsRune(s, 0) {
+		return "", &Problem{Field: field, Problem: BadValue, Action: Refused,
+			Detail: "text holds a NUL character, which the database cannot store: " + strconv.Quote(clip(s))}
+	}
 	if !utf8.ValidString(s) {
 		return "", &Problem{Field: field, Problem: NotUnicode, Action: Refused,
 			Detail: "text is not Unicode (UTF-8): legacy TCVN3/VNI bytes? " + quoteBytes(s)}
@@ -28,6 +36,24 @@ func checkText(field, s string) (string, *Problem) {
 		}
 	}
 	return norm.NFC.String(s), nil
+}
+
+// checkName refuses a property name that is not UTF-8 text without NUL, which no column
+// has and the database cannot store even in a report.
+func checkName(name string) *Problem {
+	if utf8.ValidString(name) && !strings.ContainsRune(name, 0) {
+		return nil
+	}
+	return &Problem{Field: strconv.Quote(name), Problem: BadValue, Action: Refused,
+		Detail: "the property's name is not UTF-8 text without NUL characters"}
+}
+
+// reportText is s as a report can hold it: s itself, or quoted with its bad bytes escaped.
+func reportText(s string) string {
+	if utf8.ValidString(s) && !strings.ContainsRune(s, 0) {
+		return s
+	}
+	return strconv.Quote(s)
 }
 
 // quoteBytes shows the start of s with its invalid bytes escaped.
