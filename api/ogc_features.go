@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -217,7 +218,9 @@ func parseCursor(v string, keys int) (store.Cursor, error) {
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(v)
 	var c cursorJSON
-	if err != nil || json.Unmarshal(raw, &c) != nil || len(c.Values) != keys {
+	if err != nil || json.Unmarshal(raw, &c) != nil || len(c.Values) != keys || slices.ContainsFunc(c.Values, func(s *string) bool {
+		return s != nil && !plainText(*s) // no row holds it: a cursor we never gave
+	}) {
 		return store.Cursor{}, fmt.Errorf("%q is not a cursor of this sort order; follow the next and prev links", v)
 	}
 	return store.Cursor{Values: c.Values, ID: c.ID}, nil
