@@ -107,3 +107,23 @@ func FuzzParseRegistryCode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseCRS: a CRS is accepted only as one of CRSs, and its URI names it again: the crs
+// and bbox-crs parameters read back what the collections list. Seeds:
+// testdata/fuzz/FuzzParseCRS.
+func FuzzParseCRS(f *testing.F) {
+	f.Fuzz(func(t *testing.T, s string) {
+		c, ok := geo.ParseCRS(s)
+		if !ok {
+			return
+		}
+		known := false
+		for _, k := range geo.CRSs {
+			known = known || k == c
+		}
+		again, ok := geo.ParseCRS(c.URI)
+		if !known || !ok || again != c {
+			t.Fatalf("%q read as %+v, whose URI reads as %+v, %v", s, c, again, ok)
+		}
+	})
+}
