@@ -86,6 +86,9 @@ func (s *Server) readEdit(w http.ResponseWriter, r *http.Request, e *store.Edit,
 	e.Reason = r.URL.Query().Get(paramReason)
 	if b.Reason != nil {
 		e.Reason = *b.Reason
+		if strings.ContainsRune(e.Reason, 0) {
+			return &ParamError{paramReason, "holds a NUL character (\\u0000), which text cannot"}
+		}
 	}
 	return nil
 }

@@ -238,6 +238,8 @@ func TestEdits(t *testing.T) {
 			{`{"properties":{"sheet_no":"twelve"}}`, "properties.sheet_no"},
 			{`{"properties":{"sheet_no":99999999999}}`, "properties.sheet_no"},
 			{`{"properties":{"ward_code":79001}}`, "properties.ward_code"},
+			{`{"properties":{"land_use":"OD\u0000T"}}`, "properties.land_use"},
+			{`{"properties":{},"reason":"survey\u0000"}`, "reason"},
 			{`{"geometry":{"type":"Polygon"}}`, "geometry"},
 		} {
 			v, _ := e.do(t, c.body, http.MethodPatch, item, c.body, 400, append(e.editor, "If-Match", etag)...)
