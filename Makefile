@@ -8,7 +8,7 @@ BIN := bin/bandoso
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 DB_URL = $$(scripts/pg.sh url)
 
-.PHONY: build run test bench vet vulncheck gdal web browser db-start db-stop db-status psql clean
+.PHONY: build run test bench loadtest vet vulncheck gdal web browser db-start db-stop db-status psql clean
 
 build: web
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/bandoso
@@ -51,6 +51,15 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...; \
 	scripts/bench-demo.sh; \
 	scripts/bench-tiles.sh
+
+## loadtest: serve the one-million-parcel city and replay a mix of tiles, items, geocodes and
+## planning reports at a fixed rate, RATE requests/s for DURATION (see docs/benchmarks.md);
+## LOADTEST_ARGS go to bin/bandoso-loadtest (e.g. -json; -help lists them)
+RATE ?= 120
+DURATION ?= 10m
+loadtest: build
+	export DATABASE_URL="$(DB_URL)"; \
+	RATE=$(RATE) DURATION=$(DURATION) scripts/loadtest.sh $(LOADTEST_ARGS)
 
 ## web: MapLibre GL JS from npm (package-lock.json) into web/lib, which go:embed puts in the binary
 WEB_LIB_FILES := maplibre-gl.mjs maplibre-gl-worker.mjs maplibre-gl.css

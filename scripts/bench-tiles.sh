@@ -1,21 +1,12 @@
 #!/usr/bin/env bash
 # bench-tiles.sh: the tile benchmark (cmd/tilebench) on the one-million-parcel demo city in
-# bandoso_bench on the DATABASE_URL server. The database is created, migrated and loaded only
-# when it lacks that city (`bandoso demo` does nothing when the same city is loaded), so after
+# bandoso_bench on the DATABASE_URL server, made ready by scripts/bench-city.sh: after
 # scripts/bench-demo.sh it measures the city just loaded without loading it again. Arguments
 # go to tilebench (e.g. -run cold,warm; -help lists them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL (make bench sets it)}"
-DB=${BENCH_DB:-bandoso_bench}
-BENCH_URL=$(python3 -c 'import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/"+sys.argv[2])))' "$DATABASE_URL" "$DB")
-
-if [ -z "$(psql -At "$DATABASE_URL" -c "SELECT 1 FROM pg_database WHERE datname = '$DB'")" ]; then
-	psql -q "$DATABASE_URL" -c "CREATE DATABASE $DB"
-fi
-[ -x bin/bandoso ] || go build -o bin/bandoso ./cmd/bandoso
-bin/bandoso migrate --database-url "$BENCH_URL" >/dev/null
-bin/bandoso demo --database-url "$BENCH_URL" --size 1000000
+BENCH_URL=$(scripts/bench-city.sh)
 go build -o bin/tilebench ./cmd/tilebench
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 psql -At "$BENCH_URL" -c "SELECT version()" -c "SELECT postgis_full_version()" | cut -c1-120
