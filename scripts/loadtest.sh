@@ -15,7 +15,9 @@ LOG=${LOG:-$(mktemp -t bandoso-loadtest-serve.XXXXXX)}
 BENCH_URL=$(scripts/bench-city.sh)
 ${GO:-go} build -o bin/bandoso-loadtest ./cmd/loadtest
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-bin/bandoso serve --database-url "$BENCH_URL" --listen "$LISTEN" >"$LOG" 2>&1 &
+# The load generator stands for many users behind one proxy: the server trusts its
+# X-Forwarded-For, so that the default per-client rate limits apply to each user.
+bin/bandoso serve --database-url "$BENCH_URL" --listen "$LISTEN" --trusted-proxies 127.0.0.1 >"$LOG" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
@@ -23,6 +25,6 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 status=0
-bin/bandoso-loadtest -url "http://$LISTEN" -rate "$RATE" -duration "$DURATION" "$@" || status=$?
+bin/bandoso-loadtest -url "http://$LISTEN" -rate "$RATE" -duration "$DURATION" -forwarded-for "$@" || status=$?
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg); server log $LOG: $(grep -c 'status=5' "$LOG" || true) answers 5xx" >&2
 exit "$status"

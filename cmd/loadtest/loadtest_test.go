@@ -217,10 +217,12 @@ func TestWorkloadMix(t *testing.T) {
 		t.Fatal(err)
 	}
 	var counts [numKinds]int
+	users := map[int]bool{}
 	const n = 100000
 	for range n {
-		k, path := w.Next()
+		k, path, user := w.Next()
 		counts[k]++
+		users[user] = true
 		if k == kindPlanning && path != "/v1/parcels/7/planning" || k == kindGeocode && !strings.Contains(path, "q=12+L%C3%AA+L%E1%BB%A3i") {
 			t.Fatalf("%s: %s", k, path)
 		}
@@ -230,10 +232,13 @@ func TestWorkloadMix(t *testing.T) {
 			t.Errorf("%s: %.3f of requests, want %.2f", Kind(k), float64(c)/n, want)
 		}
 	}
+	if len(users) != max(cfg.Users, 1) {
+		t.Errorf("requests came from %d users, want %d", len(users), max(cfg.Users, 1))
+	}
 	// Without parcel ids there are no planning reports.
 	w, _ = NewWorkload(cfg, testBounds, []string{"x"}, nil)
 	for range 1000 {
-		if k, _ := w.Next(); k == kindPlanning {
+		if k, _, _ := w.Next(); k == kindPlanning {
 			t.Fatal("planning report without parcel ids")
 		}
 	}

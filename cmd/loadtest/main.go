@@ -38,7 +38,10 @@ type options struct {
 	progress    time.Duration
 	jsonOut     bool
 	prepPages   int
-	cfg         Config
+	// forwardedFor sends each user's own address in X-Forwarded-For, so that a server
+	// trusting this client as a proxy counts rate limits per user, as it would for browsers.
+	forwardedFor bool
+	cfg          Config
 }
 
 func main() {
@@ -83,7 +86,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.prepPages, "prep-pages", 40, "item pages read before the run for parcel ids and for addresses to geocode")
 	fs.Uint64Var(&o.cfg.Seed, "seed", 1, "seed of the walks and the mix")
 	fs.StringVar(&o.cfg.Layers, "layers", styleLayers, "layers of each tile, comma-separated")
-	fs.IntVar(&o.cfg.Users, "users", 20, "pan-and-zoom walks whose tiles interleave")
+	fs.IntVar(&o.cfg.Users, "users", 20, "users, each walking a pan-and-zoom trace of its own; their tiles interleave")
+	fs.BoolVar(&o.forwardedFor, "forwarded-for", false, "send each user's own made-up address (10.77.x.y) in X-Forwarded-For, for a server run with --trusted-proxies naming this client, whose rate limits then apply per user")
 	fs.IntVar(&o.cfg.MinZ, "min-zoom", 12, "least zoom of the walks")
 	fs.IntVar(&o.cfg.MaxZ, "max-zoom", 18, "greatest zoom of the walks")
 	fs.IntVar(&o.cfg.Width, "width", 1280, "screen width in pixels")
@@ -155,9 +159,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		go progress(bg, stderr, runStart, o.progress, &sentCount, stats[:], rss)
 	}
 	start, sent, dropped := dispatch(ctx, realClock{}, schedule{o.rate, o.duration}, o.maxInFlight, func(int) func(time.Time) {
-		kind, path := w.Next()
+		kind, path, user := w.Next()
 		sentCount.Add(1)
-		return func(due time.Time) { fetch(ctx, hc, o.base+path, due, stats[kind]) }
+		from := ""
+		if o.forwardedFor {
+			from = userAddr(user)
+		}
+		return func(due time.Time) { fetch(ctx, hc, o.base+path, from, due, stats[kind]) }
 	})
 	wall := time.Since(start)
 	stopBG()
@@ -211,14 +219,18 @@ func first(s []string) string {
 	return s[0]
 }
 
-// fetch makes one request and records its status and its latency since it was due.
-func fetch(ctx context.Context, hc *http.Client, url string, due time.Time, s *Stats) {
+// fetch makes one request, in the name of client from when it is not empty, and records its
+// status and its latency since it was due.
+func fetch(ctx context.Context, hc *http.Client, url, from string, due time.Time, s *Stats) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		s.Fail(err, time.Since(due))
 		return
 	}
 	req.Header.Set("Accept-Encoding", "gzip")
+	if from != "" {
+		req.Header.Set("X-Forwarded-For", from)
+	}
 	resp, err := hc.Do(req)
 	if err == nil {
 		// The answer counts once its body is in, as it does for a map.

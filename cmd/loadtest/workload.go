@@ -79,29 +79,35 @@ func NewWorkload(cfg Config, b Bounds, geocodeTexts, parcelIDs []string) (*Workl
 	return w, nil
 }
 
-// Next returns the next request: its kind and path with query.
-func (w *Workload) Next() (Kind, string) {
+// Next returns the next request: its kind, its path with query, and the user who sends it
+// (tiles: the user whose walk it is; the rest: any user).
+func (w *Workload) Next() (Kind, string, int) {
 	n := w.r.IntN(w.total)
 	k := Kind(0)
 	for ; n >= w.weights[k]; k++ {
 		n -= w.weights[k]
 	}
-	switch k {
-	case kindTiles:
-		t := w.traces[w.turn%len(w.traces)]
+	if k == kindTiles {
+		user := w.turn % len(w.traces)
 		w.turn++
-		return k, "/tiles/" + w.layers + "/" + t.Next().String() + ".mvt"
+		return k, "/tiles/" + w.layers + "/" + w.traces[user].Next().String() + ".mvt", user
+	}
+	user := w.r.IntN(len(w.traces))
+	switch k {
 	case kindItems:
-		return k, "/ogc/collections/parcels/items?limit=100&bbox=" + bboxParam(randomBox(w.r, w.b, 100, 400))
+		return k, "/ogc/collections/parcels/items?limit=100&bbox=" + bboxParam(randomBox(w.r, w.b, 100, 400)), user
 	case kindGeocode:
-		return k, "/v1/geocode?q=" + url.QueryEscape(w.geocodeTexts[w.r.IntN(len(w.geocodeTexts))])
+		return k, "/v1/geocode?q=" + url.QueryEscape(w.geocodeTexts[w.r.IntN(len(w.geocodeTexts))]), user
 	case kindReverse:
 		lon, lat := randomPoint(w.r, w.b)
-		return k, "/v1/reverse?lon=" + coord(lon) + "&lat=" + coord(lat)
+		return k, "/v1/reverse?lon=" + coord(lon) + "&lat=" + coord(lat), user
 	default:
-		return k, "/v1/parcels/" + w.parcelIDs[w.r.IntN(len(w.parcelIDs))] + "/planning"
+		return k, "/v1/parcels/" + w.parcelIDs[w.r.IntN(len(w.parcelIDs))] + "/planning", user
 	}
 }
+
+// userAddr is user's made-up address, sent as X-Forwarded-For with -forwarded-for.
+func userAddr(user int) string { return fmt.Sprintf("10.77.%d.%d", user/250, user%250+1) }
 
 func randomPoint(r *rand.Rand, b Bounds) (lon, lat float64) {
 	return b[0] + r.Float64()*(b[2]-b[0]), b[1] + r.Float64()*(b[3]-b[1])
