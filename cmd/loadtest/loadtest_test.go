@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -109,15 +110,37 @@ func TestDispatchDoesNotWaitForAnswers(t *testing.T) {
 func TestDispatchDropsPastInFlightLimit(t *testing.T) {
 	clk := &fakeClock{now: time.Unix(0, 0)}
 	release := make(chan struct{})
-	_, sent, dropped := dispatchWithin(t, clk, schedule{50, 2 * time.Second}, 30, func(i int) func(time.Time) {
-		if i == 99 {
+	var mu sync.Mutex
+	var ran []int
+	// 101 requests: the first 30 fill the limit and hang until the last is prepared, so
+	// requests 30–99 find no room; the last may or may not, as the first ones end.
+	_, sent, dropped := dispatchWithin(t, clk, schedule{101, time.Second}, 30, func(i int) func(time.Time) {
+		if i == 100 {
 			close(release)
 		}
-		return func(time.Time) { <-release }
+		return func(time.Time) {
+			mu.Lock()
+			ran = append(ran, i)
+			mu.Unlock()
+			<-release
+		}
 	})
-	if sent != 30 || dropped != 70 {
-		t.Fatalf("sent %d, dropped %d; want 30 and 70", sent, dropped)
+	slices.Sort(ran)
+	if sent+dropped != 101 || len(ran) != sent {
+		t.Fatalf("sent %d, dropped %d, ran %d; want 101 in all and every one sent run", sent, dropped, len(ran))
 	}
+	if !slices.Equal(ran[:30], seq(30)) || len(ran) > 31 || len(ran) == 31 && ran[30] != 100 {
+		t.Fatalf("ran %v; want 0–29, and perhaps 100, and none of 30–99", ran)
+	}
+}
+
+// seq is 0, 1, …, n-1.
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
 
 func TestStatsPercentilesAndCounts(t *testing.T) {
