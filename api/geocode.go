@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"bandoso/address"
 	"bandoso/geo"
@@ -92,11 +91,9 @@ func geocodeRequest(r *http.Request, structured bool) (geocode.Request, error) {
 	}
 	for _, t := range texts {
 		v := q.Get(t.name)
-		switch {
-		case len(v) > maxQueryText:
+		// plainQuery has refused text that is not UTF-8 already
+		if len(v) > maxQueryText {
 			return req, &ParamError{t.name, fmt.Sprintf("longer than %d bytes", maxQueryText)}
-		case !utf8.ValidString(v):
-			return req, &ParamError{t.name, "not UTF-8 text"}
 		}
 		*t.dst = strings.TrimSpace(v)
 	}

@@ -1,11 +1,9 @@
 package api_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -15,15 +13,7 @@ import (
 // post sends body to path and returns the status, Content-Type and body.
 func (e tileEnv) post(t *testing.T, path string, body []byte) (int, string, []byte) {
 	t.Helper()
-	res, err := http.Post(e.url+path, "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, raw := sendBody(t, http.MethodPost, e.url+path, string(body), "Content-Type", "application/json")
 	return res.StatusCode, res.Header.Get("Content-Type"), raw
 }
 

@@ -68,10 +68,8 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 		client := "ip:" + l.clientAddr(r)
 		// Only a key the database knows picks the bucket: made-up keys would each get a
 		// fresh one.
-		if _, ok := credential(r); ok {
-			if key, found, err := s.apiKey(r); err == nil && found {
-				client = "key:" + key.Prefix
-			}
+		if key, found, err := s.apiKey(r); err == nil && found {
+			client = "key:" + key.Prefix
 		}
 		b, ok := l.buckets.Get(client)
 		if !ok {

@@ -43,15 +43,9 @@ func newCityBehindProxy(t *testing.T, parcels int) cityBehindProxy {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { direct.Close(context.Background()) })
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		t.Fatalf("this test needs DATABASE_URL in URL form: %v", err)
-	}
-	p := newProxy(t, u.Host)
-	u.Host = p.addr
+	p, vars := proxyTo(t, raw)
 	p.Start()
-	return cityBehindProxy{proxy: p, direct: direct, db: db,
-		vars: map[string]string{"DATABASE_URL": u.String(), "LOG_FORMAT": "json"}}
+	return cityBehindProxy{proxy: p, direct: direct, db: db, vars: vars}
 }
 
 // sqlText runs a one-value query around the proxy.

@@ -125,7 +125,14 @@ func (s *serving) waitReadyz(t *testing.T, status int, within time.Duration) {
 // proxiedDatabase returns a migrated database of this test's own behind a proxy, not started.
 func proxiedDatabase(t *testing.T) (*proxy, map[string]string) {
 	t.Helper()
-	u, err := url.Parse(storetest.NewURL(t))
+	return proxyTo(t, storetest.NewURL(t))
+}
+
+// proxyTo puts a proxy, not started, in front of the database at raw and returns it with
+// the service's environment reaching the database through it.
+func proxyTo(t *testing.T, raw string) (*proxy, map[string]string) {
+	t.Helper()
+	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		t.Fatalf("this test needs DATABASE_URL in URL form: %v", err)
 	}
