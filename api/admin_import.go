@@ -108,7 +108,7 @@ func importFileError(err error) error {
 	case errors.Is(err, ingest.ErrNoGDAL):
 		return err
 	case errors.Is(err, ingest.ErrNeedCRS):
-		return &ParamError{importFieldCRS, "the file does not say its CRS: give crs, e.g. EPSG:9210"}
+		return &ParamError{importFieldCRS, strings.TrimPrefix(err.Error(), "ingest: ") + "; give crs, e.g. EPSG:9210"}
 	}
 	return &ParamError{importFieldFile, strings.TrimPrefix(err.Error(), "ingest: ")}
 }

@@ -121,7 +121,7 @@ func (f *importForm) fill(values map[string]string) error {
 	if v := values[importFieldCRS]; v != "" {
 		srid, ok := ingest.ParseCRS(v)
 		if !ok {
-			return &ParamError{importFieldCRS, fmt.Sprintf("%q is not one of EPSG:4326, 3857, 4756, 3405, 3406, 5897, 5899, 9210", v)}
+			return &ParamError{importFieldCRS, fmt.Sprintf("%q is not an EPSG code, e.g. EPSG:9210 or EPSG:32648", v)}
 		}
 		f.srid = srid
 	}

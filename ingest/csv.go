@@ -186,17 +186,18 @@ func (c *csvReader) point(row []string) (orb.Geometry, *Problem, error) {
 }
 
 // decide settles the CRS and axis order at the first row: coordinates that are not degrees
-// need a CRS; in a projected VN-2000 CRS an "x" column over 1,000,000 beside a "y" under it
-// can only be a northing (Vietnamese surveys call northing X), so the axes are swapped.
+// need a CRS; in a projected CRS an "x" column holding Vietnam's northings (1,000,000 to
+// 2,700,000 m) beside a "y" under 1,000,000 can only be a northing (Vietnamese surveys call
+// northing X), so the axes are swapped.
 func (c *csvReader) decide(x, y float64, haveXY bool) error {
 	c.decided = true
 	if c.src.SRID == 0 {
 		if haveXY && (x < -180 || x > 180 || y < -90 || y > 90) {
-			return ErrNeedCRS
+			return needCRS(FormatCSV, fmt.Sprintf("cannot name one, and its first coordinates (%g, %g) are not degrees", x, y))
 		}
 		c.src.SRID, c.src.CRSFrom = 4326, "default"
 	}
-	if c.xy && projectedVN2000[c.src.SRID] && x > 1_000_000 && y < 1_000_000 {
+	if c.xy && x >= 1_000_000 && x <= 2_700_000 && y >= 0 && y < 1_000_000 {
 		c.swap, c.src.XYSwapped = true, true
 	}
 	return nil

@@ -116,17 +116,19 @@ func (g *geojsonReader) members() error {
 	return nil
 }
 
-// fileCRS takes the file's CRS unless a flag named one. A "crs" after some features were read
-// in another CRS cannot be honoured.
+// fileCRS takes the file's CRS unless a flag named one, which wins (the file's is kept for the
+// report). A "crs" after some features were read in another CRS cannot be honoured.
 func (g *geojsonReader) fileCRS(name string) error {
 	srid, ok := ParseCRS(name)
-	if !ok {
-		return fmt.Errorf("ingest: GeoJSON crs %q is not one the service accepts: pass --crs", name)
-	}
 	switch {
 	case g.src.CRSFrom == "flag":
+		if ok && srid != g.src.SRID {
+			g.src.FileSRID = srid
+		}
+	case !ok:
+		return fmt.Errorf("%w: %s names %q, which is not an EPSG code", ErrNeedCRS, CRSWhere(g.src.Format), name)
 	case g.n > 0 && srid != g.src.SRID:
-		return fmt.Errorf("ingest: GeoJSON crs %q comes after the features: pass --crs", name)
+		return fmt.Errorf("%w: %s (%q) comes after the features", ErrNeedCRS, CRSWhere(g.src.Format), name)
 	default:
 		g.src.SRID, g.src.CRSFrom = srid, "file"
 	}

@@ -19,8 +19,8 @@ var ErrNoGDAL = errors.New("ingest: Shapefile and GeoPackage need GDAL's ogr2ogr
 // openOGR streams a Shapefile (a .shp beside its .dbf, .shx and .prj, or a .zip of them) or a
 // GeoPackage's first layer through `ogr2ogr -f GeoJSON /vsistdout/`. GDAL is not let
 // reproject: it would pick PROJ's default VN-2000 transformation, about 0.8 m from the pinned
-// one. The CRS is taken from the EPSG code GDAL writes in the crs member; a file whose CRS has
-// none needs --crs.
+// one. The CRS is the EPSG code GDAL writes in the crs member, or, for a CRS GDAL finds no
+// code for (a hand-written .prj), its definition for store to match.
 func openOGR(path string, src Source, progress func(int64)) (Reader, error) {
 	bin, err := exec.LookPath("ogr2ogr")
 	if err != nil {
@@ -64,9 +64,10 @@ func openOGR(path string, src Source, progress func(int64)) (Reader, error) {
 		}
 		return nil, err
 	}
-	if g.src.CRSFrom == "default" { // GDAL wrote no crs: the file's CRS has no EPSG code
-		o.Close()
-		return nil, fmt.Errorf("%w; GDAL finds no EPSG code for the CRS of %s", ErrNeedCRS, src.File)
+	if g.src.CRSFrom == "default" { // GDAL wrote no crs: the file has none, or one without an EPSG code
+		if def := gdalSRS(in); def != nil {
+			g.src.SRID, g.src.CRSFrom, g.src.CRSDef = 0, "file", def
+		}
 	}
 	o.geojsonReader = g
 	return o, nil
@@ -107,6 +108,23 @@ func (o *ogrReader) Close() error {
 	o.cancel()
 	_ = o.wait()
 	return nil
+}
+
+// gdalSRS describes the CRS of a dataset GDAL found no EPSG code for, nil when it has none
+// (a Shapefile without its .prj).
+func gdalSRS(in string) *CRSDef {
+	out := func(format string) string {
+		b, err := exec.Command("gdalsrsinfo", "--single-line", "-o", format, in).Output()
+		if err != nil {
+			return ""
+		}
+		return strings.TrimSpace(string(b))
+	}
+	def := CRSDef{Proj4: out("proj4"), WKT: out("wkt1")}
+	if !strings.HasPrefix(def.Proj4, "+proj=") {
+		return nil
+	}
+	return &def
 }
 
 // limitedBuffer keeps the first max bytes of a process's stderr.

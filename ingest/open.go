@@ -6,8 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"bandoso/geo"
 )
 
 // Formats Open reads.
@@ -98,24 +96,6 @@ func FormatOf(path string) (string, error) {
 	return "", fmt.Errorf("ingest: cannot tell the format of %q from its extension (.geojson, .csv, .shp, .zip, .gpkg)", filepath.Base(path))
 }
 
-// ParseCRS reads a CRS as files and flags name it: EPSG:9210, urn:ogc:def:crs:EPSG::9210,
-// http://www.opengis.net/def/crs/EPSG/0/9210, CRS84 or a bare 9210, and returns its SRID
-// when the service accepts it.
-func ParseCRS(s string) (int, bool) {
-	s = strings.TrimSpace(s)
-	low := strings.ToLower(s)
-	switch {
-	case strings.HasPrefix(low, "urn:ogc:def:crs:ogc:") && strings.HasSuffix(low, "crs84"):
-		return 4326, true
-	case strings.HasPrefix(low, "urn:ogc:def:crs:epsg:"):
-		s = "EPSG:" + s[strings.LastIndexByte(s, ':')+1:]
-	case s != "" && strings.Trim(s, "0123456789") == "":
-		s = "EPSG:" + s
-	}
-	c, ok := geo.ParseCRS(s)
-	return c.SRID, ok
-}
-
 // ParseKeyValues reads target=value pairs separated by commas, as --map and --set take them
 // (and the import form's map and set fields), into into.
 func ParseKeyValues(s string, into map[string]string) error {
@@ -129,9 +109,6 @@ func ParseKeyValues(s string, into map[string]string) error {
 	}
 	return nil
 }
-
-// projectedVN2000 are the VN-2000 CRSs in metres, where Vietnamese documents' X is northing.
-var projectedVN2000 = map[int]bool{3405: true, 3406: true, 5897: true, 5899: true, 9210: true}
 
 type countingReader struct {
 	r        io.Reader

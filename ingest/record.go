@@ -30,6 +30,7 @@ const (
 	UnknownStreet     = "unknown_street"
 	Rejected          = "rejected" // the database refused the row (a constraint validation missed)
 	AxisSwap          = "axis_swap"
+	CRSOverridden     = "crs_overridden" // the file names a CRS and the caller gave another
 )
 
 // Actions: what the import does about a problem.
@@ -56,6 +57,11 @@ type Source struct {
 	SRID   int    `json:"srid"`
 	// CRSFrom says where SRID came from: "flag", "file" or "default".
 	CRSFrom string `json:"crs_from"`
+	// FileSRID is the CRS the file itself names when a flag overrode it, 0 otherwise.
+	FileSRID int `json:"file_srid,omitempty"`
+	// CRSDef is the file's CRS when it has no EPSG code (SRID is then 0 until store matches
+	// it against the database's CRSs).
+	CRSDef *CRSDef `json:"-"`
 	// XYSwapped: the file's x column held northings (Vietnamese "X") and was read as y.
 	XYSwapped bool `json:"xy_swapped,omitempty"`
 }
@@ -68,5 +74,6 @@ type Reader interface {
 	Close() error
 }
 
-// ErrNeedCRS: the file's coordinates are not in degrees and it names no CRS.
-var ErrNeedCRS = errors.New("ingest: the file does not say its CRS: pass --crs (e.g. EPSG:9210)")
+// ErrNeedCRS: the file names no CRS, or none that can be read, and its coordinates are not
+// degrees; the caller must give one.
+var ErrNeedCRS = errors.New("ingest: the file's CRS is not known")

@@ -97,14 +97,25 @@ func (db *DB) Import(ctx context.Context, src ingest.Reader, opt ImportOptions) 
 		if err != nil {
 			return err
 		}
+		srid, err := importSRID(ctx, tx, src.Source())
+		if err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, sqlImportStage); err != nil {
 			return err
 		}
-		if rep.Read, err = stageRecords(ctx, tx, src, fm, log); err != nil {
+		if rep.Read, err = stageRecords(ctx, tx, src, srid, fm, log); err != nil {
 			return err
 		}
 		rep.Source = src.Source()
+		if srid != 0 {
+			rep.Source.SRID = srid
+		}
 		rep.CRS = fmt.Sprintf("EPSG:%d", rep.Source.SRID)
+		if f := rep.Source.FileSRID; f != 0 {
+			log.add(ingest.Problem{Field: "crs", Problem: ingest.CRSOverridden, Action: ingest.Warning,
+				Detail: fmt.Sprintf("%s names EPSG:%d; the CRS given, EPSG:%d, is used instead", ingest.CRSWhere(rep.Source.Format), f, rep.Source.SRID)})
+		}
 		if rep.Source.XYSwapped {
 			log.add(ingest.Problem{Field: "x", Problem: ingest.AxisSwap, Action: ingest.Warning,
 				Detail: "the x column holds northings (Vietnamese surveys call northing X): read x as northing and y as easting"})
@@ -186,7 +197,9 @@ CREATE TEMP TABLE import_stage (
 CREATE TEMP TABLE import_problems (n integer, src_id text, field text, code text, detail text, action text) ON COMMIT DROP`
 
 // stageRecords streams the reader into import_stage with COPY, one record in memory at a time.
-func stageRecords(ctx context.Context, tx pgx.Tx, src ingest.Reader, fm *fieldMap, log problemLog) (int, error) {
+// srid, when not 0, is the CRS the coordinates are in; else the reader's, which a CSV settles
+// at its first row.
+func stageRecords(ctx context.Context, tx pgx.Tx, src ingest.Reader, srid int, fm *fieldMap, log problemLog) (int, error) {
 	var n int
 	var readErr error
 	rows := pgx.CopyFromFunc(func() ([]any, error) {
@@ -209,7 +222,11 @@ func stageRecords(ctx context.Context, tx pgx.Tx, src ingest.Reader, fm *fieldMa
 		}
 		var geom []byte
 		if rec.Geom != nil {
-			if geom, err = ewkb.Marshal(rec.Geom, src.Source().SRID); err != nil {
+			s := srid
+			if s == 0 {
+				s = src.Source().SRID
+			}
+			if geom, err = ewkb.Marshal(rec.Geom, s); err != nil {
 				return nil, err
 			}
 		}

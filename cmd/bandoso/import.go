@@ -35,7 +35,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	layer := fs.String("layer", "", "`layer` to import into (parcels, addresses, planning_zones, wards, wards_2024, streets, plans, road_boundaries)")
 	file := fs.String("file", "", "`path` of the file: .geojson/.json, .csv, .shp (or .zip of one), .gpkg")
 	format := fs.String("format", "", "file format when the extension does not say: geojson, csv, shapefile or geopackage")
-	crs := fs.String("crs", "", "CRS of the file's coordinates when it does not say, e.g. EPSG:9210 (VN-2000 TM-3 105°45'), EPSG:4326")
+	crs := fs.String("crs", "", "CRS of the file's coordinates, overriding what the file says: any EPSG code the database knows,\ne.g. EPSG:9210 (VN-2000 TM-3 105°45'), EPSG:32648 (WGS 84 / UTM 48N), EPSG:4326")
 	var mapping, set keyValues
 	fs.Var(&mapping, "map", "`target=source,…`: take the layer's field target from the file's field source (repeatable)")
 	fs.Var(&set, "set", "`target=value,…`: a constant for every feature, e.g. plan_id=3 (repeatable)")
@@ -57,7 +57,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if *crs != "" {
 		srid, ok := ingest.ParseCRS(*crs)
 		if !ok {
-			return fmt.Errorf("%w: --crs: %q is not one of EPSG:4326, 3857, 4756, 3405, 3406, 5897, 5899, 9210", errUsage, *crs)
+			return fmt.Errorf("%w: --crs: %q is not an EPSG code, e.g. EPSG:9210 (VN-2000 TM-3 105°45') or EPSG:32648 (WGS 84 / UTM 48N)", errUsage, *crs)
 		}
 		opt.SRID = srid
 	}
@@ -69,6 +69,9 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		opt.Progress = func(n int64) { _ = bar.Set64(n) }
 	}
 	src, err := ingest.Open(*file, opt)
+	if errors.Is(err, ingest.ErrNeedCRS) {
+		return fmt.Errorf("%w: %w; pass --crs, e.g. --crs EPSG:9210 (VN-2000 TM-3 105°45') or EPSG:32648 (WGS 84 / UTM 48N)", errUsage, err)
+	}
 	if err != nil {
 		return err
 	}
