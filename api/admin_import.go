@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/paulmach/orb/geojson"
 
 	"bandoso/ingest"
 	"bandoso/store"
@@ -52,29 +53,70 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	src, err := ingest.Open(form.path, ingest.Options{Format: form.format, SRID: form.srid, Name: form.fileName})
+	src, err := ingest.Open(form.path, ingest.Options{Format: form.format, SRID: form.srid, Name: form.fileName, Fix: form.fix})
 	if err != nil {
 		return importFileError(err)
 	}
 	defer src.Close()
+	var rejects rejectsCollection
 	rep, err := s.DB.Import(r.Context(), uploadReader{src}, store.ImportOptions{Layer: form.layer, Mode: form.mode,
-		Fix: form.fix, DryRun: form.dryRun, Map: form.mapping, Set: form.set, Actor: key.Actor()})
+		Fix: form.fix, DryRun: form.dryRun, OnInvalid: form.onInvalid, Bounds: form.bounds, Map: form.mapping, Set: form.set,
+		Source: form.source, Licence: form.licence, Actor: key.Actor(), Rejects: rejects.add})
 	if err != nil {
 		return importError(err, form.layer)
 	}
 	outcome, features = rep.Outcome, rep.Read
 	w.Header().Set("Cache-Control", "no-store")
+	answer := importAnswer{ImportReport: rep, Rejects: rejects.collection()}
 	switch rep.Outcome {
 	case store.OutcomeRefused:
-		writeImportRefused(w, r, rep)
+		writeImportRefused(w, r, answer)
 		return nil
 	case store.OutcomeDryRun:
-		return writeJSON(w, mediaJSON, rep)
+		return writeJSON(w, mediaJSON, answer)
 	}
 	s.importWritten(r, rep)
 	w.Header().Set("Content-Type", mediaJSON)
 	w.WriteHeader(http.StatusCreated)
-	return json.NewEncoder(w).Encode(rep)
+	return json.NewEncoder(w).Encode(answer)
+}
+
+// importAnswer is the report with the refused features as a GeoJSON FeatureCollection in the
+// file's CRS, each with its reasons in ingest.ProblemsField: with on_invalid=skip, what is
+// left to fix and send again.
+type importAnswer struct {
+	store.ImportReport
+	Rejects *geojson.FeatureCollection `json:"rejects"`
+}
+
+// rejectsCollection gathers the features an import refused.
+type rejectsCollection struct {
+	fc   *geojson.FeatureCollection
+	srid int
+}
+
+func (c *rejectsCollection) add(r ingest.RejectedFeature) error {
+	if c.fc == nil {
+		c.fc, c.srid = geojson.NewFeatureCollection(), r.SRID
+	}
+	f := geojson.NewFeature(r.Geom)
+	for k, v := range r.Props {
+		f.Properties[k] = v
+	}
+	f.Properties[ingest.ProblemsField] = ingest.Reasons(r.Problems)
+	if r.ID != "" {
+		f.ID = r.ID
+	}
+	c.fc.Append(f)
+	return nil
+}
+
+func (c *rejectsCollection) collection() *geojson.FeatureCollection {
+	if c.fc != nil && c.srid != 4326 && c.srid != 0 {
+		c.fc.ExtraMembers = geojson.Properties{"crs": map[string]any{"type": "name",
+			"properties": map[string]string{"name": fmt.Sprintf("urn:ogc:def:crs:EPSG::%d", c.srid)}}}
+	}
+	return c.fc
 }
 
 // importWritten logs a written import and makes it live on this instance at once.
@@ -132,24 +174,14 @@ func importError(err error, layer string) error {
 // importRefusal is the 422 answer: a problem that carries the whole report.
 type importRefusal struct {
 	Problem
-	Report store.ImportReport `json:"report"`
+	Report importAnswer `json:"report"`
 }
 
-func writeImportRefused(w http.ResponseWriter, r *http.Request, rep store.ImportReport) {
-	features := map[int]bool{}
-	for _, p := range rep.Problems {
-		if p.Action == ingest.Refused {
-			features[p.Feature] = true
-		}
-	}
-	n := len(features)
-	if n == 0 || rep.Refusals > len(rep.Problems) {
-		n = rep.Refusals // past the listed problems, count each refusal once
-	}
+func writeImportRefused(w http.ResponseWriter, r *http.Request, a importAnswer) {
 	p := Problem{Type: "/problems/import-refused", Title: "Import refused", Status: http.StatusUnprocessableEntity,
-		Detail:   fmt.Sprintf("nothing was written: %d features have problems", n),
+		Detail:   fmt.Sprintf("nothing was written: %d features have problems", a.Rejected),
 		Instance: r.URL.Path, RequestID: middleware.GetReqID(r.Context())}
 	w.Header().Set("Content-Type", mediaProblem)
 	w.WriteHeader(p.Status)
-	_ = json.NewEncoder(w).Encode(importRefusal{Problem: p, Report: rep})
+	_ = json.NewEncoder(w).Encode(importRefusal{Problem: p, Report: a})
 }

@@ -24,12 +24,19 @@ const (
 	importFieldMode   = "mode"
 	importFieldFix    = "fix"
 	importFieldDryRun = "dry_run"
+	// on_invalid, bounds, source and licence: store.ImportOptions' OnInvalid, Bounds, Source
+	// and Licence
+	importFieldOnInvalid = "on_invalid"
+	importFieldBounds    = "bounds"
+	importFieldSource    = "source"
+	importFieldLicence   = "licence"
 	// importFieldMaxBytes bounds each field but the file: they are names and short lists.
 	importFieldMaxBytes = 64 << 10
 )
 
 var importFields = []string{importFieldFile, importFieldLayer, importFieldFormat, importFieldCRS, importFieldMap,
-	importFieldSet, importFieldMode, importFieldFix, importFieldDryRun}
+	importFieldSet, importFieldMode, importFieldFix, importFieldDryRun, importFieldOnInvalid, importFieldBounds,
+	importFieldSource, importFieldLicence}
 
 // importFormats is the extension the temporary file gets for each format: ogr2ogr opens a
 // .zip through /vsizip/, and a Shapefile can only arrive as one.
@@ -39,6 +46,8 @@ var importFormats = map[string]string{ingest.FormatGeoJSON: ".geojson", ingest.F
 // importForm is a parsed import request.
 type importForm struct {
 	layer, format, mode string
+	onInvalid, bounds   string
+	source, licence     string
 	srid                int
 	fix, dryRun         bool
 	mapping, set        map[string]string
@@ -94,7 +103,8 @@ func readImportForm(r *http.Request, dir string) (importForm, error) {
 			if err := ingest.ParseKeyValues(v, *m); err != nil {
 				return f, &ParamError{name, err.Error()}
 			}
-		case importFieldLayer, importFieldFormat, importFieldCRS, importFieldMode, importFieldFix, importFieldDryRun:
+		case importFieldLayer, importFieldFormat, importFieldCRS, importFieldMode, importFieldFix, importFieldDryRun,
+			importFieldOnInvalid, importFieldBounds, importFieldSource, importFieldLicence:
 			if _, dup := values[name]; dup {
 				return f, &ParamError{name, "given twice"}
 			}
@@ -118,6 +128,8 @@ func (f *importForm) fill(values map[string]string) error {
 		return &ParamError{importFieldLayer, "required: the layer to import into, e.g. planning_zones"}
 	}
 	f.mode = strings.TrimSpace(values[importFieldMode])
+	f.onInvalid, f.bounds = values[importFieldOnInvalid], values[importFieldBounds]
+	f.source, f.licence = values[importFieldSource], values[importFieldLicence]
 	if v := values[importFieldCRS]; v != "" {
 		srid, ok := ingest.ParseCRS(v)
 		if !ok {

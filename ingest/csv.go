@@ -61,6 +61,11 @@ func newCSV(r io.Reader, src Source) (*csvReader, error) {
 		c.header = append(c.header, strings.TrimSpace(h))
 	}
 	c.findColumns()
+	for i, h := range c.header {
+		if i != c.ix && i != c.iy && i != c.iwkt {
+			c.src.Columns = append(c.src.Columns, h)
+		}
+	}
 	if c.ix < 0 && c.iwkt < 0 {
 		return nil, errors.New("ingest: CSV has no coordinate columns: name them lon/lat (lng, longitude/latitude), x/y, easting/northing, or give a wkt column")
 	}
@@ -135,7 +140,7 @@ func (c *csvReader) Next() (Record, error) {
 		if !c.decided {
 			c.decide(0, 0, false)
 		}
-		rec.Geom, p = geometryFromWKT(field(row, c.iwkt))
+		rec.Geom, rec.RawGeom, p = geometryFromWKT(field(row, c.iwkt))
 	} else {
 		rec.Geom, p, err = c.point(row)
 		if err != nil {

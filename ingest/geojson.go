@@ -192,7 +192,7 @@ func (g *geojsonReader) record(f rawFeature) Record {
 		}
 	}
 	var p *Problem
-	if rec.Geom, p = geometryFromJSON(f.Geometry); p != nil {
+	if rec.Geom, rec.RawGeom, p = geometryFromJSON(f.Geometry); p != nil {
 		rec.Problems = append(rec.Problems, *p)
 	}
 	return rec

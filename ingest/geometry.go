@@ -13,33 +13,44 @@ import (
 
 // geometryFromJSON reads a GeoJSON geometry. PostGIS refuses whole COPYs over a ring that is
 // not closed or a line of one point, so those are caught here, per feature; what PostGIS
-// reads but finds invalid (a self-intersecting ring) is left for ST_IsValidReason.
-func geometryFromJSON(raw json.RawMessage) (orb.Geometry, *Problem) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, &Problem{Field: "geometry", Problem: InvalidGeometry, Detail: "no geometry", Action: Refused}
+// reads but finds invalid (a self-intersecting ring) is left for ST_IsValidReason. A
+// geometry that reads but is refused comes back as raw, for --fix to repair and for the
+// rejects file.
+func geometryFromJSON(data json.RawMessage) (g, raw orb.Geometry, p *Problem) {
+	if len(data) == 0 || string(data) == "null" {
+		return nil, nil, &Problem{Field: "geometry", Problem: InvalidGeometry, Detail: "no geometry", Action: Refused}
 	}
-	g, err := geojson.UnmarshalGeometry(raw)
-	if err != nil || g.Coordinates == nil && g.Geometries == nil {
+	gj, err := geojson.UnmarshalGeometry(data)
+	if err != nil || gj.Coordinates == nil && gj.Geometries == nil {
 		detail := "not a GeoJSON geometry"
 		if err != nil {
 			detail += ": " + err.Error()
 		}
-		return nil, &Problem{Field: "geometry", Problem: InvalidGeometry, Detail: detail, Action: Refused}
+		return nil, nil, &Problem{Field: "geometry", Problem: InvalidGeometry, Detail: detail, Action: Refused}
 	}
-	return checkGeometry(g.Geometry())
+	return readable(gj.Geometry())
+}
+
+// readable is checkGeometry keeping what it refuses as raw.
+func readable(g orb.Geometry) (ok, raw orb.Geometry, p *Problem) {
+	ok, p = checkGeometry(g)
+	if p != nil {
+		raw = g
+	}
+	return ok, raw, p
 }
 
 // geometryFromWKT reads Well-Known Text, with or without an EWKT "SRID=n;" prefix (ignored:
 // the file's CRS applies).
-func geometryFromWKT(s string) (orb.Geometry, *Problem) {
+func geometryFromWKT(s string) (g, raw orb.Geometry, p *Problem) {
 	if i := strings.IndexByte(s, ';'); i >= 0 && strings.HasPrefix(strings.ToUpper(s), "SRID=") {
 		s = s[i+1:]
 	}
 	g, err := wkt.Unmarshal(strings.TrimSpace(s))
 	if err != nil {
-		return nil, &Problem{Field: "wkt", Problem: InvalidGeometry, Detail: "not WKT: " + err.Error(), Action: Refused}
+		return nil, nil, &Problem{Field: "wkt", Problem: InvalidGeometry, Detail: "not WKT: " + err.Error(), Action: Refused}
 	}
-	return checkGeometry(g)
+	return readable(g)
 }
 
 // checkGeometry refuses what PostGIS cannot even read: empty geometries, lines under two
@@ -69,7 +80,7 @@ func checkGeometry(g orb.Geometry) (orb.Geometry, *Problem) {
 		case len(r) < 4:
 			msg = fmt.Sprintf("a ring has %d point(s), fewer than 4", len(r))
 		case r[0] != r[len(r)-1]:
-			msg = "a ring is not closed (its first and last points differ)"
+			msg = ringNotClosed
 		}
 		for _, p := range r {
 			point(p)
@@ -112,6 +123,9 @@ func checkGeometry(g orb.Geometry) (orb.Geometry, *Problem) {
 	}
 	return g, nil
 }
+
+// ringNotClosed is the problem --fix repairs by closing the ring.
+const ringNotClosed = "a ring is not closed (its first and last points differ)"
 
 func isEmpty(g orb.Geometry) bool {
 	switch g := g.(type) {

@@ -27,10 +27,21 @@ type Options struct {
 	Name string
 	// Progress, when set, is told the bytes read so far (of the file, or of ogr2ogr's output).
 	Progress func(int64)
+	// Fix repairs what must be repaired before the database reads a geometry: rings closed,
+	// repeated points removed; each repair is a problem of its record.
+	Fix bool
 }
 
 // Open starts reading path. The caller closes the reader.
 func Open(path string, opt Options) (Reader, error) {
+	r, err := open(path, opt)
+	if err != nil || !opt.Fix {
+		return r, err
+	}
+	return fixingReader{r}, nil
+}
+
+func open(path string, opt Options) (Reader, error) {
 	if opt.Format == "" {
 		f, err := FormatOf(path)
 		if err != nil {

@@ -9,12 +9,14 @@ import (
 // Record is one feature of a file: N counts from 1 in file order, ID is the source's own id
 // when it has one, Props the attributes by their source names (null and empty values left
 // out), Geom the geometry in source coordinates (nil when missing or unreadable, as Problems
-// then says).
+// then says). RawGeom is a geometry that reads but that the database cannot take as it is (a
+// ring not closed): --fix repairs it, and a rejects file gives it back.
 type Record struct {
 	N        int
 	ID       string
 	Props    map[string]string
 	Geom     orb.Geometry
+	RawGeom  orb.Geometry
 	Problems []Problem
 }
 
@@ -31,6 +33,10 @@ const (
 	Rejected          = "rejected" // the database refused the row (a constraint validation missed)
 	AxisSwap          = "axis_swap"
 	CRSOverridden     = "crs_overridden" // the file names a CRS and the caller gave another
+	OfficialValue     = "official_value" // the file's value differs from the official list's, which is kept
+	NotOfficial       = "not_official"   // a code the official lists do not have
+	Derived           = "derived"        // a value the file lacks, found (by location)
+	Implausible       = "implausible"    // allowed, but unlikely to be meant
 )
 
 // Actions: what the import does about a problem.
@@ -64,6 +70,9 @@ type Source struct {
 	CRSDef *CRSDef `json:"-"`
 	// XYSwapped: the file's x column held northings (Vietnamese "X") and was read as y.
 	XYSwapped bool `json:"xy_swapped,omitempty"`
+	// Columns are a CSV's attribute columns in order (not its coordinates), for a rejects
+	// file to keep them.
+	Columns []string `json:"-"`
 }
 
 // Reader yields a file's records in order. Next returns io.EOF after the last one. Source

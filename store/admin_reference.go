@@ -18,6 +18,7 @@ const ReferenceSource = "nso-2025"
 // goMigrations are the migrations written in Go, beside the SQL files of package migrations.
 var goMigrations = []*goose.Migration{
 	goose.NewGoMigration(11, &goose.GoFunc{RunTx: upAdminReference}, &goose.GoFunc{RunTx: downAdminReference}),
+	goose.NewGoMigration(19, &goose.GoFunc{RunTx: upAdminOfficial}, &goose.GoFunc{RunTx: downAdminOfficial}),
 }
 
 // GoMigrationsSQL is the SQL text of the Go migrations, for hashes that must change when a
@@ -25,6 +26,7 @@ var goMigrations = []*goose.Migration{
 func GoMigrationsSQL() string {
 	all := append(append(append([]string{}, sqlAdminReferenceSchema...), sqlAdminReferenceStage, sqlAdminReferenceSuccession),
 		append(sqlAdminReferenceUnits, sqlAdminReferenceDown...)...)
+	all = append(append(all, sqlAdminOfficial...), sqlAdminOfficialDown...)
 	return strings.Join(all, "\n")
 }
 

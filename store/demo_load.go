@@ -163,9 +163,11 @@ SELECT setval('address_serial', greatest((SELECT max(id) FROM addresses), 1))`,
 
 const sqlMarkSynthetic = `UPDATE layers SET synthetic = true, updated_at = now() WHERE table_name = ANY($1)`
 
+// sqlRecordDemo records the load, and, unless an operator chose another, that imports are
+// checked against the demo city's province, Ho Chi Minh City.
 const sqlRecordDemo = `
-INSERT INTO dataset_info (key, value, updated_at) VALUES ('demo', $1, now())
-ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`
+INSERT INTO dataset_info (key, value, updated_at) VALUES ('demo', $1, now()), ('import_region', '"79"', now())
+ON CONFLICT (key) DO UPDATE SET value = CASE WHEN dataset_info.key = 'demo' THEN EXCLUDED.value ELSE dataset_info.value END, updated_at = now()`
 
 // finishDemo derives what the rows imply, analyses the tables and records the load.
 func finishDemo(ctx context.Context, tx pgx.Tx, info *DemoInfo) error {

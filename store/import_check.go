@@ -12,20 +12,16 @@ import (
 
 // importCheck runs the set-based checks over import_stage and writes it.
 type importCheck struct {
-	tx   pgx.Tx
-	t    importTarget
-	fm   *fieldMap
-	mode string
-	fix  bool
-	srid int
+	tx     pgx.Tx
+	t      importTarget
+	fm     *fieldMap
+	mode   string
+	fix    bool
+	srid   int
+	bounds importBounds
 }
 
-// cityBounds is the box a feature must fall in: the extent of the administrative units' boundaries
-// grown by 0.1° (about 11 km), or, while no unit has a boundary, Vietnam's lon/lat box.
-const cityBounds = `(SELECT coalesce(ST_SetSRID(ST_Expand(ST_Extent(geom)::geometry, 0.1), 4326),
-	ST_MakeEnvelope(102, 8, 110, 24, 4326)) FROM admin_units WHERE geom IS NOT NULL)`
-
-func (c importCheck) geomKind() (dim int, allowed string) {
+func (c *importCheck) geomKind() (dim int, allowed string) {
 	switch c.t.geomType {
 	case "Point":
 		return 1, `'POINT'`
@@ -35,14 +31,22 @@ func (c importCheck) geomKind() (dim int, allowed string) {
 	return 3, `'POLYGON', 'MULTIPOLYGON'`
 }
 
-func (c importCheck) problem(code, field, detail, action, where string) string {
+// problem is an INSERT of the staged features matching where into import_problems.
+func (c *importCheck) problem(code, field, detail, action, where string) string {
 	return fmt.Sprintf(`INSERT INTO import_problems SELECT s.n, s.src_id, %s, '%s', %s, %s FROM import_stage s WHERE %s`,
 		field, code, detail, action, where)
 }
 
+// rowProblem is an INSERT of the rows of import_rows (r, joined to its staged feature s)
+// matching where into import_problems.
+func rowProblem(code, field, detail, action, where string) string {
+	return fmt.Sprintf(`INSERT INTO import_problems SELECT r.n, r.src_id, %s, '%s', %s, '%s'
+FROM import_rows r JOIN import_stage s USING (n) WHERE %s`, field, code, detail, action, where)
+}
+
 // run computes the problems of every staged feature, set-based, into import_problems, and the
 // values to write into import_rows.
-func (c importCheck) run(ctx context.Context) error {
+func (c *importCheck) run(ctx context.Context) error {
 	dim, allowed := c.geomKind()
 	fixAction := `'refused'`
 	if c.fix {
@@ -52,10 +56,10 @@ func (c importCheck) run(ctx context.Context) error {
 		// the pinned VN-2000 SRIDs transform by their own +towgs84, never PROJ's pick
 		`UPDATE import_stage SET g = ST_Transform(geom, 4326) WHERE geom IS NOT NULL`,
 		c.problem(ingest.OutOfBounds, `'geometry'`,
-			`format('outside the city''s bounds: %s in WGS84, read from %s in EPSG:%s%s', ST_AsText(ST_SnapToGrid(ST_PointOnSurface(s.g), 0.00001)),
+			`format('outside the import''s bounds, `+strings.ReplaceAll(c.bounds.name, "'", "''")+`: %s in WGS84, read from %s in EPSG:%s%s', ST_AsText(ST_SnapToGrid(ST_PointOnSurface(s.g), 0.00001)),
 				ST_AsText(ST_SnapToGrid(ST_PointOnSurface(s.geom), 0.01)), ST_SRID(s.geom),
-				CASE WHEN ST_SRID(s.geom) = 4326 AND abs(ST_X(ST_PointOnSurface(s.geom))) > 180 THEN ' (metres read as degrees: pass --crs?)' ELSE '' END)`,
-			`'refused'`, `s.g IS NOT NULL AND NOT ST_CoveredBy(s.g, `+cityBounds+`)`),
+				CASE WHEN ST_SRID(s.geom) = 4326 AND abs(ST_X(ST_PointOnSurface(s.geom))) > 180 THEN ' (metres read as degrees: the file''s CRS is not given?)' ELSE '' END)`,
+			`'refused'`, `s.g IS NOT NULL AND NOT ST_CoveredBy(s.g, `+c.bounds.envelope()+`)`),
 		c.problem(ingest.WrongGeometryType, `'geometry'`,
 			fmt.Sprintf(`format('a %%s where layer %s takes %s', GeometryType(s.g))`, c.t.layer, c.t.geomType+"s"),
 			`'refused'`, `s.g IS NOT NULL AND GeometryType(s.g) NOT IN (`+allowed+`)`),
@@ -71,7 +75,15 @@ func (c importCheck) run(ctx context.Context) error {
 		stmts = append(stmts, `UPDATE import_stage SET g = ST_Multi(g) WHERE g IS NOT NULL`)
 	}
 	stmts = append(stmts, c.rowsSQL())
+	if c.t.spec.rules != nil {
+		stmts = append(stmts, c.t.spec.rules(c.have())...)
+	}
 	stmts = append(stmts, c.fieldChecks()...)
+	constraints, err := c.constraintChecks(ctx)
+	if err != nil {
+		return err
+	}
+	stmts = append(stmts, constraints...)
 	for _, q := range stmts {
 		if _, err := c.tx.Exec(ctx, q); err != nil {
 			return fmt.Errorf("import check: %w", err)
@@ -82,7 +94,7 @@ func (c importCheck) run(ctx context.Context) error {
 
 // columns are the columns import writes: those some feature or --set supplied, the derived
 // ones and the geometry.
-func (c importCheck) columns() []importColumn {
+func (c *importCheck) columns() []importColumn {
 	var cols []importColumn
 	for _, col := range c.t.columns {
 		_, derived := c.t.spec.derived[col.name]
@@ -93,10 +105,20 @@ func (c importCheck) columns() []importColumn {
 	return cols
 }
 
+// have says which columns import_rows holds.
+func (c *importCheck) have() map[string]bool {
+	have := map[string]bool{"geom": true}
+	for _, col := range c.columns() {
+		have[col.name] = true
+	}
+	return have
+}
+
 // rowsSQL builds import_rows: every staged feature's values cast to their columns' types,
-// with derived values (ward at the point, street by name, plan around the zone) filled in.
-func (c importCheck) rowsSQL() string {
-	sel := []string{"s.n", "s.src_id", "s.street", "s.reported", "s.g AS geom"}
+// with derived values (ward at the point, street by name, plan around the zone) filled in,
+// and whether it is refused (a problem found while reading it, or later).
+func (c *importCheck) rowsSQL() string {
+	sel := []string{"s.n", "s.src_id", "s.street", "s.reported", "s.g AS geom", "s.refused"}
 	for _, col := range c.columns() {
 		v := fmt.Sprintf("(s.vals->>%s)::%s", quoteLiteral(col.name), col.typ)
 		if tmpl, ok := c.t.spec.derived[col.name]; ok {
@@ -113,18 +135,12 @@ func (c importCheck) rowsSQL() string {
 
 // fieldChecks: streets that no street matches, required values still missing, keys twice in
 // the file or, appending, already in the layer.
-func (c importCheck) fieldChecks() []string {
-	have := map[string]bool{}
-	for _, col := range c.columns() {
-		have[col.name] = true
-	}
+func (c *importCheck) fieldChecks() []string {
+	have := c.have()
 	var out []string
-	rows := func(code, field, detail, where string) string {
-		return fmt.Sprintf(`INSERT INTO import_problems SELECT r.n, r.src_id, %s, '%s', %s, 'refused' FROM import_rows r WHERE %s`, field, code, detail, where)
-	}
 	if c.t.isVirtual("street") && have["street_id"] {
-		out = append(out, rows(ingest.UnknownStreet, `'street'`, `format('no street named %L in the layer streets', r.street)`,
-			`r.street_id IS NULL AND r.street IS NOT NULL`))
+		out = append(out, rowProblem(ingest.UnknownStreet, `'street'`, `format('no street named %L in the layer streets', r.street)`,
+			ingest.Refused, `r.street_id IS NULL AND r.street IS NOT NULL`))
 	}
 	for _, col := range c.t.columns {
 		if !col.required || !col.writable && c.t.spec.derived[col.name] == "" {
@@ -138,7 +154,7 @@ func (c importCheck) fieldChecks() []string {
 		if col.name == "street_id" {
 			where += " AND r.street IS NULL"
 		}
-		out = append(out, rows(ingest.MissingField, quoteLiteral(col.name), quoteLiteral(col.name+" is required and the feature has no value for it"), where))
+		out = append(out, rowProblem(ingest.MissingField, quoteLiteral(col.name), quoteLiteral(col.name+" is required and the feature has no value for it"), ingest.Refused, where))
 	}
 	if len(c.t.spec.key) == 0 {
 		return out
@@ -164,23 +180,23 @@ SELECT d.n, d.src_id, %s, '%s', format('key (%%s) = (%%s) is also feature %%s of
 FROM (SELECT r.n, r.src_id, %s AS k, first_value(r.n) OVER (PARTITION BY %s ORDER BY r.n) AS first FROM import_rows r WHERE %s) d
 WHERE d.n <> d.first`, keyName, ingest.DuplicateKey, keyName, keyText, strings.Join(keyCols, ", "), strings.Join(notNull, " AND ")))
 	if c.mode == ModeAppend {
-		out = append(out, rows(ingest.DuplicateKey, keyName,
-			fmt.Sprintf(`format('key (%%s) = (%%s) is in layer %s already (use --mode upsert to update it)', %s, %s)`, c.t.layer, keyName, keyText),
-			fmt.Sprintf(`EXISTS (SELECT 1 FROM %s t WHERE %s%s)`, pgx.Identifier{c.t.table}.Sanitize(), strings.Join(match, " AND "), c.currentAnd())))
+		out = append(out, rowProblem(ingest.DuplicateKey, keyName,
+			fmt.Sprintf(`format('key (%%s) = (%%s) is in layer %s already (import in mode upsert to update it)', %s, %s)`, c.t.layer, keyName, keyText),
+			ingest.Refused, fmt.Sprintf(`EXISTS (SELECT 1 FROM %s t WHERE %s%s)`, pgx.Identifier{c.t.table}.Sanitize(), strings.Join(match, " AND "), c.currentAnd())))
 	}
 	return out
 }
 
 // currentAnd restricts the table's rows (alias t) to those the natural key is unique among.
-func (c importCheck) currentAnd() string {
+func (c *importCheck) currentAnd() string {
 	if c.t.spec.current == "" {
 		return ""
 	}
 	return " AND " + c.t.spec.current
 }
 
-// collect adds the SQL checks' problems to the report: every one counted, the first listed.
-func (c importCheck) collect(ctx context.Context, log problemLog) error {
+// collect adds the SQL checks' problems to the report.
+func (c *importCheck) collect(ctx context.Context, log problemLog) error {
 	rows, _ := c.tx.Query(ctx, `SELECT n, coalesce(src_id, ''), coalesce(field, ''), code, coalesce(detail, ''), action FROM import_problems ORDER BY n, code`)
 	var p ingest.Problem
 	_, err := pgx.ForEachRow(rows, []any{&p.Feature, &p.ID, &p.Field, &p.Problem, &p.Detail, &p.Action}, func() error {
@@ -188,4 +204,18 @@ func (c importCheck) collect(ctx context.Context, log problemLog) error {
 		return nil
 	})
 	return err
+}
+
+// markRefused flags in import_rows every feature with a refused problem, found while reading
+// or by the checks, and counts them.
+func (c *importCheck) markRefused(ctx context.Context) (int, error) {
+	var n int
+	err := c.tx.QueryRow(ctx, `
+WITH refused AS (
+	SELECT n FROM import_problems WHERE action = 'refused' UNION SELECT n FROM import_stage WHERE refused
+), marked AS (
+	UPDATE import_rows r SET refused = true FROM refused x WHERE x.n = r.n AND NOT r.refused
+)
+SELECT count(*) FROM refused`).Scan(&n)
+	return n, err
 }

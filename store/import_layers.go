@@ -16,8 +16,9 @@ const (
 )
 
 // importTable is what import knows of a layer's table beyond the catalog: its natural key, the
-// rows that key is unique among, and the values a column takes when the file does not give
-// one (SQL over the staged row s, with %s the file's value, already cast).
+// rows that key is unique among, the values a column takes when the file does not give one
+// (SQL over the staged row s, with %s the file's value, already cast), and the layer's own
+// checks (SQL inserting into import_problems, given the columns import_rows has).
 type importTable struct {
 	key      []string
 	current  string            // filter on the table's rows (alias t) the key is unique among
@@ -25,13 +26,14 @@ type importTable struct {
 	virtual  []string          // targets that are not columns (resolved in Go or SQL)
 	upsert   bool              // the layer's default mode is upsert
 	readOnly []string          // columns import never writes
+	rules    func(have map[string]bool) []string
 }
 
 const wardAtPoint = `(SELECT u.code FROM admin_units u WHERE u.level = 'ward' AND %s AND u.geom IS NOT NULL
 	AND ST_Covers(u.geom, ST_PointOnSurface(s.g)) ORDER BY u.code LIMIT 1)`
 
 // wardKind is the kind word a ward's name starts with (Phường, Xã, Thị trấn, Đặc khu).
-const wardKind = `(SELECT k FROM unnest(ARRAY['Phường', 'Xã', 'Thị trấn', 'Đặc khu']) k WHERE %s LIKE k || ' %%%%' LIMIT 1)`
+const wardKind = `(SELECT k FROM unnest(ARRAY['Phường', 'Xã', 'Thị trấn', 'Đặc khu']) k WHERE lower(%s) LIKE lower(k) || ' %%%%' LIMIT 1)`
 
 func wardEra(current bool) string {
 	if current {
@@ -46,7 +48,11 @@ var importTables = map[string]importTable{
 	"wards":      adminImport(true),
 	"wards_2024": adminImport(false),
 	"parcels": {key: []string{"ward_code", "sheet_no", "parcel_no"},
-		derived: map[string]string{"ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(true)) + ")"}},
+		// a parcel is named by its cadastral ward, the ward its map sheet was drawn for: one
+		// of the wards before 2025, never the current one (27286 is both old Phường 3, Quận 4
+		// and new Phường Vĩnh Hội)
+		derived: map[string]string{"ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(false)) + ")"},
+		rules:   parcelRules},
 	"addresses": {key: []string{"street_id", "house_number"}, virtual: []string{"address", "street"}, readOnly: []string{"code", "national_code"},
 		derived: map[string]string{
 			"street_id":     `coalesce(%s, (SELECT st.id FROM streets st WHERE st.name_norm = norm_text(s.street) ORDER BY st.geom <-> s.g LIMIT 1))`,
@@ -54,20 +60,34 @@ var importTables = map[string]importTable{
 			"old_ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(false)) + ")",
 		}},
 	"planning_zones": {key: []string{"plan_id", "zone_code"},
-		derived: map[string]string{"plan_id": `coalesce(%s, (SELECT p.id FROM plans p WHERE ST_Covers(p.geom, ST_PointOnSurface(s.g)) ORDER BY ST_Area(p.geom), p.id LIMIT 1))`}},
+		derived: map[string]string{"plan_id": `coalesce(%s, (SELECT p.id FROM plans p WHERE ST_Covers(p.geom, ST_PointOnSurface(s.g)) ORDER BY ST_Area(p.geom), p.id LIMIT 1))`},
+		rules:   zoneRules},
 }
 
-// adminImport: a boundary file's units exist already (migration 00011 loads the official
-// ones without geometry), so the ward layers update by code. The layer implies the level and
-// the era; name, kind and parent come from the existing unit unless the file gives them.
+// adminImport: a boundary file's units are mostly known already: migration 00011 loads Hanoi's
+// and Ho Chi Minh City's units without geometry, and the official lists of the whole country
+// (admin_official, 00019) name every unit's code. So the ward layers update by code; the layer
+// implies the level and the era; a unit in the official list keeps its official name, kind
+// and parent whatever the file says (a differing value is a warning), and one that is not
+// (abolished before 2025) takes the file's, its kind read from its name where not given.
 func adminImport(current bool) importTable {
 	era := strings.ReplaceAll(wardEra(current), "u.", "t.")
 	existing := `(SELECT t.%[1]s FROM admin_units t WHERE t.level = 'ward' AND t.code = s.vals->>'code' AND ` + era + `)`
+	official := `(SELECT o.%[1]s FROM admin_official o WHERE o.era = '` + officialEra(current) + `' AND o.level = 'ward' AND o.code = s.vals->>'code')`
 	validFrom := `DATE '` + ReformDate + `'`
 	validTo := `NULL::date`
+	parent := `coalesce(` + fmt.Sprintf(official, "parent_code") + `, %s, ` + fmt.Sprintf(existing, "parent_code") + `)`
 	if !current {
 		validFrom = `coalesce(` + fmt.Sprintf(existing, "valid_from") + `, (SELECT min(t.valid_from) FROM admin_units t WHERE t.level = 'ward' AND ` + era + `), DATE '2021-01-01')`
 		validTo = `DATE '` + ReformDate + `'`
+		// a unit the lists do not know is placed in the district under it, where districts
+		// have boundaries
+		parent = `coalesce(` + fmt.Sprintf(official, "parent_code") + `, %s, ` + fmt.Sprintf(existing, "parent_code") + `,
+			(SELECT d.code FROM admin_units d WHERE d.level = 'district' AND d.valid_to = DATE '` + ReformDate + `' AND d.geom IS NOT NULL
+				AND ST_Covers(d.geom, ST_PointOnSurface(s.g)) ORDER BY d.code LIMIT 1))`
+	}
+	name := func(file string) string {
+		return `coalesce(` + fmt.Sprintf(official, "name") + `, ` + file + `, ` + fmt.Sprintf(existing, "name") + `)`
 	}
 	return importTable{
 		key: []string{"level", "code"}, current: era, upsert: true, readOnly: []string{"level", "valid_from", "valid_to", "source"},
@@ -75,11 +95,19 @@ func adminImport(current bool) importTable {
 			"level":       `'ward'`,
 			"valid_from":  validFrom,
 			"valid_to":    validTo,
-			"name":        `coalesce(%s, ` + fmt.Sprintf(existing, "name") + `)`,
-			"kind":        `coalesce(%s, ` + fmt.Sprintf(existing, "kind") + `, ` + fmt.Sprintf(wardKind, `coalesce(%[1]s, `+fmt.Sprintf(existing, "name")+`)`) + `)`,
-			"parent_code": `coalesce(%s, ` + fmt.Sprintf(existing, "parent_code") + `)`,
+			"name":        name("%[1]s"),
+			"kind":        `coalesce(` + fmt.Sprintf(official, "kind") + `, %[1]s, ` + fmt.Sprintf(wardKind, name(`nullif(s.vals->>'name', '')`)) + `, ` + fmt.Sprintf(existing, "kind") + `)`,
+			"parent_code": parent,
 		},
+		rules: func(have map[string]bool) []string { return adminRules(current) },
 	}
+}
+
+func officialEra(current bool) string {
+	if current {
+		return "new"
+	}
+	return "old"
 }
 
 // importColumn is a column of a layer's table as import sees it.

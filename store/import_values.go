@@ -62,6 +62,7 @@ type staged struct {
 	vals     map[string]string
 	street   string
 	reported []string // fields already reported as bad, not to be reported missing too
+	refused  bool     // a problem found while reading refuses the feature
 }
 
 // apply maps rec's attributes, checks each value against its column's type and splits a

@@ -22,7 +22,7 @@ func embeddedMigrations(t *testing.T) []string {
 	if err != nil || len(names) == 0 {
 		t.Fatalf("embedded migrations: %v (%d files)", err, len(names))
 	}
-	names = append(names, "00011 (Go)")
+	names = append(names, "00011 (Go)", "00019 (Go)")
 	sort.Strings(names)
 	return names
 }

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -29,21 +30,30 @@ func (e *exitError) Unwrap() error { return e.err }
 
 func runImport(ctx context.Context, env Env, args []string) error {
 	cfg := DefaultConfig()
-	fs := flagSet("import", "Import a GeoJSON, CSV, Shapefile or GeoPackage file into a layer, all or nothing. Every feature is\n"+
-		"checked first (geometry, type, bounds, required fields, keys, Unicode text); one problem refuses the whole file\n"+
-		"(exit code 3) and the report lists them all. Shapefile and GeoPackage need GDAL's ogr2ogr (gdal-bin).", env, &cfg)
+	fs := flagSet("import", "Import a GeoJSON, CSV, Shapefile or GeoPackage file into a layer. Every feature is checked first\n"+
+		"(geometry, type, bounds, required fields, keys, every rule of the layer's table, Unicode text). By default one\n"+
+		"refused feature refuses the whole file (exit code 3, nothing written); --on-invalid skip writes the others and\n"+
+		"gives the refused ones back in a rejects file. Shapefile and GeoPackage need GDAL's ogr2ogr (gdal-bin).", env, &cfg)
 	layer := fs.String("layer", "", "`layer` to import into (parcels, addresses, planning_zones, wards, wards_2024, streets, plans, road_boundaries)")
 	file := fs.String("file", "", "`path` of the file: .geojson/.json, .csv, .shp (or .zip of one), .gpkg")
 	format := fs.String("format", "", "file format when the extension does not say: geojson, csv, shapefile or geopackage")
-	crs := fs.String("crs", "", "CRS of the file's coordinates, overriding what the file says: any EPSG code the database knows,\ne.g. EPSG:9210 (VN-2000 TM-3 105°45'), EPSG:32648 (WGS 84 / UTM 48N), EPSG:4326")
+	crs := fs.String("crs", "", "CRS of the file's coordinates, overriding what the file says: any EPSG code the database knows,\n"+
+		"e.g. EPSG:9210 (VN-2000 TM-3 105°45'), EPSG:32648 (WGS 84 / UTM 48N), EPSG:4326")
 	var mapping, set keyValues
 	fs.Var(&mapping, "map", "`target=source,…`: take the layer's field target from the file's field source (repeatable)")
 	fs.Var(&set, "set", "`target=value,…`: a constant for every feature, e.g. plan_id=3 (repeatable)")
 	mode := fs.String("mode", "", "append (default; a key already in the layer is a problem), upsert (update by natural key; the default of the ward layers) or replace")
-	fix := fs.Bool("fix", false, "repair invalid geometries with ST_MakeValid (the report names each)")
-	dryRun := fs.Bool("dry-run", false, "validate and report, write nothing")
+	onInvalid := fs.String("on-invalid", store.OnInvalidRefuse, "refuse: one refused feature refuses the file; skip: write the valid features, the others go to --rejects")
+	rejects := fs.String("rejects", "", "`path` to write the refused features to, with their reasons, ready to fix and import again\n"+
+		"(.geojson, .csv, .shp, .gpkg; default with --on-invalid skip: <file>.rejects.<ext> in the current folder)")
+	bounds := fs.String("bounds", "", "plausibility box features must fall in: vn, a province of 2025 (79, \"Hồ Chí Minh\"), or minlon,minlat,maxlon,maxlat\n"+
+		"(default: the catalog's region, dataset_info import_region, else vn)")
+	fix := fs.Bool("fix", false, "repair geometries: close rings, remove repeated points, ST_MakeValid (the report names each repair)")
+	dryRun := fs.Bool("dry-run", false, "do everything but commit: every check and constraint is evaluated, nothing is written")
+	source := fs.String("source", "", "where the data comes from, for the layer's catalog entry (e.g. \"Sở Tài nguyên và Môi trường, 2024\")")
+	licence := fs.String("licence", "", "the data's licence, for the layer's catalog entry (e.g. CC-BY-4.0)")
 	actor := fs.String("actor", "", "who imports, for the audit log (default import:<user>)")
-	reportFormat := fs.String("report", "text", "report format on stdout: text or json")
+	reportFormat := fs.String("report", "text", "report format on stdout: text (counts by problem with examples) or json (every problem)")
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
@@ -53,7 +63,15 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if *reportFormat != "text" && *reportFormat != "json" {
 		return fmt.Errorf("%w: --report: %q is neither text nor json", errUsage, *reportFormat)
 	}
-	opt := ingest.Options{Format: *format}
+	if *onInvalid == store.OnInvalidSkip && *rejects == "" {
+		*rejects = defaultRejectsPath(*file)
+	}
+	if *rejects != "" {
+		if _, err := ingest.FormatOf(*rejects); err != nil {
+			return fmt.Errorf("%w: --rejects: %w", errUsage, err)
+		}
+	}
+	opt := ingest.Options{Format: *format, Fix: *fix}
 	if *crs != "" {
 		srid, ok := ingest.ParseCRS(*crs)
 		if !ok {
@@ -82,15 +100,23 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	rep, err := db.Import(ctx, src, store.ImportOptions{Layer: *layer, Mode: *mode, Fix: *fix, DryRun: *dryRun,
-		Map: mapping.m, Set: set.m, Actor: *actor})
+	rw := &rejectsFile{path: *rejects, src: src}
+	iopt := store.ImportOptions{Layer: *layer, Mode: *mode, Fix: *fix, DryRun: *dryRun, OnInvalid: *onInvalid, Bounds: *bounds,
+		Map: mapping.m, Set: set.m, Source: *source, Licence: *licence, Actor: *actor}
+	if *rejects != "" {
+		iopt.Rejects = rw.write
+	}
+	rep, err := db.Import(ctx, src, iopt)
 	if bar != nil {
 		_ = bar.Finish()
+	}
+	if cerr := rw.close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
 		var pe *store.ImportParamError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("%w: --%s: %s", errUsage, pe.Param, pe.Reason)
+			return fmt.Errorf("%w: --%s: %s", errUsage, strings.ReplaceAll(pe.Param, "_", "-"), pe.Reason)
 		}
 		return err
 	}
@@ -99,52 +125,53 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		enc.SetIndent("", "  ")
 		_ = enc.Encode(rep)
 	} else {
-		writeReport(env.Stdout, rep)
+		writeReport(env.Stdout, rep, rw)
 	}
 	if rep.Outcome == store.OutcomeRefused {
-		return &exitError{code: ExitRefused, err: fmt.Errorf("import refused: %d problem(s), nothing written", rep.Refusals)}
+		return &exitError{code: ExitRefused, err: fmt.Errorf("import refused: %d feature(s) with problems, nothing written", rep.Rejected)}
 	}
 	return nil
 }
 
-// writeReport writes the report as lines for people.
-func writeReport(w io.Writer, r store.ImportReport) {
-	swapped := ""
-	if r.XYSwapped {
-		swapped = ", x/y swapped (x held northings)"
+// defaultRejectsPath is <name>.rejects.<ext> in the current folder, in the input's format.
+func defaultRejectsPath(file string) string {
+	base := filepath.Base(file)
+	ext := filepath.Ext(base)
+	name := strings.TrimSuffix(base, ext)
+	switch strings.ToLower(ext) {
+	case ".zip":
+		name, ext = strings.TrimSuffix(name, filepath.Ext(name)), ".shp"
+	case ".json", ".geojsonl", ".geojsons", ".ndjson", ".jsonl":
+		ext = ".geojson"
+	case ".tsv", ".txt":
+		ext = ".csv"
 	}
-	fmt.Fprintf(w, "%s → layer %s (%s, %s from %s%s, mode %s)\n", r.File, r.Layer, r.Format, r.CRS, r.CRSFrom, swapped, r.Mode)
-	for _, p := range r.Problems {
-		where := fmt.Sprintf("feature %d", p.Feature)
-		if p.Feature == 0 {
-			where = "file"
-		}
-		if p.ID != "" {
-			where += " (id " + p.ID + ")"
-		}
-		if p.Field != "" {
-			where += " " + p.Field
-		}
-		fmt.Fprintf(w, "  %s: %s: %s [%s]\n", where, p.Problem, p.Detail, p.Action)
-	}
-	if n := countAll(r.ProblemCounts); n > len(r.Problems) {
-		fmt.Fprintf(w, "  … %d more problems\n", n-len(r.Problems))
-	}
-	switch r.Outcome {
-	case store.OutcomeWritten:
-		fmt.Fprintf(w, "read %d features, wrote %d (%d inserted, %d updated) in %.1fs\n", r.Read, r.Written, r.Inserted, r.Updated, r.Seconds)
-	case store.OutcomeDryRun:
-		fmt.Fprintf(w, "read %d features: all would be written (dry run: nothing written)\n", r.Read)
-	default:
-		fmt.Fprintf(w, "read %d features: refused, %d problem(s); nothing written\n", r.Read, r.Refusals)
-	}
+	return name + ".rejects" + ext
 }
 
-func countAll(m map[string]int) (n int) {
-	for _, v := range m {
-		n += v
+// rejectsFile writes refused features to path, created at the first one.
+type rejectsFile struct {
+	path string
+	src  ingest.Reader
+	w    *ingest.RejectsWriter
+}
+
+func (r *rejectsFile) write(f ingest.RejectedFeature) error {
+	if r.w == nil {
+		w, err := ingest.NewRejectsWriter(r.path, f.SRID, r.src.Source().Columns)
+		if err != nil {
+			return fmt.Errorf("--rejects: %w", err)
+		}
+		r.w = w
 	}
-	return n
+	return r.w.Write(f)
+}
+
+func (r *rejectsFile) close() error {
+	if r.w == nil {
+		return nil
+	}
+	return r.w.Close()
 }
 
 // importProgress is a bar over the bytes of the file, on a terminal only.

@@ -152,3 +152,88 @@ func TestImportKilledHalfway(t *testing.T) {
 		t.Errorf("addresses after the kill: %s, before %s", after, before)
 	}
 }
+
+// TestImportSkipAndRejects is the round a data steward makes with a messy CSV: --on-invalid
+// skip writes the good rows and puts the others, with their reasons, in a rejects CSV in the
+// current folder; the text report groups the problems; the fixed rejects import.
+func TestImportSkipAndRejects(t *testing.T) {
+	bin := buildBandoso(t)
+	url := storetest.NewURL(t)
+	if out, err := exec.Command(bin, "demo", "--size", "2000", "--database-url", url).CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "so_nha.csv")
+	rows := "lon,lat,so_nha,duong\n"
+	for i := range 12 {
+		street := "Khánh Hội"
+		if i%4 == 3 {
+			street = "Đường Không Có" // no such street
+		}
+		rows += fmt.Sprintf("%.6f,%.6f,%d,%s\n", 106.6981+float64(i)*1e-5, 10.7781, 7100+2*i, street)
+	}
+	if err := os.WriteFile(file, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := addressSum(t, url)
+	run := func(args ...string) (int, string) {
+		cmd := exec.Command(bin, append([]string{"import", "--database-url", url, "--layer", "addresses", "--map", "house_number=so_nha,street=duong"}, args...)...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		return exitCode(err), string(out)
+	}
+	code, out := run("--file", file)
+	if code != 3 || !strings.Contains(out, "unknown_street") || !strings.Contains(out, "3 of them with problems") {
+		t.Fatalf("refusing: exit %d\n%s", code, out)
+	}
+	if addressSum(t, url) != before {
+		t.Fatal("a refused import wrote")
+	}
+	code, out = run("--file", file, "--on-invalid", "skip")
+	if code != 0 || !strings.Contains(out, "wrote 9") || !strings.Contains(out, "3 refused") || !strings.Contains(out, "so_nha.rejects.csv") {
+		t.Fatalf("skipping: exit %d\n%s", code, out)
+	}
+	rejects, err := os.ReadFile(filepath.Join(dir, "so_nha.rejects.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(rejects)), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "so_nha,duong,wkt,import_problems") || !strings.Contains(lines[1], "no street named") {
+		t.Fatalf("rejects file:\n%s", rejects)
+	}
+	fixed := filepath.Join(dir, "fixed.csv")
+	if err := os.WriteFile(fixed, []byte(strings.ReplaceAll(string(rejects), "Đường Không Có", "Khánh Hội")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := run("--file", fixed); code != 0 || !strings.Contains(out, "wrote 3") {
+		t.Fatalf("the fixed rejects: exit %d\n%s", code, out)
+	}
+}
+
+// TestImportReportText: past a few examples a group of problems says how many more there
+// are, never cutting the list silently; --report json lists every one.
+func TestImportReportText(t *testing.T) {
+	bin := buildBandoso(t)
+	url := storetest.NewURL(t)
+	if out, err := exec.Command(bin, "demo", "--size", "2000", "--database-url", url).CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	file := filepath.Join(t.TempDir(), "zones.csv")
+	rows := "lon,lat,TypeCode\n"
+	for i := range 1200 {
+		rows += fmt.Sprintf("%.6f,%.6f,ODT\n", 106.6981+float64(i%40)*1e-5, 10.7781+float64(i/40)*1e-5)
+	}
+	if err := os.WriteFile(file, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"import", "--database-url", url, "--layer", "addresses", "--file", file, "--map", "house_number=TypeCode", "--set", "street=Khánh Hội"}
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	if exitCode(err) != 3 || !strings.Contains(string(out), "… and 1,196 more (--report json lists every one)") {
+		t.Fatalf("exit %d\n%s", exitCode(err), out)
+	}
+	out, err = exec.Command(bin, append(args, "--report", "json")...).Output()
+	// every problem, then the summary's group and its three examples
+	if exitCode(err) != 3 || strings.Count(string(out), `"problem": "duplicate_key"`) != 1199+1+3 {
+		t.Errorf("json: %d duplicate_key entries", strings.Count(string(out), `"problem": "duplicate_key"`))
+	}
+}
