@@ -20,7 +20,7 @@ import (
 const (
 	nodesPerBlock = 256
 	cacheBlocks   = 4096
-	sortChunk     = 1 << 20
+	sortChunk     = 1 << 18
 )
 
 // errNodeStoreClosed: nodes added after the first lookup (the file has nodes after ways).

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 
@@ -31,7 +32,9 @@ const (
 type osmFile struct {
 	f      *os.File
 	sc     osm.Scanner
-	bounds *orb.Bound // from the PBF header; XML has it as an object
+	pbf    *osmpbf.Scanner // sc, when the file is PBF
+	gate   *pbfGate        // paces pbf in the main pass
+	bounds *orb.Bound      // from the PBF header; XML has it as an object
 }
 
 func openOSMFile(path string, pass osmPass, progress func(int64)) (*osmFile, error) {
@@ -48,10 +51,16 @@ func openOSMFile(path string, pass osmPass, progress func(int64)) (*osmFile, err
 	o := &osmFile{f: f}
 	switch {
 	case isPBF(head):
-		sc := osmpbf.New(context.Background(), br, runtime.GOMAXPROCS(0))
+		var in io.Reader = br
+		if pass == passMain {
+			o.gate = newPBFGate(br)
+			in = o.gate
+		}
+		sc := osmpbf.New(context.Background(), in, runtime.GOMAXPROCS(0))
+		// The main pass is gated and so skips nothing (see pbfGate): relations are decoded and
+		// ignored there, a small part of a file.
 		sc.SkipNodes, sc.SkipWays = pass == passRelations, pass == passRelations
-		sc.SkipRelations = pass == passMain
-		o.sc = sc
+		o.sc, o.pbf = sc, sc
 		h, err := sc.Header()
 		if err != nil {
 			o.close()
@@ -85,13 +94,18 @@ func isPBF(head []byte) bool {
 	return len(head) >= 9 && head[4] == 0x0a && bytes.HasPrefix(head[6:], []byte("OSM"))
 }
 
+// boundOf returns b to OSM's precision, 1e-7 degrees: PBF headers hold nanodegrees.
 func boundOf(b *osm.Bounds) *orb.Bound {
-	return &orb.Bound{Min: orb.Point{b.MinLon, b.MinLat}, Max: orb.Point{b.MaxLon, b.MaxLat}}
+	round := func(deg float64) float64 { return math.Round(deg*1e7) / 1e7 }
+	return &orb.Bound{Min: orb.Point{round(b.MinLon), round(b.MinLat)}, Max: orb.Point{round(b.MaxLon), round(b.MaxLat)}}
 }
 
 // scan returns the next object, nil at the end.
 func (o *osmFile) scan() (osm.Object, error) {
 	if o.sc.Scan() {
+		if o.gate != nil {
+			o.gate.consumed(o.pbf.FullyScannedBytes())
+		}
 		return o.sc.Object(), nil
 	}
 	if err := o.sc.Err(); err != nil {
@@ -103,6 +117,9 @@ func (o *osmFile) scan() (osm.Object, error) {
 func (o *osmFile) close() error {
 	if o == nil {
 		return nil
+	}
+	if o.gate != nil {
+		o.gate.close()
 	}
 	return errors.Join(o.sc.Close(), o.f.Close())
 }
