@@ -86,11 +86,11 @@ func OpenOSM(path string, opt OSMOptions) (*OSMReader, error) {
 		firstPass = func(n int64) { p(n / 4) }
 		mainPass = func(n int64) { p(r.size/4 + n*3/4) }
 	}
-	rels, wayIDs, header, err := relationPass(path, opt.TempDir, firstPass)
+	rels, wayIDs, header, count, err := relationPass(path, opt.TempDir, firstPass)
 	if err != nil {
 		return nil, err
 	}
-	r.relFile, r.header = rels, header
+	r.relFile, r.header, r.stats.Relations = rels, header, count
 	if r.members, err = newMemberWays(opt.TempDir, wayIDs); err == nil {
 		if r.nodes, err = newNodeStore(opt.TempDir); err == nil {
 			r.file, err = openOSMFile(path, passMain, mainPass)
@@ -131,7 +131,7 @@ func (r *OSMReader) Bounds() orb.Bound {
 	return orb.Bound{Min: e7{r.extent[0], r.extent[1]}.point(), Max: e7{r.extent[2], r.extent[3]}.point()}
 }
 
-// Stats counts the objects read so far.
+// Stats counts the objects read so far (all relations from the start: the first pass read them).
 func (r *OSMReader) Stats() OSMStats { return r.stats }
 
 // Close ends reading and removes the temporary files.
@@ -306,7 +306,6 @@ func wayGeometry(coords []int32, run [2]int, missing, total int, shape osmShape)
 }
 
 func (r *OSMReader) relation(rel osmRelation) error {
-	r.stats.Relations++
 	members := make([]mpMember, 0, len(rel.Ways))
 	inside := r.opt.BBox == nil
 	absent, partial := 0, 0

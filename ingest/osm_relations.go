@@ -20,32 +20,37 @@ type osmRelation struct {
 
 // relationPass is the first pass over the file: it keeps, in a temporary file, the
 // multipolygons that yield records, and returns the ids of their member ways, which the main
-// pass keeps, and the file's bounds when it states them.
-func relationPass(path, dir string, progress func(int64)) (rels *spill, wayIDs []int64, bounds *orb.Bound, err error) {
+// pass keeps, the file's bounds when it states them, and the number of relations read.
+func relationPass(path, dir string, progress func(int64)) (rels *spill, wayIDs []int64, bounds *orb.Bound, count int64, err error) {
 	f, err := openOSMFile(path, passRelations, progress)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, 0, err
 	}
 	defer f.close()
-	bounds = f.bounds
-	rels, err = newSpill(dir, "bandoso-osm-relations-*")
-	if err != nil {
-		return nil, nil, nil, err
+	if rels, err = newSpill(dir, "bandoso-osm-relations-*"); err != nil {
+		return nil, nil, nil, 0, err
 	}
-	enc := gob.NewEncoder(rels)
+	bounds, wayIDs, count, err = keepMultipolygons(f, gob.NewEncoder(rels))
+	if err != nil {
+		rels.close()
+		return nil, nil, nil, 0, err
+	}
+	return rels, wayIDs, bounds, count, nil
+}
+
+// keepMultipolygons encodes the file's multipolygons that yield records.
+func keepMultipolygons(f *osmFile, enc *gob.Encoder) (bounds *orb.Bound, wayIDs []int64, count int64, err error) {
+	bounds = f.bounds
 	for {
 		o, err := f.scan()
 		if err != nil || o == nil {
-			if err != nil {
-				rels.close()
-				return nil, nil, nil, err
-			}
-			return rels, wayIDs, bounds, nil
+			return bounds, wayIDs, count, err
 		}
 		switch o := o.(type) {
 		case *osm.Bounds:
 			bounds = boundOf(o)
 		case *osm.Relation:
+			count++
 			if o.Tags.Find("type") != "multipolygon" || len(classifyOSM(o.Tags, shapeArea)) == 0 {
 				continue
 			}
@@ -58,8 +63,7 @@ func relationPass(path, dir string, progress func(int64)) (rels *spill, wayIDs [
 			}
 			wayIDs = append(wayIDs, rel.Ways...)
 			if err := enc.Encode(&rel); err != nil {
-				rels.close()
-				return nil, nil, nil, fmt.Errorf("ingest: keeping relations: %w", err)
+				return nil, nil, 0, fmt.Errorf("ingest: keeping relations: %w", err)
 			}
 		}
 	}
