@@ -7,6 +7,10 @@ import (
 	"io"
 	"sort"
 	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/paulmach/osm/osmpbf"
 
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -15,6 +19,11 @@ import (
 // to keep its decoders busy.
 const gateAhead = 4
 
+// gateStall is how long the gate waits for a consumer stuck in one Scan call before it lets
+// one more blob through (see pbfGate): long enough that decoders slowed by a busy machine do
+// not set it off. A variable for tests.
+var gateStall = time.Second
+
 var errGateClosed = errors.New("ingest: OSM reader closed")
 
 // pbfGate paces paulmach's PBF scanner. Its decoders read ahead as far as their channels let
@@ -22,8 +31,10 @@ var errGateClosed = errors.New("ingest: OSM reader closed")
 // asked for yet. The gate passes the file on blob by blob (PBF framing: a 4-byte length, a
 // BlobHeader giving the blob's size, the blob) and lets a new blob start only while fewer than
 // gateAhead blobs begun lie beyond the one the consumer reads, as Scanner.FullyScannedBytes
-// tells. The consumer moves on only when the scanner hands it objects, so the gated pass must
-// skip no type: a blob yielding nothing would not move it.
+// tells after each Scan. A blob that yields no object (a type skipped, an empty block) moves
+// the scanner on without the consumer seeing it: when the consumer stays in one Scan call for
+// gateStall while the gate waits, such blobs may be what it waits behind, and one more blob
+// goes through. Memory then grows at worst to the scanner's own read-ahead, never to a hang.
 type pbfGate struct {
 	r    io.Reader
 	pos  int64  // bytes passed on
@@ -31,17 +42,17 @@ type pbfGate struct {
 	head []byte // its length and header, read to find its end, not yet passed on
 	err  error  // of the underlying reader between blobs (io.EOF at the end), returned again
 
+	scansBegun, scansEnded atomic.Int64 // the consumer's Scan calls
+
 	mu      sync.Mutex
-	wake    sync.Cond
-	begun   []int64 // start offsets of the blobs begun after reading
-	reading int64   // start offset of the blob being consumed
+	moved   chan struct{} // closed when the consumer moves on or the gate closes
+	begun   []int64       // start offsets of the blobs begun after the one being consumed
+	reading int64         // start offset of the blob being consumed
 	closed  bool
 }
 
 func newPBFGate(r io.Reader) *pbfGate {
-	g := &pbfGate{r: r}
-	g.wake.L = &g.mu
-	return g
+	return &pbfGate{r: r, moved: make(chan struct{})}
 }
 
 // Read is called by the scanner's reading goroutine only.
@@ -75,7 +86,18 @@ func (g *pbfGate) begin() error {
 	}
 	g.mu.Lock()
 	for !g.closed && len(g.begun) >= gateAhead {
-		g.wake.Wait()
+		moved, begun, ended := g.moved, g.scansBegun.Load(), g.scansEnded.Load()
+		g.mu.Unlock()
+		stall := time.NewTimer(gateStall)
+		select {
+		case <-moved:
+		case <-stall.C:
+		}
+		stall.Stop()
+		g.mu.Lock()
+		if begun == ended+1 && g.scansBegun.Load() == begun && g.scansEnded.Load() == ended {
+			break // the consumer has waited in one Scan call all along
+		}
 	}
 	closed := g.closed
 	g.begun = append(g.begun, g.pos)
@@ -135,22 +157,33 @@ func noEOF(err error) error {
 	return err
 }
 
-// consumed tells the gate the consumer reads the blob starting at off.
-func (g *pbfGate) consumed(off int64) {
-	g.mu.Lock()
-	if off > g.reading {
+// scan runs the consumer's sc.Scan, telling the gate where it reads after it.
+func (g *pbfGate) scan(sc *osmpbf.Scanner) bool {
+	g.scansBegun.Add(1)
+	ok := sc.Scan()
+	g.scansEnded.Add(1)
+	if off := sc.FullyScannedBytes(); ok && off > g.reading { // g.reading is written here only
+		g.mu.Lock()
 		g.reading = off
 		i := sort.Search(len(g.begun), func(i int) bool { return g.begun[i] > off })
 		g.begun = append(g.begun[:0], g.begun[i:]...)
-		g.wake.Broadcast()
+		g.wakeUp()
+		g.mu.Unlock()
 	}
-	g.mu.Unlock()
+	return ok
+}
+
+func (g *pbfGate) wakeUp() {
+	close(g.moved)
+	g.moved = make(chan struct{})
 }
 
 // close lets a waiting Read return, so that the scanner can close.
 func (g *pbfGate) close() {
 	g.mu.Lock()
-	g.closed = true
-	g.wake.Broadcast()
+	if !g.closed {
+		g.closed = true
+		g.wakeUp()
+	}
 	g.mu.Unlock()
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -14,10 +15,12 @@ import (
 	"runtime/metrics"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/osm"
+	"google.golang.org/protobuf/encoding/protowire"
 
 	"bandoso/osmwrite"
 )
@@ -331,4 +334,58 @@ func TestOSMPBFCloseEarly(t *testing.T) {
 			t.Errorf("next after close: %v, want an error", err)
 		}
 	}
+}
+
+// Blobs that yield no object (empty blocks) move the scanner on unseen by the gate: a run of
+// them longer than the gate's read-ahead is passed through, not waited on for ever.
+func TestOSMPBFEmptyBlobs(t *testing.T) {
+	defer func(d time.Duration) { gateStall = d }(gateStall)
+	gateStall = 50 * time.Millisecond
+	f := newHCMC()
+	path := writePBF(t, &f.OSM)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var padded []byte
+	for frames := 0; len(data) > 0; frames++ {
+		n := 4 + int(binary.BigEndian.Uint32(data))
+		size, err := blobDatasize(data[4:n])
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += int(size)
+		padded = append(padded, data[:n]...)
+		data = data[n:]
+		if frames < 2 { // after the header and after the nodes
+			for range 2 * gateAhead {
+				padded = append(padded, emptyBlob()...)
+			}
+		}
+	}
+	paddedPath := filepath.Join(t.TempDir(), "padded.osm.pbf")
+	if err := os.WriteFile(paddedPath, padded, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := readOSM(t, path, OSMOptions{})
+	got, _ := readOSM(t, paddedPath, OSMOptions{})
+	if len(got) != len(want) {
+		t.Errorf("%d records with empty blobs, %d without", len(got), len(want))
+	}
+	for i := range min(len(got), len(want)) {
+		if got[i].ID != want[i].ID || got[i].Kind != want[i].Kind || !orb.Equal(got[i].Geom, want[i].Geom) && got[i].Geom != nil {
+			t.Errorf("record %d: %s %s, want %s %s", i, got[i].ID, got[i].Kind, want[i].ID, want[i].Kind)
+		}
+	}
+}
+
+// emptyBlob is an OSMData blob holding a primitive block with no groups.
+func emptyBlob() []byte {
+	table := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), nil)       // StringTable.s: ""
+	block := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), table)     // PrimitiveBlock.stringtable
+	blob := protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), block)      // Blob.raw
+	head := protowire.AppendString(protowire.AppendTag(nil, 1, protowire.BytesType), "OSMData") // BlobHeader.type
+	head = protowire.AppendVarint(protowire.AppendTag(head, 3, protowire.VarintType), uint64(len(blob)))
+	frame := binary.BigEndian.AppendUint32(nil, uint32(len(head)))
+	return append(append(frame, head...), blob...)
 }

@@ -102,10 +102,13 @@ func boundOf(b *osm.Bounds) *orb.Bound {
 
 // scan returns the next object, nil at the end.
 func (o *osmFile) scan() (osm.Object, error) {
-	if o.sc.Scan() {
-		if o.gate != nil {
-			o.gate.consumed(o.pbf.FullyScannedBytes())
-		}
+	var ok bool
+	if o.gate != nil {
+		ok = o.gate.scan(o.pbf)
+	} else {
+		ok = o.sc.Scan()
+	}
+	if ok {
 		return o.sc.Object(), nil
 	}
 	if err := o.sc.Err(); err != nil {
