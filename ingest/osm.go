@@ -28,13 +28,13 @@ type OSMOptions struct {
 // several records with the same ID (a named building with a house number is a building, a
 // POI and an address); they share Tags and Geom, which are not to be changed.
 type OSMRecord struct {
-	N     int    // counts records from 1
-	ID    string // "n123", "w45", "r6"
-	Kind  string // one of the OSM* kinds
-	Key   string // the tag that classified it: highway, building, amenity, addr:housenumber…
-	Class string // that tag's value: residential, house, school
-	Name  string // the name tag
-	Tags  map[string]string
+	N     int               // counts records from 1
+	ID    string            // "n123", "w45", "r6"
+	Kind  string            // one of the OSM* kinds
+	Key   string            // the tag that classified it: highway, building, amenity, addr:housenumber…
+	Class string            // that tag's value: residential, house, school
+	Name  string            // the name tag
+	Tags  map[string]string // all tags with a value, as clean text (see checkText)
 	// Geom is in WGS84 longitude, latitude: a Point for a node, a LineString or Polygon for a
 	// way, a Polygon or MultiPolygon for a relation; nil when it cannot be drawn, as Problems
 	// then says.
@@ -47,13 +47,12 @@ type OSMStats struct {
 	Nodes, Ways, Relations int64
 }
 
-// OSMReader streams the records of an OpenStreetMap extract (bản đồ OSM) with memory that
+// OSMReader streams the records of an OpenStreetMap extract with memory that
 // does not grow with the file: node locations and multipolygon member ways live in
 // temporary files. It reads the file twice: relations first, to learn which ways
 // multipolygons need, then nodes and ways; multipolygons come last. The file must be sorted
 // nodes, then ways (as PBF files and editors' XML are); node ids may come in any order.
 type OSMReader struct {
-	path    string
 	opt     OSMOptions
 	size    int64
 	header  *orb.Bound
@@ -79,7 +78,7 @@ func OpenOSM(path string, opt OSMOptions) (*OSMReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &OSMReader{path: path, opt: opt, size: fi.Size(),
+	r := &OSMReader{opt: opt, size: fi.Size(),
 		extent: [4]int32{math.MaxInt32, math.MaxInt32, math.MinInt32, math.MinInt32}}
 	var firstPass, mainPass func(int64)
 	if p := opt.Progress; p != nil {
