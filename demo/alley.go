@@ -25,6 +25,7 @@ func (p *pass) alley(m, vStreet, vIn, vEnd, bandLo, bandHi float64, no int, stre
 	num := fmt.Sprint(no)
 	p.b.Alleys = append(p.b.Alleys, Street{ID: id, Name: "Hẻm " + num + " " + c.nameOf(street), Kind: "alley",
 		ParentID: street, AlleyNo: num, Geom: orb.MultiLineString{c.vline(m, vStreet, vEnd)}})
+	p.b.plan.alleys = append(p.b.plan.alleys, lineUV{m, vStreet, m, vEnd})
 	west, east := m-alleyHalfM, m+alleyHalfM
 	odd, even := 1, 2
 	for _, cut := range pairs(p.cut(vIn, vEnd)) {
@@ -49,6 +50,7 @@ func (p *pass) alley(m, vStreet, vIn, vEnd, bandLo, bandHi float64, no int, stre
 		p.nextStreet++
 		p.b.Alleys = append(p.b.Alleys, Street{ID: bid, Name: "Hẻm " + bno + " " + c.nameOf(street), Kind: "alley",
 			ParentID: id, AlleyNo: bno, Geom: orb.MultiLineString{c.hline(s, m, bandHi-2)}})
+		p.b.plan.alleys = append(p.b.plan.alleys, lineUV{m, s, bandHi - 2, s})
 		bodd, beven := 1, 2
 		for _, cut := range pairs(p.cut(east, bandHi)) {
 			p.lot(cut[0], lo, cut[1], s-branchHalfM, p.alleyUse(), &frontage{street, fmt.Sprintf("%s/%d", bno, bodd), 'N'})

@@ -68,6 +68,7 @@ func (p *pass) lot(x0, y0, x1, y1 float64, use string, f *frontage) {
 	legal := math.Round(a*(1+0.004*p.r.NormFloat64())*10) / 10
 	p.b.Parcels = append(p.b.Parcels, Parcel{ID: id, WardCode: p.oldCode, SheetNo: p.sheet, ParcelNo: p.sheets[key],
 		LandUse: use, AreaM2: max(legal, 0.1), Geom: g})
+	p.b.plan.lots = append(p.b.plan.lots, rectUV{x0, y0, x1, y1})
 	if f == nil {
 		return
 	}
@@ -155,12 +156,16 @@ func (p *pass) block(i, j int) {
 	p.rural = c.ruralOutside && math.Hypot(cu, cv) > 0.8
 	south, north := c.rowStreet(j), c.rowStreet(j+1)
 	west, east := c.colStreet(i), c.colStreet(i+1)
+	p.b.plan = blockPlan{i: i, j: j, x0: x0, y0: y0, x1: x1, y1: y1, lots: p.b.plan.lots[:0], alleys: p.b.plan.alleys[:0],
+		oldWard: ow, newWard: nw}
 	p.zone(i, j, x0, y0, x1, y1)
 	switch x := p.r.Float64(); {
 	case p.rural && x < 0.5:
+		p.b.plan.kind = blockFarmland
 		p.farmland(x0, y0, x1, y1)
 		return
 	case x < 0.04:
+		p.b.plan.kind = blockInstitution
 		p.institution(x0, y0, x1, y1, south)
 		return
 	}

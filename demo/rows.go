@@ -100,4 +100,31 @@ type Block struct {
 	Parcels   []Parcel
 	Addresses []Address
 	Zone      Zone
+
+	plan blockPlan // where things lie in the plane, for the OpenStreetMap export
 }
+
+// blockPlan is a block's layout in uv metres: the block inside its road land, each parcel's
+// rectangle and each alley's centre line, in the order of Parcels and Alleys.
+type blockPlan struct {
+	i, j           int
+	kind           blockKind
+	x0, y0, x1, y1 float64
+	lots           []rectUV
+	alleys         []lineUV
+	oldWard        *ward
+	newWard        *ward
+}
+
+type blockKind int
+
+const (
+	blockHouses blockKind = iota
+	blockInstitution
+	blockFarmland
+)
+
+type rectUV struct{ x0, y0, x1, y1 float64 }
+
+// lineUV is a straight alley from (u0, v0) to (u1, v1), along u or along v.
+type lineUV struct{ u0, v0, u1, v1 float64 }

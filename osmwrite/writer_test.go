@@ -2,7 +2,6 @@ package osmwrite_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -12,12 +11,11 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
-	"github.com/paulmach/osm/osmpbf"
-	"github.com/paulmach/osm/osmxml"
 	"golang.org/x/text/unicode/norm"
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"bandoso/osmwrite"
+	"bandoso/osmwrite/osmwritetest"
 )
 
 var formats = []struct {
@@ -27,50 +25,9 @@ var formats = []struct {
 
 var bounds = orb.Bound{Min: orb.Point{106.6, 10.7}, Max: orb.Point{106.8, 10.9}}
 
-// file is what a reader gives back.
-type file struct {
-	bounds    *osm.Bounds
-	header    *osmpbf.Header
-	nodes     []*osm.Node
-	ways      []*osm.Way
-	relations []*osm.Relation
-	order     []osm.ObjectID
-}
-
-func read(t *testing.T, f osmwrite.Format, data []byte) file {
+func read(t *testing.T, f osmwrite.Format, data []byte) *osmwritetest.File {
 	t.Helper()
-	var out file
-	var sc osm.Scanner
-	if f == osmwrite.PBF {
-		s := osmpbf.New(context.Background(), bytes.NewReader(data), 1)
-		h, err := s.Header()
-		if err != nil {
-			t.Fatalf("pbf header: %v", err)
-		}
-		out.header, out.bounds = h, h.Bounds
-		sc = s
-	} else {
-		sc = osmxml.New(context.Background(), bytes.NewReader(data))
-	}
-	defer sc.Close()
-	for sc.Scan() {
-		switch o := sc.Object().(type) {
-		case *osm.Bounds:
-			out.bounds = o
-			continue
-		case *osm.Node:
-			out.nodes = append(out.nodes, o)
-		case *osm.Way:
-			out.ways = append(out.ways, o)
-		case *osm.Relation:
-			out.relations = append(out.relations, o)
-		}
-		out.order = append(out.order, sc.Object().ObjectID())
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatalf("read: %v", err)
-	}
-	return out
+	return osmwritetest.Read(t, f, bytes.NewReader(data))
 }
 
 // element is one element to write and expect back.
@@ -155,7 +112,7 @@ func TestRoundTrip(t *testing.T) {
 	for _, tf := range formats {
 		t.Run(tf.name, func(t *testing.T) {
 			got := read(t, tf.f, write(t, tf.f, els))
-			checkBounds(t, got.bounds)
+			checkBounds(t, got.Bounds)
 			compare(t, els, got)
 		})
 	}
@@ -173,24 +130,24 @@ func checkBounds(t *testing.T, b *osm.Bounds) {
 
 // compare checks that got holds exactly the elements of want, in order, with their tags,
 // coordinates to 1e-7 degrees, refs and members.
-func compare(t *testing.T, want []element, got file) {
+func compare(t *testing.T, want []element, got *osmwritetest.File) {
 	t.Helper()
 	var n, w, r int
 	for k, e := range want {
-		if k >= len(got.order) {
-			t.Fatalf("%d elements read back, want %d", len(got.order), len(want))
+		if k >= len(got.Order) {
+			t.Fatalf("%d elements read back, want %d", len(got.Order), len(want))
 		}
 		var tags osm.Tags
 		switch e.typ {
 		case osm.TypeNode:
-			g := got.nodes[n]
+			g := got.Nodes[n]
 			n++
 			if int64(g.ID) != e.id || math.Abs(g.Lon-e.lon) > 0.5e-7+1e-12 || math.Abs(g.Lat-e.lat) > 0.5e-7+1e-12 {
 				t.Errorf("node %d at (%.9f, %.9f), read back %d at (%.9f, %.9f)", e.id, e.lon, e.lat, g.ID, g.Lon, g.Lat)
 			}
 			tags = g.Tags
 		case osm.TypeWay:
-			g := got.ways[w]
+			g := got.Ways[w]
 			w++
 			var refs []int64
 			for _, wn := range g.Nodes {
@@ -201,7 +158,7 @@ func compare(t *testing.T, want []element, got file) {
 			}
 			tags = g.Tags
 		default:
-			g := got.relations[r]
+			g := got.Relations[r]
 			r++
 			if int64(g.ID) != e.id || len(g.Members) != len(e.members) {
 				t.Fatalf("relation %d with %d members, read back %d with %d", e.id, len(e.members), g.ID, len(g.Members))
@@ -223,14 +180,14 @@ func compare(t *testing.T, want []element, got file) {
 			}
 		}
 	}
-	if len(got.order) != len(want) {
-		t.Errorf("%d elements read back, want %d", len(got.order), len(want))
+	if len(got.Order) != len(want) {
+		t.Errorf("%d elements read back, want %d", len(got.Order), len(want))
 	}
 }
 
 func TestPBFHeader(t *testing.T) {
 	got := read(t, osmwrite.PBF, write(t, osmwrite.PBF, sample()))
-	h := got.header
+	h := got.Header
 	if !slices.Equal(h.RequiredFeatures, []string{"OsmSchema-V0.6", "DenseNodes"}) {
 		t.Errorf("required features %q", h.RequiredFeatures)
 	}

@@ -111,6 +111,15 @@ func flagSet(name, summary string, env Env, cfg *Config) *flag.FlagSet {
 
 // parse parses args and checks the result, naming the flag or variable at fault.
 func parse(fs *flag.FlagSet, args []string, env Env, cfg *Config) error {
+	if err := parseFlags(fs, args, env); err != nil {
+		return err
+	}
+	return cfg.Validate()
+}
+
+// parseFlags parses args without checking the configuration, for a command that may not
+// need the database.
+func parseFlags(fs *flag.FlagSet, args []string, env Env) error {
 	if v := env.Getenv("LOG_LEVEL"); v != "" {
 		var l slog.Level
 		if err := l.UnmarshalText([]byte(v)); err != nil {
@@ -126,7 +135,7 @@ func parse(fs *flag.FlagSet, args []string, env Env, cfg *Config) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
-	return cfg.Validate()
+	return nil
 }
 
 // Validate reports the first bad setting by the name of its variable.

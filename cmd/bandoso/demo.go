@@ -16,16 +16,28 @@ import (
 func runDemo(ctx context.Context, env Env, args []string) error {
 	cfg := DefaultConfig()
 	fs := flagSet("demo", "Generate the synthetic demo city and load it, replacing the demo layers in one transaction.\n"+
-		"Does nothing when the same seed, size and generator version are loaded already (see --force).", env, &cfg)
+		"Does nothing when the same seed, size and generator version are loaded already (see --force).\n"+
+		"With --osm, write it as OpenStreetMap data instead, quirks of real OSM included.", env, &cfg)
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed and size give the same city")
 	sizeFlag := fs.String("size", "small", "small (~20k parcels), district (~100k), city (~1M), or a number of parcels")
 	force := fs.Bool("force", false, "load even when this city is loaded already, and replace layers holding non-synthetic data")
-	if err := parse(fs, args, env, &cfg); err != nil {
+	osmFile := fs.String("osm", "", "write the city to this OpenStreetMap `file` instead of loading it: .osm.pbf (or .pbf) for PBF,\n"+
+		".osm for XML; needs no database")
+	if err := parseFlags(fs, args, env); err != nil {
 		return err
 	}
 	size, err := demo.ParseSize(*sizeFlag)
 	if err != nil {
 		return fmt.Errorf("%w: --size: %w", errUsage, err)
+	}
+	if *osmFile != "" {
+		if *force {
+			return fmt.Errorf("%w: --force applies to loading the city, not to --osm", errUsage)
+		}
+		return writeDemoOSM(env, *osmFile, *seed, size)
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
 	}
 	log := cfg.logger(env.Stderr)
 	db, err := store.Open(ctx, string(cfg.DatabaseURL), store.Options{MaxConns: 2, Logger: log})
