@@ -25,4 +25,31 @@
 // [Parse] splits free address text into its parts (room, building, house number, alley path,
 // street, neighbourhood, ward, district, province), each with the input's bytes it came from,
 // its value and its fold, and lists what it was unsure of. See parse.go.
+//
+// # House numbers
+//
+// Addresses keep their house number as written; [ParseHouseNumber] reads it and
+// [NormHouseNumber] gives its canonical form, the key it is matched by (the database's
+// house_number_norm() gives the same). The forms it reads:
+//
+//   - a number with a letter, bis or ter: "12", "12A", "25b", "120 bis", "120BIS", "12 Bis A",
+//     "563B bis";
+//   - an alley path, outermost first, the house last: "12A/3", "123/45/6A";
+//   - a range: "176-181", "176 - 181", "181–176" (low end first);
+//   - Đà Nẵng's kiệt and hẻm: "K448 H20/2", "K448/H20/2" (house 2 in hẻm 20 of kiệt 448);
+//   - Hà Nội's ngõ, ngách and hẻm in any order, after or before the house: "số 5 ngõ 12 ngách
+//     3", "số 5, ngõ 12, ngách 3, hẻm 4", "5 ngõ 12";
+//   - an alley without a house: "Ngõ 100", "Hẻm 12/5", "Kiệt 448";
+//   - a lot (lô): "Lô B2", "Lô LK12", "Lô A1.05"; a kilometre mark: "Km 7", "Km7+500";
+//   - after số, số nhà, nhà số, SN or No.: "Số 12", "SN12", "No. 12".
+//
+// The canonical form is upper-case ASCII without spaces: diacritics dropped (Đ and Ð are D),
+// leading zeros dropped from numbers ("05" is 5), Unicode dashes and spaces read as "-" and " ".
+// A house is its path joined by "/", alleys by depth (ngõ or kiệt, then ngách, then hẻm, then
+// the alleys of the number itself) and the house last: "12/3/4/5", "448/20/2", "120BIS",
+// "176-181". Other kinds carry a marker so that they never equal a house: "ALLEY:100",
+// "LOT:B2", "KM:7+500". The canonical form reads as itself. Anything else is refused with the
+// reason: empty text, no number, a word that is not one of the above ("12 Nguyễn Trãi"), two
+// house numbers ("12 34"), a number of more than six digits, control characters, more than
+// [MaxHouseNumber] characters.
 package address

@@ -7,8 +7,12 @@ import (
 )
 
 // Number returns the house number with its alleys as written on the plate, outermost alley
-// first: "123/45/6A"; without a house, the alley path alone.
+// first: "123/45/6A"; without a house, the alley path alone; a lot or a kilometre mark with
+// its word: "Lô B2", "Km 7+500".
 func (a Parsed) Number() string {
+	if l := a.House.Label; l == labelLot || l == labelKm {
+		return l + " " + a.House.Value
+	}
 	var parts []string
 	for _, p := range a.Alley {
 		parts = append(parts, p.Value)

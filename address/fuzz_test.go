@@ -1,12 +1,14 @@
 package address_test
 
 import (
+	"errors"
 	"testing"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
 	"bandoso/address"
+	"bandoso/internal/housenumbers"
 )
 
 // FuzzFold checks the folds on any text: valid UTF-8 out, idempotent, the same for NFD as for
@@ -59,6 +61,39 @@ func FuzzParse(f *testing.F) {
 		}
 		if p.Confidence < 0 || p.Confidence > 1 {
 			t.Fatalf("confidence %v", p.Confidence)
+		}
+	})
+}
+
+// FuzzParseHouseNumber checks ParseHouseNumber on any text: an answer or a *HouseNumberError,
+// never both; the canonical form printable ASCII without spaces, reading as itself; the same
+// answer for NFD as for NFC input. Seeds: the shared cases of internal/housenumbers.
+func FuzzParseHouseNumber(f *testing.F) {
+	for _, c := range housenumbers.Cases(f) {
+		f.Add(c.In)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := address.ParseHouseNumber(s)
+		var he *address.HouseNumberError
+		if err != nil {
+			if !errors.As(err, &he) || he.Reason == "" || len(h.Path) != 0 {
+				t.Fatalf("ParseHouseNumber(%q) = %v, %v", s, h, err)
+			}
+			return
+		}
+		canon := h.String()
+		for _, r := range canon {
+			if r <= ' ' || r > '~' {
+				t.Fatalf("ParseHouseNumber(%q) = %q: not printable ASCII without spaces", s, canon)
+			}
+		}
+		if again := address.NormHouseNumber(canon); again != canon {
+			t.Fatalf("%q gives %q, which reads as %q", s, canon, again)
+		}
+		if utf8.ValidString(s) {
+			if d := address.NormHouseNumber(norm.NFD.String(s)); d != canon && utf8.RuneCountInString(norm.NFD.String(s)) <= address.MaxHouseNumber {
+				t.Fatalf("NFD of %q gives %q, the input %q", s, d, canon)
+			}
 		}
 	})
 }

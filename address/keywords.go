@@ -10,7 +10,9 @@ const (
 	kRoom
 	kFloor
 	kBuilding
-	kHouse    // số, số nhà, SN
+	kHouse    // số, số nhà, SN, No.
+	kLot      // lô, before a lot's name (Lô B2)
+	kMark     // Km, a kilometre mark (Km 7+500)
 	kAlley    // hẻm, ngõ, ngách, kiệt, and K / H glued to a number (Đà Nẵng)
 	kStreet   // đường, Đ., phố, quốc lộ, ngã tư …
 	kHood     // khu phố, tổ, ấp, thôn
@@ -20,6 +22,12 @@ const (
 	kProvince // tỉnh
 	kProvinceName
 	kCountry
+)
+
+// The labels of a house number that is a lot or a kilometre mark rather than a house.
+const (
+	labelLot = "Lô"
+	labelKm  = "Km"
 )
 
 // keyword is one way of writing a keyword.
@@ -46,8 +54,12 @@ var keywords = []keyword{
 	{words: []string{"block"}, kind: kBuilding, label: "Block"},
 
 	{words: []string{"số", "nhà"}, kind: kHouse, label: "Số"},
+	{words: []string{"nhà", "số"}, kind: kHouse, label: "Số"},
 	{words: []string{"số"}, kind: kHouse, label: "Số", num: true},
 	{words: []string{"sn"}, kind: kHouse, label: "Số", abbr: true},
+	{words: []string{"no"}, kind: kHouse, label: "Số", num: true},
+	{words: []string{"lô"}, kind: kLot, label: labelLot},
+	{words: []string{"km"}, kind: kMark, label: labelKm, num: true},
 
 	{words: []string{"hẻm", "xe", "hơi"}, kind: kAlley, label: "Hẻm", num: true},
 	{words: []string{"hxh"}, kind: kAlley, label: "Hẻm", num: true},

@@ -142,7 +142,7 @@ func (p *parser) keywordAt(i int) (keyword, int) {
 		if k.abbr && !(p.toks[i].upper || dot || numNext) {
 			continue
 		}
-		if k.num && !numNext {
+		if k.num && !numNext || k.kind == kLot && !p.lotAfter(next) {
 			continue
 		}
 		if dot && k.words[n-1] != "." {
@@ -151,6 +151,15 @@ func (p *parser) keywordAt(i int) (keyword, int) {
 		best, bestN = k, n
 	}
 	return best, bestN
+}
+
+// lotAfter says a lot's name follows at token i, after an optional ".": a word of letters and
+// digits with a digit in it (B2, LK12, 5), so that "Sông Lô" stays a name.
+func (p *parser) lotAfter(i int) bool {
+	if i < len(p.toks) && p.toks[i].text == "." {
+		i++
+	}
+	return i < len(p.toks) && !p.toks[i].punct && strings.ContainsAny(p.toks[i].fold, "0123456789")
 }
 
 // numberAfter says a number element follows at token i, after an optional ".".
@@ -246,6 +255,18 @@ func (p *parser) keyword(k keyword, i, vi int) int {
 		return j
 	case kHouse:
 		return p.path(i, vi)
+	case kLot, kMark:
+		// a lot's name or a mark glued together: B2-05, 7+500
+		j := p.tight(vi)
+		part := p.span(i, vi, j, k.label)
+		part.Value = strings.ToUpper(part.Value)
+		part.Fold = Fold(part.Value)
+		if !p.out.House.IsZero() {
+			p.note("two house numbers: " + p.out.House.Text + " and " + part.Text)
+			return j
+		}
+		p.out.House, p.houseAt = part, len(p.alleys)
+		return j
 	case kAlley:
 		return p.alleyWord(k, i, vi)
 	case kStreet:
@@ -377,13 +398,11 @@ func (p *parser) elements(i int) ([]Part, int) {
 	var out []Part
 	j := i
 	for j < len(p.toks) && p.toks[j].number() {
-		start, end := j, j+1
-		if end < len(p.toks) && (p.toks[end].fold == "bis" || p.toks[end].fold == "ter") {
-			end++
-		}
-		// a range: 10-12, 10A-10B
-		if end+1 < len(p.toks) && p.toks[end].text == "-" && p.toks[end+1].number() && !p.toks[end+1].space {
-			end += 2
+		start, end := j, p.bis(j+1)
+		// a range: 10-12, 10A-10B, and 176 - 181 when it rises and no street begins there
+		if end+1 < len(p.toks) && isDash(p.toks[end].text) && p.toks[end+1].number() && (!p.toks[end+1].space ||
+			atoi(p.toks[end+1].fold) > atoi(p.toks[start].fold) && !p.streetAt(end+1)) {
+			end = p.bis(end + 2)
 		}
 		out = append(out, p.element(start, end))
 		j = end
@@ -394,6 +413,38 @@ func (p *parser) elements(i int) ([]Part, int) {
 		break
 	}
 	return out, j
+}
+
+// bis reads past a "bis" or "ter" written apart from its number at token i, and a single
+// letter after it that is not a keyword's (12 Bis A, not 12 bis Q1).
+func (p *parser) bis(i int) int {
+	if i >= len(p.toks) || p.toks[i].fold != "bis" && p.toks[i].fold != "ter" {
+		return i
+	}
+	i++
+	if i < len(p.toks) && len(p.toks[i].fold) == 1 && p.toks[i].fold[0] >= 'a' && p.toks[i].fold[0] <= 'z' {
+		if next := i + 1; next == len(p.toks) || p.toks[next].punct && p.toks[next].text != "." || !p.toks[next].punct && !p.toks[next].number() {
+			i++
+		}
+	}
+	return i
+}
+
+// isDash says t is a hyphen, a dash or a minus sign: what people write between two numbers.
+func isDash(t string) bool { return t == "-" || len(t) > 1 && strings.Contains(unicodeDashes, t) }
+
+// streetAt says a known street's name begins at token i (30/4 of "12 - 30/4").
+func (p *parser) streetAt(i int) bool {
+	j, _ := p.matchStreet(i)
+	return j > 0
+}
+
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s) && s[i] >= '0' && s[i] <= '9' && n < 1e9; i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
 }
 
 func (p *parser) element(i, j int) Part {
@@ -407,10 +458,17 @@ func (p *parser) element(i, j int) Part {
 		b.WriteRune(r)
 	}
 	v := b.String()
-	// 6a → 6A, 40bis stays, 563bbis → 563Bbis, on each side of a range
+	for _, d := range unicodeDashes {
+		v = strings.ReplaceAll(v, string(d), "-")
+	}
+	// 6a → 6A, 40bis stays, 563bbis → 563Bbis, 12bisa → 12bisA, on each side of a range
 	sides := strings.Split(v, "-")
 	for n, e := range sides {
-		if k := digits(e); k < len(e) && e[k:] != "bis" && e[k:] != "ter" && e[k] >= 'a' && e[k] <= 'z' {
+		k := digits(e)
+		if strings.HasPrefix(e[k:], "bis") || strings.HasPrefix(e[k:], "ter") {
+			k += 3
+		}
+		if k < len(e) && e[k] >= 'a' && e[k] <= 'z' {
 			sides[n] = e[:k] + strings.ToUpper(e[k:k+1]) + e[k+1:]
 		}
 	}

@@ -1,6 +1,7 @@
 package address
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -21,7 +22,7 @@ type token struct {
 func (t token) plain() bool { return t.fold == t.tone }
 
 // number says the token is a house or alley number element: digits, then at most one letter,
-// then optionally "bis" or "ter" (12, 6A, 40bis, 563Bbis).
+// then optionally "bis" or "ter" and one letter more (12, 6A, 40bis, 563Bbis, 12bisA).
 func (t token) number() bool {
 	f := t.fold
 	i := 0
@@ -32,18 +33,25 @@ func (t token) number() bool {
 		return false
 	}
 	r := f[i:]
-	if len(r) > 0 && r[0] >= 'a' && r[0] <= 'z' && r != "bis" && r != "ter" {
+	bis := func(r string) bool { return strings.HasPrefix(r, "bis") || strings.HasPrefix(r, "ter") }
+	if len(r) > 0 && r[0] >= 'a' && r[0] <= 'z' && !bis(r) {
 		r = r[1:]
 	}
-	return r == "" || r == "bis" || r == "ter"
+	if bis(r) {
+		r = r[3:]
+		if len(r) == 1 && r[0] >= 'a' && r[0] <= 'z' {
+			r = ""
+		}
+	}
+	return r == ""
 }
 
 // splitPrefixes are the abbreviations written glued to the number they introduce: Q1, P12,
-// F12, KP3, QL1A, K448, H20, SN5.
+// F12, KP3, QL1A, K448, H20, SN5, Km7.
 var splitPrefixes = map[string]bool{
 	"p": true, "f": true, "w": true, "q": true, "kp": true, "ql": true, "tl": true, "hl": true,
 	"k": true, "h": true, "sn": true, "to": true, "ngo": true, "hem": true, "kiet": true,
-	"ngach": true, "tang": true, "lau": true, "phong": true,
+	"ngach": true, "tang": true, "lau": true, "phong": true, "km": true,
 }
 
 // tokenize splits s into words (letters, digits and combining marks) and single punctuation

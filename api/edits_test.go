@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -323,5 +324,45 @@ func TestEdits(t *testing.T) {
 		e.do(t, "bad as_of", http.MethodGet, ogcItem+"?as_of=2025-02-30", "", 400)
 		e.do(t, "as_of before 1900", http.MethodGet, lookup+"&as_of=1800-01-01", "", 400)
 		e.do(t, "as_of a date long ago", http.MethodGet, lookup+"&as_of=2000-01-01", "", 404)
+	})
+
+	t.Run("a house number is kept as written, geocoded in any form, and refused naming it when it is none", func(t *testing.T) {
+		var aid int64
+		var number, street string
+		if err := e.pool.QueryRow(context.Background(), `SELECT a.id, a.house_number, s.name FROM addresses a
+			JOIN streets s ON s.id = a.street_id WHERE s.kind = 'street' ORDER BY a.id LIMIT 1`).Scan(&aid, &number, &street); err != nil {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/v1/layers/addresses/features/%d", aid)
+		_, etag := e.do(t, "get", http.MethodGet, path, "", 200)
+		v, _ := e.do(t, "not a number", http.MethodPatch, path, `{"properties":{"house_number":"đối diện chợ"}}`, 400, append(e.editor, "If-Match", etag)...)
+		if problemParam(v) != "properties.house_number" || !strings.Contains(v["detail"].(string), "not a house number") {
+			t.Errorf("a sentence as house number: %v", v)
+		}
+		before := e.dbNow(t)
+		e.do(t, "120 bis", http.MethodPatch, path, `{"properties":{"house_number":"120 bis"}}`, 200, append(e.editor, "If-Match", etag)...)
+		if row := e.sqlRow(t, "SELECT house_number || '|' || number_norm FROM addresses WHERE id = $1", aid); row != "120 bis|120BIS" {
+			t.Errorf("stored %s", row)
+		}
+		for _, q := range []string{"120 bis " + street, "120BIS " + street, "120 Bis " + street} {
+			res, raw := send(t, http.MethodGet, e.url+"/v1/geocode?q="+url.QueryEscape(q))
+			var h struct{ Features []struct{ ID int64 } }
+			if err := json.Unmarshal(raw, &h); err != nil || res.StatusCode != 200 || len(h.Features) == 0 || h.Features[0].ID != aid {
+				t.Errorf("geocoding %q: %d %.300s", q, res.StatusCode, raw)
+			}
+		}
+		old := e.get(t, fmt.Sprintf("/ogc/collections/addresses/items/%d?as_of=%s", aid, url.QueryEscape(before)))
+		var item struct{ Properties map[string]any }
+		if err := json.Unmarshal(old.body, &item); err != nil || old.status != 200 || item.Properties["house_number"] != number {
+			t.Errorf("as of before the edit: %d %.300s", old.status, old.body)
+		}
+		hist, _ := e.do(t, "history", http.MethodGet, path+"/history", "", 200, e.reader...)
+		var got []any
+		for _, v := range hist["versions"].([]any) {
+			got = append(got, v.(map[string]any)["feature"].(map[string]any)["properties"].(map[string]any)["house_number"])
+		}
+		if fmt.Sprint(got) != fmt.Sprintf("[120 bis %s]", number) {
+			t.Errorf("history of house numbers %v", got)
+		}
 	})
 }

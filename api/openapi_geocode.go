@@ -25,7 +25,7 @@ func openAPIGeocode(add func([]obj, string, obj), addPost func(string, obj)) {
 		"Vietnamese address text, or its parts, to candidates best first: registered addresses, house numbers interpolated along their street, streets, wards. Diacritics, tone placement and abbreviations are optional; old (pre-2025) and new unit names both match.", "Addresses",
 		append([]any{
 			query(paramQ, "free address text, e.g. \"123/45/6A Nguyễn Trãi, P. Bến Thành, Q.1, TP.HCM\"", text),
-			query(paramHouse, "structured: the house number with its alleys, e.g. 123/45/6A", text),
+			query(paramHouse, "structured: the house number as written, with its alleys: 123/45/6A, 120 bis, 176-181, K448 H20/2, số 5 ngõ 12 ngách 3, Ngõ 100, Lô B2, Km 7+500; matched however the address registry writes it", text),
 			query(paramStreet, "structured: the street", text),
 			query(paramWard, "structured: the ward, of either system", text),
 			query(paramDistrict, "structured: the district (before 2025)", text),

@@ -3,6 +3,7 @@ package geocode
 import (
 	"context"
 
+	"bandoso/address"
 	"bandoso/store"
 )
 
@@ -27,13 +28,17 @@ func (g *Geocoder) Autocomplete(ctx context.Context, r Request) (Answer, error) 
 	}
 	var results []Result
 	if q.number != "" {
-		found, err := g.db.AddressesPrefixed(ctx, []int64{streets[0].ID}, q.number, r.limit())
+		prefix := q.key
+		if prefix == "" {
+			prefix = q.number
+		}
+		found, err := g.db.AddressesPrefixed(ctx, []int64{streets[0].ID}, prefix, r.limit())
 		if err != nil {
 			return Answer{}, err
 		}
 		for _, a := range found {
 			res := q.scoreAddress(a, streets[0])
-			if a.HouseNumber != q.number {
+			if address.NormHouseNumber(a.HouseNumber) != q.key {
 				res.Score = round(res.Score * 0.9)
 			}
 			results = append(results, res)

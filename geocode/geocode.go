@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -119,7 +118,7 @@ func (g *Geocoder) onStreets(ctx context.Context, q query, streets []store.Stree
 		for i, s := range streets {
 			ids[i] = s.ID
 		}
-		found, err := g.db.AddressesNumbered(ctx, ids, q.number)
+		found, err := g.db.AddressesNumbered(ctx, ids, q.key)
 		if err != nil {
 			return nil, err
 		}
@@ -248,17 +247,6 @@ func (r Request) limit() int {
 		return MaxLimit
 	}
 	return r.Limit
-}
-
-// firstNumber is the leading number of a house number or alley ("123" of "123A/45"), 0 when
-// it has none.
-func firstNumber(s string) int {
-	end := 0
-	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
-		end++
-	}
-	n, _ := strconv.Atoi(s[:end])
-	return n
 }
 
 // bare is the folded name of a unit without its kind: "Phường Bến Nghé" → "ben nghe",

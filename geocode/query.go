@@ -29,7 +29,9 @@ const otherSystem = 0.95
 // query is a request as the geocoder reads it: folded parts, and the text each came from.
 type query struct {
 	parsed                   address.Parsed
-	number                   string // the house number with its alley path, "123/45/6A"
+	number                   string // the house number with its alley path as shown, "123/45/6A", "Ngõ 100"
+	house                    address.HouseNumber
+	key                      string // the house number's canonical form, "" when it is not one
 	mouth                    int    // where the number meets the street: 123 of "123/45/6A"
 	street                   string // folded
 	streetTyped              string // the street as written, to compare diacritics
@@ -71,7 +73,19 @@ func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
 	}
 	q := query{parsed: p, number: p.Number(), street: p.Street.Fold, streetTyped: p.Street.Text,
 		ward: p.Ward.Fold, district: p.District.Fold, province: p.Province.Fold, text: map[string]string{}}
-	q.mouth = firstNumber(q.number)
+	if p.House.IsZero() && len(p.Alley) > 0 {
+		q.number = p.Alley[0].Label + " " + q.number
+	}
+	house, herr := p.HouseNumber()
+	if r.House != "" {
+		// the house part alone reads as the database reads its house numbers
+		if h, err := address.ParseHouseNumber(r.House); err == nil {
+			house, herr = h, nil
+		}
+	}
+	if herr == nil {
+		q.house, q.key, q.mouth = house, house.String(), house.Mouth()
+	}
 	for part, v := range map[string]address.Part{"street": p.Street, "ward": p.Ward, "district": p.District, "province": p.Province} {
 		if !v.IsZero() {
 			q.text[part] = v.Text
@@ -184,7 +198,7 @@ func (q query) scorePlace(p store.Place, s store.StreetMatch) Result {
 	if p.Kind == "interpolated" {
 		house := houseBeside
 		switch {
-		case strings.Contains(q.number, "/"):
+		case len(q.house.Path) > 1 || q.house.Kind == address.KindAlley:
 			house = houseMouth
 		case len(p.Between) == 2:
 			house = houseBetween

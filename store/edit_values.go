@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"bandoso/address"
 )
 
 // value is one property of an edit, as text for PostgreSQL to cast to its column's type.
@@ -37,6 +39,11 @@ func editValues(l LayerRow, tc tableColumns, props map[string]json.RawMessage) (
 		if err != nil {
 			return nil, &PropertyError{name, err.Error()}
 		}
+		if rule := valueRules[l.Table][name]; rule != nil && text != nil {
+			if reason := rule(*text); reason != "" {
+				return nil, &PropertyError{name, reason}
+			}
+		}
 		vals = append(vals, value{c, text})
 	}
 	slices.SortFunc(vals, func(a, b value) int {
@@ -44,6 +51,22 @@ func editValues(l LayerRow, tc tableColumns, props map[string]json.RawMessage) (
 			slices.IndexFunc(tc.all, func(c column) bool { return c.Name == b.col.Name })
 	})
 	return vals, nil
+}
+
+// valueRules check, by table and column, values that a CHECK would refuse without saying why,
+// and say it.
+var valueRules = map[string]map[string]func(string) string{
+	"addresses": {"house_number": houseNumberRule},
+}
+
+// houseNumberRule is migration 00018's rule on house numbers, in the words of
+// address.ParseHouseNumber.
+func houseNumberRule(s string) string {
+	var he *address.HouseNumberError
+	if _, err := address.ParseHouseNumber(s); errors.As(err, &he) {
+		return "not a house number: " + he.Reason
+	}
+	return ""
 }
 
 // jsonText is a JSON value as the text PostgreSQL casts to column c's type. The JSON kind

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"bandoso/address"
 )
 
 // StreetMatch is a named street (not an alley) whose folded name matched a query, with the
@@ -122,21 +125,32 @@ func escapeLike(s string) string {
 	return string(out)
 }
 
-// AddressesNumbered returns the addresses with house number number ("123/45/6A") on any of
-// streets.
+// AddressesNumbered returns the addresses on any of streets whose house number is number
+// however either is written: by the canonical form ([address.NormHouseNumber]), so "25B" finds
+// "25b" and "số 5 ngõ 12 ngách 3" finds "12/3/5". None when number is not a house number.
 func (db *DB) AddressesNumbered(ctx context.Context, streets []int64, number string) ([]Address, error) {
+	key := address.NormHouseNumber(number)
+	if key == "" {
+		return nil, nil
+	}
 	rows, _ := db.pool.Query(ctx, `SELECT `+sqlAddressColumns+sqlAddressFrom+`
-		WHERE a.street_id = ANY($1) AND a.house_number = $2 ORDER BY a.id`, streets, number)
+		WHERE a.street_id = ANY($1) AND a.number_norm = $2 ORDER BY a.id`, streets, key)
 	a, err := pgx.CollectRows(rows, scanAddress)
 	return a, translate(err)
 }
 
-// AddressesPrefixed returns up to limit addresses on streets whose house number is prefix or
-// starts with it, in the order of the number's text: "12" gives 12, 12/1, 12/3, …, 120, …, 12A.
+// AddressesPrefixed returns up to limit addresses on streets whose house number, in canonical
+// form, starts with that of prefix, in the order of that form: "12" gives 12, 12/1, 12/3, …,
+// 120, …, 120BIS, …, 12A. A prefix that is not yet a whole house number ("120 bi") is folded,
+// upper-cased and stripped of spaces instead.
 func (db *DB) AddressesPrefixed(ctx context.Context, streets []int64, prefix string, limit int) ([]Address, error) {
+	key := address.NormHouseNumber(prefix)
+	if key == "" {
+		key = strings.ToUpper(strings.ReplaceAll(address.Fold(prefix), " ", ""))
+	}
 	rows, _ := db.pool.Query(ctx, `SELECT `+sqlAddressColumns+sqlAddressFrom+`
-		WHERE a.street_id = ANY($1) AND a.house_number LIKE $2 || '%'
-		ORDER BY a.house_number, a.id LIMIT $3`, streets, escapeLike(prefix), limit)
+		WHERE a.street_id = ANY($1) AND a.number_norm LIKE $2 || '%'
+		ORDER BY a.number_norm, a.id LIMIT $3`, streets, escapeLike(key), limit)
 	a, err := pgx.CollectRows(rows, scanAddress)
 	return a, translate(err)
 }
@@ -144,18 +158,19 @@ func (db *DB) AddressesPrefixed(ctx context.Context, streets []int64, prefix str
 // sqlInterpolate places house number $2 on street $1 between the registered numbers nearest
 // to it on its side of the street (same parity), on the straight line between their points
 // in proportion to the numbers; beyond the last number of its side, at that number's point.
-// The expressions match the partial index addresses_street_number.
+// Only plain numbers on the street itself (12, 12A in canonical form) place it. The
+// expressions match the partial index addresses_street_number (migration 00018).
 const sqlInterpolate = `
 WITH lo AS (
-	SELECT house_number, geom, substring(house_number FROM '^[0-9]+')::int AS v FROM addresses
-	WHERE street_id = $1 AND house_number ~ '^[0-9]+[A-Z]?$'
-		AND substring(house_number FROM '^[0-9]+')::int < $2 AND substring(house_number FROM '^[0-9]+')::int % 2 = $2 % 2
-	ORDER BY substring(house_number FROM '^[0-9]+')::int DESC LIMIT 1
+	SELECT house_number, geom, substring(number_norm FROM '^[0-9]+')::int AS v FROM addresses
+	WHERE street_id = $1 AND number_norm ~ '^[0-9]+[A-Z]?$'
+		AND substring(number_norm FROM '^[0-9]+')::int < $2 AND substring(number_norm FROM '^[0-9]+')::int % 2 = $2 % 2
+	ORDER BY substring(number_norm FROM '^[0-9]+')::int DESC LIMIT 1
 ), hi AS (
-	SELECT house_number, geom, substring(house_number FROM '^[0-9]+')::int AS v FROM addresses
-	WHERE street_id = $1 AND house_number ~ '^[0-9]+[A-Z]?$'
-		AND substring(house_number FROM '^[0-9]+')::int > $2 AND substring(house_number FROM '^[0-9]+')::int % 2 = $2 % 2
-	ORDER BY substring(house_number FROM '^[0-9]+')::int LIMIT 1
+	SELECT house_number, geom, substring(number_norm FROM '^[0-9]+')::int AS v FROM addresses
+	WHERE street_id = $1 AND number_norm ~ '^[0-9]+[A-Z]?$'
+		AND substring(number_norm FROM '^[0-9]+')::int > $2 AND substring(number_norm FROM '^[0-9]+')::int % 2 = $2 % 2
+	ORDER BY substring(number_norm FROM '^[0-9]+')::int LIMIT 1
 ), at AS (
 	SELECT CASE
 		WHEN lo.geom IS NOT NULL AND hi.geom IS NOT NULL

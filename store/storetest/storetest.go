@@ -24,6 +24,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"bandoso/demo"
 	"bandoso/migrations"
@@ -109,6 +110,24 @@ func New(t testing.TB) *store.DB {
 	}
 	t.Cleanup(db.Close)
 	return db
+}
+
+// NewWithPool returns a store as New does, and a pgx pool on the same database for the SQL
+// that a test sets up or checks with; both close when the test ends.
+func NewWithPool(t testing.TB) (*store.DB, *pgxpool.Pool) {
+	t.Helper()
+	url := NewURL(t)
+	db, err := store.Open(context.Background(), url, store.Options{MaxConns: 8})
+	if err != nil {
+		t.Fatalf("storetest: open: %v", err)
+	}
+	t.Cleanup(db.Close)
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatalf("storetest: pool: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return db, pool
 }
 
 // LoadDemo loads the demo city of seed and size into db, as `bandoso demo` does.
