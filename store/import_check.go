@@ -111,6 +111,9 @@ func (c *importCheck) have() map[string]bool {
 	for _, col := range c.columns() {
 		have[col.name] = true
 	}
+	for name := range c.t.spec.computed {
+		have[name] = true
+	}
 	return have
 }
 
@@ -129,6 +132,9 @@ func (c *importCheck) rowsSQL() string {
 			}
 		}
 		sel = append(sel, v+" AS "+pgx.Identifier{col.name}.Sanitize())
+	}
+	for name, expr := range c.t.spec.computed {
+		sel = append(sel, expr+" AS "+pgx.Identifier{name}.Sanitize())
 	}
 	return "CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT " + strings.Join(sel, ", ") + " FROM import_stage s"
 }

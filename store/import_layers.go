@@ -26,6 +26,9 @@ type importTable struct {
 	virtual  []string          // targets that are not columns (resolved in Go or SQL)
 	upsert   bool              // the layer's default mode is upsert
 	readOnly []string          // columns import never writes
+	// computed are columns the table generates, computed in import_rows too (SQL over the
+	// staged row s) for the key to compare, and never written
+	computed map[string]string
 	rules    func(have map[string]bool) []string
 }
 
@@ -53,7 +56,9 @@ var importTables = map[string]importTable{
 		// and new Phường Vĩnh Hội)
 		derived: map[string]string{"ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(false)) + ")"},
 		rules:   parcelRules},
-	"addresses": {key: []string{"street_id", "house_number"}, virtual: []string{"address", "street"}, readOnly: []string{"code", "national_code"},
+	// a house number is unique on its street by its canonical form ("25b" is "25B")
+	"addresses": {key: []string{"street_id", "number_norm"}, virtual: []string{"address", "street"}, readOnly: []string{"code", "national_code"},
+		computed: map[string]string{"number_norm": `house_number_norm(s.vals->>'house_number')`},
 		derived: map[string]string{
 			"street_id":     `coalesce(%s, (SELECT st.id FROM streets st WHERE st.name_norm = norm_text(s.street) ORDER BY st.geom <-> s.g LIMIT 1))`,
 			"ward_code":     "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(true)) + ")",

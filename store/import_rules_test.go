@@ -333,3 +333,38 @@ func TestImportProvenance(t *testing.T) {
 		t.Errorf("catalog: %q, %q", source, licence)
 	}
 }
+
+// TestImportHouseNumberForms: house numbers as real files write them are written verbatim,
+// the dry run saying exactly what the real run does; text that is no house number is refused
+// in plain words, naming the field and value; "25B" after "25b" is the same house.
+func TestImportHouseNumberForms(t *testing.T) {
+	db := importCity(t)
+	forms := []string{"176-181", "120 bis", "25b", "12A/3", "K448 H20/2", "số 5 ngõ 12 ngách 3", "Ngõ 100", "Lô B2", "Km 7"}
+	csv := "lon,lat,house_number,street\n"
+	for i, f := range forms {
+		csv += fmt.Sprintf("%.6f,10.7781,%q,Khánh Hội\n", 106.6981+float64(i)*1e-5, f)
+	}
+	path := writeTemp(t, "forms.csv", csv)
+	dry := importFile(t, db, path, 0, store.ImportOptions{Layer: "addresses", DryRun: true})
+	rep := importFile(t, db, path, 0, store.ImportOptions{Layer: "addresses"})
+	if dry.Outcome != store.OutcomeDryRun || dry.Inserted != len(forms) || rep.Outcome != store.OutcomeWritten || rep.Inserted != len(forms) {
+		t.Fatalf("dry run %+v\nreal run %+v", dry, rep)
+	}
+	for _, f := range forms {
+		var n int
+		if err := db.Pool().QueryRow(context.Background(), `SELECT count(*) FROM addresses WHERE house_number = $1`, f).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%q: %d rows (%v)", f, n, err)
+		}
+	}
+	again := writeTemp(t, "again.csv", "lon,lat,house_number,street\n106.6991,10.7782,25B,Khánh Hội\n106.6992,10.7782,bốn mươi,Khánh Hội\n")
+	dry = importFile(t, db, again, 0, store.ImportOptions{Layer: "addresses", DryRun: true})
+	rep = importFile(t, db, again, 0, store.ImportOptions{Layer: "addresses"})
+	if !reflect.DeepEqual(dry.Problems, rep.Problems) || rep.Outcome != store.OutcomeRefused {
+		t.Fatalf("dry run %+v\nreal run %+v", dry.Problems, rep.Problems)
+	}
+	dup, bad := problemsOf(rep, ingest.DuplicateKey), problemsOf(rep, ingest.BadValue)
+	if len(dup) != 1 || dup[0].Feature != 1 || len(bad) != 1 || bad[0].Feature != 2 || bad[0].Field != "house_number" ||
+		!strings.Contains(bad[0].Detail, "'bốn mươi': is not a house number") {
+		t.Errorf("problems: %+v", rep.Problems)
+	}
+}

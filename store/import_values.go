@@ -127,7 +127,7 @@ func (f *fieldMap) apply(rec *ingest.Record) staged {
 func (f *fieldMap) splitAddress(rec *ingest.Record, out *staged, text string) {
 	p := address.Parse(text)
 	if _, ok := out.vals["house_number"]; !ok {
-		if n := p.Number(); n != "" {
+		if n := writtenNumber(p); n != "" {
 			out.vals["house_number"] = n
 			f.supplied["house_number"] = true
 		} else {
@@ -139,6 +139,25 @@ func (f *fieldMap) splitAddress(rec *ingest.Record, out *staged, text string) {
 	if out.street == "" && !p.Street.IsZero() {
 		out.street = p.Street.Value
 	}
+}
+
+// writtenNumber is the house number of a parsed address as the text wrote it, alley words
+// and all ("Ngõ 100", "120/5A", "số 5 ngõ 12"), so that the register keeps what was written.
+func writtenNumber(p address.Parsed) string {
+	start, end := -1, -1
+	for _, part := range append(append([]address.Part{}, p.Alley...), p.House) {
+		if part.IsZero() {
+			continue
+		}
+		if start < 0 || part.Start < start {
+			start = part.Start
+		}
+		end = max(end, part.End)
+	}
+	if start < 0 {
+		return ""
+	}
+	return strings.Trim(p.Input[start:end], " ,;")
 }
 
 // checkValue says whether v reads as a value of the PostgreSQL type typ, and returns it in
