@@ -68,6 +68,7 @@ func TestRestrictedLayersLeakNowhere(t *testing.T) {
 	ctx := context.Background()
 	reader := newKey(t, e.db, "leak-reader", store.RoleReader)
 	admin := newKey(t, e.db, "leak-admin", store.RoleAdmin)
+	addBasemapSamples(t, e)
 	layers, err := e.tiles.Layers(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -145,6 +146,26 @@ func (e tileEnv) leakAsk(t *testing.T, c leakCase, key ...string) (int, []byte) 
 	t.Helper()
 	res, body := sendBody(t, c.method, e.url+c.path, c.body, append(slices.Clone(c.header), key...)...)
 	return res.StatusCode, body
+}
+
+// addBasemapSamples puts one feature of every OpenStreetMap layer (roads, water, buildings,
+// places, …) in the demo city, which has none of its own, so that every layer has data to
+// leak.
+func addBasemapSamples(t *testing.T, e tileEnv) {
+	t.Helper()
+	if _, err := e.pool.Exec(context.Background(), `
+WITH c AS (SELECT ST_PointOnSurface(geom) AS p FROM parcels ORDER BY id LIMIT 1)
+INSERT INTO osm_lines (osm_id, kind, class, name, tags, geom)
+SELECT 'w' || k.i, k.kind, 'primary', 'Sample', '{}', ST_Multi(ST_MakeLine(ST_Translate(c.p, -0.0002, k.i * 0.00001), ST_Translate(c.p, 0.0002, k.i * 0.00001)))
+FROM c, (VALUES (1, 'road'), (2, 'railway'), (3, 'waterway')) AS k(i, kind);
+WITH c AS (SELECT ST_PointOnSurface(geom) AS p FROM parcels ORDER BY id LIMIT 1)
+INSERT INTO osm_areas (osm_id, kind, class, name, tags, geom)
+SELECT 'w' || (10 + k.i), k.kind, 'yes', 'Sample', '{}', ST_Multi(ST_Buffer(c.p, 0.00005, 1))
+FROM c, (VALUES (1, 'water'), (2, 'park'), (3, 'landuse'), (4, 'building')) AS k(i, kind);
+INSERT INTO pois (osm_id, category, class, name, geom)
+SELECT 'n1', 'amenity', 'cafe', 'Sample', ST_PointOnSurface(geom) FROM parcels ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // leakCases are the requests: per layer for the catalog's own routes, and over fixtures
@@ -344,6 +365,9 @@ func mentioned(names []string) func(int, []byte) []string {
 	}
 }
 
+// walkStrings calls fn with every string of v, keys too, but for the names of a schema's
+// properties (under "properties" and in "required"): a field named like a layer (the
+// planning report's roads) is not the layer.
 func walkStrings(v any, fn func(string)) {
 	switch v := v.(type) {
 	case string:
@@ -354,6 +378,15 @@ func walkStrings(v any, fn func(string)) {
 		}
 	case map[string]any:
 		for k, x := range v {
+			switch props, isMap := x.(map[string]any); {
+			case k == "required":
+				continue
+			case k == "properties" && isMap && v["type"] == "object":
+				for _, p := range props {
+					walkStrings(p, fn)
+				}
+				continue
+			}
 			fn(k)
 			walkStrings(x, fn)
 		}

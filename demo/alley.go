@@ -79,3 +79,7 @@ func (p *pass) alleyUse() string {
 
 // nameOf is the name of a named street.
 func (c *City) nameOf(street int64) string { return c.lineNames[street-1] }
+
+// StreetName is the name of the named street (not an alley) with id street, the street of
+// every address.
+func (c *City) StreetName(street int64) string { return c.nameOf(street) }

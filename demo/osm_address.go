@@ -125,11 +125,12 @@ func (c *City) OSMExtraAddresses() []ExtraAddress {
 		var p orb.Point
 		switch k % 3 {
 		case 0, 2:
-			i, j := 1+k%3/2, (k/3)%c.ny
+			// east of a street with blocks east of it: small cities have few columns
+			i, j := min(1+k%3/2, c.nx-1), (k/3)%c.ny
 			street, length = c.colStreet(i), c.rowY[c.ny]-c.rowY[0]
 			p = c.point(c.colX[i]+halfRoadM(i)+3, (c.rowY[j]+c.rowY[j+1])/2)
 		case 1:
-			i, j := (k/3)%c.nx, 1
+			i, j := (k/3)%c.nx, min(1, c.ny-1)
 			street, length = c.rowStreet(j), c.colX[c.nx]-c.colX[0]
 			p = c.point((c.colX[i]+c.colX[i+1])/2, c.rowY[j]+halfRoadM(j)+3)
 		}

@@ -8,9 +8,9 @@ import (
 )
 
 // basemap makes what lies around the city: a river along the south edge, a multipolygon
-// with an island; a stream along the north edge; a canal along the west edge and a railway
-// along the east edge, all outside the street grid so none crosses a lot; and, inside, the
-// market and the extra addresses.
+// with an island; a stream along the north edge; a canal along the west edge with a garden
+// between it and the city and an unnamed footpath through it; a railway along the east edge; all outside the street grid so none crosses a lot; and,
+// inside, the market and the extra addresses.
 func (e *osmExport) basemap() {
 	c, k := e.c, &e.base
 	k.reset(e)
@@ -26,6 +26,9 @@ func (e *osmExport) basemap() {
 	band(u0, north+30, u1, north+70, osm.Tags{{Key: "natural", Value: "water"}, {Key: "water", Value: "river"}, {Key: "name", Value: "Rạch Thị Nghè"}})
 	k.addWay(k.path(c.vline(c.colX[0]-45, south-60, north+50), nil),
 		osm.Tags{{Key: "waterway", Value: "canal"}, {Key: "name", Value: "Kênh Nhiêu Lộc"}})
+	west := c.colX[0]
+	band(west-40, south+10, west-22, north-10, osm.Tags{{Key: "leisure", Value: "garden"}, {Key: "name", Value: "Vườn hoa Bờ Kênh"}})
+	k.addWay(k.path(c.vline(west-31, south+15, north-15), nil), osm.Tags{{Key: "highway", Value: "footway"}})
 	k.addWay(k.path(c.vline(c.colX[c.nx]+50, south-20, north+20), nil),
 		osm.Tags{{Key: "railway", Value: "rail"}, {Key: "usage", Value: "main"}, {Key: "gauge", Value: "1000"}, {Key: "name", Value: "Đường sắt Bắc – Nam"}})
 	// the market by the crossing nearest the centre

@@ -181,6 +181,9 @@ func (c *importCheck) fieldChecks() []string {
 	}
 	keyText := "concat_ws(', ', " + strings.Join(keyCols, ", ") + ")"
 	keyName := quoteLiteral(strings.Join(c.t.spec.key, ", "))
+	if c.t.spec.keyValue != "" {
+		keyText, keyName = c.t.spec.keyValue, quoteLiteral(c.t.spec.keyName)
+	}
 	out = append(out, fmt.Sprintf(`INSERT INTO import_problems
 SELECT d.n, d.src_id, %s, '%s', format('key (%%s) = (%%s) is also feature %%s of the file', %s, d.k, d.first), 'refused'
 FROM (SELECT r.n, r.src_id, %s AS k, first_value(r.n) OVER (PARTITION BY %s ORDER BY r.n) AS first FROM import_rows r WHERE %s) d

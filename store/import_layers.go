@@ -29,7 +29,9 @@ type importTable struct {
 	// computed are columns the table generates, computed in import_rows too (SQL over the
 	// staged row s) for the key to compare, and never written
 	computed map[string]string
-	rules    func(have map[string]bool) []string
+	// keyName and keyValue say a key in words (SQL over the row r), where its columns do not
+	keyName, keyValue string
+	rules             func(have map[string]bool) []string
 }
 
 const wardAtPoint = `(SELECT u.code FROM admin_units u WHERE u.level = 'ward' AND %s AND u.geom IS NOT NULL
@@ -59,6 +61,8 @@ var importTables = map[string]importTable{
 	// a house number is unique on its street by its canonical form ("25b" is "25B")
 	"addresses": {key: []string{"street_id", "number_norm"}, virtual: []string{"address", "street"}, readOnly: []string{"code", "national_code"},
 		computed: map[string]string{"number_norm": `house_number_norm(s.vals->>'house_number')`},
+		keyName:  "street, house number",
+		keyValue: `concat_ws(', ', (SELECT st.name FROM streets st WHERE st.id = r.street_id), r.house_number)`,
 		derived: map[string]string{
 			"street_id":     `coalesce(%s, (SELECT st.id FROM streets st WHERE st.name_norm = norm_text(s.street) ORDER BY st.geom <-> s.g LIMIT 1))`,
 			"ward_code":     "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(true)) + ")",

@@ -118,8 +118,8 @@ func zoomSources(l store.LayerRow) []zoomSource {
 }
 
 // sqlPadNational adds 3,000 current and 3,000 former wards, a parcel in each former ward,
-// 2,000 plans and 2,000 road boundaries on a grid in the north of the country, far from the
-// demo city.
+// 2,000 plans and 2,000 road boundaries, and the basemap's lines, areas and places, on a grid
+// in the north of the country, far from the demo city.
 const sqlPadNational = `
 INSERT INTO admin_units (code, name, level, kind, parent_code, valid_from, valid_to, geom)
 SELECT lpad((90000 + i)::text, 5, '0'), 'Phường ' || i, 'ward', 'phường', '01',
@@ -138,6 +138,17 @@ INSERT INTO road_boundaries (street_name, width_m, geom)
 SELECT 'Đường ' || i, 20, ST_Multi(ST_MakeLine(ST_Point(103 + (i % 50) * 0.05, 20 + (i / 50) * 0.05, 4326),
 	ST_Point(103.04 + (i % 50) * 0.05, 20 + (i / 50) * 0.05, 4326)))
 FROM generate_series(1, 2000) i;
+INSERT INTO osm_lines (osm_id, kind, class, name, tags, geom)
+SELECT 'w' || i, (ARRAY['road', 'railway', 'waterway'])[1 + i % 3], (ARRAY['primary', 'residential', 'service'])[1 + i % 3], NULL, '{}',
+	ST_Multi(ST_MakeLine(ST_Point(103 + (i % 80) * 0.05, 20 + (i / 80) * 0.05, 4326), ST_Point(103.04 + (i % 80) * 0.05, 20 + (i / 80) * 0.05, 4326)))
+FROM generate_series(1, 6000) i;
+INSERT INTO osm_areas (osm_id, kind, class, name, tags, geom)
+SELECT 'w' || i, (ARRAY['water', 'park', 'landuse', 'building'])[1 + i % 4], 'yes', NULL, '{}',
+	ST_Multi(ST_MakeEnvelope(103 + (i % 80) * 0.05, 20 + (i / 80) * 0.05, 103.04 + (i % 80) * 0.05, 20.04 + (i / 80) * 0.05, 4326))
+FROM generate_series(1, 8000) i;
+INSERT INTO pois (osm_id, category, class, name, geom)
+SELECT 'n' || i, 'amenity', 'cafe', 'Quán ' || i, ST_Point(103 + (i % 80) * 0.05, 20 + (i / 80) * 0.05, 4326)
+FROM generate_series(1, 3000) i;
 SELECT refresh_tile_tables()`
 
 // planNode is the part of an EXPLAIN (FORMAT JSON) plan that tells which index a node scans.

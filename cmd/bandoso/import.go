@@ -34,8 +34,9 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		"(geometry, type, bounds, required fields, keys, every rule of the layer's table, Unicode text). By default one\n"+
 		"refused feature refuses the whole file (exit code 3, nothing written); --on-invalid skip writes the others and\n"+
 		"gives the refused ones back in a rejects file. Shapefile and GeoPackage need GDAL's ogr2ogr (gdal-bin).", env, &cfg)
-	layer := fs.String("layer", "", "`layer` to import into (parcels, addresses, planning_zones, wards, wards_2024, streets, plans, road_boundaries)")
-	file := fs.String("file", "", "`path` of the file: .geojson/.json, .csv, .shp (or .zip of one), .gpkg")
+	layer := fs.String("layer", "", "`layer` to import into (parcels, addresses, planning_zones, wards, wards_2024, streets, plans, road_boundaries),\n"+
+		"or osm: an OpenStreetMap extract into streets, addresses, pois and the basemap layers")
+	file := fs.String("file", "", "`path` of the file: .geojson/.json, .csv, .shp (or .zip of one), .gpkg; with --layer osm .osm.pbf or .osm")
 	format := fs.String("format", "", "file format when the extension does not say: geojson, csv, shapefile or geopackage")
 	crs := fs.String("crs", "", "CRS of the file's coordinates, overriding what the file says: any EPSG code the database knows,\n"+
 		"e.g. EPSG:9210 (VN-2000 TM-3 105°45'), EPSG:32648 (WGS 84 / UTM 48N), EPSG:4326")
@@ -52,6 +53,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	dryRun := fs.Bool("dry-run", false, "do everything but commit: every check and constraint is evaluated, nothing is written")
 	source := fs.String("source", "", "where the data comes from, for the layer's catalog entry (e.g. \"Sở Tài nguyên và Môi trường, 2024\")")
 	licence := fs.String("licence", "", "the data's licence, for the layer's catalog entry (e.g. CC-BY-4.0)")
+	bbox := fs.String("bbox", "", "with --layer osm: `minlon,minlat,maxlon,maxlat`, the part of the extract to import")
 	actor := fs.String("actor", "", "who imports, for the audit log (default import:<user>)")
 	reportFormat := fs.String("report", "text", "report format on stdout: text (counts by problem with examples) or json (every problem)")
 	if err := parse(fs, args, env, &cfg); err != nil {
@@ -62,6 +64,18 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	}
 	if *reportFormat != "text" && *reportFormat != "json" {
 		return fmt.Errorf("%w: --report: %q is neither text nor json", errUsage, *reportFormat)
+	}
+	if *actor == "" {
+		*actor = "import:" + osUser()
+	}
+	if *layer == osmLayer {
+		if err := osmOnly(fs); err != nil {
+			return err
+		}
+		return runImportOSM(ctx, env, cfg, osmImport{file: *file, bbox: *bbox, actor: *actor, dryRun: *dryRun, report: *reportFormat})
+	}
+	if *bbox != "" {
+		return fmt.Errorf("%w: --bbox is for --layer osm; a file's plausibility box is --bounds", errUsage)
 	}
 	if *onInvalid == store.OnInvalidSkip && *rejects == "" {
 		*rejects = defaultRejectsPath(*file)
@@ -78,9 +92,6 @@ func runImport(ctx context.Context, env Env, args []string) error {
 			return fmt.Errorf("%w: --crs: %q is not an EPSG code, e.g. EPSG:9210 (VN-2000 TM-3 105°45') or EPSG:32648 (WGS 84 / UTM 48N)", errUsage, *crs)
 		}
 		opt.SRID = srid
-	}
-	if *actor == "" {
-		*actor = "import:" + osUser()
 	}
 	bar := importProgress(env, *file)
 	if bar != nil {

@@ -221,7 +221,7 @@ func TestImportReportText(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "zones.csv")
 	rows := "lon,lat,TypeCode\n"
 	for i := range 1200 {
-		rows += fmt.Sprintf("%.6f,%.6f,ODT\n", 106.6981+float64(i%40)*1e-5, 10.7781+float64(i/40)*1e-5)
+		rows += fmt.Sprintf("%.6f,%.6f,98765\n", 106.6981+float64(i%40)*1e-5, 10.7781+float64(i/40)*1e-5)
 	}
 	if err := os.WriteFile(file, []byte(rows), 0o644); err != nil {
 		t.Fatal(err)
