@@ -22,7 +22,8 @@ const MaxLimit = 50
 // DefaultLimit is the number of candidates when the request names none.
 const DefaultLimit = 10
 
-// streetCandidates is how many streets a name may stand for before house numbers are looked up.
+// streetCandidates is how many street names a name may stand for before house numbers are
+// looked up (each name with every street of it, one per ward).
 const streetCandidates = 5
 
 // Geocoder answers geocoding and autocomplete requests. It is safe for concurrent use.

@@ -37,6 +37,7 @@ const (
 	NotOfficial       = "not_official"   // a code the official lists do not have
 	Derived           = "derived"        // a value the file lacks, found (by location)
 	Implausible       = "implausible"    // allowed, but unlikely to be meant
+	Merged            = "merged"         // one of several features written as one (a street's segments)
 )
 
 // Actions: what the import does about a problem.

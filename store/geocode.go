@@ -68,17 +68,23 @@ func (db *DB) StreetNames(ctx context.Context) ([]string, error) {
 }
 
 // sqlStreetsNamed finds streets by folded name: equal, or similar by trigrams (pg_trgm's %
-// operator, threshold 0.3), which forgives a letter or two.
+// operator, threshold 0.3), which forgives a letter or two. A street is one name in one ward
+// (an OpenStreetMap import makes one per ward it crosses), so the limit counts names, and
+// every street of each name comes back.
 const sqlStreetsNamed = `
-SELECT id, name, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim
-FROM streets
-WHERE kind = 'street' AND (name_norm IN ($1, 'duong ' || $1) OR name_norm % $1)
-ORDER BY sim DESC, id
-LIMIT $2`
+WITH m AS (
+	SELECT id, name, name_key, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim
+	FROM streets
+	WHERE kind = 'street' AND (name_norm IN ($1, 'duong ' || $1) OR name_norm % $1)
+), best AS (
+	SELECT name_key, max(sim) AS sim FROM m GROUP BY name_key ORDER BY max(sim) DESC, name_key LIMIT $2
+)
+SELECT m.id, m.name, m.sim FROM m JOIN best b USING (name_key)
+ORDER BY b.sim DESC, m.name_key, m.sim DESC, m.id`
 
-// StreetsNamed returns up to limit named streets whose folded name is fold or close to it,
-// best first, without their middle point: the geocoder places a street by its wards
-// (StreetPlace) or not at all.
+// StreetsNamed returns the named streets of up to limit names whose folded name is fold or
+// close to it, best first, without their middle point: the geocoder places a street by its
+// wards (StreetPlace) or not at all.
 func (db *DB) StreetsNamed(ctx context.Context, fold string, limit int) ([]StreetMatch, error) {
 	rows, _ := db.pool.Query(ctx, sqlStreetsNamed, fold, limit)
 	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StreetMatch, error) {

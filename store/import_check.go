@@ -75,6 +75,9 @@ func (c *importCheck) run(ctx context.Context) error {
 		stmts = append(stmts, `UPDATE import_stage SET g = ST_Multi(g) WHERE g IS NOT NULL`)
 	}
 	stmts = append(stmts, c.rowsSQL())
+	if c.t.spec.group {
+		stmts = append(stmts, c.groupSQL()...)
+	}
 	if c.t.spec.rules != nil {
 		stmts = append(stmts, c.t.spec.rules(c.have())...)
 	}
@@ -137,6 +140,28 @@ func (c *importCheck) rowsSQL() string {
 		sel = append(sel, expr+" AS "+pgx.Identifier{name}.Sanitize())
 	}
 	return "CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT " + strings.Join(sel, ", ") + " FROM import_stage s"
+}
+
+// groupSQL joins the features of one key into the first of them: its geometry becomes
+// their lines merged, the others are said to join it and leave import_rows.
+func (c *importCheck) groupSQL() []string {
+	var keys []string
+	for _, k := range c.t.spec.key {
+		keys = append(keys, pgx.Identifier{k}.Sanitize())
+	}
+	part := strings.Join(keys, ", ")
+	return []string{`
+CREATE TEMP TABLE import_groups ON COMMIT DROP AS
+SELECT n, first_value(n) OVER (PARTITION BY ` + part + ` ORDER BY n) AS first
+FROM import_rows WHERE geom IS NOT NULL AND ` + strings.Join(keys, " IS NOT NULL AND ") + ` IS NOT NULL`, `
+UPDATE import_rows r SET geom = m.geom
+FROM (SELECT g.first, ST_Multi(ST_LineMerge(ST_Collect(d.geom ORDER BY r.n, d.path))) AS geom
+	FROM import_groups g JOIN import_rows r USING (n), ST_Dump(r.geom) d GROUP BY g.first HAVING count(DISTINCT r.n) > 1) m
+WHERE r.n = m.first`,
+		rowProblem(ingest.Merged, `'geometry'`, `format('joins feature %s as one %s: the same %s', (SELECT g.first FROM import_groups g WHERE g.n = r.n), `+quoteLiteral(strings.TrimSuffix(c.t.layer, "s"))+`, `+quoteLiteral(c.t.spec.keyName)+`)`,
+			ingest.Warning, `EXISTS (SELECT 1 FROM import_groups g WHERE g.n = r.n AND g.n <> g.first)`),
+		`DELETE FROM import_rows r USING import_groups g WHERE g.n = r.n AND g.n <> g.first`,
+	}
 }
 
 // fieldChecks: streets that no street matches, required values still missing, keys twice in

@@ -31,7 +31,9 @@ type importTable struct {
 	computed map[string]string
 	// keyName and keyValue say a key in words (SQL over the row r), where its columns do not
 	keyName, keyValue string
-	rules             func(have map[string]bool) []string
+	// group merges the file's features of one key into one row, their lines joined
+	group bool
+	rules func(have map[string]bool) []string
 }
 
 const wardAtPoint = `(SELECT u.code FROM admin_units u WHERE u.level = 'ward' AND %s AND u.geom IS NOT NULL
@@ -64,10 +66,19 @@ var importTables = map[string]importTable{
 		keyName:  "street, house number",
 		keyValue: `concat_ws(', ', (SELECT st.name FROM streets st WHERE st.id = r.street_id), r.house_number)`,
 		derived: map[string]string{
-			"street_id":     `coalesce(%s, (SELECT st.id FROM streets st WHERE st.name_norm = norm_text(s.street) ORDER BY st.geom <-> s.g LIMIT 1))`,
+			// the street of that name nearest to the address ("Đường Pasteur" is Pasteur), each
+			// street being one name in one ward
+			"street_id":     `coalesce(%s, (SELECT st.id FROM streets st WHERE st.name_key = street_key(s.street) ORDER BY st.geom <-> s.g LIMIT 1))`,
 			"ward_code":     "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(true)) + ")",
 			"old_ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(false)) + ")",
 		}},
+	// a street is one name in one ward: the file's segments of it become one street
+	"streets": {key: []string{"name_key", "ward_code"}, group: true,
+		computed: map[string]string{"name_key": `street_key(s.vals->>'name')`},
+		derived: map[string]string{"ward_code": `coalesce(%s, (SELECT u.code FROM admin_units u, ST_LineInterpolatePoint(ST_GeometryN(s.g, 1), 0.5) m
+			WHERE u.level = 'ward' AND u.valid_to IS NULL AND u.geom IS NOT NULL AND ST_DWithin(u.geom, m, ` + wardReachDeg + `)
+			ORDER BY ST_Distance(u.geom, m), u.code LIMIT 1))`},
+		keyName: "name, ward", keyValue: `concat_ws(', ', (SELECT vals->>'name' FROM import_stage x WHERE x.n = r.n), r.ward_code)`},
 	"planning_zones": {key: []string{"plan_id", "zone_code"},
 		derived: map[string]string{"plan_id": `coalesce(%s, (SELECT p.id FROM plans p WHERE ST_Covers(p.geom, ST_PointOnSurface(s.g)) ORDER BY ST_Area(p.geom), p.id LIMIT 1))`},
 		rules:   zoneRules},

@@ -368,3 +368,50 @@ func TestImportHouseNumberForms(t *testing.T) {
 		t.Errorf("problems: %+v", rep.Problems)
 	}
 }
+
+// TestImportStreetsAreLogical: the segments of one street in one ward are one street, its
+// lines joined; an address written "Đường Pasteur" finds the street Pasteur.
+func TestImportStreetsAreLogical(t *testing.T) {
+	db := importCity(t)
+	ctx := context.Background()
+	var lon, lat float64
+	if err := db.Pool().QueryRow(ctx, `SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_PointOnSurface(geom) c FROM admin_units
+		WHERE level = 'ward' AND valid_to IS NULL AND geom IS NOT NULL ORDER BY code LIMIT 1) s`).Scan(&lon, &lat); err != nil {
+		t.Fatal(err)
+	}
+	seg := func(i int) string {
+		return fmt.Sprintf(`{"type":"LineString","coordinates":[[%s,%s],[%s,%s]]}`,
+			ftoa(lon+float64(i)*0.0002), ftoa(lat), ftoa(lon+float64(i+1)*0.0002), ftoa(lat))
+	}
+	var fs [][2]string
+	for i := range 5 {
+		name := "Pasteur"
+		if i == 2 {
+			name = "Ðường Pasteur" // Ð, as OpenStreetMap writes it, and the street's type word
+		}
+		fs = append(fs, [2]string{`{"name":"` + name + `"}`, seg(i)})
+	}
+	rep := importFile(t, db, writeTemp(t, "pasteur.geojson", features(fs...)), 0, store.ImportOptions{Layer: "streets"})
+	if rep.Outcome != store.OutcomeWritten || rep.Inserted != 1 || len(problemsOf(rep, ingest.Merged)) != 4 {
+		t.Fatalf("report: %+v", rep)
+	}
+	var parts int
+	var length float64
+	var ward *string
+	if err := db.Pool().QueryRow(ctx, `SELECT ST_NumGeometries(geom), ST_Length(geom::geography), ward_code FROM streets WHERE name = 'Pasteur'`).
+		Scan(&parts, &length, &ward); err != nil {
+		t.Fatal(err)
+	}
+	if parts != 1 || length < 100 || ward == nil {
+		t.Errorf("Pasteur: %d lines, %.0f m, ward %v: want one line of the five segments, in a ward", parts, length, ward)
+	}
+	addr := writeTemp(t, "a.csv", fmt.Sprintf("lon,lat,house_number,street\n%s,%s,5,Đường Pasteur\n", ftoa(lon+0.0003), ftoa(lat+0.0001)))
+	rep = importFile(t, db, addr, 0, store.ImportOptions{Layer: "addresses"})
+	if rep.Outcome != store.OutcomeWritten {
+		t.Fatalf("address on Đường Pasteur: %+v", rep)
+	}
+	again := importFile(t, db, writeTemp(t, "pasteur.geojson", features(fs...)), 0, store.ImportOptions{Layer: "streets", DryRun: true})
+	if again.Outcome != store.OutcomeRefused || len(problemsOf(again, ingest.DuplicateKey)) != 1 {
+		t.Errorf("appending Pasteur again: %+v", again)
+	}
+}
