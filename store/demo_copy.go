@@ -106,8 +106,8 @@ func streetRow(s demo.Street) []any {
 }
 
 // copyDemo COPYs every table of the city, parents before children.
-func copyDemo(ctx context.Context, tx pgx.Tx, city *demo.City, counts map[string]int64, progress func(string, int64)) error {
-	if err := placeDemoUnits(ctx, tx, city, counts, progress); err != nil {
+func copyDemo(ctx context.Context, tx pgx.Tx, city *demo.City, boundariesOnly bool, counts map[string]int64, progress func(string, int64)) error {
+	if err := placeDemoUnits(ctx, tx, city, counts, progress); err != nil || boundariesOnly {
 		return err
 	}
 	steps := []struct {

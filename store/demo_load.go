@@ -23,7 +23,9 @@ type DemoInfo struct {
 	Rows      map[string]int64 `json:"rows"`
 	Parcels   int64            `json:"parcels"`
 	Addresses int64            `json:"addresses"`
-	LoadedAt  time.Time        `json:"loaded_at"`
+	// BoundariesOnly: only the administrative units were given the city's boundaries.
+	BoundariesOnly bool      `json:"boundaries_only,omitempty"`
+	LoadedAt       time.Time `json:"loaded_at"`
 }
 
 // DemoLoadOptions tune LoadDemo.
@@ -32,6 +34,10 @@ type DemoLoadOptions struct {
 	Force bool
 	// Progress, when set, is told after every batch how many rows of a table are loaded.
 	Progress func(table string, rows int64)
+	// BoundariesOnly loads the administrative units' boundaries and nothing else: the wards an
+	// import of the city's OpenStreetMap export (demo.City.WriteOSM) places its streets and
+	// addresses in.
+	BoundariesOnly bool
 }
 
 // ErrNotSynthetic: a layer the demo would replace holds real data.
@@ -70,7 +76,7 @@ ORDER BY l.table_name`
 // row replaces millions of audit rows. Tables holding non-synthetic rows are refused with
 // ErrNotSynthetic unless opt.Force.
 func (db *DB) LoadDemo(ctx context.Context, city *demo.City, opt DemoLoadOptions) (DemoInfo, error) {
-	info := DemoInfo{Seed: city.Seed, Size: city.Parcels, Version: demo.GeneratorVersion, Rows: map[string]int64{}}
+	info := DemoInfo{Seed: city.Seed, Size: city.Parcels, Version: demo.GeneratorVersion, Rows: map[string]int64{}, BoundariesOnly: opt.BoundariesOnly}
 	if opt.Progress == nil {
 		opt.Progress = func(string, int64) {}
 	}
@@ -86,7 +92,7 @@ func (db *DB) LoadDemo(ctx context.Context, city *demo.City, opt DemoLoadOptions
 		if err := truncateDemo(ctx, tx); err != nil {
 			return err
 		}
-		if err := copyDemo(ctx, tx, city, info.Rows, opt.Progress); err != nil {
+		if err := copyDemo(ctx, tx, city, opt.BoundariesOnly, info.Rows, opt.Progress); err != nil {
 			return err
 		}
 		return finishDemo(ctx, tx, &info)

@@ -21,6 +21,8 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed and size give the same city")
 	sizeFlag := fs.String("size", "small", "small (~20k parcels), district (~100k), city (~1M), or a number of parcels")
 	force := fs.Bool("force", false, "load even when this city is loaded already, and replace layers holding non-synthetic data")
+	boundaries := fs.Bool("boundaries-only", false, "load only the wards' and districts' boundaries, e.g. to import the city's\n"+
+		"OpenStreetMap export (--osm) into them")
 	osmFile := fs.String("osm", "", "write the city to this OpenStreetMap `file` instead of loading it: .osm.pbf (or .pbf) for PBF,\n"+
 		".osm for XML; needs no database")
 	if err := parseFlags(fs, args, env); err != nil {
@@ -48,7 +50,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	if !*force {
 		info, err := db.DemoLoaded(ctx)
 		switch {
-		case err == nil && info.Seed == *seed && info.Size == size && info.Version == demo.GeneratorVersion:
+		case err == nil && info.Seed == *seed && info.Size == size && info.Version == demo.GeneratorVersion && info.BoundariesOnly == *boundaries:
 			fmt.Fprintf(env.Stdout, "demo city seed %d size %d (generator %s) is loaded already (%d parcels, %d addresses); --force reloads it\n",
 				info.Seed, info.Size, info.Version, info.Parcels, info.Addresses)
 			return nil
@@ -61,7 +63,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	info, err := db.LoadDemo(ctx, city, store.DemoLoadOptions{Force: *force, Progress: progress(env, log, size)})
+	info, err := db.LoadDemo(ctx, city, store.DemoLoadOptions{Force: *force, Progress: progress(env, log, size), BoundariesOnly: *boundaries})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
