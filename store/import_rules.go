@@ -21,11 +21,11 @@ func adminRules(current bool) []string {
 	for _, f := range []string{"name", "kind", "parent_code"} {
 		out = append(out, rowProblem(ingest.OfficialValue, quoteLiteral(f),
 			fmt.Sprintf(`format('the file has %%L; %s gives %%L, which is kept', s.vals->>%s, (%s).%s)`, list, quoteLiteral(f), official, f),
-			ingest.Warning, fmt.Sprintf(`s.vals ? %s AND %s IS NOT NULL AND s.vals->>%s <> (%s).%s`, quoteLiteral(f), official, quoteLiteral(f), official, f)))
+			ingest.Warning, fmt.Sprintf(`s.vals ? %s AND (%s).code IS NOT NULL AND s.vals->>%s <> (%s).%s`, quoteLiteral(f), official, quoteLiteral(f), official, f)))
 	}
 	out = append(out, rowProblem(ingest.NotOfficial, `'code'`,
 		fmt.Sprintf(`format('code %%s is not in %s (a unit abolished before then?): written as the file names it, %%L', r.code, r.name)`, list),
-		ingest.Warning, `r.code IS NOT NULL AND `+official+` IS NULL`))
+		ingest.Warning, `r.code IS NOT NULL AND (`+official+`).code IS NULL`))
 	return out
 }
 

@@ -29,15 +29,17 @@ func writeReport(w io.Writer, r store.ImportReport, rejects *rejectsFile) {
 			p.Fprintf(w, "      … and %d more (--report json lists every one)\n", more)
 		}
 	}
-	verb := "wrote"
-	if r.DryRun {
-		verb = "would write (dry run: nothing written)"
-	}
 	switch {
 	case r.Outcome == store.OutcomeRefused:
 		p.Fprintf(w, "read %d features: refused, %d of them with problems; nothing written\n", r.Read, r.Rejected)
+	case r.DryRun:
+		p.Fprintf(w, "read %d features: would write %d (%d inserted, %d updated)", r.Read, r.Written, r.Inserted, r.Updated)
+		if r.Rejected > 0 {
+			p.Fprintf(w, ", %d refused", r.Rejected)
+		}
+		fmt.Fprintf(w, "; dry run: nothing written (%.1fs)\n", r.Seconds)
 	default:
-		p.Fprintf(w, "read %d features, %s %d (%d inserted, %d updated)", r.Read, verb, r.Written, r.Inserted, r.Updated)
+		p.Fprintf(w, "read %d features, wrote %d (%d inserted, %d updated)", r.Read, r.Written, r.Inserted, r.Updated)
 		if r.Rejected > 0 {
 			p.Fprintf(w, "; %d refused, not written", r.Rejected)
 		}
