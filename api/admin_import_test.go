@@ -250,6 +250,36 @@ func TestAdminImport(t *testing.T) {
 		}
 	})
 
+	t.Run("skip, with provenance", func(t *testing.T) {
+		zones := `{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"zone_code":"K-1","function_name":"Đất ở","density_pct":"60"},"geometry":{"type":"Polygon","coordinates":[[[106.6980,10.7775],[106.6985,10.7775],[106.6985,10.7780],[106.6980,10.7775]]]}},
+{"type":"Feature","properties":{"zone_code":"K-2","function_name":"Đất ở","density_pct":"120"},"geometry":{"type":"Polygon","coordinates":[[[106.6990,10.7775],[106.6995,10.7775],[106.6995,10.7780],[106.6990,10.7775]]]}}]}`
+		res, body := e.postImport(t, editor, field("layer", "planning_zones"), field("set", "plan_id=1,land_use=ODT"),
+			field("on_invalid", "skip"), field("source", "Sở Quy hoạch – Kiến trúc"), field("licence", "CC-BY-4.0"),
+			filePart("zones.geojson", zones))
+		checkStatus(t, "skip", res, body, http.StatusCreated)
+		var a struct {
+			Inserted, Rejected int
+			Rejects            struct {
+				Features []struct {
+					Properties map[string]string `json:"properties"`
+				} `json:"features"`
+			} `json:"rejects"`
+		}
+		if err := json.Unmarshal(body, &a); err != nil {
+			t.Fatal(err)
+		}
+		if a.Inserted != 1 || a.Rejected != 1 || len(a.Rejects.Features) != 1 || a.Rejects.Features[0].Properties["zone_code"] != "K-2" ||
+			!strings.Contains(a.Rejects.Features[0].Properties["import_problems"], "density_pct") {
+			t.Fatalf("answer: %s", body)
+		}
+		var source, licence string
+		if err := e.pool.QueryRow(context.Background(), `SELECT source, licence FROM layers WHERE name = 'planning_zones'`).Scan(&source, &licence); err != nil ||
+			source != "Sở Quy hoạch – Kiến trúc" || licence != "CC-BY-4.0" {
+			t.Errorf("catalog: %q %q (%v)", source, licence, err)
+		}
+	})
+
 	t.Run("too large", func(t *testing.T) {
 		before := e.sum(t, "addresses")
 		big := "house_number,street,lon,lat\n" + strings.Repeat("1,Khánh Hội,106.7,10.78\n", testImportMaxBytes/20)
@@ -275,6 +305,8 @@ func TestAdminImport(t *testing.T) {
 			{"bad map", []importPart{field("layer", "addresses"), field("map", "house_number"), csv}, 400, "map"},
 			{"unknown map target", []importPart{field("layer", "addresses"), field("map", "nope=house_number"), csv}, 400, "map"},
 			{"bad dry_run", []importPart{field("layer", "addresses"), field("dry_run", "yes"), csv}, 400, "dry_run"},
+			{"bad on_invalid", []importPart{field("layer", "addresses"), field("on_invalid", "ignore"), csv}, 400, "on_invalid"},
+			{"bad bounds", []importPart{field("layer", "addresses"), field("bounds", "Atlantis"), csv}, 400, "bounds"},
 			{"bad format", []importPart{field("layer", "addresses"), field("format", "kml"), csv}, 400, "format"},
 			{"unknown extension", []importPart{field("layer", "addresses"), filePart("a.kml", "<kml/>")}, 400, "format"},
 			{"unknown field", []importPart{field("layer", "addresses"), field("dry-run", "1"), csv}, 400, "dry-run"},
@@ -315,7 +347,7 @@ func TestAdminImport(t *testing.T) {
 	t.Run("metrics", func(t *testing.T) {
 		_, body := send(t, http.MethodGet, e.url+"/metrics")
 		for _, line := range []string{
-			`bandoso_imports_total{outcome="written"} 2`, // zoning.geojson and the VN-2000 CSV
+			`bandoso_imports_total{outcome="written"} 3`, // zoning.geojson, the skipping zones and the VN-2000 CSV
 			`bandoso_imports_total{outcome="refused"} 1`,
 			`bandoso_imports_total{outcome="dry_run"} 1`,
 			`bandoso_import_features_total{outcome="refused"} 8`,
