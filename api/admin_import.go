@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -52,6 +53,23 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	form, err := readImportForm(r, dir)
 	if err != nil {
 		return err
+	}
+	if form.layer == osmLayer {
+		rep, err := s.importOSM(r, form, key.Actor())
+		if err != nil {
+			return err
+		}
+		outcome, features = store.OutcomeWritten, rep.RecordsRead()
+		status := http.StatusCreated
+		if rep.DryRun {
+			outcome, status = store.OutcomeDryRun, http.StatusOK
+		} else {
+			s.caughtUp(r)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Type", mediaJSON)
+		w.WriteHeader(status)
+		return json.NewEncoder(w).Encode(rep)
 	}
 	src, err := ingest.Open(form.path, ingest.Options{Format: form.format, SRID: form.srid, Name: form.fileName, Fix: form.fix})
 	if err != nil {
@@ -117,6 +135,38 @@ func (c *rejectsCollection) collection() *geojson.FeatureCollection {
 			"properties": map[string]string{"name": fmt.Sprintf("urn:ogc:def:crs:EPSG::%d", c.srid)}}}
 	}
 	return c.fc
+}
+
+// osmLayer is the layer field of an OpenStreetMap extract, which feeds several layers.
+const osmLayer = "osm"
+
+// importOSM imports an OpenStreetMap extract as `bandoso import --layer osm` does.
+func (s *Server) importOSM(r *http.Request, form importForm, actor string) (store.OSMReport, error) {
+	src, err := ingest.OpenOSM(form.path, ingest.OSMOptions{TempDir: filepath.Dir(form.path)})
+	if err != nil {
+		return store.OSMReport{}, &ParamError{importFieldFile, strings.TrimPrefix(err.Error(), "ingest: ")}
+	}
+	defer src.Close()
+	rep, err := s.DB.ImportOSM(r.Context(), osmUpload{src}, store.OSMImportOptions{File: form.fileName, Actor: actor, DryRun: form.dryRun})
+	var ue *uploadError
+	if errors.As(err, &ue) {
+		return rep, &ParamError{importFieldFile, strings.TrimPrefix(ue.err.Error(), "ingest: ")}
+	}
+	if err == nil {
+		loggerFrom(r.Context(), s.Log).Info("import written", "layer", osmLayer, "file", form.fileName, "records", rep.RecordsRead())
+	}
+	return rep, err
+}
+
+// osmUpload marks the errors of reading an extract as the file's, as uploadReader does.
+type osmUpload struct{ *ingest.OSMReader }
+
+func (u osmUpload) Next() (ingest.OSMRecord, error) {
+	rec, err := u.OSMReader.Next()
+	if err != nil && err != io.EOF {
+		err = &uploadError{err}
+	}
+	return rec, err
 }
 
 // importWritten logs a written import and makes it live on this instance at once.

@@ -41,7 +41,7 @@ var importFields = []string{importFieldFile, importFieldLayer, importFieldFormat
 // importFormats is the extension the temporary file gets for each format: ogr2ogr opens a
 // .zip through /vsizip/, and a Shapefile can only arrive as one.
 var importFormats = map[string]string{ingest.FormatGeoJSON: ".geojson", ingest.FormatCSV: ".csv",
-	ingest.FormatShapefile: ".zip", ingest.FormatGeoPackage: ".gpkg"}
+	ingest.FormatShapefile: ".zip", ingest.FormatGeoPackage: ".gpkg", ingest.FormatOSM: ".osm"}
 
 // importForm is a parsed import request.
 type importForm struct {
@@ -147,12 +147,15 @@ func (f *importForm) fill(values map[string]string) error {
 	f.format = strings.ToLower(strings.TrimSpace(values[importFieldFormat]))
 	if f.format == "" {
 		if f.format, err = ingest.FormatOf(f.fileName); err != nil {
-			return &ParamError{importFieldFormat, fmt.Sprintf("the file name %q does not tell the format: give format (geojson, csv, shapefile or geopackage)", f.fileName)}
+			return &ParamError{importFieldFormat, fmt.Sprintf("the file name %q does not tell the format: give format (geojson, csv, shapefile, geopackage or osm)", f.fileName)}
 		}
 	}
 	ext, ok := importFormats[f.format]
 	if !ok {
-		return &ParamError{importFieldFormat, fmt.Sprintf("%q is not geojson, csv, shapefile or geopackage", f.format)}
+		return &ParamError{importFieldFormat, fmt.Sprintf("%q is not geojson, csv, shapefile, geopackage or osm", f.format)}
+	}
+	if (f.layer == osmLayer) != (f.format == ingest.FormatOSM) {
+		return &ParamError{importFieldLayer, "an OpenStreetMap extract (format osm) imports as layer osm, and layer osm takes nothing else"}
 	}
 	path := f.path + ext
 	if err := os.Rename(f.path, path); err != nil {

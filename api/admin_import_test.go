@@ -280,6 +280,30 @@ func TestAdminImport(t *testing.T) {
 		}
 	})
 
+	t.Run("OpenStreetMap", func(t *testing.T) {
+		lon, lat := e.centre[0], e.centre[1]
+		at := func(dx float64) string { return fmt.Sprintf(`lon="%.7f" lat="%.7f"`, lon+dx, lat+0.00005) }
+		extract := `<?xml version="1.0" encoding="UTF-8"?><osm version="0.6">
+<node id="1" ` + at(-0.0003) + `/><node id="2" ` + at(0) + `/><node id="3" ` + at(0.0003) + `/>
+<node id="4" ` + at(0.0001) + `><tag k="amenity" v="cafe"/><tag k="name" v="Cà Phê Bệt"/></node>
+<way id="1"><nd ref="1"/><nd ref="2"/><tag k="highway" v="service"/><tag k="name" v="Hẻm Thử"/></way>
+<way id="2"><nd ref="2"/><nd ref="3"/><tag k="highway" v="service"/><tag k="name" v="Ðường Hẻm Thử"/></way>
+</osm>`
+		res, body := e.postImport(t, editor, field("layer", "osm"), filePart("phuong.osm", extract))
+		checkStatus(t, "OpenStreetMap", res, body, http.StatusCreated)
+		var rep store.OSMReport
+		if err := json.Unmarshal(body, &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Streets.Inserted != 1 || rep.POIs.Inserted != 1 || rep.Lines.Inserted != 2 {
+			t.Errorf("report: %s", body)
+		}
+		res, body = e.postImport(t, editor, field("layer", "addresses"), filePart("phuong.osm", extract))
+		if p := checkStatus(t, "an extract into addresses", res, body, http.StatusBadRequest); !strings.Contains(fmt.Sprint(p["errors"]), "layer") {
+			t.Errorf("an extract into addresses: %s", body)
+		}
+	})
+
 	t.Run("too large", func(t *testing.T) {
 		before := e.sum(t, "addresses")
 		big := "house_number,street,lon,lat\n" + strings.Repeat("1,Khánh Hội,106.7,10.78\n", testImportMaxBytes/20)
@@ -347,7 +371,7 @@ func TestAdminImport(t *testing.T) {
 	t.Run("metrics", func(t *testing.T) {
 		_, body := send(t, http.MethodGet, e.url+"/metrics")
 		for _, line := range []string{
-			`bandoso_imports_total{outcome="written"} 3`, // zoning.geojson, the skipping zones and the VN-2000 CSV
+			`bandoso_imports_total{outcome="written"} 4`, // zoning.geojson, the skipping zones, the extract and the VN-2000 CSV
 			`bandoso_imports_total{outcome="refused"} 1`,
 			`bandoso_imports_total{outcome="dry_run"} 1`,
 			`bandoso_import_features_total{outcome="refused"} 8`,

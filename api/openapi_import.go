@@ -12,6 +12,7 @@ import (
 func openAPIImport(post func(string, obj)) {
 	str := obj{"type": "string"}
 	boolean := obj{"type": "string", "enum": []string{"true", "false", "1", "0"}}
+	reports := obj{"anyOf": []any{ref("ImportReport"), ref("OSMImportReport")}}
 	o := op("importFile",
 		"Imports a GeoJSON, CSV, Shapefile (.zip) or GeoPackage file into a layer, as `bandoso import` does "+
 			"(editor role; admins may too). Every feature is checked first, against every rule of the layer's table; by default one "+
@@ -21,9 +22,10 @@ func openAPIImport(post func(string, obj)) {
 			"Shapefile and GeoPackage need GDAL's ogr2ogr (gdal-bin) on the server: 501 without. The audit log names the key.", "Import",
 		nil, obj{
 			"200": obj{"description": "A dry run: the report says what would be written; nothing was.",
-				"content": obj{mediaJSON: obj{"schema": ref("ImportReport")}}},
-			"201": obj{"description": "Written: the features of the file are in the layer (with on_invalid=skip, those not refused).",
-				"content": obj{mediaJSON: obj{"schema": ref("ImportReport")}}},
+				"content": obj{mediaJSON: obj{"schema": reports}}},
+			"201": obj{"description": "Written: the features of the file are in the layer (with on_invalid=skip, those not refused); " +
+				"for layer osm, the extract's streets, addresses, places and basemap.",
+				"content": obj{mediaJSON: obj{"schema": reports}}},
 			"422": obj{"description": "Refused: some feature has a problem and nothing was written; report lists the problems.",
 				"content": obj{mediaProblem: obj{"schema": ref("ImportRefused")}}},
 			"501": obj{"description": "A Shapefile or GeoPackage, and this server lacks GDAL's ogr2ogr (gdal-bin).",
@@ -32,9 +34,10 @@ func openAPIImport(post func(string, obj)) {
 	o["requestBody"] = obj{"required": true, "content": obj{"multipart/form-data": obj{"schema": obj{
 		"type": "object", "required": []string{importFieldFile, importFieldLayer},
 		"properties": obj{
-			importFieldFile:   obj{"type": "string", "format": "binary", "description": "the file; its name's extension chooses the format unless format says"},
-			importFieldLayer:  obj{"type": "string", "description": "the layer to import into, e.g. addresses, planning_zones, wards (404 when unknown)"},
-			importFieldFormat: obj{"type": "string", "enum": []string{ingest.FormatGeoJSON, ingest.FormatCSV, ingest.FormatShapefile, ingest.FormatGeoPackage}},
+			importFieldFile: obj{"type": "string", "format": "binary", "description": "the file; its name's extension chooses the format unless format says"},
+			importFieldLayer: obj{"type": "string", "description": "the layer to import into, e.g. addresses, planning_zones, wards (404 when unknown); " +
+				"osm for an OpenStreetMap extract (.osm.pbf, .osm), which feeds streets, addresses, pois and the basemap layers"},
+			importFieldFormat: obj{"type": "string", "enum": []string{ingest.FormatGeoJSON, ingest.FormatCSV, ingest.FormatShapefile, ingest.FormatGeoPackage, ingest.FormatOSM}},
 			importFieldCRS: obj{"type": "string", "description": "the CRS of the file's coordinates, over what the file says: any EPSG code " +
 				"the database knows, e.g. EPSG:9210, EPSG:32648"},
 			importFieldMap: obj{"type": "array", "items": str,
@@ -93,8 +96,24 @@ func importSchemas() obj {
 				"; null when none", "type": "object", "nullable": true},
 			"seconds": obj{"type": "number"},
 		}}
+	counts := obj{"type": "object", "required": []string{"inserted", "updated", "unchanged", "deleted"},
+		"properties": obj{"inserted": integer, "updated": integer, "unchanged": integer, "deleted": integer}}
+	osm := obj{"type": "object", "required": []string{"file", "bounds", "records", "streets", "addresses", "summary"},
+		"description": "what an OpenStreetMap extract held and what its import did to each table",
+		"properties": obj{
+			"file": str, "dry_run": obj{"type": "boolean"},
+			"bounds":  obj{"type": "array", "items": obj{"type": "number"}, "description": "min lon, min lat, max lon, max lat: where vanished objects were removed"},
+			"records": obj{"type": "object", "additionalProperties": integer, "description": "records read, by kind"},
+			"lines":   counts, "areas": counts, "pois": counts, "streets": counts, "addresses": counts,
+			"skipped":        obj{"type": "integer", "description": "records not imported; summary says why"},
+			"problem_counts": obj{"type": "object", "additionalProperties": integer},
+			"summary": obj{"type": "array", "items": obj{"type": "object", "required": []string{"problem", "action", "count", "examples"},
+				"properties": obj{"problem": str, "action": action, "count": integer, "examples": obj{"type": "array", "items": problem}}}},
+			"seconds": obj{"type": "number"},
+		}}
 	return obj{
-		"ImportReport": report,
+		"OSMImportReport": osm,
+		"ImportReport":    report,
 		"ImportRefused": obj{"description": "A problem (type /problems/import-refused) carrying the import's report.",
 			"allOf": []any{ref("Problem"), obj{"type": "object", "required": []string{"report"},
 				"properties": obj{"report": ref("ImportReport")}}}},

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +15,12 @@ const (
 	FormatCSV        = "csv"
 	FormatShapefile  = "shapefile"
 	FormatGeoPackage = "geopackage"
+	// FormatOSM is an OpenStreetMap extract, which OpenOSM reads (as layer osm), not Open.
+	FormatOSM = "osm"
 )
+
+// ErrOSM: an OpenStreetMap extract is not a file of one layer; OpenOSM reads it.
+var ErrOSM = errors.New("ingest: an OpenStreetMap extract imports as layer osm, into streets, addresses, places and the basemap")
 
 // Options says how to read a file.
 type Options struct {
@@ -60,6 +66,8 @@ func open(path string, opt Options) (Reader, error) {
 	case FormatShapefile, FormatGeoPackage:
 		return openOGR(path, src, opt.Progress)
 	case FormatGeoJSON, FormatCSV:
+	case FormatOSM:
+		return nil, ErrOSM
 	default:
 		return nil, fmt.Errorf("ingest: unknown format %q (geojson, csv, shapefile, geopackage)", opt.Format)
 	}
@@ -94,7 +102,15 @@ func open(path string, opt Options) (Reader, error) {
 
 // FormatOf guesses a file's format from its extension.
 func FormatOf(path string) (string, error) {
+	low := strings.ToLower(path)
+	for _, ext := range []string{".osm.pbf", ".osm.gz", ".osm.bz2"} {
+		if strings.HasSuffix(low, ext) {
+			return FormatOSM, nil
+		}
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
+	case ".pbf", ".osm":
+		return FormatOSM, nil
 	case ".geojson", ".json", ".geojsonl", ".geojsons", ".ndjson", ".jsonl":
 		return FormatGeoJSON, nil
 	case ".csv", ".tsv", ".txt":
@@ -104,7 +120,7 @@ func FormatOf(path string) (string, error) {
 	case ".gpkg":
 		return FormatGeoPackage, nil
 	}
-	return "", fmt.Errorf("ingest: cannot tell the format of %q from its extension (.geojson, .csv, .shp, .zip, .gpkg)", filepath.Base(path))
+	return "", fmt.Errorf("ingest: cannot tell the format of %q from its extension (.geojson, .csv, .shp, .zip, .gpkg, .osm.pbf, .osm)", filepath.Base(path))
 }
 
 // ParseKeyValues reads target=value pairs separated by commas, as --map and --set take them

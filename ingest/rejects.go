@@ -50,6 +50,9 @@ func NewRejectsWriter(path string, srid int, columns []string) (*RejectsWriter, 
 	if err != nil {
 		return nil, err
 	}
+	if format == FormatOSM {
+		return nil, fmt.Errorf("ingest: rejects cannot be written as OpenStreetMap data: name a .geojson, .csv, .shp or .gpkg")
+	}
 	w := &RejectsWriter{path: path, format: format, srid: srid}
 	out := path
 	if format == FormatShapefile || format == FormatGeoPackage {

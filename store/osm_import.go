@@ -66,6 +66,15 @@ type OSMReport struct {
 	Seconds       float64        `json:"seconds"`
 }
 
+// RecordsRead is the number of records the extract held.
+func (r OSMReport) RecordsRead() int {
+	n := 0
+	for _, c := range r.Records {
+		n += c
+	}
+	return n
+}
+
 // osmLog collects problems as groups with examples only: a country extract has too many to
 // list.
 type osmLog struct {

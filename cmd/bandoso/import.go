@@ -81,8 +81,8 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		*rejects = defaultRejectsPath(*file)
 	}
 	if *rejects != "" {
-		if _, err := ingest.FormatOf(*rejects); err != nil {
-			return fmt.Errorf("%w: --rejects: %w", errUsage, err)
+		if f, err := ingest.FormatOf(*rejects); err != nil || f == ingest.FormatOSM {
+			return fmt.Errorf("%w: --rejects: %q is not a .geojson, .csv, .shp or .gpkg file", errUsage, *rejects)
 		}
 	}
 	opt := ingest.Options{Format: *format, Fix: *fix}
@@ -98,6 +98,9 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		opt.Progress = func(n int64) { _ = bar.Set64(n) }
 	}
 	src, err := ingest.Open(*file, opt)
+	if errors.Is(err, ingest.ErrOSM) {
+		return fmt.Errorf("%w: %w: import it with --layer osm", errUsage, err)
+	}
 	if errors.Is(err, ingest.ErrNeedCRS) {
 		return fmt.Errorf("%w: %w; pass --crs, e.g. --crs EPSG:9210 (VN-2000 TM-3 105°45') or EPSG:32648 (WGS 84 / UTM 48N)", errUsage, err)
 	}
