@@ -39,31 +39,6 @@ func importError(t *testing.T, db *store.DB, path string, srid int, opt store.Im
 	return err
 }
 
-// TestImportAnyCRS reads coordinates in CRSs the service does not name in its API but the
-// database knows, as a GeoJSON crs member and as --crs, to 1 cm.
-func TestImportAnyCRS(t *testing.T) {
-	db := importCity(t)
-	for i, p := range morePoints {
-		n := 820 + 2*i
-		gj := writeTemp(t, "p.geojson", `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::`+itoa(p.srid)+`"}},
-"features":[{"type":"Feature","properties":{"house_number":"`+itoa(n)+`","street":"Khánh Hội"},"geometry":{"type":"Point","coordinates":[`+ftoa(p.x)+`,`+ftoa(p.y)+`]}}]}`)
-		rep := importFile(t, db, gj, 0, store.ImportOptions{Layer: "addresses"})
-		if rep.Outcome != store.OutcomeWritten || rep.SRID != p.srid || rep.CRSFrom != "file" {
-			t.Fatalf("EPSG:%d GeoJSON: %+v", p.srid, rep)
-		}
-		lon, lat := addressAt(t, db, itoa(n))
-		checkPoint(t, "GeoJSON EPSG:"+itoa(p.srid), lon, lat, 106.7, 10.78)
-
-		csv := writeTemp(t, "p.csv", "house_number,street,easting,northing\n"+itoa(n+1)+",Khánh Hội,"+ftoa(p.x)+","+ftoa(p.y)+"\n")
-		rep = importFile(t, db, csv, p.srid, store.ImportOptions{Layer: "addresses"})
-		if rep.Outcome != store.OutcomeWritten || rep.CRSFrom != "flag" {
-			t.Fatalf("EPSG:%d CSV: %+v", p.srid, rep)
-		}
-		lon, lat = addressAt(t, db, itoa(n+1))
-		checkPoint(t, "CSV EPSG:"+itoa(p.srid), lon, lat, 106.7, 10.78)
-	}
-}
-
 // TestImportCRSFlagWins: a file that names the wrong CRS is read in the one given, and the
 // report says the file's was set aside.
 func TestImportCRSFlagWins(t *testing.T) {

@@ -99,11 +99,12 @@ func checkPoint(t *testing.T, what string, lon, lat, wantLon, wantLat float64) {
 	}
 }
 
-// TestImportCRSs imports one address per CRS, as a GeoJSON with a legacy crs member and as
-// a CSV with --crs, and finds each at its known WGS84 answer to 1 cm.
+// TestImportCRSs imports one address per CRS, the API's and others the database knows, as a
+// GeoJSON with a legacy crs member and as a CSV with --crs, and finds each at its known WGS84
+// answer to 1 cm.
 func TestImportCRSs(t *testing.T) {
 	db := importCity(t)
-	for i, p := range knownPoints {
+	for i, p := range append(knownPoints[:len(knownPoints):len(knownPoints)], morePoints...) {
 		n := 800 + 2*i
 		gj := writeTemp(t, "p.geojson", `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::`+itoa(p.srid)+`"}},
 "features":[{"type":"Feature","properties":{"house_number":"`+itoa(n)+`","street":"Khánh Hội"},"geometry":{"type":"Point","coordinates":[`+ftoa(p.x)+`,`+ftoa(p.y)+`]}}]}`)
