@@ -1,6 +1,10 @@
 -- Logical streets, and the layers of OpenStreetMap extracts.
 
 -- +goose Up
+-- btree_gist lets one GiST index hold a street's name key beside its line, so that "the
+-- nearest street of this name" walks only the streets of that name (contrib, trusted).
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
 -- street_key matches a street's name as people write it: without the word for its type
 -- ("Đường Pasteur", "Đ. Pasteur", "Phố Huế", "Đại lộ Võ Văn Kiệt"), folded (norm_text), with
 -- the route prefixes written one way ("Quốc lộ 1A", "QL.1A", "ql 1a" are "ql1a"; Tỉnh lộ and
@@ -32,6 +36,7 @@ ALTER TABLE streets
 	ADD COLUMN name_key text GENERATED ALWAYS AS (street_key(name)) STORED;
 ALTER TABLE streets_history ADD COLUMN ward_code text, ADD COLUMN road_class text, ADD COLUMN source text;
 CREATE INDEX streets_name_key ON streets (name_key, ward_code);
+CREATE INDEX streets_name_geom ON streets USING gist (name_key, geom);
 CREATE UNIQUE INDEX streets_osm_key ON streets (name_key, ward_code) WHERE source = 'osm';
 
 -- Addresses an OpenStreetMap import brought keep the object they came from ("n123", "w45"),
@@ -156,6 +161,7 @@ DROP INDEX addresses_osm_id;
 ALTER TABLE addresses_history DROP COLUMN osm_id;
 ALTER TABLE addresses DROP COLUMN osm_id;
 DROP INDEX streets_osm_key;
+DROP INDEX streets_name_geom;
 DROP INDEX streets_name_key;
 ALTER TABLE streets_history DROP COLUMN ward_code, DROP COLUMN road_class, DROP COLUMN source;
 ALTER TABLE streets DROP COLUMN name_key, DROP COLUMN ward_code, DROP COLUMN road_class, DROP COLUMN source;

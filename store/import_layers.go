@@ -67,7 +67,7 @@ var importTables = map[string]importTable{
 		keyValue: `concat_ws(', ', (SELECT st.name FROM streets st WHERE st.id = r.street_id), r.house_number)`,
 		derived: map[string]string{
 			// the street of that name nearest to the address ("Đường Pasteur" is Pasteur), each
-			// street being one name in one ward
+			// street being one name in one ward; the index of names and lines finds it
 			"street_id":     `coalesce(%s, (SELECT st.id FROM streets st WHERE st.name_key = street_key(s.street) ORDER BY st.geom <-> s.g LIMIT 1))`,
 			"ward_code":     "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(true)) + ")",
 			"old_ward_code": "coalesce(%s, " + fmt.Sprintf(wardAtPoint, wardEra(false)) + ")",

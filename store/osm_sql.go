@@ -25,13 +25,13 @@ WHERE t.kind IN (` + kinds + `) AND ST_Intersects(t.geom, b.g)
 RETURNING 'deleted'`}
 }
 
-var sqlOSMLines = upsertOSM("osm_lines", `'road', 'railway', 'waterway'`, `
+var sqlOSMLines = upsertOSMAnalyzed("osm_lines", `'road', 'railway', 'waterway'`, `
 	SELECT DISTINCT ON (kind, osm_id) osm_id, kind, class, name, tags, ST_Multi(geom) AS geom
 	FROM osm_stage
 	WHERE kind IN ('road', 'railway', 'waterway') AND GeometryType(geom) IN ('LINESTRING', 'MULTILINESTRING')
 	ORDER BY kind, osm_id, n`)
 
-var sqlOSMAreas = upsertOSM("osm_areas", `'water', 'park', 'landuse', 'building'`, `
+var sqlOSMAreas = upsertOSMAnalyzed("osm_areas", `'water', 'park', 'landuse', 'building'`, `
 	SELECT DISTINCT ON (kind, osm_id) osm_id, kind, class, name, tags, ST_Multi(geom) AS geom
 	FROM osm_stage
 	WHERE kind IN ('water', 'park', 'landuse', 'building') AND GeometryType(geom) IN ('POLYGON', 'MULTIPOLYGON') AND ST_IsValid(geom)
@@ -59,6 +59,12 @@ DELETE FROM pois t USING osm_bounds b
 WHERE t.osm_id IS NOT NULL AND ST_Intersects(t.geom, b.g)
 	AND NOT EXISTS (SELECT 1 FROM osm_stage s WHERE s.kind = 'poi' AND s.osm_id = t.osm_id)
 RETURNING 'deleted'`}
+
+// upsertOSMAnalyzed is upsertOSM followed by ANALYZE of the table, whose statistics the
+// next steps plan by: an extract may have just multiplied its rows.
+func upsertOSMAnalyzed(table, kinds, src string) []string {
+	return append(upsertOSM(table, kinds, src), "ANALYZE "+table)
+}
 
 // roadRank orders highway classes from the most important, for a street's road_class.
 const roadRank = `ARRAY['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'motorway_link', 'trunk_link', 'primary_link',
@@ -92,38 +98,38 @@ SELECT k, ward_code, mode() WITHIN GROUP (ORDER BY name) AS name,
 	(array_agg(class ORDER BY array_position(` + roadRank + `, class) NULLS LAST, class))[1] AS road_class,
 	ST_Multi(ST_LineMerge(ST_Collect(geom))) AS geom
 FROM osm_street_ways GROUP BY k, ward_code`, `
-WITH up AS (
-	UPDATE streets t SET name = g.name, road_class = g.road_class, geom = g.geom
-	FROM osm_street_groups g
-	WHERE t.source = 'osm' AND t.name_key = g.k AND t.ward_code IS NOT DISTINCT FROM g.ward_code
-		AND (t.name, t.road_class, t.geom) IS DISTINCT FROM (g.name, g.road_class, g.geom)
-	RETURNING 'updated' AS what
-), ins AS (
-	INSERT INTO streets (name, kind, ward_code, road_class, source, geom)
-	SELECT g.name, 'street', g.ward_code, g.road_class, 'osm', g.geom FROM osm_street_groups g
-	WHERE NOT EXISTS (SELECT 1 FROM streets t WHERE t.source = 'osm' AND t.name_key = g.k AND t.ward_code IS NOT DISTINCT FROM g.ward_code)
-	RETURNING 'inserted' AS what
-)
-SELECT what FROM up UNION ALL SELECT what FROM ins
-UNION ALL SELECT 'unchanged' FROM generate_series(1, (SELECT count(*) FROM osm_street_groups) - (SELECT count(*) FROM up) - (SELECT count(*) FROM ins))`,
-	osmAlleys(1), osmAlleys(2), osmAlleys(3), osmAlleys(4)}
+SELECT 'unchanged' FROM osm_street_groups g JOIN streets t ON t.source = 'osm' AND t.name_key = g.k AND t.ward_code IS NOT DISTINCT FROM g.ward_code
+WHERE (t.name, t.road_class, t.geom) IS NOT DISTINCT FROM (g.name, g.road_class, g.geom)`, `
+UPDATE streets t SET name = g.name, road_class = g.road_class, geom = g.geom
+FROM osm_street_groups g
+WHERE t.source = 'osm' AND t.name_key = g.k AND t.ward_code IS NOT DISTINCT FROM g.ward_code
+	AND (t.name, t.road_class, t.geom) IS DISTINCT FROM (g.name, g.road_class, g.geom)
+RETURNING 'updated'`, auditOff, `
+INSERT INTO streets (name, kind, ward_code, road_class, source, geom)
+SELECT g.name, 'street', g.ward_code, g.road_class, 'osm', g.geom FROM osm_street_groups g
+WHERE NOT EXISTS (SELECT 1 FROM streets t WHERE t.source = 'osm' AND t.name_key = g.k AND t.ward_code IS NOT DISTINCT FROM g.ward_code)
+RETURNING 'inserted'`, auditOn,
+	`ANALYZE streets`, osmAlleys(1), osmAlleys(2), osmAlleys(3), osmAlleys(4)}
 
 // osmAlleys makes the OSM streets named as alleys of depth levels ("Hẻm 12 X" is 1,
-// "Hẻm 12/4 X" 2) alleys of the street or alley they open off, the nearest of that name; it
-// returns no rows (the counts are the streets').
+// "Hẻm 12/4 X" 2) alleys of the street or alley they open off, the nearest of that name: the
+// street X, or the alley of the path's prefix on X, whatever its word (hẻm, ngõ, ngách, kiệt).
+// It returns no rows (the counts are the streets').
 func osmAlleys(depth int) string {
 	path := `[0-9]+[A-Za-z]?`
 	for range depth - 1 {
 		path += `/[0-9]+[A-Za-z]?`
 	}
-	parent := `(SELECT p.id FROM streets p WHERE p.kind = 'street' AND p.name_key = street_key(m.rest) ORDER BY p.geom <-> m.geom LIMIT 1)`
+	parent := `(SELECT p.id FROM streets p WHERE p.kind = 'street' AND p.name_key = m.rkey ORDER BY p.geom <-> m.geom LIMIT 1)`
 	if depth > 1 {
-		parent = `(SELECT p.id FROM streets p WHERE p.kind = 'alley' AND p.alley_no = regexp_replace(m.no, '/[^/]+$', '')
-			AND p.name_key LIKE '%' || street_key(m.rest) ORDER BY p.geom <-> m.geom LIMIT 1)`
+		parent = `(SELECT p.id FROM streets p, lower(regexp_replace(m.no, '/[^/]+$', '')) pre(fix)
+			WHERE p.kind = 'alley' AND p.name_key = ANY (ARRAY['hem' || pre.fix || m.rkey, 'ngo' || pre.fix || m.rkey,
+				'ngach' || pre.fix || m.rkey, 'kiet' || pre.fix || m.rkey])
+			ORDER BY ST_Distance(p.geom, m.geom), p.id LIMIT 1)`
 	}
 	return `
 WITH m AS (
-	SELECT s.id, s.geom, upper(x[2]) AS no, x[3] AS rest
+	SELECT s.id, s.geom, upper(x[2]) AS no, street_key(x[3]) AS rkey
 	FROM streets s JOIN osm_street_groups g ON g.k = s.name_key AND g.ward_code IS NOT DISTINCT FROM s.ward_code,
 		regexp_match(s.name, '^(hẻm|ngõ|ngách|kiệt)\s+(` + path + `)\s+(.+)$', 'i') x
 	WHERE s.source = 'osm' AND s.kind = 'street'
@@ -152,15 +158,17 @@ RETURNING 'deleted'`}
 // inserted.
 var sqlOSMAddresses = []string{`
 CREATE TEMP TABLE osm_addr ON COMMIT DROP AS
-SELECT DISTINCT ON (osm_id) n, osm_id, house, street,
+SELECT DISTINCT ON (osm_id) n, osm_id, house, street, street_key(street) AS skey,
 	CASE WHEN GeometryType(geom) = 'POINT' THEN geom ELSE ST_PointOnSurface(geom) END AS pt,
 	NULL::bigint AS street_id, NULL::text AS ward_code, NULL::text AS old_ward_code, NULL::bigint AS parcel_id,
 	NULL::text AS field, NULL::text AS code, NULL::text AS detail
 FROM osm_stage WHERE kind = 'address' AND geom IS NOT NULL
-ORDER BY osm_id, n`, `
+ORDER BY osm_id, n`, `ANALYZE osm_addr`,
+	// the nearest street of the name walks the index of names and lines (streets_name_geom)
+	`
 UPDATE osm_addr a SET street_id = CASE WHEN a.street IS NOT NULL
-	THEN (SELECT st.id FROM streets st WHERE st.name_key = street_key(a.street) AND ST_DWithin(st.geom, a.pt, 0.01)
-		ORDER BY st.geom <-> a.pt LIMIT 1)
+	THEN (SELECT x.id FROM (SELECT st.id, st.geom FROM streets st WHERE st.name_key = a.skey ORDER BY st.geom <-> a.pt LIMIT 1) x
+		WHERE ST_DWithin(x.geom, a.pt, 0.01))
 	ELSE (SELECT st.id FROM streets st WHERE st.kind = 'street' AND ST_DWithin(st.geom, a.pt, 0.001)
 		ORDER BY st.geom <-> a.pt LIMIT 1) END,
 	ward_code = (SELECT u.code FROM admin_units u WHERE u.level = 'ward' AND u.valid_to IS NULL AND u.geom IS NOT NULL
@@ -187,24 +195,31 @@ INSERT INTO osm_address_problems
 SELECT a.n, a.osm_id, 'addr:housenumber', 'duplicate_key', format('%s is registered on this street already (code %s)', a.house, t.code)
 FROM osm_addr a JOIN addresses t ON t.street_id = a.street_id AND t.number_norm = house_number_norm(a.house)
 WHERE a.code IS NULL AND t.osm_id IS DISTINCT FROM a.osm_id`, `
-WITH ok AS (
-	SELECT a.* FROM osm_addr a WHERE a.code IS NULL AND NOT EXISTS (SELECT 1 FROM osm_address_problems p WHERE p.osm_id = a.osm_id)
-), up AS (
-	UPDATE addresses t SET house_number = ok.house, street_id = ok.street_id, ward_code = ok.ward_code,
-		old_ward_code = ok.old_ward_code, parcel_id = ok.parcel_id, geom = ok.pt
-	FROM ok
-	WHERE t.osm_id = ok.osm_id AND (t.house_number, t.street_id, t.ward_code, t.old_ward_code, t.parcel_id, t.geom)
-		IS DISTINCT FROM (ok.house, ok.street_id, ok.ward_code, ok.old_ward_code, ok.parcel_id, ok.pt)
-	RETURNING 'updated' AS what
-), ins AS (
-	INSERT INTO addresses (house_number, street_id, ward_code, old_ward_code, parcel_id, osm_id, geom)
-	SELECT house, street_id, ward_code, old_ward_code, parcel_id, osm_id, pt FROM ok
-	WHERE NOT EXISTS (SELECT 1 FROM addresses t WHERE t.osm_id = ok.osm_id)
-	ORDER BY n
-	RETURNING 'inserted' AS what
+CREATE TEMP TABLE osm_addr_ok ON COMMIT DROP AS
+SELECT a.* FROM osm_addr a WHERE a.code IS NULL AND NOT EXISTS (SELECT 1 FROM osm_address_problems p WHERE p.osm_id = a.osm_id)`, `
+SELECT 'unchanged' FROM osm_addr_ok ok JOIN addresses t ON t.osm_id = ok.osm_id
+WHERE (t.house_number, t.street_id, t.ward_code, t.old_ward_code, t.parcel_id, t.geom)
+	IS NOT DISTINCT FROM (ok.house, ok.street_id, ok.ward_code, ok.old_ward_code, ok.parcel_id, ok.pt)`, `
+UPDATE addresses t SET house_number = ok.house, street_id = ok.street_id, ward_code = ok.ward_code,
+	old_ward_code = ok.old_ward_code, parcel_id = ok.parcel_id, geom = ok.pt
+FROM osm_addr_ok ok
+WHERE t.osm_id = ok.osm_id AND (t.house_number, t.street_id, t.ward_code, t.old_ward_code, t.parcel_id, t.geom)
+	IS DISTINCT FROM (ok.house, ok.street_id, ok.ward_code, ok.old_ward_code, ok.parcel_id, ok.pt)
+RETURNING 'updated'`,
+	auditOff, `
+INSERT INTO addresses (house_number, street_id, ward_code, old_ward_code, parcel_id, osm_id, geom)
+SELECT house, street_id, ward_code, old_ward_code, parcel_id, osm_id, pt FROM osm_addr_ok ok
+WHERE NOT EXISTS (SELECT 1 FROM addresses t WHERE t.osm_id = ok.osm_id)
+ORDER BY n
+RETURNING 'inserted'`, auditOn}
+
+// The inserts of an import are not audited row by row: what it adds has its own record
+// (osm_imports, and the rows' sys_from), and an audit row each would cost the import three
+// times its time. Its updates and deletes, which replace what was there, are audited.
+const (
+	auditOff = `SELECT set_config('bandoso.audit', 'off', true)`
+	auditOn  = `SELECT set_config('bandoso.audit', 'on', true)`
 )
-SELECT what FROM up UNION ALL SELECT what FROM ins
-UNION ALL SELECT 'unchanged' FROM generate_series(1, (SELECT count(*) FROM ok) - (SELECT count(*) FROM up) - (SELECT count(*) FROM ins))`}
 
 // sqlOSMCatalog: the layers an extract feeds say where their data comes from.
 const sqlOSMCatalog = `
