@@ -362,3 +362,24 @@ ORDER BY md5(a.osm_id) LIMIT 1000`)
 		t.Errorf("%d of %d addresses geocoded to within 1 m, want at least 99 %%", hits, len(samples))
 	}
 }
+
+// TestOSMOverTheRegister: an extract imported where the city's register has the addresses
+// already adds none of them twice: each is the register's, reported; only what the register
+// lacks is added.
+func TestOSMOverTheRegister(t *testing.T) {
+	db := storetest.New(t)
+	storetest.LoadDemo(t, db, 1, osmDemoSize)
+	city, err := demo.New(1, osmDemoSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var registered int
+	if err := db.Pool().QueryRow(context.Background(), `SELECT count(*) FROM addresses`).Scan(&registered); err != nil {
+		t.Fatal(err)
+	}
+	rep := importOSM(t, db, writeOSM(t, city, "city.osm.pbf"), ingest.OSMOptions{})
+	if extra := len(city.OSMExtraAddresses()); rep.Addresses.Inserted != extra || rep.ProblemCounts[ingest.DuplicateKey] != registered {
+		t.Errorf("%d addresses added, %d duplicates reported; want the %d extra ones added and the %d registered reported: %+v",
+			rep.Addresses.Inserted, rep.ProblemCounts[ingest.DuplicateKey], extra, registered, rep)
+	}
+}

@@ -153,7 +153,9 @@ RETURNING 'deleted'`}
 // sqlOSMAddresses places the extract's addresses: a point (a building's point on surface),
 // the street of their addr:street nearest to them (within about a kilometre), or, without
 // one, the nearest named street (within about 100 m), the wards under them and the parcel.
-// What cannot be placed, or is another address already, goes to osm_address_problems. Then
+// What cannot be placed, or is another address already (the same number on a street of the
+// same name within about 500 m: the city's register, or another object of the extract), goes
+// to osm_address_problems. Then
 // addresses that vanished inside the bounds go, changed ones are updated and new ones
 // inserted.
 var sqlOSMAddresses = []string{`
@@ -192,9 +194,12 @@ WHERE t.osm_id IS NOT NULL AND ST_Intersects(t.geom, b.g)
 	AND NOT EXISTS (SELECT 1 FROM osm_stage s WHERE s.kind = 'address' AND s.osm_id = t.osm_id)
 RETURNING 'deleted'`, `
 INSERT INTO osm_address_problems
-SELECT a.n, a.osm_id, 'addr:housenumber', 'duplicate_key', format('%s is registered on this street already (code %s)', a.house, t.code)
-FROM osm_addr a JOIN addresses t ON t.street_id = a.street_id AND t.number_norm = house_number_norm(a.house)
-WHERE a.code IS NULL AND t.osm_id IS DISTINCT FROM a.osm_id`, `
+SELECT DISTINCT ON (a.osm_id) a.n, a.osm_id, 'addr:housenumber', 'duplicate_key',
+	format('%s %s is registered already (code %s)', a.house, ts.name, t.code)
+FROM osm_addr a JOIN streets ts ON ts.name_key = (SELECT s.name_key FROM streets s WHERE s.id = a.street_id)
+JOIN addresses t ON t.street_id = ts.id AND t.number_norm = house_number_norm(a.house)
+WHERE a.code IS NULL AND t.osm_id IS DISTINCT FROM a.osm_id AND ST_DWithin(t.geom, a.pt, 0.005)
+ORDER BY a.osm_id, t.id`, `
 CREATE TEMP TABLE osm_addr_ok ON COMMIT DROP AS
 SELECT a.* FROM osm_addr a WHERE a.code IS NULL AND NOT EXISTS (SELECT 1 FROM osm_address_problems p WHERE p.osm_id = a.osm_id)`, `
 SELECT 'unchanged' FROM osm_addr_ok ok JOIN addresses t ON t.osm_id = ok.osm_id
