@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"bandoso/demo"
 	"bandoso/ingest"
 	"bandoso/osmwrite"
@@ -67,4 +69,32 @@ func WriteOSM(t testing.TB, city *demo.City, name string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// Landmark is a named place (a row of pois) as the tables hold it: what it is, its point, and
+// the wards, new and old, at that point.
+type Landmark struct {
+	ID                         int64
+	Name, Category, Class      string
+	Lon, Lat                   float64
+	Ward, OldWard, OldDistrict store.UnitRef
+}
+
+// ReadLandmark reads the named place called name from the database of pool: Chợ Bến Thành,
+// a market, is one that LoadDemoOSM imports.
+func ReadLandmark(t testing.TB, pool *pgxpool.Pool, name string) Landmark {
+	t.Helper()
+	l := Landmark{Name: name}
+	if err := pool.QueryRow(context.Background(), `
+SELECT p.id, p.category, p.class, ST_X(p.geom), ST_Y(p.geom), w.code, w.name, ow.code, ow.name, od.code, od.name
+FROM pois p
+JOIN admin_units w ON w.level = 'ward' AND w.valid_to IS NULL AND ST_Intersects(w.geom, p.geom)
+JOIN admin_units ow ON ow.level = 'ward' AND ow.valid_to = DATE '`+store.ReformDate+`' AND ST_Intersects(ow.geom, p.geom)
+JOIN admin_units od ON od.level = 'district' AND od.code = ow.parent_code AND od.valid_to = ow.valid_to
+WHERE p.name = $1
+ORDER BY p.id, w.code, ow.code LIMIT 1`, name).Scan(&l.ID, &l.Category, &l.Class, &l.Lon, &l.Lat, &l.Ward.Code, &l.Ward.Name,
+		&l.OldWard.Code, &l.OldWard.Name, &l.OldDistrict.Code, &l.OldDistrict.Name); err != nil {
+		t.Fatalf("storetest: landmark %s: %v", name, err)
+	}
+	return l
 }
