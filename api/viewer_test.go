@@ -131,7 +131,7 @@ func (b browser) run(t *testing.T, script, url string, arg []byte) {
 // The basemap in the browser: on a city whose streets, buildings, roads, water and places
 // came from an OpenStreetMap import, web/e2e/basemap.mjs checks that each of the style's
 // basemap layers draws features where the data has them, that the switcher hides them all,
-// and that a click on a building lists it.
+// that a click on a building lists it, and that the search box finds the market by name.
 func TestViewerBasemapInBrowser(t *testing.T) {
 	b := needBrowser(t)
 	e := newOSMCityEnv(t, 3000)

@@ -6,7 +6,8 @@
 //
 // where places is {"views": [{"name", "lon", "lat", "zoom", "layers"}], "building": {"lon", "lat"}}:
 // each view a place and zoom where each of its style layers must draw features, and a point
-// inside a building to click. It prints a JSON report on stdout and exits 1 when a check fails.
+// inside a building to click; it also searches the market by name. It prints a JSON report
+// on stdout and exits 1 when a check fails.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { changed, checkViewer, decodePNG, fetchChecks } from './browser.mjs';
@@ -58,6 +59,14 @@ await checkViewer(base, async (viewer, check, report) => {
 	await section.first().waitFor({ timeout: 5000 });
 	report.panel = await page.locator('#info').innerText();
 	writeFileSync(join(outDir, 'basemap-click.png'), await page.screenshot());
+
+	// Searching a landmark finds the named place.
+	await page.click('#info-close');
+	await page.fill('#q', 'Chợ Bến Thành');
+	await page.press('#q', 'Enter');
+	await page.locator('#info section[data-found=poi]').waitFor({ timeout: 5000 });
+	report.found = await page.locator('#info section[data-found]').innerText();
+	check(report.found.startsWith('Chợ Bến Thành') && /class\s+marketplace/.test(report.found), `the panel names ${report.found}`);
 
 	const tiles = fetchChecks(viewer, check);
 	report.tiles = { total: tiles.all.length, ok: tiles.ok.length, empty: tiles.empty.length, basemap: tiles.basemap.length };
