@@ -102,6 +102,7 @@ const (
 	layerPlanningZones  = "planning_zones"
 	layerPlans          = "plans"
 	layerRoadBoundaries = "road_boundaries"
+	layerPOIs           = "pois"
 )
 
 // hiddenLayers returns the names of the restricted layers the request may not read: none

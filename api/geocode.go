@@ -126,13 +126,14 @@ func geocodeRequest(r *http.Request, structured bool) (geocode.Request, error) {
 
 // omittedKinds are the kinds of geocoding result drawn from a layer in hidden: addresses
 // from addresses, streets from streets, numbers interpolated from both, wards (whose point
-// names the units of both systems there) from wards or wards_2024.
+// names the units of both systems there) from wards or wards_2024, named places from pois.
 func omittedKinds(hidden map[string]bool) map[string]bool {
 	return map[string]bool{
-		"address":      hidden[layerAddresses],
-		"street":       hidden[layerStreets],
-		"interpolated": hidden[layerAddresses] || hidden[layerStreets],
-		"ward":         hidden[layerWards] || hidden[layerWards2024],
+		"address":       hidden[layerAddresses],
+		"street":        hidden[layerStreets],
+		"interpolated":  hidden[layerAddresses] || hidden[layerStreets],
+		"ward":          hidden[layerWards] || hidden[layerWards2024],
+		geocode.KindPOI: hidden[layerPOIs],
 	}
 }
 
@@ -167,7 +168,7 @@ func echo(text string, p address.Parsed) queryEcho {
 }
 
 // resultFeature is a candidate as GeoJSON: an address with its codes, or a place with the
-// units under its point.
+// units under its point; a named place with its name and what it is.
 func resultFeature(res geocode.Result) feature {
 	if res.Kind == "address" {
 		f := addressFeature(res.Address)
@@ -186,6 +187,9 @@ func resultFeature(res geocode.Result) feature {
 	}
 	if p.StreetID != 0 {
 		props["street"], props["street_id"] = p.Street, p.StreetID
+	}
+	if p.Kind == geocode.KindPOI {
+		props["name"], props["poi_id"], props["category"], props["class"] = p.Name, p.POI.ID, p.POI.Category, p.POI.Class
 	}
 	for key, u := range map[string]*unitJSON{"ward": unitOf(p.Ward), "old_ward": unitOf(p.OldWard),
 		"old_district": unitOf(p.OldDistrict), "province": unitOf(p.Province)} {

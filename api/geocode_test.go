@@ -62,7 +62,10 @@ type hit struct {
 		Between      []string
 		Ward         struct{ Code, Name string }
 		OldWard      struct{ Code, Name string } `json:"old_ward"`
-		Codes        struct {
+		// a named place's
+		Name, Category, Class string
+		POIID                 int64 `json:"poi_id"`
+		Codes                 struct {
 			Registry string
 			PlusCode string `json:"plus_code"`
 		}

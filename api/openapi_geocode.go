@@ -22,7 +22,7 @@ func openAPIGeocode(add func([]obj, string, obj), addPost func(string, obj)) {
 			obj{"type": "integer", "minimum": 1, "maximum": geocode.MaxLimit}),
 	}
 	add(nil, "/v1/geocode", op("geocode",
-		"Vietnamese address text, or its parts, to candidates best first: registered addresses, house numbers interpolated along their street, streets, wards. Diacritics, tone placement and abbreviations are optional; old (pre-2025) and new unit names both match.", "Addresses",
+		"Vietnamese address text, or its parts, to candidates best first: registered addresses, house numbers interpolated along their street, streets, wards, and named places (kind poi: markets, schools, pagodas, shops, found by name, e.g. \"Chợ Bến Thành\"; never for a house number on a known street, and after an exact address match). Diacritics, tone placement and abbreviations are optional; old (pre-2025) and new unit names both match.", "Addresses",
 		append([]any{
 			query(paramQ, "free address text, e.g. \"123/45/6A Nguyễn Trãi, P. Bến Thành, Q.1, TP.HCM\"", text),
 			query(paramHouse, "structured: the house number as written, with its alleys: 123/45/6A, 120 bis, 176-181, K448 H20/2, số 5 ngõ 12 ngách 3, Ngõ 100, Lô B2, Km 7+500; matched however the address registry writes it", text),
@@ -33,7 +33,7 @@ func openAPIGeocode(add func([]obj, string, obj), addPost func(string, obj)) {
 		}, focus...),
 		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400)))
 	add(nil, "/v1/autocomplete", op("autocomplete",
-		"Suggestions for address text being typed: the street part is the start of a name; with a house number, the registered numbers starting with it.", "Addresses",
+		"Suggestions for address text being typed: the street part is the start of a name; with a house number, the registered numbers starting with it; without one, the named places (kind poi) whose name starts with it too.", "Addresses",
 		append([]any{query(paramQ, "the text typed so far", text)}, focus...),
 		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400)))
 	csvFile := obj{"type": "string", "description": "CSV with a header row, one address per row"}
@@ -57,7 +57,8 @@ func geocodeSchemas() obj {
 	texts := obj{"type": "object", "additionalProperties": str}
 	candidate := featureSchema(obj{"type": "object", "required": []string{"kind", "label", "score", "matched", "codes"},
 		"properties": obj{
-			"kind":         obj{"type": "string", "enum": []string{"address", "interpolated", "street", "ward"}},
+			"kind": obj{"type": "string", "enum": []string{"address", "interpolated", "street", "ward", geocode.KindPOI},
+				"description": "address: registered; interpolated: a house number placed along its street; street; ward; poi: a named place (name, category, class)"},
 			"label":        str,
 			"score":        obj{"type": "number", "minimum": 0, "maximum": 1},
 			"matched":      texts,
@@ -66,6 +67,10 @@ func geocodeSchemas() obj {
 			"between":      obj{"type": "array", "items": str},
 			"ward":         unit, "old_ward": unit, "old_district": unit, "province": unit,
 			"parcel_id": obj{"type": "integer"},
+			"name":      obj{"type": "string", "description": "a named place's name"},
+			"poi_id":    obj{"type": "integer", "description": "a named place's feature id in the pois layer"},
+			"category":  obj{"type": "string", "description": "what makes a named place one, as OpenStreetMap tags it: amenity, shop, tourism, office, …"},
+			"class":     obj{"type": "string", "description": "a named place's kind within its category: marketplace, school, place_of_worship, cafe, …"},
 			"codes": obj{"type": "object", "required": []string{"plus_code"},
 				"properties": obj{"registry": str, "national": str, "plus_code": str}},
 		}})

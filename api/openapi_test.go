@@ -186,6 +186,16 @@ func TestOpenAPI(t *testing.T) {
 			FROM parcels WHERE id = 3`).Scan(&ward, &sheet, &parcel, &street); err != nil {
 			t.Fatal(err)
 		}
+		// a named place, for the geocoder's answers of kind poi
+		if _, err := e.pool.Exec(ctx, `INSERT INTO pois (category, class, name, geom)
+			SELECT 'amenity', 'marketplace', 'Chợ Bến Thành', ST_PointOnSurface(geom) FROM parcels WHERE id = 3`); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/v1/geocode?q=", "/v1/autocomplete?q="} {
+			if r := e.get(t, path+url.QueryEscape("Chợ Bến")); !bytes.Contains(r.body, []byte(`"kind":"poi"`)) {
+				t.Errorf("%s: no named place in %.300s", path, r.body)
+			}
+		}
 		for _, c := range []struct {
 			path   string
 			status int
@@ -219,6 +229,8 @@ func TestOpenAPI(t *testing.T) {
 			{"/v1/geocode?q=" + url.QueryEscape("Phường Bến Thành"), 200, ""},
 			{"/v1/geocode?street=" + url.QueryEscape(street) + "&house=1&limit=3&lon=106.7&lat=10.78", 200, ""},
 			{"/v1/autocomplete?q=" + url.QueryEscape(string([]rune(street)[:4])), 200, ""},
+			{"/v1/geocode?q=" + url.QueryEscape("Chợ Bến"), 200, ""},
+			{"/v1/autocomplete?q=" + url.QueryEscape("Chợ Bến"), 200, ""},
 			{"/v1/geocode?limit=3", 400, ""},
 			{"/v1/parcels/lookup?ward=" + ward + "&sheet=1", 400, ""},
 			{"/v1/parcels/query", 200, fmt.Sprintf(`{"geometry":{"type":"Point","coordinates":[%f,%f]},"buffer_m":50,"limit":3}`, e.centre[0], e.centre[1])},

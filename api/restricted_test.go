@@ -283,9 +283,14 @@ func (e tileEnv) dataLeakCases(t *testing.T) []leakCase {
 		get("/v1/geocode", "/v1/geocode?street="+q(a.street), geocoded),
 		get("/v1/geocode", "/v1/geocode?ward="+q(a.ward), geocoded),
 		get("/v1/autocomplete", "/v1/autocomplete?q="+q(a.house+" "+a.street), geocoded),
+		// the named place of addBasemapSamples
+		get("/v1/geocode", "/v1/geocode?q=Sample", geocoded),
+		get("/v1/autocomplete", "/v1/autocomplete?q=Samp", geocoded),
 		{route: "/v1/geocode/batch", method: http.MethodPost, path: "/v1/geocode/batch",
 			body: "address\n\"" + a.house + " " + a.street + ", " + a.ward + "\"\n", header: []string{"Content-Type", "text/csv"},
 			carries: batchGeocoded},
+		{route: "/v1/geocode/batch", method: http.MethodPost, path: "/v1/geocode/batch",
+			body: "address\nSample\n", header: []string{"Content-Type", "text/csv"}, carries: batchGeocoded},
 		get("/v1/reverse", "/v1/reverse?"+ll(a.lon, a.lat), reversed),
 		get("/v1/codes/{code}", "/v1/codes/"+a.code, ifOK("addresses")),
 		get("/v1/codes/{code}", "/v1/codes/"+url.PathEscape(plus), reversed),
@@ -421,7 +426,7 @@ func featuresOf(name string) func(int, []byte) []string {
 // geocodeKinds are the layers each kind of geocoding result is drawn from.
 var geocodeKinds = map[string][]string{
 	"address": {"addresses"}, "street": {"streets"}, "interpolated": {"addresses", "streets"},
-	"ward": {"wards", "wards_2024"},
+	"ward": {"wards", "wards_2024"}, "poi": {"pois"},
 }
 
 func geocoded(status int, body []byte) []string {

@@ -50,18 +50,37 @@ func newTileEnv(t *testing.T) tileEnv {
 // configure func may change the server before it starts (see withLiveTiles).
 func newCityEnv(t *testing.T, parcels int, configure ...func(*api.Server)) tileEnv {
 	t.Helper()
-	ctx := context.Background()
 	url := storetest.NewURL(t)
 	db := openStore(t, url)
 	storetest.LoadDemo(t, db, 1, parcels)
+	return serveCity(t, url, db, "parcels", configure...)
+}
+
+// newOSMCityEnv serves the demo city of about parcels parcels as a city that imported an
+// OpenStreetMap extract has it (storetest.LoadDemoOSM): wards, and the streets, addresses,
+// buildings, roads, water and named places of the extract; no parcels or plans. Its centre
+// is that of the buildings.
+func newOSMCityEnv(t *testing.T, parcels int) tileEnv {
+	t.Helper()
+	url := storetest.NewURL(t)
+	db := openStore(t, url)
+	storetest.LoadDemoOSM(t, db, 1, parcels)
+	return serveCity(t, url, db, "osm_areas")
+}
+
+// serveCity serves the database at url through db; the env's centre is the centroid of the
+// rows of table.
+func serveCity(t *testing.T, url string, db *store.DB, table string, configure ...func(*api.Server)) tileEnv {
+	t.Helper()
+	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
 	env := tileEnv{pool: pool, db: db}
-	if err := pool.QueryRow(ctx, `SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Collect(geom)) c FROM parcels) s`).
-		Scan(&env.centre[0], &env.centre[1]); err != nil {
+	if err := pool.QueryRow(ctx, `SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Collect(geom)) c FROM `+
+		pgx.Identifier{table}.Sanitize()+`) s`).Scan(&env.centre[0], &env.centre[1]); err != nil {
 		t.Fatal(err)
 	}
 	logs := &testlog.Buffer{}

@@ -43,6 +43,7 @@ type styleDoc struct {
 func TestStyle(t *testing.T) {
 	url := newWebServer(t, web.Embedded())
 	const tileJSONPath = "/tiles/wards,wards_2024,plans,planning_zones,road_boundaries,streets,parcels,addresses.json"
+	const basemapPath = "/tiles/landuse,parks,water,waterways,buildings,railways,roads,pois.json"
 
 	t.Run("default", func(t *testing.T) {
 		res, body := send(t, http.MethodGet, url+"/styles/default.json")
@@ -59,29 +60,47 @@ func TestStyle(t *testing.T) {
 		if err := json.Unmarshal(body, &s); err != nil {
 			t.Fatal(err)
 		}
-		if s.Version != 8 || len(s.Sources) != 1 || s.Sources["bandoso"].Type != "vector" {
+		if s.Version != 8 || len(s.Sources) != 2 || s.Sources["bandoso"].Type != "vector" || s.Sources["basemap"].Type != "vector" {
 			t.Fatalf("version %d, sources %+v", s.Version, s.Sources)
 		}
 		if got, want := s.Sources["bandoso"].URL, url+tileJSONPath; got != want {
 			t.Errorf("source url %q, want %q", got, want)
 		}
+		if got, want := s.Sources["basemap"].URL, url+basemapPath; got != want {
+			t.Errorf("basemap source url %q, want %q", got, want)
+		}
 		// Offline: no fonts or sprites to fetch, so no text or icon layers.
 		if s.Glyphs != "" || s.Sprite != nil {
 			t.Errorf("glyphs %q, sprite %v", s.Glyphs, s.Sprite)
 		}
-		styled := map[string]bool{}
-		for _, l := range s.Layers {
+		// where each tile layer is first and last drawn, bottom up
+		first, last := map[string]int{}, map[string]int{}
+		for i, l := range s.Layers {
 			if l.Type == "symbol" {
 				t.Errorf("layer %s is a symbol layer", l.ID)
 			}
-			if l.Type != "background" && l.Source != "bandoso" {
+			if l.Type != "background" && l.Source != "bandoso" && l.Source != "basemap" {
 				t.Errorf("layer %s has source %q", l.ID, l.Source)
 			}
-			styled[l.SourceLayer] = true
+			if _, ok := first[l.SourceLayer]; !ok {
+				first[l.SourceLayer] = i
+			}
+			last[l.SourceLayer] = i
 		}
-		for _, name := range []string{"wards", "wards_2024", "plans", "planning_zones", "road_boundaries", "streets", "parcels", "addresses"} {
-			if !styled[name] {
+		for _, name := range []string{"wards", "wards_2024", "plans", "planning_zones", "road_boundaries", "streets", "parcels", "addresses",
+			"landuse", "parks", "water", "waterways", "buildings", "railways", "roads", "pois"} {
+			if _, ok := first[name]; !ok {
 				t.Errorf("no style layer draws %s", name)
+			}
+		}
+		// The basemap lies under the city's own layers: its areas under all of them, its
+		// roads under the streets, its places under the addresses.
+		for _, c := range []struct{ below, above string }{
+			{"landuse", "wards"}, {"parks", "parcels"}, {"water", "parcels"}, {"waterways", "parcels"}, {"buildings", "streets"},
+			{"roads", "streets"}, {"railways", "streets"}, {"roads", "road_boundaries"}, {"pois", "addresses"},
+		} {
+			if last[c.below] > first[c.above] {
+				t.Errorf("%s is drawn over %s", c.below, c.above)
 			}
 		}
 	})
@@ -95,6 +114,9 @@ func TestStyle(t *testing.T) {
 		}
 		if got, want := s.Sources["bandoso"].URL, "https://map.example.vn/bandoso"+tileJSONPath; got != want {
 			t.Errorf("source url %q, want %q", got, want)
+		}
+		if got, want := s.Sources["basemap"].URL, "https://map.example.vn/bandoso"+basemapPath; got != want {
+			t.Errorf("basemap source url %q, want %q", got, want)
 		}
 	})
 

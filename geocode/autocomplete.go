@@ -12,22 +12,29 @@ const suggestStreets = 5
 
 // Autocomplete suggests what the user typing r.Text may be after: the street part is read
 // as the start of a name, and with a house number the registered numbers starting with it on
-// the best street come first. It costs at most two statements, so it can run on every key.
+// the best street come first; without one, the named places whose name starts so are
+// suggested too. Suggesting streets costs two statements (named places and streets, or streets
+// and house numbers), so it can run on every key.
 func (g *Geocoder) Autocomplete(ctx context.Context, r Request) (Answer, error) {
 	q, err := g.read(ctx, r)
 	if err != nil {
 		return Answer{}, err
 	}
+	var results []Result
+	if q.number == "" {
+		if results, err = g.places(ctx, q, r, true); err != nil {
+			return Answer{}, err
+		}
+	}
 	if q.street == "" {
-		results, err := g.wards(ctx, q)
-		return Answer{Parsed: q.parsed, Results: rank(r.keep(results), r)}, err
+		wards, err := g.wards(ctx, q)
+		return Answer{Parsed: q.parsed, Results: rank(r.keep(append(results, wards...)), r)}, err
 	}
 	streets, err := g.db.StreetsPrefixed(ctx, q.street, r.Focus, suggestStreets)
-	if err != nil || len(streets) == 0 {
-		return Answer{Parsed: q.parsed}, err
+	if err != nil {
+		return Answer{}, err
 	}
-	var results []Result
-	if q.number != "" {
+	if q.number != "" && len(streets) > 0 {
 		prefix := q.key
 		if prefix == "" {
 			prefix = q.number

@@ -1,7 +1,7 @@
 // Package geocode resolves Vietnamese address text to ranked places: registered addresses,
-// house numbers interpolated along their street, streets and wards. It parses with package
-// address, finds candidates through package store, and scores each by how much of what the
-// user wrote it matches.
+// house numbers interpolated along their street, streets, wards and named places (markets,
+// schools, pagodas). It parses with package address, finds candidates through package
+// store, and scores each by how much of what the user wrote it matches.
 package geocode
 
 import (
@@ -58,12 +58,12 @@ type Request struct {
 
 // Result is one candidate: an Address when Kind is "address", else a Place.
 type Result struct {
-	Kind    string // address, interpolated, street, ward
+	Kind    string // address, interpolated, street, ward, poi (KindPOI)
 	Address store.Address
 	Place   store.Place
 	Score   float64 // 0 to 1: the share of what was asked that the candidate matches
 	// Matched maps each part of the request the candidate matched (house, street, ward,
-	// district, province) to the text that asked for it.
+	// district, province; name for a named place) to the text that asked for it.
 	Matched map[string]string
 	lon     float64
 	lat     float64
@@ -88,9 +88,9 @@ func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
 		return Answer{}, err
 	}
 	var results []Result
+	var streets []store.StreetMatch
 	if q.street != "" {
-		streets, err := g.db.StreetsNamed(ctx, q.street, streetCandidates)
-		if err != nil {
+		if streets, err = g.db.StreetsNamed(ctx, q.street, streetCandidates); err != nil {
 			return Answer{}, err
 		}
 		if results, err = g.onStreets(ctx, q, streets); err != nil {
@@ -103,6 +103,15 @@ func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
 			return Answer{}, err
 		}
 		results = r.keep(results)
+	}
+	// A house number on a street of the city is an address: no place's name is looked for
+	// in it ("12 Lê Lợi" is not the café Lê Lợi Coffee).
+	if q.number == "" || len(streets) == 0 {
+		places, err := g.places(ctx, q, r, false)
+		if err != nil {
+			return Answer{}, err
+		}
+		results = append(results, places...)
 	}
 	return Answer{Parsed: q.parsed, Results: rank(results, r)}, nil
 }

@@ -111,12 +111,23 @@ func unitPart(s string, parsed address.Part) address.Part {
 
 // asked is the weight of the parts the request names.
 func (q query) asked() float64 {
+	w := q.unitsAsked()
+	if q.street != "" {
+		w += weightStreet
+	}
+	if q.number != "" {
+		w += weightHouse
+	}
+	return w
+}
+
+// unitsAsked is the weight of the ward, district and province the request names.
+func (q query) unitsAsked() float64 {
 	w := 0.0
 	for _, c := range []struct {
 		has    bool
 		weight float64
-	}{{q.street != "", weightStreet}, {q.number != "", weightHouse}, {q.ward != "", weightWard},
-		{q.district != "", weightDistrict}, {q.province != "", weightProvince}} {
+	}{{q.ward != "", weightWard}, {q.district != "", weightDistrict}, {q.province != "", weightProvince}} {
 		if c.has {
 			w += c.weight
 		}

@@ -24,10 +24,10 @@ const sqlStreetMiddle = `(SELECT ST_X(m), ST_Y(m) FROM (SELECT ST_LineInterpolat
 	FROM ST_Dump(geom) d ORDER BY ST_Length(d.geom) DESC LIMIT 1) mid)`
 
 // Place is a located answer that is not a registered address: a house number interpolated
-// along its street, a street, or a ward. The units are those under its point.
+// along its street, a street, a ward, or a named place. The units are those under its point.
 type Place struct {
-	Kind        string // "interpolated", "street" or "ward"
-	Name        string // the street's or ward's name
+	Kind        string // "interpolated", "street", "ward" or "poi"
+	Name        string // the street's, ward's or named place's name
 	StreetID    int64
 	Street      string
 	Ward        UnitRef
@@ -38,6 +38,8 @@ type Place struct {
 	// Between names the registered numbers an interpolated number lies between; one when the
 	// number lies beyond the last of its side.
 	Between []string
+	// POI is what a named place is (kind "poi" only).
+	POI POIRef
 }
 
 // sqlUnitsAt joins the units under point "pt" of the lateral "at": the current ward (w) and
@@ -110,10 +112,7 @@ LIMIT $2`
 // StreetsPrefixed returns up to limit named streets a user typing fold may be after. focus,
 // when not nil, is a lon/lat the nearest streets are preferred to.
 func (db *DB) StreetsPrefixed(ctx context.Context, fold string, focus *[2]float64, limit int) ([]StreetMatch, error) {
-	var lon, lat any
-	if focus != nil {
-		lon, lat = focus[0], focus[1]
-	}
+	lon, lat := focusArgs(focus)
 	rows, _ := db.pool.Query(ctx, sqlStreetsPrefixed, escapeLike(fold), limit, lon, lat)
 	m, err := pgx.CollectRows(rows, pgx.RowToStructByPos[StreetMatch])
 	return m, translate(err)

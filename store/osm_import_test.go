@@ -15,7 +15,6 @@ import (
 	"bandoso/demo"
 	"bandoso/geocode"
 	"bandoso/ingest"
-	"bandoso/osmwrite"
 	"bandoso/store"
 	"bandoso/store/storetest"
 )
@@ -42,29 +41,7 @@ func osmCity(t *testing.T) (*store.DB, *demo.City) {
 // writeOSM writes the city as an OpenStreetMap file of the format its name says.
 func writeOSM(t *testing.T, city *demo.City, name string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	format, err := osmwrite.FormatFor(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := osmwrite.New(f, format, city.OSMBounds())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := city.WriteOSM(w); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return storetest.WriteOSM(t, city, name)
 }
 
 func importOSM(t *testing.T, db *store.DB, path string, opt ingest.OSMOptions) store.OSMReport {

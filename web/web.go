@@ -52,6 +52,9 @@ type File struct {
 	Immutable bool
 }
 
+// emptyTileJSON is what keepTileLayers leaves of a path none of whose layers it keeps.
+const emptyTileJSON = "/tiles/.json"
+
 // keepTileLayers drops the layers keep does not keep from a "/tiles/a,b,c.json" path.
 func keepTileLayers(path string, keep func(string) bool) string {
 	list, ok := strings.CutPrefix(path, "/tiles/")
@@ -223,7 +226,8 @@ func gzipped(body []byte) ([]byte, error) {
 // Style returns the MapLibre style (style spec v8) of that name with each source URL that is
 // a path ("/tiles/….json") made absolute on base, the URL clients reach this service at. When
 // keep is not nil, only the tile layers it keeps remain: in the source URLs, in the style's
-// layers (by source-layer) and in its groups. An unknown name gives ErrUnknownStyle.
+// layers (by source-layer) and in its groups, and a source left without a layer goes. An
+// unknown name gives ErrUnknownStyle.
 func (f *Files) Style(name, base string, keep func(layer string) bool) (*File, error) {
 	if !fs.ValidPath(name) || strings.Contains(name, "/") {
 		return nil, ErrUnknownStyle
@@ -240,11 +244,20 @@ func (f *Files) Style(name, base string, keep func(layer string) bool) (*File, e
 		return nil, fmt.Errorf("web: style %s: %w", name, err)
 	}
 	sources, _ := style["sources"].(map[string]any)
-	for _, s := range sources {
+	for name, s := range sources {
 		src, _ := s.(map[string]any)
-		if u, ok := src["url"].(string); ok && strings.HasPrefix(u, "/") {
-			src["url"] = base + keepTileLayers(u, keep)
+		u, ok := src["url"].(string)
+		if !ok || !strings.HasPrefix(u, "/") {
+			continue
 		}
+		u = keepTileLayers(u, keep)
+		if u == emptyTileJSON {
+			// every layer of the source is hidden: so are its style layers (keepStyleLayers),
+			// and a source without them would only ask for a TileJSON that does not exist
+			delete(sources, name)
+			continue
+		}
+		src["url"] = base + u
 	}
 	if keep != nil {
 		keepStyleLayers(style, keep)

@@ -46,16 +46,18 @@ func TestStyle(t *testing.T) {
 }
 
 // A style for a client who may not read a layer leaves it out of the source, the layers and
-// the switcher's groups.
+// the switcher's groups; a source none of whose layers it may read goes.
 func TestStyleKeepsReadableLayers(t *testing.T) {
 	files := web.New(fstest.MapFS{
-		"styles/default.json": {Data: []byte(`{"version": 8, "sources": {"ours": {"type": "vector", "url": "/tiles/a,b,c.json"}},
-			"metadata": {"bandoso:groups": [{"id": "ga"}, {"id": "gb"}]},
+		"styles/default.json": {Data: []byte(`{"version": 8, "sources": {"ours": {"type": "vector", "url": "/tiles/a,b,c.json"},
+			"base": {"type": "vector", "url": "/tiles/d.json"}},
+			"metadata": {"bandoso:groups": [{"id": "gd"}, {"id": "ga"}, {"id": "gb"}]},
 			"layers": [{"id": "bg", "type": "background"},
+			{"id": "fd", "type": "fill", "source": "base", "source-layer": "d", "metadata": {"bandoso:group": "gd"}},
 			{"id": "fa", "type": "fill", "source": "ours", "source-layer": "a", "metadata": {"bandoso:group": "ga"}},
 			{"id": "fb", "type": "fill", "source": "ours", "source-layer": "b", "metadata": {"bandoso:group": "gb"}}]}`)},
 	})
-	f, err := files.Style("default", "http://x", func(l string) bool { return l != "b" })
+	f, err := files.Style("default", "http://x", func(l string) bool { return l != "b" && l != "d" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,31 +71,65 @@ func TestStyleKeepsReadableLayers(t *testing.T) {
 	if err := json.Unmarshal(f.Body, &got); err != nil {
 		t.Fatal(err)
 	}
-	if u := got.Sources["ours"].URL; u != "http://x/tiles/a,c.json" {
-		t.Errorf("source %q", u)
+	if u := got.Sources["ours"].URL; u != "http://x/tiles/a,c.json" || len(got.Sources) != 1 {
+		t.Errorf("source %q, sources %v", u, got.Sources)
 	}
 	if len(got.Layers) != 2 || got.Layers[1].ID != "fa" || len(got.Metadata.Groups) != 1 || got.Metadata.Groups[0].ID != "ga" {
 		t.Errorf("layers %v, groups %v", got.Layers, got.Metadata.Groups)
 	}
 }
 
-// The styles in the repository parse, and each one's sources are paths on this service.
+// The styles in the repository parse, each one's sources are paths on this service, and
+// the viewer's switcher can reach every layer: each layer but the background draws one of
+// the style's sources and belongs to a group the metadata lists, and each group has layers.
 func TestEmbeddedStyles(t *testing.T) {
 	f, err := web.Embedded().Style("default", "http://localhost:8080", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var style struct {
-		Version int                                 `json:"version"`
-		Sources map[string]struct{ URL string }     `json:"sources"`
-		Meta    map[string]json.RawMessage          `json:"metadata"`
-		Layers  []struct{ Metadata map[string]any } `json:"layers"`
+		Version int                             `json:"version"`
+		Sources map[string]struct{ URL string } `json:"sources"`
+		Meta    struct {
+			Groups []struct{ ID, Title string } `json:"bandoso:groups"`
+		} `json:"metadata"`
+		Layers []struct {
+			ID, Type, Source string
+			Metadata         map[string]string
+		} `json:"layers"`
 	}
 	if err := json.Unmarshal(f.Body, &style); err != nil {
 		t.Fatal(err)
 	}
-	if style.Version != 8 || style.Sources["bandoso"].URL == "" || style.Meta["bandoso:groups"] == nil {
-		t.Errorf("version %d, sources %v, groups %s", style.Version, style.Sources, style.Meta["bandoso:groups"])
+	if style.Version != 8 || style.Sources["bandoso"].URL == "" || len(style.Meta.Groups) == 0 {
+		t.Fatalf("version %d, sources %v, groups %v", style.Version, style.Sources, style.Meta.Groups)
+	}
+	for name, s := range style.Sources {
+		if !strings.HasPrefix(s.URL, "http://localhost:8080/tiles/") {
+			t.Errorf("source %s: %q", name, s.URL)
+		}
+	}
+	layers := map[string]int{}
+	for _, l := range style.Layers {
+		if l.Type == "background" {
+			continue
+		}
+		if _, ok := style.Sources[l.Source]; !ok {
+			t.Errorf("layer %s draws source %q, which the style lacks", l.ID, l.Source)
+		}
+		layers[l.Metadata["bandoso:group"]]++
+	}
+	groups := map[string]bool{}
+	for _, g := range style.Meta.Groups {
+		groups[g.ID] = true
+		if layers[g.ID] == 0 || g.Title == "" {
+			t.Errorf("group %q (%q) has %d layers", g.ID, g.Title, layers[g.ID])
+		}
+	}
+	for g, n := range layers {
+		if !groups[g] {
+			t.Errorf("%d layers in group %q, which the switcher does not list", n, g)
+		}
 	}
 }
 

@@ -213,7 +213,7 @@ function showFound(f) {
 	map.jumpTo({ center: at, zoom: Math.max(map.getZoom(), 17) });
 	const p = f.properties;
 	const rows = {
-		kind: p.kind, score: p.score, house_number: p.house_number, street: p.street,
+		kind: p.kind, score: p.score, category: p.category, class: p.class, house_number: p.house_number, street: p.street,
 		ward: p.ward?.name, old_ward: p.old_ward?.name, old_district: p.old_district?.name, province: p.province?.name,
 		registry_code: p.codes?.registry, national_code: p.codes?.national, plus_code: p.codes?.plus_code,
 	};
