@@ -116,11 +116,13 @@ func layerCredit(l *tiles.Layer) string {
 	if l.Synthetic {
 		return attributionSynthetic
 	}
-	credit := l.Source
-	if l.Licence != "" {
-		credit = strings.TrimSpace(credit + " (" + l.Licence + ")")
+	switch {
+	case l.Licence == "":
+		return l.Source
+	case l.Source == "" || strings.Contains(l.Licence, l.Source):
+		return l.Licence // "© OpenStreetMap contributors, ODbL" says its source itself
 	}
-	return credit
+	return l.Source + " (" + l.Licence + ")"
 }
 
 func appendNew(list []string, s string) []string {
