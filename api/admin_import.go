@@ -71,7 +71,7 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(status)
 		return json.NewEncoder(w).Encode(rep)
 	}
-	src, err := ingest.Open(form.path, ingest.Options{Format: form.format, SRID: form.srid, Name: form.fileName, Fix: form.fix})
+	src, err := ingest.Open(form.path, ingest.Options{Format: form.format, SRID: form.srid, Name: form.fileName, Fix: form.fix, Layer: form.sourceLayer})
 	if err != nil {
 		return importFileError(err)
 	}
@@ -199,6 +199,8 @@ func importFileError(err error) error {
 	switch {
 	case errors.Is(err, ingest.ErrNoGDAL):
 		return err
+	case errors.Is(err, ingest.ErrLayer):
+		return &ParamError{importFieldSourceLayer, strings.TrimPrefix(err.Error(), "ingest: ")}
 	case errors.Is(err, ingest.ErrNeedCRS):
 		return &ParamError{importFieldCRS, strings.TrimPrefix(err.Error(), "ingest: ") + "; give crs, e.g. EPSG:9210"}
 	}

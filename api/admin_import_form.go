@@ -30,13 +30,15 @@ const (
 	importFieldBounds    = "bounds"
 	importFieldSource    = "source"
 	importFieldLicence   = "licence"
+	// source_layer: the file's layer, for a GeoPackage holding several
+	importFieldSourceLayer = "source_layer"
 	// importFieldMaxBytes bounds each field but the file: they are names and short lists.
 	importFieldMaxBytes = 64 << 10
 )
 
 var importFields = []string{importFieldFile, importFieldLayer, importFieldFormat, importFieldCRS, importFieldMap,
 	importFieldSet, importFieldMode, importFieldFix, importFieldDryRun, importFieldOnInvalid, importFieldBounds,
-	importFieldSource, importFieldLicence}
+	importFieldSource, importFieldLicence, importFieldSourceLayer}
 
 // importFormats is the extension the temporary file gets for each format: ogr2ogr opens a
 // .zip through /vsizip/, and a Shapefile can only arrive as one.
@@ -48,6 +50,7 @@ type importForm struct {
 	layer, format, mode string
 	onInvalid, bounds   string
 	source, licence     string
+	sourceLayer         string
 	srid                int
 	fix, dryRun         bool
 	mapping, set        map[string]string
@@ -104,7 +107,7 @@ func readImportForm(r *http.Request, dir string) (importForm, error) {
 				return f, &ParamError{name, err.Error()}
 			}
 		case importFieldLayer, importFieldFormat, importFieldCRS, importFieldMode, importFieldFix, importFieldDryRun,
-			importFieldOnInvalid, importFieldBounds, importFieldSource, importFieldLicence:
+			importFieldOnInvalid, importFieldBounds, importFieldSource, importFieldLicence, importFieldSourceLayer:
 			if _, dup := values[name]; dup {
 				return f, &ParamError{name, "given twice"}
 			}
@@ -130,6 +133,7 @@ func (f *importForm) fill(values map[string]string) error {
 	f.mode = strings.TrimSpace(values[importFieldMode])
 	f.onInvalid, f.bounds = values[importFieldOnInvalid], values[importFieldBounds]
 	f.source, f.licence = values[importFieldSource], values[importFieldLicence]
+	f.sourceLayer = values[importFieldSourceLayer]
 	if v := values[importFieldCRS]; v != "" {
 		srid, ok := ingest.ParseCRS(v)
 		if !ok {

@@ -51,8 +51,9 @@ func openAPIImport(post func(string, obj)) {
 				"description": "refuse (default): one refused feature refuses the file; skip: write the others, the refused ones come back in rejects"},
 			importFieldBounds: obj{"type": "string", "description": "the box features must fall in: vn, a province of 2025 (79, Hồ Chí Minh) or " +
 				"minlon,minlat,maxlon,maxlat; default the catalog's region, else vn"},
-			importFieldSource:  obj{"type": "string", "description": "where the data comes from, for the layer's catalog entry"},
-			importFieldLicence: obj{"type": "string", "description": "the data's licence, for the layer's catalog entry"},
+			importFieldSource:      obj{"type": "string", "description": "where the data comes from, for the layer's catalog entry"},
+			importFieldSourceLayer: obj{"type": "string", "description": "the file's layer to read, for a GeoPackage (or a .zip of Shapefiles) holding several"},
+			importFieldLicence:     obj{"type": "string", "description": "the data's licence, for the layer's catalog entry"},
 		}}}}}
 	post(importPath, keyed(o))
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -21,7 +22,7 @@ var ErrNoGDAL = errors.New("ingest: Shapefile and GeoPackage need GDAL's ogr2ogr
 // reproject: it would pick PROJ's default VN-2000 transformation, about 0.8 m from the pinned
 // one. The CRS is the EPSG code GDAL writes in the crs member, or, for a CRS GDAL finds no
 // code for (a hand-written .prj), its definition for store to match.
-func openOGR(path string, src Source, progress func(int64)) (Reader, error) {
+func openOGR(path, layer string, src Source, progress func(int64)) (Reader, error) {
 	bin, err := exec.LookPath("ogr2ogr")
 	if err != nil {
 		return nil, ErrNoGDAL
@@ -33,7 +34,13 @@ func openOGR(path string, src Source, progress func(int64)) (Reader, error) {
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		in = "/vsizip/" + path
 	}
+	if layer, err = chooseLayer(in, layer, src); err != nil {
+		return nil, err
+	}
 	args := []string{"-f", "GeoJSON", "/vsistdout/", in, "-lco", "RFC7946=NO", "-lco", "WRITE_NAME=NO", "-lco", "COORDINATE_PRECISION=10"}
+	if layer != "" {
+		args = append(args[:4], append([]string{layer}, args[4:]...)...)
+	}
 	// GDAL recodes a .dbf to UTF-8 from its .cpg or its header's code page (Latin-1 when it
 	// says none). Legacy TCVN3/VNI text then arrives as Latin-1 letters that checkText flags,
 	// while files that declare Windows-1258 honestly load; SHAPE_ENCODING="" (raw bytes) would
@@ -108,6 +115,41 @@ func (o *ogrReader) Close() error {
 	o.cancel()
 	_ = o.wait()
 	return nil
+}
+
+// ErrLayer: the file holds several layers and none was chosen, or not one of its own.
+var ErrLayer = errors.New("ingest: choose the file's layer")
+
+// chooseLayer is the layer of in to read: the one asked for, which must be there, or the only
+// one. A file of several layers read whole would be several datasets mixed, or GDAL would
+// stop after the first.
+func chooseLayer(in, layer string, src Source) (string, error) {
+	out, err := exec.Command("ogrinfo", "-q", "-ro", in).Output()
+	if err != nil {
+		return layer, nil // ogr2ogr will say what is wrong with the file
+	}
+	var names []string
+	for _, line := range strings.Split(string(out), "\n") {
+		// "1: phuong (Multi Polygon)"
+		_, rest, ok := strings.Cut(line, ": ")
+		if !ok {
+			continue
+		}
+		name := rest
+		if i := strings.LastIndex(rest, " ("); i > 0 {
+			name = rest[:i]
+		}
+		names = append(names, name)
+	}
+	switch {
+	case layer != "" && !slices.Contains(names, layer):
+		return "", fmt.Errorf("%w: the %s holds no layer %q; its layers: %s", ErrLayer, formatName(src.Format), layer, strings.Join(names, ", "))
+	case layer == "" && len(names) > 1:
+		return "", fmt.Errorf("%w: the %s holds %d layers: %s", ErrLayer, formatName(src.Format), len(names), strings.Join(names, ", "))
+	case layer == "" && len(names) == 1:
+		return names[0], nil
+	}
+	return layer, nil
 }
 
 // gdalSRS describes the CRS of a dataset GDAL found no EPSG code for, nil when it has none

@@ -36,6 +36,9 @@ type Options struct {
 	// Fix repairs what must be repaired before the database reads a geometry: rings closed,
 	// repeated points removed; each repair is a problem of its record.
 	Fix bool
+	// Layer is the layer of a GeoPackage (or zipped Shapefiles) holding several to read; a
+	// file of one layer needs none.
+	Layer string
 }
 
 // Open starts reading path. The caller closes the reader.
@@ -64,7 +67,7 @@ func open(path string, opt Options) (Reader, error) {
 	}
 	switch opt.Format {
 	case FormatShapefile, FormatGeoPackage:
-		return openOGR(path, src, opt.Progress)
+		return openOGR(path, opt.Layer, src, opt.Progress)
 	case FormatGeoJSON, FormatCSV:
 	case FormatOSM:
 		return nil, ErrOSM

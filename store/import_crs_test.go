@@ -152,3 +152,40 @@ func TestImportShapefileCRSs(t *testing.T) {
 	lon, lat = addressAt(t, db, "864")
 	checkPoint(t, "odd .prj with --crs EPSG:9210", lon, lat, 106.7, 10.78)
 }
+
+// TestImportGeoPackageLayers: a GeoPackage of several layers is read one layer at a time,
+// the one named; naming none, or one it lacks, is an error listing its layers.
+func TestImportGeoPackageLayers(t *testing.T) {
+	if _, err := exec.LookPath("ogr2ogr"); err != nil {
+		t.Skip("ogr2ogr (GDAL, Debian package gdal-bin) is not installed")
+	}
+	db := importCity(t)
+	path := filepath.Join(t.TempDir(), "so_lieu.gpkg")
+	for i, layer := range []string{"dia_chi", "cay_xanh"} {
+		in := writeTemp(t, layer+".geojson", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"house_number":"`+itoa(870+i)+`","street":"Khánh Hội"},
+"geometry":{"type":"Point","coordinates":[106.6985,10.7781]}}]}`)
+		args := []string{"-f", "GPKG", path, in, "-nln", layer}
+		if i > 0 {
+			args = append(args, "-update")
+		}
+		if b, err := exec.Command("ogr2ogr", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ogr2ogr %v: %v\n%s", args, err, b)
+		}
+	}
+	for _, layer := range []string{"", "duong"} {
+		_, err := ingest.Open(path, ingest.Options{Layer: layer})
+		if !errors.Is(err, ingest.ErrLayer) || !strings.Contains(err.Error(), "dia_chi, cay_xanh") {
+			t.Errorf("layer %q: %v, want an error listing dia_chi, cay_xanh", layer, err)
+		}
+	}
+	src, err := ingest.Open(path, ingest.Options{Layer: "dia_chi"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	rep, err := db.Import(context.Background(), src, store.ImportOptions{Layer: "addresses", Actor: "test"})
+	if err != nil || rep.Outcome != store.OutcomeWritten || rep.Inserted != 1 {
+		t.Fatalf("dia_chi: %v %+v", err, rep)
+	}
+	addressAt(t, db, "870")
+}

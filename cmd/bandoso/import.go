@@ -38,6 +38,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		"or osm: an OpenStreetMap extract into streets, addresses, pois and the basemap layers")
 	file := fs.String("file", "", "`path` of the file: .geojson/.json, .csv, .shp (or .zip of one), .gpkg; with --layer osm .osm.pbf or .osm")
 	format := fs.String("format", "", "file format when the extension does not say: geojson, csv, shapefile or geopackage")
+	sourceLayer := fs.String("source-layer", "", "the `layer` of the file to read, for a GeoPackage (or a .zip of Shapefiles) holding several")
 	crs := fs.String("crs", "", "CRS of the file's coordinates, overriding what the file says: any EPSG code the database knows,\n"+
 		"e.g. EPSG:9210 (VN-2000 TM-3 105°45'), EPSG:32648 (WGS 84 / UTM 48N), EPSG:4326")
 	var mapping, set keyValues
@@ -85,7 +86,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 			return fmt.Errorf("%w: --rejects: %q is not a .geojson, .csv, .shp or .gpkg file", errUsage, *rejects)
 		}
 	}
-	opt := ingest.Options{Format: *format, Fix: *fix}
+	opt := ingest.Options{Format: *format, Fix: *fix, Layer: *sourceLayer}
 	if *crs != "" {
 		srid, ok := ingest.ParseCRS(*crs)
 		if !ok {
@@ -98,6 +99,9 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		opt.Progress = func(n int64) { _ = bar.Set64(n) }
 	}
 	src, err := ingest.Open(*file, opt)
+	if errors.Is(err, ingest.ErrLayer) {
+		return fmt.Errorf("%w: %w: name one with --source-layer", errUsage, err)
+	}
 	if errors.Is(err, ingest.ErrOSM) {
 		return fmt.Errorf("%w: %w: import it with --layer osm", errUsage, err)
 	}

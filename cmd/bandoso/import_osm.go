@@ -32,7 +32,7 @@ func osmOnly(fs *flag.FlagSet) error {
 	var bad []string
 	fs.Visit(func(f *flag.Flag) {
 		switch f.Name {
-		case "map", "set", "crs", "mode", "on-invalid", "rejects", "fix", "bounds", "format", "source", "licence":
+		case "map", "set", "crs", "mode", "on-invalid", "rejects", "fix", "bounds", "format", "source", "licence", "source-layer":
 			bad = append(bad, "--"+f.Name)
 		}
 	})
