@@ -80,6 +80,10 @@ func TestOSMRoundTrip(t *testing.T) {
 		if err := city.Blocks(func(b *demo.Block) error { named = append(named, b.Alleys...); return nil }); err != nil {
 			t.Fatal(err)
 		}
+		nameOf := map[int64]string{}
+		for _, s := range named {
+			nameOf[s.ID] = s.Name
+		}
 		for _, s := range named {
 			var rows, wards int
 			var offM float64
@@ -97,10 +101,17 @@ FROM streets WHERE source = 'osm' AND name_key = $1`, address.StreetKey(s.Name),
 				t.Errorf("%s: %d streets in %d wards named %q, %.2f m from the demo's line", s.Name, rows, wards, names, offM)
 			}
 			if s.Kind == "alley" {
-				var kind, no string
-				if err := db.Pool().QueryRow(ctx, `SELECT kind, coalesce(alley_no, '') FROM streets WHERE source = 'osm' AND name_key = $1 LIMIT 1`,
-					address.StreetKey(s.Name)).Scan(&kind, &no); err != nil || kind != "alley" || no != s.AlleyNo {
-					t.Errorf("%s: kind %s alley %q (%v), want an alley %s", s.Name, kind, no, err, s.AlleyNo)
+				// every piece of the alley, in whichever ward, is the alley of its number off
+				// the street or alley the demo has it open off
+				var pieces, right int
+				var got []string
+				err := db.Pool().QueryRow(ctx, `
+SELECT count(*), count(*) FILTER (WHERE s.kind = 'alley' AND s.alley_no = $2 AND p.name_key = $3),
+	array_agg(DISTINCT s.kind || ' ' || coalesce(s.alley_no, '-') || ' off ' || coalesce(p.name, '-'))
+FROM streets s LEFT JOIN streets p ON p.id = s.parent_id WHERE s.source = 'osm' AND s.name_key = $1`,
+					address.StreetKey(s.Name), s.AlleyNo, address.StreetKey(nameOf[s.ParentID])).Scan(&pieces, &right, &got)
+				if err != nil || pieces == 0 || right != pieces {
+					t.Errorf("%s: %v (%v), want an alley %s off %s", s.Name, got, err, s.AlleyNo, nameOf[s.ParentID])
 				}
 			}
 		}

@@ -3,6 +3,10 @@ package store
 // The set-based steps of an OpenStreetMap import, over osm_stage and osm_bounds. Each
 // statement returns one row per row it touched, saying what it did: "inserted", "updated",
 // "unchanged" or "deleted". A row is updated only when something in it changed.
+//
+// The rows to insert are set apart first (osm_street_new, osm_addr_new), never found by an
+// anti join against the table being inserted into: planned on an empty table, that join
+// scans the table again for every new row, the pages just added included (quadratic).
 
 // upsertOSM is the upsert of one basemap table from the staged records src (a query with
 // osm_id, kind, class, name, tags, geom) and the deletion of the rows of kinds that vanished
@@ -104,10 +108,13 @@ UPDATE streets t SET name = g.name, road_class = g.road_class, geom = g.geom
 FROM osm_street_groups g
 WHERE t.source = 'osm' AND t.name_key = g.k AND t.ward_code IS NOT DISTINCT FROM g.ward_code
 	AND (t.name, t.road_class, t.geom) IS DISTINCT FROM (g.name, g.road_class, g.geom)
-RETURNING 'updated'`, auditOff, `
+RETURNING 'updated'`, `
+CREATE TEMP TABLE osm_street_new ON COMMIT DROP AS
+SELECT g.* FROM osm_street_groups g
+WHERE NOT EXISTS (SELECT 1 FROM streets t WHERE t.source = 'osm' AND t.name_key = g.k AND t.ward_code IS NOT DISTINCT FROM g.ward_code)`,
+	auditOff, `
 INSERT INTO streets (name, kind, ward_code, road_class, source, geom)
-SELECT g.name, 'street', g.ward_code, g.road_class, 'osm', g.geom FROM osm_street_groups g
-WHERE NOT EXISTS (SELECT 1 FROM streets t WHERE t.source = 'osm' AND t.name_key = g.k AND t.ward_code IS NOT DISTINCT FROM g.ward_code)
+SELECT name, 'street', ward_code, road_class, 'osm', geom FROM osm_street_new
 RETURNING 'inserted'`, auditOn,
 	`ANALYZE streets`, osmAlleys(1), osmAlleys(2), osmAlleys(3), osmAlleys(4)}
 
@@ -211,11 +218,12 @@ FROM osm_addr_ok ok
 WHERE t.osm_id = ok.osm_id AND (t.house_number, t.street_id, t.ward_code, t.old_ward_code, t.parcel_id, t.geom)
 	IS DISTINCT FROM (ok.house, ok.street_id, ok.ward_code, ok.old_ward_code, ok.parcel_id, ok.pt)
 RETURNING 'updated'`,
+	`
+CREATE TEMP TABLE osm_addr_new ON COMMIT DROP AS
+SELECT ok.* FROM osm_addr_ok ok WHERE NOT EXISTS (SELECT 1 FROM addresses t WHERE t.osm_id = ok.osm_id)`,
 	auditOff, `
 INSERT INTO addresses (house_number, street_id, ward_code, old_ward_code, parcel_id, osm_id, geom)
-SELECT house, street_id, ward_code, old_ward_code, parcel_id, osm_id, pt FROM osm_addr_ok ok
-WHERE NOT EXISTS (SELECT 1 FROM addresses t WHERE t.osm_id = ok.osm_id)
-ORDER BY n
+SELECT house, street_id, ward_code, old_ward_code, parcel_id, osm_id, pt FROM osm_addr_new ORDER BY n
 RETURNING 'inserted'`, auditOn}
 
 // The inserts of an import are not audited row by row: what it adds has its own record
