@@ -19,6 +19,9 @@ type Part struct {
 	Value      string // the value, normalised ([Normalize]) and capitalised: "Bến Thành", "12", "6A"
 	Fold       string // [Fold] of Value, the matching key
 	Start, End int    // byte offsets in the input
+	// Code and Era name the administrative unit a ward, district or province part is, when a
+	// [UnitMatcher] decided it ([WithUnits]): "26740" and [EraOld] for Phường Bến Nghé.
+	Code, Era string
 }
 
 // IsZero says the part was not found.
@@ -39,8 +42,11 @@ type Parsed struct {
 	Ward          Part // phường, xã, thị trấn, đặc khu
 	District      Part // quận, huyện, thị xã, city-level thành phố (gone since 2025)
 	Province      Part
-	Ambiguities   []string // what the parser was unsure of, in words
-	Confidence    float64  // 1 when nothing was in doubt, lower with each ambiguity
+	// Units are the administrative units read by name ([WithUnits]), from the right, each
+	// with its candidates.
+	Units       []UnitMatch
+	Ambiguities []string // what the parser was unsure of, in words
+	Confidence  float64  // 1 when nothing was in doubt, lower with each ambiguity
 }
 
 // Option changes how [Parse] reads.
@@ -59,10 +65,15 @@ type parser struct {
 	s       string
 	toks    []token
 	streets StreetMatcher
-	out     *Parsed
-	alleys  []alley
-	houseAt int // the number of word alleys read before the house number
-	bare    []Part
+	units   UnitMatcher
+	// the units read at the end of the text by name, and the units each may be
+	tail      []segment
+	tailPicks [][]Unit
+	tailToks  []token // every token, the tail's included
+	out       *Parsed
+	alleys    []alley
+	houseAt   int // the number of word alleys read before the house number
+	bare      []Part
 }
 
 // Parse splits free address text into its parts. It never fails: what it cannot place it lists
@@ -81,7 +92,11 @@ func Parse(s string, opts ...Option) Parsed {
 	for _, o := range opts {
 		o(p)
 	}
+	if p.units != nil {
+		p.readUnits()
+	}
 	p.run()
+	p.placeUnits()
 	p.finish()
 	return out
 }

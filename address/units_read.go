@@ -1,0 +1,359 @@
+package address
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+const (
+	maxUnitWords = 7    // the longest name of a unit, in words: "Văn Miếu - Quốc Tử Giám"
+	maxUnits     = 3    // ward, district, province
+	maxCombos    = 4096 // the combinations of candidates weighed before giving up as ambiguous
+)
+
+// segment is a unit read from the text: its kind word from token from, its name in tokens
+// [name, end), and the units it may be.
+type segment struct {
+	from, name, end int
+	kind            string // the kind word's label ("Phường", "Thành phố"); "" when bare
+	typo            bool
+	cands           []Unit
+}
+
+// unitReader reads the administrative units at the end of an address, right to left, trying
+// every way of cutting it into names, and keeps the reading that covers the most words.
+type unitReader struct {
+	p         *parser
+	unitsOnly bool // the text names units only: no street can stand before them
+	cache     map[[2]int]spanMatch
+	best      []segment
+	bestWords int
+	bestScore float64
+}
+
+type spanMatch struct {
+	cands []Unit
+	typo  bool
+}
+
+// ReadUnits reads s as administrative units only ("P1, Q3, TP.HCM", "Thị trấn Yên Viên,
+// Gia Lâm"), right to left, with the hierarchy check of [WithUnits]; it returns the units
+// read, left to right, each with its candidates.
+func ReadUnits(s string, m UnitMatcher) []UnitMatch {
+	if len(s) > MaxInput {
+		s = s[:MaxInput]
+	}
+	out := Parsed{Input: s}
+	p := &parser{s: s, toks: tokenize(s), units: m, out: &out}
+	p.readUnitsOnly(true)
+	p.placeUnits()
+	return out.Units
+}
+
+func (p *parser) readUnits() { p.readUnitsOnly(false) }
+
+// readUnitsOnly fills the ward, district and province from the best reading of the end of
+// the text, and leaves the tokens before it to the keyword reading.
+func (p *parser) readUnitsOnly(only bool) {
+	r := unitReader{p: p, unitsOnly: only, cache: map[[2]int]spanMatch{}}
+	r.walk(len(p.toks), nil)
+	if r.best == nil {
+		return
+	}
+	p.tail, p.tailPicks, p.tailToks = r.best, choose(r.best), p.toks
+	p.toks = p.toks[:r.best[len(r.best)-1].from]
+}
+
+// placeUnits fills the parts of the units read at the end, once the words before them are
+// read: those never take their place.
+func (p *parser) placeUnits() {
+	for i := len(p.tail) - 1; i >= 0; i-- {
+		p.placeUnit(p.tail[i], p.tailPicks[i])
+	}
+}
+
+// walk tries every name that ends at token end (after punctuation and a country's name),
+// with or without a kind word before it, that fits the units already read (segs).
+func (r *unitReader) walk(end int, segs []segment) {
+	e := r.skip(end)
+	if len(segs) > 0 {
+		r.consider(segs)
+	}
+	if len(segs) == maxUnits {
+		return
+	}
+	toks := r.p.toks
+	words := 0
+	for name := e - 1; name >= 0 && words < maxUnitWords; name-- {
+		t := toks[name]
+		if t.punct {
+			if hardStop(t.text) {
+				break
+			}
+			continue
+		}
+		words++
+		m := r.match(name, e)
+		if len(m.cands) == 0 {
+			continue
+		}
+		m = r.marked(name, e, m)
+		kind, from := r.kindBefore(name)
+		if kind == "" && (isDigitsOnly(toks[name].fold) && words == 1 || words == 1 && len(t.fold) <= 2 && !t.upper) {
+			continue // a bare number, or two small letters, is no unit's name
+		}
+		cands, next := fit(m.cands, kind, segs)
+		if len(cands) == 0 {
+			continue
+		}
+		r.walk(from, append(next, segment{from: from, name: name, end: e, kind: kind, typo: m.typo, cands: cands}))
+	}
+}
+
+// match asks the matcher about the words of tokens [i, j), once.
+func (r *unitReader) match(i, j int) spanMatch {
+	if m, ok := r.cache[[2]int{i, j}]; ok {
+		return m
+	}
+	var b strings.Builder
+	for _, t := range r.p.toks[i:j] {
+		if !t.punct {
+			b.WriteString(wordKey(t.fold))
+		}
+	}
+	var m spanMatch
+	m.cands, m.typo = r.p.units.MatchUnit(b.String())
+	r.cache[[2]int{i, j}] = m
+	return m
+}
+
+// marked keeps, of the units a name written with diacritics matches, those whose name has
+// the same (Sa Pả, not Sa Pa; Minh Quân, not Minh Quán); all when none has.
+func (r *unitReader) marked(i, j int, m spanMatch) spanMatch {
+	if len(m.cands) < 2 {
+		return m
+	}
+	var b strings.Builder
+	plain := true
+	for _, t := range r.p.toks[i:j] {
+		if !t.punct {
+			plain = plain && t.plain()
+			b.WriteString(wordKey(t.tone))
+		}
+	}
+	if plain {
+		return m
+	}
+	written := b.String()
+	same := filter(m.cands, func(u Unit) bool {
+		return keyOf(ToneFold(u.Bare())) == written
+	})
+	if len(same) > 0 {
+		m.cands = same
+	}
+	return m
+}
+
+// skip moves left from token end past punctuation and a country's name ("Việt Nam", "VN").
+func (r *unitReader) skip(end int) int {
+	for end > 0 {
+		if r.p.toks[end-1].punct {
+			end--
+			continue
+		}
+		if k, i := r.keywordEndingAt(end); k.kind == kCountry {
+			end = i
+			continue
+		}
+		break
+	}
+	return end
+}
+
+// keywordEndingAt finds the longest keyword whose last token (or its ".") is token end-1:
+// "Thành phố", not the "phố" of a street.
+func (r *unitReader) keywordEndingAt(end int) (keyword, int) {
+	for i := max(0, end-4); i < end; i++ {
+		if k, n := r.p.keywordAt(i); n > 0 && i+n == end {
+			return k, i
+		}
+	}
+	return keyword{}, end
+}
+
+// kindBefore finds a unit's kind word ending right before token name: "Phường", "P.", "Q",
+// "TP.", "Thị trấn"; it returns its label and first token, or "" and name.
+func (r *unitReader) kindBefore(name int) (string, int) {
+	k, i := r.keywordEndingAt(name)
+	switch k.kind {
+	case kWard, kDistrict, kCity, kProvince:
+		return k.label, i
+	}
+	return "", name
+}
+
+// kindLevels are the levels each kind word names.
+var kindLevels = map[string][]string{
+	"Phường": {LevelWard}, "Xã": {LevelWard}, "Thị trấn": {LevelWard}, "Đặc khu": {LevelWard},
+	"Quận": {LevelDistrict}, "Huyện": {LevelDistrict}, "Thị xã": {LevelDistrict},
+	"Thành phố": {LevelDistrict, LevelProvince}, "Tỉnh": {LevelProvince},
+}
+
+var levelRank = map[string]int{LevelWard: 0, LevelDistrict: 1, LevelProvince: 2}
+
+// fits says units a and b may be named together: of different levels, the lower lying in
+// the higher.
+func fits(a, b Unit) bool {
+	switch ra, rb := levelRank[a.Level], levelRank[b.Level]; {
+	case ra < rb:
+		return a.lies(b)
+	case ra > rb:
+		return b.lies(a)
+	}
+	return false
+}
+
+// fit keeps the candidates of the level the kind word names that fit some candidate of each
+// segment read, and those segments' candidates that fit one of them.
+func fit(cands []Unit, kind string, segs []segment) ([]Unit, []segment) {
+	keep := func(u Unit) bool {
+		if kind != "" && !slices.Contains(kindLevels[kind], u.Level) {
+			return false
+		}
+		for _, s := range segs {
+			if !slices.ContainsFunc(s.cands, func(v Unit) bool { return fits(u, v) }) {
+				return false
+			}
+		}
+		return true
+	}
+	cands = filter(cands, keep)
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	next := make([]segment, len(segs))
+	for i, s := range segs {
+		next[i] = s
+		next[i].cands = filter(s.cands, func(v Unit) bool {
+			return slices.ContainsFunc(cands, func(u Unit) bool { return fits(u, v) })
+		})
+	}
+	return cands, next
+}
+
+// filter returns the units keep accepts; us itself when it accepts all.
+func filter(us []Unit, keep func(Unit) bool) []Unit {
+	for i, u := range us {
+		if keep(u) {
+			continue
+		}
+		out := slices.Clone(us[:i])
+		for _, v := range us[i+1:] {
+			if keep(v) {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	return us
+}
+
+// consider weighs a reading: a name without its kind word must be a province's or fit
+// another unit read, and, in an address, must not stand where the street does (after the
+// house number or a street word) nor be one word glued to the words before it.
+func (r *unitReader) consider(segs []segment) {
+	toks := r.p.toks
+	score := 0.0
+	for i, s := range segs {
+		score += 1
+		if s.kind != "" {
+			score++
+		}
+		if s.typo {
+			score -= 0.5
+		}
+		if s.kind != "" {
+			continue
+		}
+		province := slices.ContainsFunc(s.cands, func(u Unit) bool { return u.Level == LevelProvince })
+		if !province && len(segs) < 2 {
+			return
+		}
+		if r.unitsOnly || i+1 < len(segs) {
+			continue // no street before it: the text is units only, or another unit is
+		}
+		left := s.from - 1
+		for left >= 0 && toks[left].punct {
+			left--
+		}
+		if left < 0 {
+			continue
+		}
+		if toks[left].number() {
+			return
+		}
+		if k, _ := r.keywordEndingAt(left + 1); k.kind == kStreet || k.kind == kAlley || k.kind == kHouse {
+			return
+		}
+		if left == s.from-1 && s.end-s.name == 1 && !province {
+			return
+		}
+	}
+	words := 0
+	for _, t := range toks[segs[len(segs)-1].from:segs[0].end] {
+		if !t.punct {
+			words++
+		}
+	}
+	if r.best == nil || words > r.bestWords || words == r.bestWords && score > r.bestScore {
+		r.best, r.bestWords, r.bestScore = slices.Clone(segs), words, score
+	}
+}
+
+func hardStop(t string) bool {
+	switch t {
+	case ",", ";", "(", ")", "|", "\n":
+		return true
+	}
+	return false
+}
+
+func isDigitsOnly(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+
+// placeUnit fills the part of s's level with the unit decided, or notes the candidates.
+func (p *parser) placeUnit(s segment, units []Unit) {
+	start, end := p.tailToks[s.from].start, p.tailToks[s.end-1].end
+	part := Part{Text: p.s[start:end], Start: start, End: end}
+	m := UnitMatch{Candidates: units}
+	u := units[0]
+	if len(units) == 1 {
+		part.Label, part.Value, part.Code, part.Era = u.Kind, u.Bare(), u.Code, u.Era
+		m.Level = u.Level
+	} else {
+		for _, v := range units {
+			if levelRank[v.Level] > levelRank[u.Level] {
+				u = v
+			}
+		}
+		m.Level = u.Level
+		part.Label, part.Value = s.kind, titleCase(Normalize(p.s[p.tailToks[s.name].start:end]))
+		if slices.IndexFunc(units, func(v Unit) bool { return v.Bare() != u.Bare() }) < 0 {
+			part.Value = u.Bare()
+		}
+		if part.Label == "" {
+			part.Label = u.Kind
+		}
+		names := make([]string, len(units))
+		for i, v := range units {
+			names[i] = fmt.Sprintf("%s %s (%s%s)", v.Code, v.Name, v.Within, map[string]string{EraOld: ", before 2025", EraNew: ", since 2025"}[v.Era])
+		}
+		m.Reason = fmt.Sprintf("%s fits %d units equally: %s", part.Text, len(units), strings.Join(names, "; "))
+		p.note(m.Reason)
+	}
+	part.Fold = Fold(part.Value)
+	m.Part = part
+	p.out.Units = append(p.out.Units, m)
+	dst := map[string]*Part{LevelWard: &p.out.Ward, LevelDistrict: &p.out.District, LevelProvince: &p.out.Province}[m.Level]
+	p.set(dst, part, m.Level)
+}
