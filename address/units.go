@@ -61,10 +61,12 @@ func (u Unit) lies(v Unit) bool {
 // concurrent use.
 type UnitMatcher interface {
 	// MatchUnit returns the units whose name or alias (as people write it: "hcm" for Thành
-	// phố Hồ Chí Minh) has key ([UnitKey]), kind words left out. When none has, and key has
-	// six letters or more, it returns those within one edit (a letter added, dropped,
-	// changed, or two swapped) and typo is true. The slice must not be modified.
-	MatchUnit(key string) (units []Unit, typo bool)
+	// phố Hồ Chí Minh) has key ([UnitKey]), kind words left out; with near, instead, those
+	// whose key is one edit from key (a letter added, dropped, changed, or two swapped), for
+	// a key of six letters or more. A name written with its kind word is asked for with it
+	// first ("phuongthuduc"), so that a matcher may keep a name without it for one unit
+	// (Thủ Đức, the former city). The slice must not be modified.
+	MatchUnit(key string, near bool) []Unit
 }
 
 // UnitKey is the key a unit's name is matched by: [Fold] without spaces or punctuation, and

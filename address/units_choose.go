@@ -6,9 +6,11 @@ package address
 // A combination scores for each unit whose kind is the kind word written ("Thị trấn Yên
 // Viên" is the township, not Xã Yên Viên), for each unit of the era of its lowest unit (a
 // ward of before 2025 goes with its district and the province of then), and, a little, for
-// the level of a name written without its kind word: "Tuyên Quang" alone is the province
-// rather than its capital, the former Thành phố Tuyên Quang. A unit that kept its name and
-// code in 2025 is the same in both eras; it is reported as it is now.
+// a province named without its kind word: "Tuyên Quang" alone is the province rather than
+// its capital, the former Thành phố Tuyên Quang; between a district and a ward a name alone
+// does not choose ("Bình Thạnh, TP.HCM": Quận Bình Thạnh before 2025, Phường Bình Thạnh
+// since). A unit
+// that kept its name and code in 2025 is the same in both eras; it is reported as it is now.
 func choose(segs []segment) [][]Unit {
 	out := make([][]Unit, len(segs))
 	n := 1
@@ -50,6 +52,7 @@ func choose(segs []segment) [][]Unit {
 		}
 	}
 	walk(0)
+	bests = newerWithoutDistrict(segs, bests)
 	for i, s := range segs {
 		if len(bests) == 0 {
 			out[i] = dedupe(s.cands)
@@ -75,8 +78,8 @@ func comboScore(segs []segment, combo []int) float64 {
 	for i, s := range segs {
 		u := s.cands[combo[i]]
 		switch {
-		case s.kind == "":
-			sc += 0.1 * float64(levelRank[u.Level])
+		case s.kind == "" && u.Level == LevelProvince:
+			sc += 0.2
 		case u.Kind == s.kind:
 			sc++
 		}
@@ -104,6 +107,38 @@ func dedupe(us []Unit) []Unit {
 		}
 		if !dup {
 			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// newerWithoutDistrict breaks a tie between combinations that read the same names at the same
+// levels, without a district, in either era: the units of the system since 2025 win. Every
+// address of before named its district, and the new unit named after an old one mostly holds
+// it (Phường Định Công, Hà Nội is the ward of 2025, 00316, not the old one of Quận Hoàng Mai,
+// 00307).
+func newerWithoutDistrict(segs []segment, bests [][]int) [][]int {
+	if len(bests) < 2 {
+		return bests
+	}
+	news := make([]int, len(bests))
+	most := 0
+	for n, b := range bests {
+		for i, s := range segs {
+			u := s.cands[b[i]]
+			if u.Level == LevelDistrict || u.Level != s.cands[bests[0][i]].Level {
+				return bests
+			}
+			if u.Era == EraNew {
+				news[n]++
+			}
+		}
+		most = max(most, news[n])
+	}
+	var out [][]int
+	for n, b := range bests {
+		if news[n] == most {
+			out = append(out, b)
 		}
 	}
 	return out

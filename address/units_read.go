@@ -26,7 +26,7 @@ type segment struct {
 type unitReader struct {
 	p         *parser
 	unitsOnly bool // the text names units only: no street can stand before them
-	cache     map[[2]int]spanMatch
+	cache     map[[3]int]spanMatch
 	best      []segment
 	bestWords int
 	bestScore float64
@@ -34,7 +34,7 @@ type unitReader struct {
 
 type spanMatch struct {
 	cands []Unit
-	typo  bool
+	key   string
 }
 
 // ReadUnits reads s as administrative units only ("P1, Q3, TP.HCM", "Thị trấn Yên Viên,
@@ -56,7 +56,7 @@ func (p *parser) readUnits() { p.readUnitsOnly(false) }
 // readUnitsOnly fills the ward, district and province from the best reading of the end of
 // the text, and leaves the tokens before it to the keyword reading.
 func (p *parser) readUnitsOnly(only bool) {
-	r := unitReader{p: p, unitsOnly: only, cache: map[[2]int]spanMatch{}}
+	r := unitReader{p: p, unitsOnly: only, cache: map[[3]int]spanMatch{}}
 	r.walk(len(p.toks), nil)
 	if r.best == nil {
 		return
@@ -94,60 +94,83 @@ func (r *unitReader) walk(end int, segs []segment) {
 			continue
 		}
 		words++
-		m := r.match(name, e)
-		if len(m.cands) == 0 {
-			continue
-		}
-		m = r.marked(name, e, m)
 		kind, from := r.kindBefore(name)
 		if kind == "" && (isDigitsOnly(toks[name].fold) && words == 1 || words == 1 && len(t.fold) <= 2 && !t.upper) {
 			continue // a bare number, or two small letters, is no unit's name
 		}
-		cands, next := fit(m.cands, kind, segs)
-		if len(cands) == 0 {
-			continue
+		// the units named so, or, when none fits, those one typo away
+		for _, near := range [2]bool{false, true} {
+			m := r.match(name, e, near, "")
+			if kind != "" && !near {
+				// only units whose official name it is: "Phường Mai" is not Phương Mai
+				k := r.match(name, e, false, kind)
+				if whole := filter(k.cands, func(u Unit) bool { return UnitKey(u.Name) == k.key }); len(whole) > 0 {
+					m = spanMatch{cands: whole, key: k.key}
+				}
+			}
+			if len(m.cands) == 0 {
+				continue
+			}
+			if !near {
+				m = r.marked(name, e, m)
+			}
+			cands, next := fit(m.cands, kind, segs)
+			if len(cands) == 0 {
+				continue
+			}
+			r.walk(from, append(next, segment{from: from, name: name, end: e, kind: kind, typo: near, cands: cands}))
+			break
 		}
-		r.walk(from, append(next, segment{from: from, name: name, end: e, kind: kind, typo: m.typo, cands: cands}))
 	}
 }
 
-// match asks the matcher about the words of tokens [i, j), once.
-func (r *unitReader) match(i, j int) spanMatch {
-	if m, ok := r.cache[[2]int{i, j}]; ok {
+// match asks the matcher about the words of tokens [i, j), after kind word kind if not "",
+// once.
+func (r *unitReader) match(i, j int, near bool, kind string) spanMatch {
+	at := [3]int{i, j, 0}
+	switch {
+	case near:
+		at[2] = 1
+	case kind != "":
+		at[2] = 2
+	}
+	if m, ok := r.cache[at]; ok {
 		return m
 	}
 	var b strings.Builder
+	b.WriteString(UnitKey(kind))
 	for _, t := range r.p.toks[i:j] {
 		if !t.punct {
 			b.WriteString(wordKey(t.fold))
 		}
 	}
-	var m spanMatch
-	m.cands, m.typo = r.p.units.MatchUnit(b.String())
-	r.cache[[2]int{i, j}] = m
+	m := spanMatch{cands: r.p.units.MatchUnit(b.String(), near), key: b.String()}
+	r.cache[at] = m
 	return m
 }
 
-// marked keeps, of the units a name written with diacritics matches, those whose name has
-// the same (Sa Pả, not Sa Pa; Minh Quân, not Minh Quán); all when none has.
+// marked drops, of the units a name written with diacritics matches by their own name, those
+// whose name has other diacritics (Sa Pả, not Sa Pa; Minh Quân, not Minh Quán), unless none
+// has the same; units matched by another name (Sài Gòn for Hồ Chí Minh) stay.
 func (r *unitReader) marked(i, j int, m spanMatch) spanMatch {
 	if len(m.cands) < 2 {
 		return m
 	}
-	var b strings.Builder
+	var tone, fold strings.Builder
 	plain := true
 	for _, t := range r.p.toks[i:j] {
 		if !t.punct {
 			plain = plain && t.plain()
-			b.WriteString(wordKey(t.tone))
+			tone.WriteString(wordKey(t.tone))
+			fold.WriteString(wordKey(t.fold))
 		}
 	}
 	if plain {
 		return m
 	}
-	written := b.String()
+	written, key := tone.String(), fold.String()
 	same := filter(m.cands, func(u Unit) bool {
-		return keyOf(ToneFold(u.Bare())) == written
+		return UnitKey(u.Bare()) != key || keyOf(ToneFold(u.Bare())) == written
 	})
 	if len(same) > 0 {
 		m.cands = same
@@ -261,19 +284,24 @@ func filter(us []Unit, keep func(Unit) bool) []Unit {
 
 // consider weighs a reading: a name without its kind word must be a province's or fit
 // another unit read, and, in an address, must not stand where the street does (after the
-// house number or a street word) nor be one word glued to the words before it.
+// house number or a street word) nor be one word glued to the words before it. Of the valid
+// readings, the one covering the most words wins, then the best scored.
 func (r *unitReader) consider(segs []segment) {
 	toks := r.p.toks
 	score := 0.0
 	for i, s := range segs {
-		score += 1
-		if s.kind != "" {
-			score++
-		}
+		// a kind word the unit has counts, one another unit of its level has counts half, and
+		// each name a little against: a long name read whole ("Phường Xuân Trường - Đà Lạt",
+		// a ward of 2025) beats its words read as two units (Xã Xuân Trường, Thành phố Đà Lạt)
+		score -= 0.1
 		if s.typo {
 			score -= 0.5
 		}
 		if s.kind != "" {
+			score += 0.5
+			if slices.ContainsFunc(s.cands, func(u Unit) bool { return u.Kind == s.kind }) {
+				score += 0.5
+			}
 			continue
 		}
 		province := slices.ContainsFunc(s.cands, func(u Unit) bool { return u.Level == LevelProvince })

@@ -20,6 +20,14 @@ var aliases = []struct {
 	{address.LevelDistrict, "769", []string{"2", "9", "td"}},
 }
 
+// shadows are names that, written without their kind word, mean one unit although a unit of
+// another level bears them too; that one is found with its kind word ("Phường Thủ Đức").
+// Thủ Đức alone is the former city, which people still name years after it was dissolved,
+// not the ward of 2025 named after it.
+var shadows = []struct{ level, code, key string }{
+	{address.LevelDistrict, "769", "thuduc"},
+}
+
 // addAliases files each alias under the units of both eras it names.
 func (g *Gazetteer) addAliases() {
 	for _, a := range aliases {
@@ -32,5 +40,16 @@ func (g *Gazetteer) addAliases() {
 				g.index(k, u)
 			}
 		}
+	}
+	for _, sh := range shadows {
+		var keep []address.Unit
+		for _, u := range g.byKey[sh.key] {
+			if u.Level == sh.level && u.Code == sh.code {
+				keep = append(keep, u)
+			} else {
+				g.index(address.UnitKey(u.Name), u)
+			}
+		}
+		g.byKey[sh.key] = keep
 	}
 }

@@ -68,12 +68,11 @@ func (g *Gazetteer) Unit(ref address.UnitRef) (address.Unit, bool) {
 func (g *Gazetteer) Units() []address.Unit { return g.units }
 
 // MatchUnit implements [address.UnitMatcher].
-func (g *Gazetteer) MatchUnit(key string) ([]address.Unit, bool) {
-	if us := g.byKey[key]; len(us) > 0 {
-		return us, false
+func (g *Gazetteer) MatchUnit(key string, near bool) []address.Unit {
+	if near {
+		return g.near(key)
 	}
-	us := g.near(key)
-	return us, len(us) > 0
+	return g.byKey[key]
 }
 
 // Lookup reads s as administrative units only, right to left, and returns each unit named

@@ -234,10 +234,13 @@ func parentNames(g *gazetteer.Gazetteer, u address.Unit) []string {
 }
 
 // twins finds, for a unit written some way, another unit the text names just as well: one
-// of its level (any level without the kind word), whose name reads the same once the way has dropped what it drops, with the
+// of its era and level (any level without the kind word), whose name reads the same once the way has dropped what it drops, with the
 // same kind word unless the way drops it, lying in units named like the parents written.
 // Xã Yên Viên and Thị trấn Yên Viên of Huyện Gia Lâm without their kind; Phường Sa Pa and Phường
-// Sa Pả without diacritics; Tỉnh Lào Cai, code 10 before 2025 and 15 since, any way.
+// Sa Pả without diacritics; Quận Bình Thạnh (before 2025) and Phường Bình Thạnh (since)
+// without their kind. A unit of the other era and the same level is no twin: the parser tells
+// them apart by the district written or not; but a province of before named like one of
+// since (Tỉnh Lào Cai, 10 before 2025, 15 since), written alone, is read as the one of since.
 type twins struct {
 	g        *gazetteer.Gazetteer
 	byParent map[string][]address.Unit // by the name of a unit they lie in; provinces under ""
@@ -276,7 +279,7 @@ func (t *twins) twin(u address.Unit, parents []string, w way) bool {
 	for _, v := range t.byParent[near] {
 		// without its kind word a name does not say its level either (Ba Đình, Hà Nội: the
 		// district before 2025, or the ward since)
-		if w.drops != kindWord && (v.Level != u.Level || v.Kind != u.Kind) || v.Code == u.Code && v.Name == u.Name {
+		if w.drops != kindWord && (v.Level != u.Level || v.Kind != u.Kind) || v.Era != u.Era && v.Level == u.Level && !(u.Era == address.EraOld && u.Level == address.LevelProvince) || v.UnitRef == u.UnitRef {
 			continue
 		}
 		alike := false
