@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"bandoso/address"
 	"bandoso/geo"
 	"bandoso/store"
 )
@@ -121,6 +122,10 @@ func (s *Server) parcelKey(r *http.Request) (store.ParcelKey, error) {
 	case len(ward) > 100:
 		return key, &ParamError{paramWard, "longer than 100 characters"}
 	}
+	if code := oldWardCode(ward, s.units()); code != "" {
+		key.Ward = code
+		return key, nil
+	}
 	units, err := s.DB.OldWards(r.Context(), ward)
 	if err != nil {
 		return key, err
@@ -137,6 +142,18 @@ func (s *Server) parcelKey(r *http.Request) (store.ParcelKey, error) {
 		names[i] = u.Code + " " + u.Name
 	}
 	return key, &ParamError{paramWard, fmt.Sprintf("%q names %d wards: %s; give the code", ward, len(units), strings.Join(names, ", "))}
+}
+
+// oldWardCode is the code of the ward before the 2025 reform that ward names, when the
+// units it names decide one ("P.Bến Nghé, Q.1", "Phuong Phuc Xa, Quan Ba Dinh"); "" when
+// they do not, and the name is looked up among the city's wards.
+func oldWardCode(ward string, units address.UnitMatcher) string {
+	for _, m := range address.ReadUnits(ward, units) {
+		if m.Level == address.LevelWard && m.Part.Code != "" && m.Part.Era == address.EraOld {
+			return m.Part.Code
+		}
+	}
+	return ""
 }
 
 // parseParcelCode reads the portal's 12-digit code: ward (5), sheet (3), parcel (4).

@@ -24,7 +24,7 @@ func (g *Gazetteer) near(key string) []address.Unit {
 				return
 			}
 		}
-		if oneEdit(key, k) && digits(key) == digits(k) {
+		if k != key && address.OneEditApart(key, k) && digits(key) == digits(k) {
 			keys = append(keys, k)
 		}
 	}
@@ -56,34 +56,6 @@ func deletions(s string) []string {
 		}
 	}
 	return out
-}
-
-// oneEdit says a and b differ by one insertion, deletion, substitution or swap of neighbours.
-func oneEdit(a, b string) bool {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	switch len(b) - len(a) {
-	case 0:
-		i := 0
-		for i < len(a) && a[i] == b[i] {
-			i++
-		}
-		if i == len(a) {
-			return false // equal
-		}
-		if a[i+1:] == b[i+1:] {
-			return true
-		}
-		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
-	case 1:
-		i := 0
-		for i < len(a) && a[i] == b[i] {
-			i++
-		}
-		return a[i:] == b[i+1:]
-	}
-	return false
 }
 
 // digits returns the digits of a key: a typo is in the letters, never in a number (Mỹ Đình 1
