@@ -80,12 +80,8 @@ type parser struct {
 // in Ambiguities. Input beyond [MaxInput] bytes is ignored.
 func Parse(s string, opts ...Option) Parsed {
 	out := Parsed{Input: s}
-	if len(s) > MaxInput {
-		cut := MaxInput
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
+	s, long := cut(s)
+	if long {
 		out.Ambiguities = append(out.Ambiguities, "input longer than 1024 bytes: the rest is ignored")
 	}
 	p := &parser{s: s, toks: tokenize(s), streets: DefaultStreets, out: &out, houseAt: -1}
@@ -93,12 +89,24 @@ func Parse(s string, opts ...Option) Parsed {
 		o(p)
 	}
 	if p.units != nil {
-		p.readUnits()
+		p.readTail(false)
 	}
 	p.run()
 	p.placeUnits()
 	p.finish()
 	return out
+}
+
+// cut cuts s to [MaxInput] bytes at most, at a character's start; long says it did.
+func cut(s string) (_ string, long bool) {
+	if len(s) <= MaxInput {
+		return s, false
+	}
+	i := MaxInput
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i], true
 }
 
 func (p *parser) note(msg string) { p.out.Ambiguities = append(p.out.Ambiguities, msg) }

@@ -41,22 +41,18 @@ type spanMatch struct {
 // Gia Lâm"), right to left, with the hierarchy check of [WithUnits]; it returns the units
 // read, left to right, each with its candidates.
 func ReadUnits(s string, m UnitMatcher) []UnitMatch {
-	if len(s) > MaxInput {
-		s = s[:MaxInput]
-	}
+	s, _ = cut(s)
 	out := Parsed{Input: s}
 	p := &parser{s: s, toks: tokenize(s), units: m, out: &out}
-	p.readUnitsOnly(true)
+	p.readTail(true)
 	p.placeUnits()
 	return out.Units
 }
 
-func (p *parser) readUnits() { p.readUnitsOnly(false) }
-
-// readUnitsOnly fills the ward, district and province from the best reading of the end of
-// the text, and leaves the tokens before it to the keyword reading.
-func (p *parser) readUnitsOnly(only bool) {
-	r := unitReader{p: p, unitsOnly: only, cache: map[[3]int]spanMatch{}}
+// readTail finds the best reading of the units at the end of the text (the whole text when
+// unitsOnly), and leaves the tokens before it to the keyword reading.
+func (p *parser) readTail(unitsOnly bool) {
+	r := unitReader{p: p, unitsOnly: unitsOnly, cache: map[[3]int]spanMatch{}}
 	r.walk(len(p.toks), nil)
 	if r.best == nil {
 		return
@@ -102,10 +98,14 @@ func (r *unitReader) walk(end int, segs []segment) {
 		for _, near := range [2]bool{false, true} {
 			m := r.match(name, e, near, "")
 			if kind != "" && !near {
-				// only units whose official name it is: "Phường Mai" is not Phương Mai
+				// and those whose official name it is, kind word included ("Phường Thủ Đức");
+				// "Phường Mai" is not Phương Mai
 				k := r.match(name, e, false, kind)
-				if whole := filter(k.cands, func(u Unit) bool { return UnitKey(u.Name) == k.key }); len(whole) > 0 {
-					m = spanMatch{cands: whole, key: k.key}
+				whole := filter(k.cands, func(u Unit) bool {
+					return UnitKey(u.Name) == k.key && !slices.ContainsFunc(m.cands, func(v Unit) bool { return v.UnitRef == u.UnitRef })
+				})
+				if len(whole) > 0 {
+					m.cands = append(slices.Clip(m.cands), whole...)
 				}
 			}
 			if len(m.cands) == 0 {
@@ -339,6 +339,8 @@ func (r *unitReader) consider(segs []segment) {
 	}
 }
 
+var eraWords = map[string]string{EraOld: "before 2025", EraNew: "since 2025"}
+
 func hardStop(t string) bool {
 	switch t {
 	case ",", ";", "(", ")", "|", "\n":
@@ -374,7 +376,7 @@ func (p *parser) placeUnit(s segment, units []Unit) {
 		}
 		names := make([]string, len(units))
 		for i, v := range units {
-			names[i] = fmt.Sprintf("%s %s (%s%s)", v.Code, v.Name, v.Within, map[string]string{EraOld: ", before 2025", EraNew: ", since 2025"}[v.Era])
+			names[i] = fmt.Sprintf("%s %s (%s)", v.Code, v.Name, strings.TrimPrefix(v.Within+", "+eraWords[v.Era], ", "))
 		}
 		m.Reason = fmt.Sprintf("%s fits %d units equally: %s", part.Text, len(units), strings.Join(names, "; "))
 		p.note(m.Reason)

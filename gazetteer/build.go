@@ -16,8 +16,10 @@ func New(units []migrations.OfficialUnit, table []migrations.AdminRow) *Gazettee
 		deletes: map[string][]string{}, succ: map[address.UnitRef][]succession{}}
 	for _, o := range units {
 		u := address.Unit{UnitRef: address.UnitRef{Era: o.Era, Level: o.Level, Code: o.Code}, Name: o.Name, Kind: o.Kind}
-		if u.Kind == "" {
-			u.Kind = migrations.Kind(o.Name)
+		// the kind word the name opens with is what people write, and the lists' kind column
+		// disagrees with it now and then (Phường 5 of Phú Nhuận, 27046, is listed as a xã)
+		if k := migrations.Kind(o.Name); k != "" {
+			u.Kind = k
 		}
 		if _, dup := g.byRef[u.UnitRef]; dup {
 			continue

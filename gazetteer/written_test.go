@@ -2,7 +2,6 @@ package gazetteer_test
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 	"unicode"
@@ -171,50 +170,39 @@ func TestWrittenWays(t *testing.T) {
 	g := gazetteer.Official()
 	opt := address.WithUnits(g)
 	tw := newTwins(g)
-	type tally struct{ ok, all, twins, twinsFound int }
-	rates := map[string]*tally{}
-	var failed = map[string][]string{}
-	for _, u := range g.Units() {
-		parents := parentNames(g, u)
-		for _, w := range ways {
-			text := w.write(u, parents)
-			if text == "" {
-				continue
-			}
-			r := rates[w.name]
-			if r == nil {
-				r = &tally{}
-				rates[w.name] = r
-			}
-			if tw.twin(u, parents, w) {
-				r.twins++
-				if p := address.Parse(street+text, opt); levelPart(p, u.Level).Code == u.Code {
-					r.twinsFound++
+	for _, w := range ways {
+		t.Run(w.name, func(t *testing.T) {
+			t.Parallel()
+			var ok, all, twins, twinsFound int
+			var failed []string
+			for _, u := range g.Units() {
+				parents := parentNames(g, u)
+				text := w.write(u, parents)
+				if text == "" {
+					continue
 				}
-				continue
+				p := address.Parse(street+text, opt)
+				part := levelPart(p, u.Level)
+				if tw.twin(u, parents, w) {
+					twins++
+					if part.Code == u.Code {
+						twinsFound++
+					}
+					continue
+				}
+				all++
+				if part.Code == u.Code && part.Value == u.Bare() {
+					ok++
+				} else if len(failed) < 5 {
+					failed = append(failed, fmt.Sprintf("%q: %s %q %q", text, part.Code, part.Value, p.Ambiguities))
+				}
 			}
-			r.all++
-			p := address.Parse(street+text, opt)
-			part := levelPart(p, u.Level)
-			if part.Code == u.Code && part.Value == u.Bare() {
-				r.ok++
-			} else if len(failed[w.name]) < 5 {
-				failed[w.name] = append(failed[w.name], fmt.Sprintf("%q: %s %q %q", text, part.Code, part.Value, p.Ambiguities))
+			rate := float64(ok) / float64(all)
+			t.Logf("%6d / %6d = %.2f%% found (left out: %d sharing a name in their parents, of which %d decided anyway)", ok, all, 100*rate, twins, twinsFound)
+			if rate < 0.99 {
+				t.Errorf("%.2f%% found, want 99%%; e.g. %q", 100*rate, failed)
 			}
-		}
-	}
-	names := make([]string, 0, len(rates))
-	for n := range rates {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		r := rates[n]
-		rate := float64(r.ok) / float64(r.all)
-		t.Logf("%-38s %6d / %6d = %.2f%% (left out: %d sharing a name in their parents, of which %d decided anyway)", n, r.ok, r.all, 100*rate, r.twins, r.twinsFound)
-		if rate < 0.99 {
-			t.Errorf("%s: %.2f%% found, want 99%%; e.g. %q", n, 100*rate, failed[n])
-		}
+		})
 	}
 }
 
