@@ -33,7 +33,7 @@
 // way of cutting the end into names, each with or without its kind word (Phường, P., F, Q,
 // TP., Thị trấn, …), is tried, and units named together must lie in one another, in any order.
 // A name without its kind word must be a province's or fit another unit read, and never stands
-// where the street does (after the house number or a street word). The reading covering the
+// where the street does (first in the text, after the house number or after a street word). The reading covering the
 // most words wins; then each unit is picked, or every unit that fits equally is kept (see
 // units_choose.go). What is left before the units is read by keywords as before.
 //

@@ -283,8 +283,8 @@ func filter(us []Unit, keep func(Unit) bool) []Unit {
 }
 
 // consider weighs a reading: a name without its kind word must be a province's or fit
-// another unit read, and, in an address, must not stand where the street does (after the
-// house number or a street word) nor be one word glued to the words before it. Of the valid
+// another unit read, and, in an address, must not stand where the street does (first, after
+// the house number or after a street word) nor be one word glued to the words before it. Of the valid
 // readings, the one covering the most words wins, then the best scored.
 func (r *unitReader) consider(segs []segment) {
 	toks := r.p.toks
@@ -314,6 +314,9 @@ func (r *unitReader) consider(segs []segment) {
 		left := s.from - 1
 		for left >= 0 && toks[left].punct {
 			left--
+		}
+		if left < 0 && !province {
+			return // the first name of an address is its street ("Nguyễn Thái Bình, Quận 1")
 		}
 		if left < 0 {
 			continue

@@ -73,8 +73,9 @@ func TestParseWithUnits(t *testing.T) {
 		{"1A Lê Lợi, Phường 01, Quận 3", "27160", "770", "", "Lê Lợi"},
 		// Bến Nghé is not in Quận 3: read by its keyword, without a code
 		{"1A Lê Lợi, Phường Bến Nghé, Quận 3", "", "770", "", "Lê Lợi"},
-		// a name after the house number is the street, whatever unit it names
+		// a name after the house number, or first, is the street, whatever unit it names
 		{"12 Bến Nghé, Hồ Chí Minh", "", "", "79", "Bến Nghé"},
+		{"Bến Nghé, Quận 1", "", "760", "", "Bến Nghé"},
 	} {
 		t.Run(c.in, func(t *testing.T) {
 			p := address.Parse(c.in, address.WithUnits(someUnits))
@@ -92,7 +93,7 @@ func TestParseWithUnits(t *testing.T) {
 
 // TestParseWithUnitsAmbiguous: two units that fit equally are both reported, neither chosen.
 func TestParseWithUnitsAmbiguous(t *testing.T) {
-	p := address.Parse("Yên Viên, Gia Lâm, Hà Nội", address.WithUnits(someUnits))
+	p := address.Parse("5 Lê Lợi, Yên Viên, Gia Lâm, Hà Nội", address.WithUnits(someUnits))
 	if p.Ward.Code != "" || p.Ward.Value != "Yên Viên" || len(p.Ambiguities) != 1 {
 		t.Errorf("ward %+v, ambiguities %q", p.Ward, p.Ambiguities)
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"bandoso/address"
@@ -287,39 +288,43 @@ func convertQuery(r *http.Request, units address.UnitMatcher) (address.Parsed, s
 // ("Phuong Phuc Xa": phuong = phường, xa = xã) is read whole; when that reads no ward in the
 // ward parameter, one by one; a part it does not recognise is taken as written.
 func structured(ward, district, province string, units address.UnitMatcher) address.Parsed {
-	joined := strings.TrimSpace(ward)
-	for _, s := range []string{district, province} {
-		if s = strings.TrimSpace(s); s != "" {
-			joined += ", " + s
-		}
-	}
+	ward, district, province = strings.TrimSpace(ward), strings.TrimSpace(district), strings.TrimSpace(province)
 	part := func(s string, pick func(address.Parsed) address.Part) address.Part {
-		s = strings.TrimSpace(s)
 		if s == "" {
 			return address.Part{}
 		}
-		if got := pick(address.Parse(s)); !got.IsZero() {
+		if got := pick(address.Parse(s, address.WithUnits(units))); !got.IsZero() {
 			return got
 		}
 		return address.Part{Text: s, Value: address.Normalize(s), Fold: address.Fold(s)}
 	}
-	one := address.Parsed{
+	p := address.Parsed{
 		Ward:     part(ward, func(p address.Parsed) address.Part { return p.Ward }),
 		District: part(district, func(p address.Parsed) address.Part { return p.District }),
 		Province: part(province, func(p address.Parsed) address.Part { return p.Province }),
 	}
-	all := address.Parse(joined, address.WithUnits(units))
-	if all.Ward.Code == "" || all.Ward.End > len(strings.TrimSpace(ward)) {
-		return one
+	joined := ward
+	for _, s := range []string{district, province} {
+		if s != "" {
+			joined += ", " + s
+		}
 	}
-	one.Ward, one.Units = all.Ward, all.Units
-	if !all.District.IsZero() {
-		one.District = all.District
+	ms := address.ReadUnits(joined, units)
+	i := slices.IndexFunc(ms, func(m address.UnitMatch) bool {
+		return m.Level == address.LevelWard && m.Part.Code != "" && m.Part.End <= len(ward)
+	})
+	if i < 0 {
+		return p
 	}
-	if !all.Province.IsZero() {
-		one.Province = all.Province
+	p.Ward, p.Units = ms[i].Part, ms
+	for _, m := range ms[i+1:] {
+		if m.Level == address.LevelDistrict {
+			p.District = m.Part
+		} else if m.Level == address.LevelProvince {
+			p.Province = m.Part
+		}
 	}
-	return one
+	return p
 }
 
 func echoInput(r *http.Request, p address.Parsed, q store.WardQuery) convertInput {
