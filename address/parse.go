@@ -384,8 +384,12 @@ func digits(s string) int {
 	return n
 }
 
-// tight reads the tokens glued together from i (A1.05, 12-3): a room or floor number.
+// tight reads the tokens glued together from i (A1.05, 12-3): a room or floor number; none
+// at the end of the text ("Căn hộ").
 func (p *parser) tight(i int) int {
+	if i >= len(p.toks) {
+		return i
+	}
 	j := i + 1
 	for j < len(p.toks) && !p.toks[j].space && p.toks[j].text != "," && p.toks[j].text != ";" {
 		j++
