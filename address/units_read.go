@@ -285,7 +285,11 @@ func (r *unitReader) consider(segs []segment) {
 		// each name a little against: a long name read whole ("Phường Xuân Trường - Đà Lạt",
 		// a ward of 2025) beats its words read as two units (Xã Xuân Trường, Thành phố Đà Lạt)
 		score -= 0.1
+		province := slices.ContainsFunc(s.cands, func(u Unit) bool { return u.Level == LevelProvince })
 		if s.typo {
+			if !province && len(segs) < 2 {
+				return // a ward or district one letter from the name written must fit another unit read
+			}
 			score -= 0.5
 		}
 		if s.kind != "" {
@@ -295,7 +299,6 @@ func (r *unitReader) consider(segs []segment) {
 			}
 			continue
 		}
-		province := slices.ContainsFunc(s.cands, func(u Unit) bool { return u.Level == LevelProvince })
 		if !province && len(segs) < 2 {
 			return
 		}

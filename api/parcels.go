@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -122,18 +123,23 @@ func (s *Server) parcelKey(r *http.Request) (store.ParcelKey, error) {
 	case len(ward) > 100:
 		return key, &ParamError{paramWard, "longer than 100 characters"}
 	}
-	if code := oldWardCode(ward, s.units()); code != "" {
-		key.Ward = code
-		return key, nil
-	}
+	// the city's wards by name first; the national gazetteer decides what they do not: a
+	// ward written with its district ("P.Bến Nghé, Q.1") or one of several namesakes
 	units, err := s.DB.OldWards(r.Context(), ward)
 	if err != nil {
 		return key, err
 	}
-	switch len(units) {
-	case 0:
+	code := ""
+	if len(units) != 1 {
+		code = oldWardCode(ward, s.units())
+	}
+	switch {
+	case code != "" && (len(units) == 0 || slices.ContainsFunc(units, func(u store.AdminUnit) bool { return u.Code == code })):
+		key.Ward = code
+		return key, nil
+	case len(units) == 0:
 		return key, &RangeError{paramWard, fmt.Sprintf("no ward valid before %s is named %q", store.ReformDate, ward)}
-	case 1:
+	case len(units) == 1:
 		key.Ward = units[0].Code
 		return key, nil
 	}
