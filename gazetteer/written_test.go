@@ -198,7 +198,7 @@ func TestWrittenWays(t *testing.T) {
 				}
 			}
 			rate := float64(ok) / float64(all)
-			t.Logf("%6d / %6d = %.2f%% found (left out: %d sharing a name in their parents, of which %d decided anyway)", ok, all, 100*rate, twins, twinsFound)
+			t.Logf("%-38s %6d / %6d = %.2f%% found (left out: %d sharing a name in their parents, of which %d decided anyway)", w.name, ok, all, 100*rate, twins, twinsFound)
 			if rate < 0.99 {
 				t.Errorf("%.2f%% found, want 99%%; e.g. %q", 100*rate, failed)
 			}
