@@ -26,6 +26,17 @@
 // street, neighbourhood, ward, district, province), each with the input's bytes it came from,
 // its value and its fold, and lists what it was unsure of. See parse.go.
 //
+// # Units by name
+//
+// With [WithUnits], Parse first reads the administrative units at the end of the text by name,
+// right to left, with a [UnitMatcher] (package gazetteer has every unit of the country): every
+// way of cutting the end into names, each with or without its kind word (Phường, P., F, Q,
+// TP., Thị trấn, …), is tried, and units named together must lie in one another, in any order.
+// A name without its kind word must be a province's or fit another unit read, and never stands
+// where the street does (first in the text, after the house number or after a street word). The reading covering the
+// most words wins; then each unit is picked, or every unit that fits equally is kept (see
+// units_choose.go). What is left before the units is read by keywords as before.
+//
 // # House numbers
 //
 // Addresses keep their house number as written; [ParseHouseNumber] reads it and

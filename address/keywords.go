@@ -102,6 +102,7 @@ var keywords = []keyword{
 	{words: []string{"w"}, kind: kWard, label: "Phường", abbr: true, num: true},
 	{words: []string{"xã"}, kind: kWard, label: "Xã"},
 	{words: []string{"x", "."}, kind: kWard, label: "Xã"},
+	{words: []string{"x"}, kind: kWard, label: "Xã", abbr: true},
 	{words: []string{"thị", "trấn"}, kind: kWard, label: "Thị trấn"},
 	{words: []string{"tt"}, kind: kWard, label: "Thị trấn", abbr: true},
 	{words: []string{"đặc", "khu"}, kind: kWard, label: "Đặc khu"},
@@ -110,6 +111,7 @@ var keywords = []keyword{
 	{words: []string{"q"}, kind: kDistrict, label: "Quận", abbr: true},
 	{words: []string{"huyện"}, kind: kDistrict, label: "Huyện"},
 	{words: []string{"h", "."}, kind: kDistrict, label: "Huyện"},
+	{words: []string{"h"}, kind: kDistrict, label: "Huyện", abbr: true}, // after H20, the alley
 	{words: []string{"thị", "xã"}, kind: kDistrict, label: "Thị xã"},
 	{words: []string{"tx"}, kind: kDistrict, label: "Thị xã", abbr: true},
 

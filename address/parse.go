@@ -19,6 +19,9 @@ type Part struct {
 	Value      string // the value, normalised ([Normalize]) and capitalised: "Bến Thành", "12", "6A"
 	Fold       string // [Fold] of Value, the matching key
 	Start, End int    // byte offsets in the input
+	// Code and Era name the administrative unit a ward, district or province part is, when a
+	// [UnitMatcher] decided it ([WithUnits]): "26740" and [EraOld] for Phường Bến Nghé.
+	Code, Era string
 }
 
 // IsZero says the part was not found.
@@ -39,8 +42,11 @@ type Parsed struct {
 	Ward          Part // phường, xã, thị trấn, đặc khu
 	District      Part // quận, huyện, thị xã, city-level thành phố (gone since 2025)
 	Province      Part
-	Ambiguities   []string // what the parser was unsure of, in words
-	Confidence    float64  // 1 when nothing was in doubt, lower with each ambiguity
+	// Units are the administrative units read by name ([WithUnits]), from the right, each
+	// with its candidates.
+	Units       []UnitMatch
+	Ambiguities []string // what the parser was unsure of, in words
+	Confidence  float64  // 1 when nothing was in doubt, lower with each ambiguity
 }
 
 // Option changes how [Parse] reads.
@@ -59,31 +65,48 @@ type parser struct {
 	s       string
 	toks    []token
 	streets StreetMatcher
-	out     *Parsed
-	alleys  []alley
-	houseAt int // the number of word alleys read before the house number
-	bare    []Part
+	units   UnitMatcher
+	// the units read at the end of the text by name, and the units each may be
+	tail      []segment
+	tailPicks [][]Unit
+	tailToks  []token // every token, the tail's included
+	out       *Parsed
+	alleys    []alley
+	houseAt   int // the number of word alleys read before the house number
+	bare      []Part
 }
 
 // Parse splits free address text into its parts. It never fails: what it cannot place it lists
 // in Ambiguities. Input beyond [MaxInput] bytes is ignored.
 func Parse(s string, opts ...Option) Parsed {
 	out := Parsed{Input: s}
-	if len(s) > MaxInput {
-		cut := MaxInput
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut]
+	s, long := cut(s)
+	if long {
 		out.Ambiguities = append(out.Ambiguities, "input longer than 1024 bytes: the rest is ignored")
 	}
 	p := &parser{s: s, toks: tokenize(s), streets: DefaultStreets, out: &out, houseAt: -1}
 	for _, o := range opts {
 		o(p)
 	}
+	if p.units != nil {
+		p.readTail(false)
+	}
 	p.run()
+	p.placeUnits()
 	p.finish()
 	return out
+}
+
+// cut cuts s to [MaxInput] bytes at most, at a character's start; long says it did.
+func cut(s string) (_ string, long bool) {
+	if len(s) <= MaxInput {
+		return s, false
+	}
+	i := MaxInput
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i], true
 }
 
 func (p *parser) note(msg string) { p.out.Ambiguities = append(p.out.Ambiguities, msg) }
@@ -361,8 +384,12 @@ func digits(s string) int {
 	return n
 }
 
-// tight reads the tokens glued together from i (A1.05, 12-3): a room or floor number.
+// tight reads the tokens glued together from i (A1.05, 12-3): a room or floor number; none
+// at the end of the text ("Căn hộ").
 func (p *parser) tight(i int) int {
+	if i >= len(p.toks) {
+		return i
+	}
 	j := i + 1
 	for j < len(p.toks) && !p.toks[j].space && p.toks[j].text != "," && p.toks[j].text != ";" {
 		j++

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"bandoso/address"
@@ -62,7 +63,7 @@ type newUnit struct {
 // to decide; without one, or when the location lies in none of them, every candidate is
 // listed and the answer is ambiguous.
 func (s *Server) handleConvert(w http.ResponseWriter, r *http.Request) error {
-	parsed, q, err := convertQuery(r)
+	parsed, q, err := convertQuery(r, s.units())
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func (s *Server) handleConvert(w http.ResponseWriter, r *http.Request) error {
 		q.HasPoint = false
 	}
 	res := convertResult{Input: echoInput(r, parsed, q), New: []newUnit{}}
-	olds, err := s.DB.OldWardsNamed(r.Context(), q)
+	olds, err := s.oldWards(r, parsed, q)
 	if err != nil {
 		return err
 	}
@@ -112,6 +113,20 @@ func (s *Server) handleConvert(w http.ResponseWriter, r *http.Request) error {
 		res.Address = convertedText(parsed, res.New[0])
 	}
 	return writeJSON(w, mediaJSON, res)
+}
+
+// oldWards finds the old wards the input names: the one the parser decided, by its code,
+// when the reference data hold it ("Thị trấn Yên Viên" of Gia Lâm is the township, not Xã
+// Yên Viên beside it); else those named so in the district and province named.
+func (s *Server) oldWards(r *http.Request, parsed address.Parsed, q store.WardQuery) ([]store.OldWard, error) {
+	if w := parsed.Ward; w.Code != "" && w.Era == address.EraOld {
+		byCode := store.WardQuery{Ward: w.Code, HasPoint: q.HasPoint, Lon: q.Lon, Lat: q.Lat}
+		olds, err := s.DB.OldWardsNamed(r.Context(), byCode)
+		if err != nil || len(olds) == 1 {
+			return olds, err
+		}
+	}
+	return s.DB.OldWardsNamed(r.Context(), q)
 }
 
 // convertCurrent answers for a ward no old ward is named after: one of the new system is
@@ -224,8 +239,9 @@ func provinceKind(name string) string {
 	return ""
 }
 
-// convertQuery reads ?address= or ?ward=&district=&province=, and lon and lat.
-func convertQuery(r *http.Request) (address.Parsed, store.WardQuery, error) {
+// convertQuery reads ?address= or ?ward=&district=&province=, and lon and lat; units are
+// recognised by name with units.
+func convertQuery(r *http.Request, units address.UnitMatcher) (address.Parsed, store.WardQuery, error) {
 	qs := r.URL.Query()
 	var q store.WardQuery
 	var p address.Parsed
@@ -238,7 +254,7 @@ func convertQuery(r *http.Request) (address.Parsed, store.WardQuery, error) {
 		if len(text) > address.MaxInput {
 			return p, q, &ParamError{paramAddress, fmt.Sprintf("longer than %d bytes", address.MaxInput)}
 		}
-		p = address.Parse(text)
+		p = address.Parse(text, address.WithUnits(units))
 		if p.Ward.IsZero() {
 			return p, q, &ParamError{paramAddress, "no ward (phường, xã, thị trấn) found in the address"}
 		}
@@ -248,7 +264,7 @@ func convertQuery(r *http.Request) (address.Parsed, store.WardQuery, error) {
 				return p, q, &ParamError{f.name, "longer than 100 characters"}
 			}
 		}
-		p = structured(ward, qs.Get(paramDistrict), qs.Get(paramProvince))
+		p = structured(ward, qs.Get(paramDistrict), qs.Get(paramProvince), units)
 	default:
 		return p, q, &ParamError{paramAddress, "required: an address, or ward with its district and province"}
 	}
@@ -267,23 +283,48 @@ func convertQuery(r *http.Request) (address.Parsed, store.WardQuery, error) {
 }
 
 // structured reads the parts given one per parameter as the parser reads them in an address
-// ("P12", "Q.Tân Bình", "TP Thủ Đức"); a part it does not recognise is taken as written.
-func structured(ward, district, province string) address.Parsed {
+// ("P12", "Q.Tân Bình", "TP Thủ Đức"): together first, as "ward, district, province", so
+// that the units are checked against one another and a name holding a word like a kind word
+// ("Phuong Phuc Xa": phuong = phường, xa = xã) is read whole; when that reads no ward in the
+// ward parameter, one by one; a part it does not recognise is taken as written.
+func structured(ward, district, province string, units address.UnitMatcher) address.Parsed {
+	ward, district, province = strings.TrimSpace(ward), strings.TrimSpace(district), strings.TrimSpace(province)
 	part := func(s string, pick func(address.Parsed) address.Part) address.Part {
-		s = strings.TrimSpace(s)
 		if s == "" {
 			return address.Part{}
 		}
-		if got := pick(address.Parse(s)); !got.IsZero() {
+		if got := pick(address.Parse(s, address.WithUnits(units))); !got.IsZero() {
 			return got
 		}
 		return address.Part{Text: s, Value: address.Normalize(s), Fold: address.Fold(s)}
 	}
-	return address.Parsed{
+	p := address.Parsed{
 		Ward:     part(ward, func(p address.Parsed) address.Part { return p.Ward }),
 		District: part(district, func(p address.Parsed) address.Part { return p.District }),
 		Province: part(province, func(p address.Parsed) address.Part { return p.Province }),
 	}
+	joined := ward
+	for _, s := range []string{district, province} {
+		if s != "" {
+			joined += ", " + s
+		}
+	}
+	ms := address.ReadUnits(joined, units)
+	i := slices.IndexFunc(ms, func(m address.UnitMatch) bool {
+		return m.Level == address.LevelWard && m.Part.Code != "" && m.Part.End <= len(ward)
+	})
+	if i < 0 {
+		return p
+	}
+	p.Ward, p.Units = ms[i].Part, ms
+	for _, m := range ms[i+1:] {
+		if m.Level == address.LevelDistrict {
+			p.District = m.Part
+		} else if m.Level == address.LevelProvince {
+			p.Province = m.Part
+		}
+	}
+	return p
 }
 
 func echoInput(r *http.Request, p address.Parsed, q store.WardQuery) convertInput {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"bandoso/address"
 )
 
 // conversion is the body of GET /v1/convert.
@@ -174,7 +176,71 @@ func TestConvert(t *testing.T) {
 				t.Errorf("%s: %+v", q, c)
 			}
 		}
-		e.checkQueryProblem(t, "/v1/convert?ward=Ph%C6%B0%E1%BB%9Dng+012&district=Q10", http.StatusNotFound, "ward")
+		// a leading zero is no other ward
+		for _, q := range []url.Values{{"ward": {"Phường 012"}, "district": {"Q10"}}, addr("P.012, Q.10")} {
+			if c := e.convert(t, q); c.Ambiguous || c.Old == nil || c.Old.Ward.Code != "27172" {
+				t.Errorf("%v: %+v", q, c)
+			}
+		}
+		e.checkQueryProblem(t, "/v1/convert?ward=Ph%C6%B0%E1%BB%9Dng+99&district=Q10", http.StatusNotFound, "ward")
+	})
+
+	t.Run("names holding a word like a kind word, without diacritics", func(t *testing.T) {
+		// quan reads like Quận, phuong like Phường, pho like Phố, xa like Xã
+		for ward, district := range map[string]string{
+			"Phúc Xá": "Ba Đình", "Quán Thánh": "Ba Đình", "Quan Hoa": "Cầu Giấy", "Phương Mai": "Đống Đa",
+			"Phương Liệt": "Thanh Xuân", "Thổ Quan": "Đống Đa", "Phố Huế": "Hai Bà Trưng",
+			"Chương Dương": "Hoàn Kiếm", "Xuân Phương": "Nam Từ Liêm", "Văn Quán": "Hà Đông",
+		} {
+			var code string
+			if err := e.pool.QueryRow(context.Background(), `SELECT w.code FROM admin_units w
+				JOIN admin_units d ON d.level = 'district' AND d.code = w.parent_code AND d.valid_to = '2025-07-01'
+				WHERE w.level = 'ward' AND w.valid_to = '2025-07-01' AND w.name = $1 AND d.name = $2`,
+				"Phường "+ward, "Quận "+district).Scan(&code); err != nil {
+				t.Fatalf("Phường %s, Quận %s: %v", ward, district, err)
+			}
+			for _, q := range []url.Values{
+				{"ward": {"Phuong " + address.Fold(ward)}, "district": {"Quan " + address.Fold(district)}},
+				addr("12 Nguyen Trai, Phuong " + address.Fold(ward) + ", Quan " + address.Fold(district) + ", Ha Noi"),
+			} {
+				// a split ward stays ambiguous without a location; the old ward is decided
+				c := e.convert(t, q)
+				if c.Old == nil || c.Old.Ward.Code != code || !slices.Equal(c.codes(), e.successors(t, code)) ||
+					c.Ambiguous != (c.Reason == "split: location needed") {
+					t.Errorf("%v: %+v, want old ward %s", q, c, code)
+				}
+			}
+		}
+	})
+
+	t.Run("the kind word decides between a township and a commune of one name", func(t *testing.T) {
+		for q, kind := range map[string]string{
+			"Thị trấn Yên Viên, Huyện Gia Lâm": "Thị trấn", "TT. Yên Viên, H. Gia Lâm, Hà Nội": "Thị trấn",
+			"Xã Yên Viên, Huyện Gia Lâm": "Xã", "xa yen vien huyen gia lam": "Xã",
+		} {
+			c := e.convert(t, addr(q))
+			if c.Ambiguous || c.Old == nil || c.Old.Ward.Name != kind+" Yên Viên" || !slices.Equal(c.codes(), e.successors(t, c.Old.Ward.Code)) {
+				t.Errorf("%s: %+v", q, c)
+			}
+		}
+		c := e.convert(t, url.Values{"ward": {"Thị trấn Yên Viên"}, "district": {"Gia Lâm"}})
+		if c.Ambiguous || c.Old == nil || c.Old.Ward.Name != "Thị trấn Yên Viên" {
+			t.Errorf("structured: %+v", c)
+		}
+		// without its kind the name fits both: never a guess
+		for _, q := range []url.Values{addr("12 Lê Lợi, Yên Viên, Gia Lâm"), {"ward": {"Yên Viên"}, "district": {"Gia Lâm"}}} {
+			if c := e.convert(t, q); !c.Ambiguous || c.Old != nil || len(c.OldCandidates) != 2 {
+				t.Errorf("no kind, %v: %+v", q, c)
+			}
+		}
+	})
+
+	t.Run("run together, abbreviated, without keywords", func(t *testing.T) {
+		c := e.convert(t, addr("357/28,Ng-T- Thuật,P1,Q3,TP.HồChíMinh."))
+		if c.Ambiguous || c.Old == nil || c.Old.Ward.Name != "Phường 1" || c.Old.District.Code != "770" ||
+			c.Input.Province != "Hồ Chí Minh" || !slices.Equal(c.codes(), e.successors(t, c.Old.Ward.Code)) {
+			t.Errorf("%+v", c)
+		}
 	})
 
 	t.Run("Hanoi", func(t *testing.T) {

@@ -12,7 +12,7 @@ func openAPIConvert(add func([]obj, string, obj)) {
 		"An address (or ward, district and province) of the system before the 2025 reform under the units in force since 2025-07-01, by the statistics office's conversion table. "+
 			"An old ward split between new ones needs a location to decide; without one every candidate is listed and the answer is ambiguous. A ward of the new system is answered unchanged.", "Addresses",
 		[]any{
-			query(paramAddress, "free address text, e.g. 12 Lê Lợi, P. Bến Nghé, Q1; excludes ward, district and province", str(1024)),
+			query(paramAddress, "free address text, e.g. 12 Lê Lợi, P. Bến Nghé, Q1 or 12 le loi,P1,Q3,TP.HCM: the units at its end are read by name, with or without kind words, and must lie in one another; excludes ward, district and province", str(1024)),
 			query(paramWard, "the old ward's name (with or without Phường, Xã; P12, F12) or 5-digit code", str(100)),
 			query(paramDistrict, "the old ward's district: Quận 1, Q1, Tân Bình, TP Thủ Đức, or its code", str(100)),
 			query(paramProvince, "the old province: Hồ Chí Minh, Hà Nội, Bình Dương, Bà Rịa - Vũng Tàu, or its code", str(100)),

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
+	"bandoso/address"
 	"bandoso/geo"
 	"bandoso/store"
 )
@@ -121,14 +123,23 @@ func (s *Server) parcelKey(r *http.Request) (store.ParcelKey, error) {
 	case len(ward) > 100:
 		return key, &ParamError{paramWard, "longer than 100 characters"}
 	}
+	// the city's wards by name first; the national gazetteer decides what they do not: a
+	// ward written with its district ("P.Bến Nghé, Q.1") or one of several namesakes
 	units, err := s.DB.OldWards(r.Context(), ward)
 	if err != nil {
 		return key, err
 	}
-	switch len(units) {
-	case 0:
+	code := ""
+	if len(units) != 1 {
+		code = oldWardCode(ward, s.units())
+	}
+	switch {
+	case code != "" && (len(units) == 0 || slices.ContainsFunc(units, func(u store.AdminUnit) bool { return u.Code == code })):
+		key.Ward = code
+		return key, nil
+	case len(units) == 0:
 		return key, &RangeError{paramWard, fmt.Sprintf("no ward valid before %s is named %q", store.ReformDate, ward)}
-	case 1:
+	case len(units) == 1:
 		key.Ward = units[0].Code
 		return key, nil
 	}
@@ -137,6 +148,18 @@ func (s *Server) parcelKey(r *http.Request) (store.ParcelKey, error) {
 		names[i] = u.Code + " " + u.Name
 	}
 	return key, &ParamError{paramWard, fmt.Sprintf("%q names %d wards: %s; give the code", ward, len(units), strings.Join(names, ", "))}
+}
+
+// oldWardCode is the code of the ward before the 2025 reform that ward names, when the
+// units it names decide one ("P.Bến Nghé, Q.1", "Phuong Phuc Xa, Quan Ba Dinh"); "" when
+// they do not, and the name is looked up among the city's wards.
+func oldWardCode(ward string, units address.UnitMatcher) string {
+	for _, m := range address.ReadUnits(ward, units) {
+		if m.Level == address.LevelWard && m.Part.Code != "" && m.Part.Era == address.EraOld {
+			return m.Part.Code
+		}
+	}
+	return ""
 }
 
 // parseParcelCode reads the portal's 12-digit code: ward (5), sheet (3), parcel (4).

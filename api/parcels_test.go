@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"bandoso/address"
 )
 
 // geoFeature is what the tests read of a GeoJSON Feature.
@@ -96,7 +98,16 @@ func TestParcelLookup(t *testing.T) {
 	t.Run("by ward code, ward name folded or not, and 12-digit code, the same parcel", func(t *testing.T) {
 		for _, p := range samples {
 			code := fmt.Sprintf("%s%03d%04d", p.ward, p.sheet, p.number)
-			for _, ward := range []string{p.ward, p.name, p.norm, strings.ToUpper(p.norm)} {
+			// the ward named with its district, abbreviated, without diacritics: read by the
+			// national gazetteer, the hierarchy deciding
+			var district string
+			if err := e.pool.QueryRow(context.Background(), `SELECT d.name FROM admin_units w
+				JOIN admin_units d ON d.level = 'district' AND d.code = w.parent_code AND d.valid_to = w.valid_to
+				WHERE w.level = 'ward' AND w.code = $1 AND w.valid_to = '2025-07-01'`, p.ward).Scan(&district); err != nil {
+				t.Fatal(err)
+			}
+			withDistrict := address.Fold(p.name + ", " + district)
+			for _, ward := range []string{p.ward, p.name, p.norm, strings.ToUpper(p.norm), withDistrict} {
 				path := fmt.Sprintf("/v1/parcels/lookup?ward=%s&sheet=%d&parcel=%d", url.QueryEscape(ward), p.sheet, p.number)
 				var f geoFeature
 				e.getGeoJSON(t, path, &f)

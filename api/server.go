@@ -13,7 +13,9 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/hashicorp/golang-lru/v2/expirable"
 
+	"bandoso/address"
 	"bandoso/admit"
+	"bandoso/gazetteer"
 	"bandoso/geocode"
 	"bandoso/live"
 	"bandoso/store"
@@ -48,6 +50,9 @@ type Server struct {
 	ImportTimeout time.Duration
 	// Geocoder answers /v1/geocode and /v1/autocomplete; nil means one over DB.
 	Geocoder *geocode.Geocoder
+	// Units recognises administrative units by name in /v1/convert and the parcel look-up;
+	// nil means the national gazetteer.
+	Units address.UnitMatcher
 	// CityCentre (lon, lat) is where short plus codes are recovered; zero means Ho Chi Minh
 	// City's centre.
 	CityCentre [2]float64
@@ -225,4 +230,12 @@ func allowedMethods(r chi.Routes, path string) []string {
 func writeJSON(w http.ResponseWriter, contentType string, v any) error {
 	w.Header().Set("Content-Type", contentType)
 	return json.NewEncoder(w).Encode(v)
+}
+
+// units is the matcher of administrative units the handlers parse with.
+func (s *Server) units() address.UnitMatcher {
+	if s.Units != nil {
+		return s.Units
+	}
+	return gazetteer.Official()
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"bandoso/address"
+	"bandoso/gazetteer"
 	"bandoso/store"
 )
 
@@ -30,13 +31,15 @@ const streetCandidates = 5
 type Geocoder struct {
 	db      *store.DB
 	streets *streetNames
+	units   address.UnitMatcher
 }
 
 // New returns a geocoder over db. It reads the list of street names on first use and again
 // after a minute, or at once after ForgetStreets, so that new streets are recognised in free
-// text; structured requests find them at once anyway.
+// text; structured requests find them at once anyway. It recognises the country's
+// administrative units by name with the national gazetteer.
 func New(db *store.DB) *Geocoder {
-	return &Geocoder{db: db, streets: &streetNames{load: db.StreetNames, ttl: time.Minute}}
+	return &Geocoder{db: db, streets: &streetNames{load: db.StreetNames, ttl: time.Minute}, units: gazetteer.Official()}
 }
 
 // ForgetStreets makes the next request read the list of street names again: streets

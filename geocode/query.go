@@ -39,14 +39,16 @@ type query struct {
 	text                     map[string]string
 }
 
-// read parses the request's text with the city's street names, then lets its structured
-// parts override what the text said.
+// read parses the request's text with the city's street names and the country's units, then
+// lets its structured parts override what the text said.
 func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
 	m, err := g.streets.matcher(ctx)
 	if err != nil {
 		return query{}, err
 	}
-	parse := func(s string) address.Parsed { return address.Parse(s, address.WithStreets(m)) }
+	parse := func(s string) address.Parsed {
+		return address.Parse(s, address.WithStreets(m), address.WithUnits(g.units))
+	}
 	p := parse(r.Text)
 	if r.House != "" {
 		h := parse(r.House)
@@ -261,35 +263,10 @@ func nameScore(asked, name string) float64 {
 		return 0
 	case asked == name:
 		return 1
-	case len(asked) >= 4 && oneEditApart(asked, name):
+	case len(asked) >= 4 && address.OneEditApart(asked, name):
 		return 0.7
 	}
 	return 0
-}
-
-// oneEditApart says a and b differ by one inserted, deleted or replaced byte, or two
-// adjacent bytes swapped. Folded names are ASCII.
-func oneEditApart(a, b string) bool {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	if len(b)-len(a) > 1 {
-		return false
-	}
-	i := 0
-	for i < len(a) && a[i] == b[i] {
-		i++
-	}
-	if i == len(a) {
-		return true
-	}
-	if len(a) == len(b) {
-		if i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] {
-			return true
-		}
-		return a[i+1:] == b[i+1:]
-	}
-	return a[i:] == b[i+1:]
 }
 
 func round(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }

@@ -7,29 +7,6 @@ import (
 	"bandoso/address"
 )
 
-func TestOneEditApart(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		want bool
-	}{
-		{"ben nghe", "ben nghe", true},
-		{"ben nghe", "ben ngh", true},
-		{"ben nghe", "bxn nghe", true},
-		{"ben nghe", "ben nhge", true},
-		{"ben nghe", "bne nhge", false},
-		{"ben nghe", "ben ng", false},
-		{"tan dinh", "tan dinh x", false},
-		{"", "a", true},
-	} {
-		if got := oneEditApart(c.a, c.b); got != c.want {
-			t.Errorf("oneEditApart(%q, %q) = %v", c.a, c.b, got)
-		}
-		if got := oneEditApart(c.b, c.a); got != c.want {
-			t.Errorf("oneEditApart(%q, %q) = %v", c.b, c.a, got)
-		}
-	}
-}
-
 func TestStreetAliases(t *testing.T) {
 	for name, want := range map[string][]string{
 		"Ba Tháng Hai":        {"3 thang 2", "3/2"},

@@ -1,15 +1,17 @@
 package migrations
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"strings"
 )
 
-// adminTable is the national statistics office's old → new conversion table of the 2025
-// reform for Hanoi and Ho Chi Minh City; see reference/SOURCE.md.
-const adminTable = "reference/nso_conversion_hcmc_hanoi.csv"
+// The national statistics office's old → new conversion tables of the 2025 reform: Hanoi and
+// Ho Chi Minh City, which migration 00011 loads, and the whole country; see
+// reference/SOURCE.md.
+const (
+	adminTable         = "reference/nso_conversion_hcmc_hanoi.csv"
+	nationalAdminTable = "reference/nso_conversion_national.csv"
+)
 
 // Unit is an administrative unit as the conversion table names it: "Quận 1 (760)".
 type Unit struct {
@@ -31,22 +33,18 @@ var codeFixes = map[[3]string]string{
 	{"00562", "Xã Đặng Xá", "00553"}: "00556",
 }
 
-// AdminTable parses the embedded conversion table, in table order.
-func AdminTable() ([]AdminRow, error) {
-	b, err := FS.ReadFile(adminTable)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("migrations: conversion table: %w", err)
-	}
-	want := "new_province,new_ward_name,new_ward_code,old_ward_name,old_ward_code,note,old_district,old_province"
-	if len(recs) == 0 || strings.Join(recs[0], ",") != want {
-		return nil, fmt.Errorf("migrations: conversion table: header is not %s", want)
-	}
-	rows := make([]AdminRow, 0, len(recs)-1)
-	for i, rec := range recs[1:] {
+// AdminTable parses the embedded conversion table of Hanoi and Ho Chi Minh City, in table
+// order.
+func AdminTable() ([]AdminRow, error) { return conversionTable(adminTable) }
+
+// NationalAdminTable parses the embedded conversion table of the whole country (a superset
+// of [AdminTable]'s rows), in table order.
+func NationalAdminTable() ([]AdminRow, error) { return conversionTable(nationalAdminTable) }
+
+func conversionTable(name string) ([]AdminRow, error) {
+	var rows []AdminRow
+	header := "new_province,new_ward_name,new_ward_code,old_ward_name,old_ward_code,note,old_district,old_province"
+	err := readList(name, header, func(rec []string) error {
 		var row AdminRow
 		var errs [3]error
 		row.NewProvince, errs[0] = coded(rec[0])
@@ -54,7 +52,7 @@ func AdminTable() ([]AdminRow, error) {
 		row.OldProvince, errs[2] = coded(rec[7])
 		for _, err := range errs {
 			if err != nil {
-				return nil, fmt.Errorf("migrations: conversion table line %d: %w", i+2, err)
+				return err
 			}
 		}
 		row.New = Unit{Code: rec[2], Name: clean(rec[1])}
@@ -64,8 +62,9 @@ func AdminTable() ([]AdminRow, error) {
 		}
 		row.Note = clean(rec[5])
 		rows = append(rows, row)
-	}
-	return rows, nil
+		return nil
+	})
+	return rows, err
 }
 
 // coded splits "Quận 1 (760)" into its name and code.

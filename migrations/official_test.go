@@ -42,3 +42,45 @@ func TestOfficialUnits(t *testing.T) {
 		t.Errorf("Quận 1: %+v", u)
 	}
 }
+
+func TestNationalAdminTable(t *testing.T) {
+	national, err := NationalAdminTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(national) != 10571 { // SOURCE.md
+		t.Errorf("%d rows, want 10571", len(national))
+	}
+	cities, err := AdminTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[AdminRow]bool{}
+	news := map[string]bool{}
+	for _, r := range national {
+		have[r] = true
+		news[r.New.Code] = true
+	}
+	for _, r := range cities {
+		if !have[r] {
+			t.Errorf("Hanoi or Ho Chi Minh City row missing from the national table: %+v", r)
+		}
+	}
+	// every unit of the list since 2025 is in the table, and nothing else
+	units, err := OfficialUnits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, u := range units {
+		if u.Era == "new" && u.Level == "ward" {
+			n++
+			if !news[u.Code] {
+				t.Errorf("%s %s has no row", u.Code, u.Name)
+			}
+		}
+	}
+	if n != len(news) {
+		t.Errorf("%d new units in the table, %d in the list", len(news), n)
+	}
+}

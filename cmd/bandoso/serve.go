@@ -12,6 +12,7 @@ import (
 
 	"bandoso/admit"
 	"bandoso/api"
+	"bandoso/gazetteer"
 	"bandoso/geocode"
 	"bandoso/live"
 	"bandoso/store"
@@ -68,7 +69,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if err := tileService.Load(ctx); err != nil {
 		log.Warn("layer catalog not read yet; tiles will retry", "err", err)
 	}
-	geocoder := geocode.New(db)
+	geocoder := geocode.New(db) // builds the national gazetteer now, not on the first request
 	changes := newChanges(db, log, tileService, geocoder)
 	metrics := api.NewMetrics(db, tileService)
 	tileService.ObserveQuery = metrics.ObserveTileQuery
@@ -77,7 +78,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	tileService.Gate = dbWork
 	metrics.WatchGate(dbWork)
 	srv := &api.Server{Metrics: metrics, DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
-		Tiles: tileService, Geocoder: geocoder, Changes: changes, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
+		Tiles: tileService, Geocoder: geocoder, Units: gazetteer.Official(), Changes: changes, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
 		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes,
 		ImportMaxBytes: cfg.ImportMaxBytes, EditMaxBytes: cfg.EditMaxBytes, ItemsMaxLimit: cfg.ItemsMaxLimit,
 		TileTimeout: cfg.TileTimeout, BatchTimeout: cfg.BatchTimeout, ImportTimeout: cfg.ImportTimeout,
