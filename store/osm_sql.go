@@ -172,9 +172,8 @@ RETURNING 'deleted'`}
 // addresses that vanished inside the bounds go, changed ones are updated and new ones
 // inserted.
 var sqlOSMAddresses = []string{
-	// Each address is placed as the table is written, in one pass: updating the rows after,
-	// the table written twice and more than temp_buffers holds, took 15 times as long for 9
-	// times the addresses. The nearest street of the name walks the index of names and lines
+	// Each address is placed as the table is written, not by an update after (which wrote
+	// every row twice). The nearest street of the name walks the index of names and lines
 	// (streets_name_geom); both wards under the point come from one probe of the index of
 	// units.
 	`
