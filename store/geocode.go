@@ -17,6 +17,12 @@ type StreetMatch struct {
 	Similarity float64
 	// Lon and Lat are the middle of the street's longest line (StreetsPrefixed only).
 	Lon, Lat float64
+	// IDs are the rows the street is stored as, ID first (StreetsNamed only): the segments of
+	// one name in one ward, which a file imported without grouping keeps apart.
+	IDs []int64
+	// InWard, InDistrict and InProvince say the street runs through a unit of the names the
+	// search was given (StreetsNamed only).
+	InWard, InDistrict, InProvince bool
 }
 
 // sqlStreetMiddle is the middle of a street's longest line, as lon, lat.
@@ -69,30 +75,64 @@ func (db *DB) StreetNames(ctx context.Context) ([]string, error) {
 	return names, translate(err)
 }
 
+// StreetQuery is a street name to look for, folded, with the units the address names (folded,
+// without their kind; "" when not named) and a lon/lat to prefer, which order the streets found.
+type StreetQuery struct {
+	Name                     string
+	Names                    int // how many names, best first, the search may stand for
+	Ward, District, Province string
+	Focus                    *[2]float64
+}
+
 // sqlStreetsNamed finds streets by folded name: equal, or similar by trigrams (pg_trgm's %
-// operator, threshold 0.3), which forgives a letter or two. A street is one name in one ward
-// (an OpenStreetMap import makes one per ward it crosses), so the limit counts names, and
-// every street of each name comes back.
+// operator, threshold 0.3), which forgives a letter or two. The limit $2 counts names, and
+// every row of each name comes back: a street is one name in one ward, but a file imported
+// without grouping (or edits) may store it as many rows, which are joined here by name and
+// ward; rows without a ward stay apart (the twins of a name in a city without wards). The
+// streets that run through the units named $3 (ward), $4 (district), $5 (province), of either
+// system, are told by the index of names and lines; nearest to the focus $6,$7 first among
+// equals.
 const sqlStreetsNamed = `
 WITH m AS (
-	SELECT id, name, name_key, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim
+	SELECT id, name, name_key, ward_code, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim,
+		CASE WHEN $6::float8 IS NULL THEN 0 ELSE geom <-> ST_SetSRID(ST_MakePoint($6, $7), 4326) END AS dist
 	FROM streets
 	WHERE kind = 'street' AND (name_norm IN ($1, 'duong ' || $1) OR name_norm % $1)
 ), best AS (
 	SELECT name_key, max(sim) AS sim FROM m GROUP BY name_key ORDER BY max(sim) DESC, name_key LIMIT $2
+), asked AS (
+	SELECT level, geom FROM admin_units
+	WHERE ($3 <> '' OR $4 <> '' OR $5 <> '') AND geom IS NOT NULL AND (valid_to IS NULL OR valid_to = DATE '` + ReformDate + `')
+		AND (level = 'ward' AND $3 <> '' AND unit_key(name) = unit_key($3)
+			OR level = 'district' AND $4 <> '' AND unit_key(name) = unit_key($4)
+			OR level = 'province' AND $5 <> '' AND unit_key(name) = unit_key($5))
+), inside AS (
+	SELECT s.id, array_agg(DISTINCT a.level) AS levels
+	FROM asked a JOIN streets s ON s.name_key IN (SELECT name_key FROM best) AND ST_Intersects(s.geom, a.geom)
+	WHERE s.kind = 'street'
+	GROUP BY s.id
 )
-SELECT m.id, m.name, m.sim FROM m JOIN best b USING (name_key)
-ORDER BY b.sim DESC, m.name_key, m.sim DESC, m.id`
+SELECT array_agg(m.id ORDER BY m.sim DESC, m.id) AS ids, (array_agg(m.name ORDER BY m.sim DESC, m.id))[1] AS name,
+	max(m.sim) AS street_sim, coalesce(bool_or('ward' = ANY(i.levels)), false) AS in_ward,
+	coalesce(bool_or('district' = ANY(i.levels)), false) AS in_district, coalesce(bool_or('province' = ANY(i.levels)), false) AS in_province
+FROM m JOIN best b USING (name_key) LEFT JOIN inside i ON i.id = m.id
+GROUP BY b.sim, m.name_key, coalesce(m.ward_code, 'row ' || m.id)
+ORDER BY b.sim DESC, m.name_key, street_sim DESC, in_ward DESC, in_district DESC, in_province DESC, min(m.dist), min(m.id)`
 
-// StreetsNamed returns the named streets of up to limit names whose folded name is fold or
-// close to it, best first, without their middle point: the geocoder places a street by its
-// wards (StreetPlace) or not at all.
-func (db *DB) StreetsNamed(ctx context.Context, fold string, limit int) ([]StreetMatch, error) {
-	rows, _ := db.pool.Query(ctx, sqlStreetsNamed, fold, limit)
+// StreetsNamed returns every named street of up to q.Names names whose folded name is q.Name
+// or close to it, each with all its rows, best name first; among the streets of a name, those
+// in the units q names, then those nearest q.Focus. It gives no middle point: the geocoder
+// places a street by its wards (StreetPlace) or not at all.
+func (db *DB) StreetsNamed(ctx context.Context, q StreetQuery) ([]StreetMatch, error) {
+	lon, lat := focusArgs(q.Focus)
+	rows, _ := db.pool.Query(ctx, sqlStreetsNamed, q.Name, q.Names, q.Ward, q.District, q.Province, lon, lat)
 	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StreetMatch, error) {
 		var m StreetMatch
-		err := row.Scan(&m.ID, &m.Name, &m.Similarity)
-		return m, err
+		if err := row.Scan(&m.IDs, &m.Name, &m.Similarity, &m.InWard, &m.InDistrict, &m.InProvince); err != nil {
+			return m, err
+		}
+		m.ID = m.IDs[0]
+		return m, nil
 	})
 	return m, translate(err)
 }
@@ -114,7 +154,11 @@ LIMIT $2`
 func (db *DB) StreetsPrefixed(ctx context.Context, fold string, focus *[2]float64, limit int) ([]StreetMatch, error) {
 	lon, lat := focusArgs(focus)
 	rows, _ := db.pool.Query(ctx, sqlStreetsPrefixed, escapeLike(fold), limit, lon, lat)
-	m, err := pgx.CollectRows(rows, pgx.RowToStructByPos[StreetMatch])
+	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StreetMatch, error) {
+		var m StreetMatch
+		err := row.Scan(&m.ID, &m.Name, &m.Similarity, &m.Lon, &m.Lat)
+		return m, err
+	})
 	return m, translate(err)
 }
 
@@ -160,7 +204,7 @@ func (db *DB) AddressesPrefixed(ctx context.Context, streets []int64, prefix str
 	return a, translate(err)
 }
 
-// sqlInterpolate places house number $2 on street $1 between the registered numbers nearest
+// sqlInterpolate places house number $2 on the street of rows $1 between the registered numbers nearest
 // to it on its side of the street (same parity), on the straight line between their points
 // in proportion to the numbers; beyond the last number of its side, at that number's point.
 // Only plain numbers on the street itself (12, 12A in canonical form) place it. The
@@ -168,12 +212,12 @@ func (db *DB) AddressesPrefixed(ctx context.Context, streets []int64, prefix str
 const sqlInterpolate = `
 WITH lo AS (
 	SELECT house_number, geom, substring(number_norm FROM '^[0-9]+')::int AS v FROM addresses
-	WHERE street_id = $1 AND number_norm ~ '^[0-9]+[A-Z]?$'
+	WHERE street_id = ANY($1) AND number_norm ~ '^[0-9]+[A-Z]?$'
 		AND substring(number_norm FROM '^[0-9]+')::int < $2 AND substring(number_norm FROM '^[0-9]+')::int % 2 = $2 % 2
 	ORDER BY substring(number_norm FROM '^[0-9]+')::int DESC LIMIT 1
 ), hi AS (
 	SELECT house_number, geom, substring(number_norm FROM '^[0-9]+')::int AS v FROM addresses
-	WHERE street_id = $1 AND number_norm ~ '^[0-9]+[A-Z]?$'
+	WHERE street_id = ANY($1) AND number_norm ~ '^[0-9]+[A-Z]?$'
 		AND substring(number_norm FROM '^[0-9]+')::int > $2 AND substring(number_norm FROM '^[0-9]+')::int % 2 = $2 % 2
 	ORDER BY substring(number_norm FROM '^[0-9]+')::int LIMIT 1
 ), at AS (
@@ -185,23 +229,27 @@ WITH lo AS (
 	FROM (SELECT 1) one LEFT JOIN lo ON true LEFT JOIN hi ON true
 )
 SELECT s.name, at.between, ` + sqlUnitsAtColumns + `
-FROM at JOIN streets s ON s.id = $1` + sqlUnitsAt + `
+FROM at JOIN streets s ON s.id = ($1::bigint[])[1]` + sqlUnitsAt + `
 WHERE at.pt IS NOT NULL`
 
-// Interpolate places house number on street when the registry lacks it; ErrNotFound when
-// the street has no plain number on that side to place it by.
-func (db *DB) Interpolate(ctx context.Context, street int64, number int) (Place, error) {
-	p := Place{Kind: "interpolated", StreetID: street}
+// Interpolate places house number on a street when the registry lacks it, by the numbers of
+// all the rows the street is stored as (StreetMatch.IDs), the first naming it; ErrNotFound
+// when the street has no plain number on that side to place it by.
+func (db *DB) Interpolate(ctx context.Context, street []int64, number int) (Place, error) {
+	p := Place{Kind: "interpolated", StreetID: first(street)}
 	err := db.pool.QueryRow(ctx, sqlInterpolate, street, number).Scan(append([]any{&p.Street, &p.Between}, placeDest(&p)...)...)
 	p.Name = p.Street
 	return p, translate(err)
 }
 
-// sqlStreetPlace is a point of street $1 for answers naming the street alone: the middle of
-// its stretch inside the wards $2 (codes of either system) when given and the street crosses
-// them, else the middle of the whole street.
+// sqlStreetPlace is a point of the street of rows $1 (the first naming it) for answers naming
+// the street alone: the middle of its stretch inside the wards $2 (codes of either system)
+// when given and the street crosses them, else the middle of the whole street.
 const sqlStreetPlace = `
-WITH s AS (SELECT id, name, ST_LineMerge(geom) AS g FROM streets WHERE id = $1),
+WITH s AS (
+	SELECT (SELECT name FROM streets WHERE id = ($1::bigint[])[1]) AS name, ST_LineMerge(ST_Collect(d.geom)) AS g
+	FROM streets, ST_Dump(geom) d WHERE id = ANY($1) HAVING count(*) > 0
+),
 inside AS (
 	SELECT ST_LineMerge(ST_Intersection(s.g, ST_Union(u.geom))) AS g FROM s, admin_units u
 	WHERE cardinality($2::text[]) > 0 AND u.level = 'ward' AND u.code = ANY($2) AND ST_Intersects(u.geom, s.g)
@@ -215,13 +263,20 @@ inside AS (
 )
 SELECT at.name, ` + sqlUnitsAtColumns + ` FROM at` + sqlUnitsAt
 
-// StreetPlace is the point that stands for street, within the wards of wardCodes when it
-// crosses them.
-func (db *DB) StreetPlace(ctx context.Context, street int64, wardCodes []string) (Place, error) {
-	p := Place{Kind: "street", StreetID: street}
+// StreetPlace is the point that stands for a street stored as rows street (StreetMatch.IDs),
+// within the wards of wardCodes when it crosses them.
+func (db *DB) StreetPlace(ctx context.Context, street []int64, wardCodes []string) (Place, error) {
+	p := Place{Kind: "street", StreetID: first(street)}
 	err := db.pool.QueryRow(ctx, sqlStreetPlace, street, wardCodes).Scan(append([]any{&p.Street}, placeDest(&p)...)...)
 	p.Name = p.Street
 	return p, translate(err)
+}
+
+func first(ids []int64) int64 {
+	if len(ids) == 0 {
+		return 0
+	}
+	return ids[0]
 }
 
 // WardMatch is a ward of either system whose name matched a query.
