@@ -27,10 +27,10 @@ const DefaultLimit = 10
 const streetCandidates = 5
 
 // streetLookups is how many streets, at least, a house number is interpolated on or a street
-// placed on, one statement each; the request's limit when larger. The likeliest streets go
-// first (by name, then in the units asked, then nearest the focus), so that a name common
-// across a whole country costs what a city's does. Registered numbers are looked for on every
-// street of the names at once, and come first.
+// placed on, one statement each; the request's limit when larger. When a name stands for
+// more, the likeliest go first (by name, then in the units asked, then nearest the focus), so
+// that a name common across a whole country costs what a city's does. Registered numbers are
+// looked for on every street of the names at once.
 const streetLookups = 10
 
 // Geocoder answers geocoding and autocomplete requests. It is safe for concurrent use.
@@ -97,12 +97,17 @@ func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
 	var results []Result
 	var streets []store.StreetMatch
 	if q.street != "" {
-		sq := store.StreetQuery{Name: q.street, Names: streetCandidates,
-			Ward: q.ward, District: q.district, Province: q.province, Focus: r.Focus}
-		if streets, err = g.db.StreetsNamed(ctx, sq); err != nil {
+		if streets, err = g.db.StreetsNamed(ctx, q.street, streetCandidates); err != nil {
 			return Answer{}, err
 		}
-		if results, err = g.onStreets(ctx, q, q.likeliest(streets), max(r.limit(), streetLookups)); err != nil {
+		lookups := max(r.limit(), streetLookups)
+		if len(streets) > lookups && (q.unitsAsked() > 0 || r.Focus != nil) {
+			near := store.Near{Ward: q.ward, District: q.district, Province: q.province, Focus: r.Focus}
+			if err := g.db.StreetsNear(ctx, streets, near); err != nil {
+				return Answer{}, err
+			}
+		}
+		if results, err = g.onStreets(ctx, q, q.likeliest(streets), lookups); err != nil {
 			return Answer{}, err
 		}
 		results = r.keep(results)

@@ -159,15 +159,17 @@ func (q query) streetScore(s store.StreetMatch) float64 {
 	return s.Similarity * toneMismatch
 }
 
-// likeliest orders streets by what a candidate on each may score before its point is known:
-// the name, and the units asked that the street runs through. The order is stable: the
-// store's (nearest the focus first) breaks ties.
+// likeliest orders streets by what a candidate on each may score before its point is known
+// (the name, and the units asked that the street runs through), then by distance to the
+// focus; the store's order breaks ties.
 func (q query) likeliest(streets []store.StreetMatch) []store.StreetMatch {
 	prior := func(s store.StreetMatch) float64 {
 		return weightStreet*q.streetScore(s) + unitWeight(s.InWard, s.InDistrict, s.InProvince)
 	}
 	out := slices.Clone(streets)
-	slices.SortStableFunc(out, func(a, b store.StreetMatch) int { return cmp.Compare(prior(b), prior(a)) })
+	slices.SortStableFunc(out, func(a, b store.StreetMatch) int {
+		return cmp.Or(cmp.Compare(prior(b), prior(a)), cmp.Compare(a.FocusDistance, b.FocusDistance))
+	})
 	return out
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -21,8 +22,10 @@ type StreetMatch struct {
 	// one name in one ward, which a file imported without grouping keeps apart.
 	IDs []int64
 	// InWard, InDistrict and InProvince say the street runs through a unit of the names the
-	// search was given (StreetsNamed only).
+	// geocoder was given, and FocusDistance how far it is from its focus, in degrees, for
+	// ordering (set by StreetsNear).
 	InWard, InDistrict, InProvince bool
+	FocusDistance                  float64
 }
 
 // sqlStreetMiddle is the middle of a street's longest line, as lon, lat.
@@ -75,66 +78,100 @@ func (db *DB) StreetNames(ctx context.Context) ([]string, error) {
 	return names, translate(err)
 }
 
-// StreetQuery is a street name to look for, folded, with the units the address names (folded,
-// without their kind; "" when not named) and a lon/lat to prefer, which order the streets found.
-type StreetQuery struct {
-	Name                     string
-	Names                    int // how many names, best first, the search may stand for
-	Ward, District, Province string
-	Focus                    *[2]float64
-}
-
 // sqlStreetsNamed finds streets by folded name: equal, or similar by trigrams (pg_trgm's %
 // operator, threshold 0.3), which forgives a letter or two. The limit $2 counts names, and
 // every row of each name comes back: a street is one name in one ward, but a file imported
 // without grouping (or edits) may store it as many rows, which are joined here by name and
-// ward; rows without a ward stay apart (the twins of a name in a city without wards). The
-// streets that run through the units named $3 (ward), $4 (district), $5 (province), of either
-// system, are told by the index of names and lines; nearest to the focus $6,$7 first among
-// equals.
+// ward; rows without a ward stay apart (the twins of a name in a city without wards).
 const sqlStreetsNamed = `
 WITH m AS (
-	SELECT id, name, name_key, ward_code, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim,
-		CASE WHEN $6::float8 IS NULL THEN 0 ELSE geom <-> ST_SetSRID(ST_MakePoint($6, $7), 4326) END AS dist
+	SELECT id, name, name_key, ward_code, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim
 	FROM streets
 	WHERE kind = 'street' AND (name_norm IN ($1, 'duong ' || $1) OR name_norm % $1)
 ), best AS (
 	SELECT name_key, max(sim) AS sim FROM m GROUP BY name_key ORDER BY max(sim) DESC, name_key LIMIT $2
-), asked AS (
-	SELECT level, geom FROM admin_units
-	WHERE ($3 <> '' OR $4 <> '' OR $5 <> '') AND geom IS NOT NULL AND (valid_to IS NULL OR valid_to = DATE '` + ReformDate + `')
-		AND (level = 'ward' AND $3 <> '' AND unit_key(name) = unit_key($3)
-			OR level = 'district' AND $4 <> '' AND unit_key(name) = unit_key($4)
-			OR level = 'province' AND $5 <> '' AND unit_key(name) = unit_key($5))
-), inside AS (
-	SELECT s.id, array_agg(DISTINCT a.level) AS levels
-	FROM asked a JOIN streets s ON s.name_key IN (SELECT name_key FROM best) AND ST_Intersects(s.geom, a.geom)
-	WHERE s.kind = 'street'
-	GROUP BY s.id
 )
-SELECT array_agg(m.id ORDER BY m.sim DESC, m.id) AS ids, (array_agg(m.name ORDER BY m.sim DESC, m.id))[1] AS name,
-	max(m.sim) AS street_sim, coalesce(bool_or('ward' = ANY(i.levels)), false) AS in_ward,
-	coalesce(bool_or('district' = ANY(i.levels)), false) AS in_district, coalesce(bool_or('province' = ANY(i.levels)), false) AS in_province
-FROM m JOIN best b USING (name_key) LEFT JOIN inside i ON i.id = m.id
+SELECT array_agg(m.id ORDER BY m.sim DESC, m.id), (array_agg(m.name ORDER BY m.sim DESC, m.id))[1], max(m.sim) AS street_sim
+FROM m JOIN best b USING (name_key)
 GROUP BY b.sim, m.name_key, coalesce(m.ward_code, 'row ' || m.id)
-ORDER BY b.sim DESC, m.name_key, street_sim DESC, in_ward DESC, in_district DESC, in_province DESC, min(m.dist), min(m.id)`
+ORDER BY b.sim DESC, m.name_key, street_sim DESC, min(m.id)`
 
-// StreetsNamed returns every named street of up to q.Names names whose folded name is q.Name
-// or close to it, each with all its rows, best name first; among the streets of a name, those
-// in the units q names, then those nearest q.Focus. It gives no middle point: the geocoder
-// places a street by its wards (StreetPlace) or not at all.
-func (db *DB) StreetsNamed(ctx context.Context, q StreetQuery) ([]StreetMatch, error) {
-	lon, lat := focusArgs(q.Focus)
-	rows, _ := db.pool.Query(ctx, sqlStreetsNamed, q.Name, q.Names, q.Ward, q.District, q.Province, lon, lat)
+// StreetsNamed returns every named street of up to names names whose folded name is fold or
+// close to it, each with all its rows, best name first. It gives no middle point: the
+// geocoder places a street by its wards (StreetPlace) or not at all.
+func (db *DB) StreetsNamed(ctx context.Context, fold string, names int) ([]StreetMatch, error) {
+	rows, _ := db.pool.Query(ctx, sqlStreetsNamed, fold, names)
 	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StreetMatch, error) {
 		var m StreetMatch
-		if err := row.Scan(&m.IDs, &m.Name, &m.Similarity, &m.InWard, &m.InDistrict, &m.InProvince); err != nil {
+		if err := row.Scan(&m.IDs, &m.Name, &m.Similarity); err != nil {
 			return m, err
 		}
 		m.ID = m.IDs[0]
 		return m, nil
 	})
 	return m, translate(err)
+}
+
+// Near is where an address is said to be: the units it names, folded and without their kind
+// ("" when not named), and a lon/lat to prefer (nil for none).
+type Near struct {
+	Ward, District, Province string
+	Focus                    *[2]float64
+}
+
+// sqlStreetsNear tells, for each of the street rows $1, the levels of the units of either
+// system it runs through that are named $2 (ward), $3 (district) or $4 (province), and its
+// distance to the focus $5,$6 in degrees (0 without one). The units are matched by unit_key
+// once each, then only their lines are tested.
+const sqlStreetsNear = `
+WITH asked AS MATERIALIZED (
+	SELECT level, geom FROM admin_units
+	WHERE geom IS NOT NULL AND (valid_to IS NULL OR valid_to = DATE '` + ReformDate + `')
+		AND (level = 'ward' AND $2 <> '' AND unit_key(name) = unit_key($2)
+			OR level = 'district' AND $3 <> '' AND unit_key(name) = unit_key($3)
+			OR level = 'province' AND $4 <> '' AND unit_key(name) = unit_key($4))
+)
+SELECT s.id, coalesce((SELECT array_agg(DISTINCT a.level) FROM asked a WHERE ST_Intersects(s.geom, a.geom)), '{}'),
+	CASE WHEN $5::float8 IS NULL THEN 0 ELSE s.geom <-> ST_SetSRID(ST_MakePoint($5, $6), 4326) END
+FROM streets s WHERE s.id = ANY($1)`
+
+// StreetsNear sets InWard, InDistrict, InProvince and FocusDistance of each of streets: whether
+// one of its rows runs through a unit named as near names it, and how far its nearest row is
+// from near.Focus. Matching the units' names costs more than finding the streets: the
+// geocoder asks only when a name stands for more streets than it looks at.
+func (db *DB) StreetsNear(ctx context.Context, streets []StreetMatch, near Near) error {
+	var ids []int64
+	for _, s := range streets {
+		ids = append(ids, s.IDs...)
+	}
+	lon, lat := focusArgs(near.Focus)
+	rows, _ := db.pool.Query(ctx, sqlStreetsNear, ids, near.Ward, near.District, near.Province, lon, lat)
+	type rowNear struct {
+		levels []string
+		dist   float64
+	}
+	byID := map[int64]rowNear{}
+	var id int64
+	var r rowNear
+	if _, err := pgx.ForEachRow(rows, []any{&id, &r.levels, &r.dist}, func() error {
+		byID[id] = rowNear{slices.Clone(r.levels), r.dist}
+		return nil
+	}); err != nil {
+		return translate(err)
+	}
+	for i := range streets {
+		s := &streets[i]
+		for j, row := range s.IDs {
+			r := byID[row]
+			s.InWard = s.InWard || slices.Contains(r.levels, "ward")
+			s.InDistrict = s.InDistrict || slices.Contains(r.levels, "district")
+			s.InProvince = s.InProvince || slices.Contains(r.levels, "province")
+			if j == 0 || r.dist < s.FocusDistance {
+				s.FocusDistance = r.dist
+			}
+		}
+	}
+	return nil
 }
 
 // sqlStreetsPrefixed finds streets whose folded name starts with $1 or has a word that does
@@ -204,22 +241,23 @@ func (db *DB) AddressesPrefixed(ctx context.Context, streets []int64, prefix str
 	return a, translate(err)
 }
 
-// sqlInterpolate places house number $2 on the street of rows $1 between the registered numbers nearest
+// interpolateSQL places house number $2 on a street between the registered numbers nearest
 // to it on its side of the street (same parity), on the straight line between their points
 // in proportion to the numbers; beyond the last number of its side, at that number's point.
 // Only plain numbers on the street itself (12, 12A in canonical form) place it. The
-// expressions match the partial index addresses_street_number (migration 00018).
-const sqlInterpolate = `
-WITH lo AS (
+// expressions match the partial index addresses_street_number (migration 00018). street is
+// the condition on street_id ("street_id = $1"), first the row that names the street.
+func interpolateSQL(street, first string) string {
+	side := func(op, order string) string {
+		return `
 	SELECT house_number, geom, substring(number_norm FROM '^[0-9]+')::int AS v FROM addresses
-	WHERE street_id = ANY($1) AND number_norm ~ '^[0-9]+[A-Z]?$'
-		AND substring(number_norm FROM '^[0-9]+')::int < $2 AND substring(number_norm FROM '^[0-9]+')::int % 2 = $2 % 2
-	ORDER BY substring(number_norm FROM '^[0-9]+')::int DESC LIMIT 1
-), hi AS (
-	SELECT house_number, geom, substring(number_norm FROM '^[0-9]+')::int AS v FROM addresses
-	WHERE street_id = ANY($1) AND number_norm ~ '^[0-9]+[A-Z]?$'
-		AND substring(number_norm FROM '^[0-9]+')::int > $2 AND substring(number_norm FROM '^[0-9]+')::int % 2 = $2 % 2
-	ORDER BY substring(number_norm FROM '^[0-9]+')::int LIMIT 1
+	WHERE ` + street + ` AND number_norm ~ '^[0-9]+[A-Z]?$'
+		AND substring(number_norm FROM '^[0-9]+')::int ` + op + ` $2 AND substring(number_norm FROM '^[0-9]+')::int % 2 = $2 % 2
+	ORDER BY substring(number_norm FROM '^[0-9]+')::int` + order + ` LIMIT 1`
+	}
+	return `
+WITH lo AS (` + side("<", " DESC") + `
+), hi AS (` + side(">", "") + `
 ), at AS (
 	SELECT CASE
 		WHEN lo.geom IS NOT NULL AND hi.geom IS NOT NULL
@@ -229,15 +267,29 @@ WITH lo AS (
 	FROM (SELECT 1) one LEFT JOIN lo ON true LEFT JOIN hi ON true
 )
 SELECT s.name, at.between, ` + sqlUnitsAtColumns + `
-FROM at JOIN streets s ON s.id = ($1::bigint[])[1]` + sqlUnitsAt + `
+FROM at JOIN streets s ON s.id = ` + first + sqlUnitsAt + `
 WHERE at.pt IS NOT NULL`
+}
+
+// sqlInterpolate places a number on street row $1, sqlInterpolateRows on the rows $1 of one
+// street. Most streets are one row, and the plan of the first is the better one for them.
+var (
+	sqlInterpolate     = interpolateSQL("street_id = $1", "$1")
+	sqlInterpolateRows = interpolateSQL("street_id = ANY($1)", "($1::bigint[])[1]")
+)
 
 // Interpolate places house number on a street when the registry lacks it, by the numbers of
 // all the rows the street is stored as (StreetMatch.IDs), the first naming it; ErrNotFound
 // when the street has no plain number on that side to place it by.
 func (db *DB) Interpolate(ctx context.Context, street []int64, number int) (Place, error) {
 	p := Place{Kind: "interpolated", StreetID: first(street)}
-	err := db.pool.QueryRow(ctx, sqlInterpolate, street, number).Scan(append([]any{&p.Street, &p.Between}, placeDest(&p)...)...)
+	var row pgx.Row
+	if len(street) == 1 {
+		row = db.pool.QueryRow(ctx, sqlInterpolate, street[0], number)
+	} else {
+		row = db.pool.QueryRow(ctx, sqlInterpolateRows, street, number)
+	}
+	err := row.Scan(append([]any{&p.Street, &p.Between}, placeDest(&p)...)...)
 	p.Name = p.Street
 	return p, translate(err)
 }
