@@ -20,7 +20,7 @@ func asOf(r *http.Request) (*time.Time, error) {
 	if raw == "" {
 		return nil, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, raw)
+	t, err := parseRFC3339(raw)
 	if err != nil {
 		day, derr := time.ParseInLocation(time.DateOnly, raw, vietnam)
 		if derr != nil {

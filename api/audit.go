@@ -110,7 +110,7 @@ func auditTime(q url.Values, name string) (*time.Time, error) {
 	if raw == "" {
 		return nil, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, raw)
+	t, err := parseRFC3339(raw)
 	if err != nil {
 		if t, err = time.ParseInLocation(time.DateOnly, raw, vietnam); err != nil {
 			return nil, &ParamError{name, "want an RFC 3339 time or a date (YYYY-MM-DD), not " + strconv.Quote(raw)}

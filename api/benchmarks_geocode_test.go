@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
@@ -13,6 +14,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"bandoso/address"
+	"bandoso/api"
+	"bandoso/store"
+	"bandoso/store/storetest"
 )
 
 // cityAddresses reads n addresses spread over the one-million-parcel city with the names a
@@ -65,4 +69,45 @@ func BenchmarkAutocompleteCity(b *testing.B) {
 		r, _ := http.NewRequest(http.MethodGet, base+"/v1/autocomplete?"+typed[i%len(typed)], nil)
 		return r
 	})
+}
+
+// BenchmarkGeocodeDemo geocodes addresses of the 20,000-parcel demo city written as
+// BenchmarkGeocodeCity writes them, on the city as the demo loads it (a street is one row)
+// and as an OpenStreetMap import stores it (a street is a row for each ward it crosses).
+func BenchmarkGeocodeDemo(b *testing.B) {
+	ctx := context.Background()
+	cities := map[string]func(testing.TB, *store.DB){
+		"demo": func(tb testing.TB, db *store.DB) { storetest.LoadDemo(tb, db, 1, 20000) },
+		"osm":  func(tb testing.TB, db *store.DB) { storetest.LoadDemoOSM(tb, db, 1, 20000) },
+	}
+	for _, name := range []string{"demo", "osm"} {
+		dbURL := storetest.NewURL(b)
+		db, err := store.Open(ctx, dbURL, store.Options{MaxConns: 4})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(db.Close)
+		cities[name](b, db)
+		pool, err := pgxpool.New(ctx, dbURL)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sample := readAddresses(b, pool, "a.id % 13 = 0 ORDER BY a.id LIMIT $1", 600)
+		pool.Close()
+		rng := rand.New(rand.NewPCG(3, 4))
+		var queries []string
+		for i, a := range sample {
+			if q := noises[i%len(noises)].write(a, rng); q != "" {
+				queries = append(queries, q)
+			}
+		}
+		ts := httptest.NewServer((&api.Server{DB: db}).Handler())
+		b.Cleanup(ts.Close)
+		b.Run(name, func(b *testing.B) {
+			benchLatency(b, func(i int) *http.Request {
+				r, _ := http.NewRequest(http.MethodGet, ts.URL+"/v1/geocode?limit=5&q="+url.QueryEscape(queries[i%len(queries)]), nil)
+				return r
+			})
+		})
+	}
 }

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"bandoso/geo"
 	"bandoso/store"
 )
@@ -29,7 +27,7 @@ const (
 // allowed) or a national code (10 digits) resolves to its address; a full plus code, or a
 // short one recovered near the city centre, to its cell with the nearest address.
 func (s *Server) handleCode(w http.ResponseWriter, r *http.Request) error {
-	raw := strings.TrimSpace(chi.URLParam(r, paramCode))
+	raw := strings.TrimSpace(pathParam(r, paramCode))
 	if strings.Contains(raw, "+") {
 		return s.plusCode(w, r, raw)
 	}

@@ -98,15 +98,18 @@ func TestCodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range []string{full, strings.ToLower(full), short, short + " Hồ Chí Minh"} {
-			var f struct {
-				BBox       [4]float64     `json:"bbox"`
-				Properties map[string]any `json:"properties"`
-			}
-			e.getGeoJSON(t, "/v1/codes/"+url.PathEscape(c), &f)
-			a, _ := f.Properties["address"].(map[string]any)
-			if f.Properties["plus_code"] != full || a["id"] != float64(nearest) ||
-				f.BBox[0] > lon || f.BBox[2] <= lon || f.BBox[1] > lat || f.BBox[3] <= lat || f.Properties["ward"] == nil {
-				t.Errorf("%s: bbox %v, %v; want %s holding (%f, %f), nearest address %d", c, f.BBox, f.Properties, full, lon, lat, nearest)
+			// '+' as is, and as encodeURIComponent escapes it
+			for _, path := range []string{"/v1/codes/" + url.PathEscape(c), "/v1/codes/" + encodeURIComponent(c)} {
+				var f struct {
+					BBox       [4]float64     `json:"bbox"`
+					Properties map[string]any `json:"properties"`
+				}
+				e.getGeoJSON(t, path, &f)
+				a, _ := f.Properties["address"].(map[string]any)
+				if f.Properties["plus_code"] != full || a["id"] != float64(nearest) ||
+					f.BBox[0] > lon || f.BBox[2] <= lon || f.BBox[1] > lat || f.BBox[3] <= lat || f.Properties["ward"] == nil {
+					t.Errorf("%s: bbox %v, %v; want %s holding (%f, %f), nearest address %d", path, f.BBox, f.Properties, full, lon, lat, nearest)
+				}
 			}
 		}
 	})

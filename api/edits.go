@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"bandoso/store"
 	"bandoso/tiles"
 )
@@ -46,7 +44,7 @@ func (s *Server) editLayer(r *http.Request) (*tiles.Layer, store.APIKey, error) 
 	if err != nil {
 		return nil, key, err
 	}
-	l, err := s.layer(r, chi.URLParam(r, paramLayer))
+	l, err := s.layer(r, pathParam(r, paramLayer))
 	return l, key, err
 }
 
@@ -62,7 +60,7 @@ func (s *Server) editFeature(r *http.Request) (*tiles.Layer, store.APIKey, int64
 
 // featureID reads the {id} path parameter.
 func featureID(r *http.Request) (int64, error) {
-	raw := chi.URLParam(r, paramEditID)
+	raw := pathParam(r, paramEditID)
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, &ParamError{paramEditID, strconv.Quote(raw) + " is not a feature id (a positive integer)"}
@@ -134,7 +132,7 @@ func (s *Server) caughtUp(r *http.Request) {
 // layerFeature resolves the {layer} and {id} path parameters, the layer as the request may
 // read it.
 func (s *Server) layerFeature(r *http.Request) (*tiles.Layer, int64, error) {
-	l, err := s.layer(r, chi.URLParam(r, paramLayer))
+	l, err := s.layer(r, pathParam(r, paramLayer))
 	if err != nil {
 		return nil, 0, err
 	}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"bandoso/store"
@@ -67,7 +66,7 @@ func (s *Server) handleLayers(w http.ResponseWriter, r *http.Request) error {
 
 // handleLayer serves GET /v1/layers/{layer}.
 func (s *Server) handleLayer(w http.ResponseWriter, r *http.Request) error {
-	l, err := s.layer(r, chi.URLParam(r, paramLayer))
+	l, err := s.layer(r, pathParam(r, paramLayer))
 	if err != nil {
 		return err
 	}
@@ -99,7 +98,7 @@ func (s *Server) handlePatchLayer(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	name := chi.URLParam(r, paramLayer)
+	name := pathParam(r, paramLayer)
 	if _, err := s.Tiles.Layer(r.Context(), name); err != nil {
 		return err
 	}

@@ -171,7 +171,7 @@ func (s *Server) collection(r *http.Request, l *tiles.Layer) (collection, error)
 
 // collectionLayer resolves the {collectionId} path parameter; an unknown one is 404.
 func (s *Server) collectionLayer(r *http.Request) (*tiles.Layer, error) {
-	name := chi.URLParam(r, paramCollectionID)
+	name := pathParam(r, paramCollectionID)
 	l, err := s.layer(r, name)
 	if errors.Is(err, tiles.ErrUnknownLayer) {
 		return nil, &NotFoundError{What: "collection", Name: name}

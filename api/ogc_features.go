@@ -233,10 +233,11 @@ func parseDatetime(v string) (from, to *time.Time, err error) {
 		if s == "" || s == ".." {
 			return nil, nil
 		}
-		for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
-			if t, err := time.Parse(layout, s); err == nil {
-				return &t, nil
-			}
+		if t, err := parseRFC3339(s); err == nil {
+			return &t, nil
+		}
+		if t, err := time.Parse(time.DateOnly, s); err == nil {
+			return &t, nil
 		}
 		return nil, fmt.Errorf("%q is not an RFC 3339 date-time or date", s)
 	}
@@ -458,7 +459,7 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	raw := chi.URLParam(r, paramFeatureID)
+	raw := pathParam(r, paramFeatureID)
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil {
 		return &NotFoundError{What: "feature", Name: raw}

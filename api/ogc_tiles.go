@@ -93,7 +93,7 @@ func (s *Server) handleTileMatrixSet(w http.ResponseWriter, r *http.Request) err
 
 // checkTileMatrixSet: only WebMercatorQuad is served; another id is 404.
 func checkTileMatrixSet(r *http.Request) error {
-	if id := chi.URLParam(r, paramTileMatrixSet); id != tmsWebMercatorQuad {
+	if id := pathParam(r, paramTileMatrixSet); id != tmsWebMercatorQuad {
 		return &NotFoundError{What: "tile matrix set", Name: id}
 	}
 	return nil
@@ -304,7 +304,7 @@ func (s *Server) serveOGCTile(w http.ResponseWriter, r *http.Request, layers []*
 	z, row, col := coords[0], coords[1], coords[2]
 	if minZ, maxZ := zoomRange(layers); z < minZ || z > maxZ {
 		return &RangeError{Param: paramTileMatrix, Reason: fmt.Sprintf("%s is outside the tileset's tile matrices %d..%d",
-			chi.URLParam(r, paramTileMatrix), minZ, maxZ)}
+			pathParam(r, paramTileMatrix), minZ, maxZ)}
 	}
 	last := geo.MatrixSize(z) - 1
 	for _, c := range []struct {
@@ -313,7 +313,7 @@ func (s *Server) serveOGCTile(w http.ResponseWriter, r *http.Request, layers []*
 	}{{paramTileRow, row}, {paramTileCol, col}} {
 		if c.n > last {
 			return &RangeError{Param: c.param, Reason: fmt.Sprintf("%s is outside 0..%d at tile matrix %d",
-				chi.URLParam(r, c.param), last, z)}
+				pathParam(r, c.param), last, z)}
 		}
 	}
 	names := make([]string, len(layers))

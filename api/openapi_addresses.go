@@ -18,7 +18,7 @@ func openAPIAddresses(add func([]obj, string, obj)) {
 	add(nil, "/v1/codes/{code}", op("code",
 		"Resolves a code: a registry code (12 digits, shown XXXX XXXX XXXX, last a Damm check digit; a wrong check digit is 400) or a national address code (5-digit postcode and 5-digit serial) to its address; a full plus code, or a short one recovered near the city centre, to its cell with the nearest address.", "Addresses",
 		[]any{obj{"name": paramCode, "in": "path", "required": true, "schema": obj{"type": "string", "maxLength": 100},
-			"description": "e.g. 1234 5678 9018, 7000012345, 7P28QPG4+XX or QPG4+XX"}},
+			"description": "e.g. 1234 5678 9018, 7000012345, 7P28QPG4+XX or QPG4+XX; a plus code's '+' as is or escaped %2B (encodeURIComponent)"}},
 		ok200(mediaGeoJSON, obj{"oneOf": []obj{ref("Address"), ref("PlusCodeArea")}}), errs(400, 404)))
 }
 

@@ -5,7 +5,7 @@ package api
 
 // asOfParam reads a layer as it was at a past time.
 var asOfParam = obj{"name": paramAsOf, "in": "query", "schema": obj{"type": "string"},
-	"description": "the data as it was then: a date (YYYY-MM-DD) is the end of that day in Vietnam (UTC+7); an RFC 3339 time is that instant; " +
+	"description": "the data as it was then: a date (YYYY-MM-DD) is the end of that day in Vietnam (UTC+7); an RFC 3339 time is that instant (its offset's '+' escaped %2B, or left as is and read back from the space it becomes); " +
 		"a time to come is now. Past tiles are not cached."}
 
 var (

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"bandoso/store"
 )
 
@@ -78,7 +76,7 @@ func (s *Server) handleParcelPlanning(w http.ResponseWriter, r *http.Request) er
 	if err := s.needLayer(r, layerParcels); err != nil {
 		return err
 	}
-	raw := chi.URLParam(r, paramID)
+	raw := pathParam(r, paramID)
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
 		return &ParamError{paramID, "want a parcel id, a positive whole number"}

@@ -155,7 +155,7 @@ func (s *Server) Handler() http.Handler {
 	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
 	// A custom 405 handler replaces chi's, which set Allow (RFC 9110 §15.5.6); set it here.
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
-		w.Header().Set("Allow", strings.Join(allowedMethods(r, req.URL.Path), ", "))
+		w.Header().Set("Allow", strings.Join(allowedMethods(r, routePath(req)), ", "))
 		return errMethodNotAllowed
 	}))
 

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"bandoso/tiles"
 )
 
@@ -97,7 +95,7 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) tileLayers(r *http.Request) ([]*tiles.Layer, error) {
 	var out []*tiles.Layer
 	seen := map[string]bool{}
-	for _, n := range strings.Split(chi.URLParam(r, paramLayers), ",") {
+	for _, n := range strings.Split(pathParam(r, paramLayers), ",") {
 		l, err := s.layer(r, n)
 		if err != nil {
 			return nil, err

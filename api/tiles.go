@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"bandoso/tiles"
 )
 
@@ -19,7 +17,7 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	names := strings.Split(chi.URLParam(r, paramLayers), ",")
+	names := strings.Split(pathParam(r, paramLayers), ",")
 	for _, n := range names {
 		if _, err := s.layer(r, n); err != nil {
 			return err
@@ -87,7 +85,7 @@ func tileCoords(r *http.Request) (z, x, y int, err error) {
 func intParam(r *http.Request, name string, max int) (int, error) {
 	n, err := naturalParam(r, name)
 	if err == nil && n > max {
-		err = &ParamError{Param: name, Reason: fmt.Sprintf("%s is outside 0..%d", chi.URLParam(r, name), max)}
+		err = &ParamError{Param: name, Reason: fmt.Sprintf("%s is outside 0..%d", pathParam(r, name), max)}
 	}
 	return n, err
 }
@@ -96,7 +94,7 @@ func intParam(r *http.Request, name string, max int) (int, error) {
 // refused, as "+3" and "-0" would name tile 3 and 0 again. Digits too many for an int give
 // math.MaxInt, which is outside every range.
 func naturalParam(r *http.Request, name string) (int, error) {
-	raw := chi.URLParam(r, name)
+	raw := pathParam(r, name)
 	if raw == "" || strings.Trim(raw, "0123456789") != "" {
 		return 0, &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a non-negative integer", raw)}
 	}

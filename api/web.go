@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"bandoso/web"
 )
 
@@ -27,7 +25,7 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) error {
 
 // handleStatic serves GET /static/{name}: the viewer's own script and stylesheet.
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) error {
-	name := chi.URLParam(r, paramName)
+	name := pathParam(r, paramName)
 	f, err := s.Web.Static(name)
 	return serveWebFile(w, r, name, f, err)
 }
@@ -35,8 +33,8 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) error {
 // handleLib serves GET /lib/maplibre-gl@{version}/{name}: MapLibre GL JS, which loads its
 // worker from beside itself.
 func (s *Server) handleLib(w http.ResponseWriter, r *http.Request) error {
-	name := chi.URLParam(r, paramName)
-	f, err := s.Web.Lib(chi.URLParam(r, paramVersion), name)
+	name := pathParam(r, paramName)
+	f, err := s.Web.Lib(pathParam(r, paramVersion), name)
 	return serveWebFile(w, r, name, f, err)
 }
 
@@ -56,7 +54,7 @@ func serveWebFile(w http.ResponseWriter, r *http.Request, name string, f *web.Fi
 // handleStyle serves GET /styles/{name}.json: a MapLibre style whose source points at this
 // service's TileJSON as the client reaches it.
 func (s *Server) handleStyle(w http.ResponseWriter, r *http.Request) error {
-	name := chi.URLParam(r, paramName)
+	name := pathParam(r, paramName)
 	// A style draws only the layers the request may read, so that a restricted layer does not
 	// break the map of those without a key.
 	var keep func(string) bool

@@ -27,6 +27,13 @@ const DefaultLimit = 10
 // looked up (each name with every street of it, one per ward).
 const streetCandidates = 5
 
+// streetLookups is how many streets, at least, a house number is interpolated on or a street
+// placed on, one statement each; the request's limit when larger. When a name stands for
+// more, the likeliest go first (by name, then in the units asked, then nearest the focus), so
+// that a name common across a whole country costs what a city's does. Registered numbers are
+// looked for on every street of the names at once.
+const streetLookups = 10
+
 // Geocoder answers geocoding and autocomplete requests. It is safe for concurrent use.
 type Geocoder struct {
 	db      *store.DB
@@ -96,7 +103,14 @@ func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
 		if streets, err = g.db.StreetsNamed(ctx, q.street, streetCandidates); err != nil {
 			return Answer{}, err
 		}
-		if results, err = g.onStreets(ctx, q, streets); err != nil {
+		lookups := max(r.limit(), streetLookups)
+		if len(streets) > lookups && (q.unitsAsked() > 0 || r.Focus != nil) {
+			near := store.Near{Ward: q.ward, District: q.district, Province: q.province, Focus: r.Focus}
+			if err := g.db.StreetsNear(ctx, streets, near); err != nil {
+				return Answer{}, err
+			}
+		}
+		if results, err = g.onStreets(ctx, q, q.likeliest(streets), lookups); err != nil {
 			return Answer{}, err
 		}
 		results = r.keep(results)
@@ -119,17 +133,18 @@ func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
 	return Answer{Parsed: q.parsed, Results: rank(results, r)}, nil
 }
 
-// onStreets finds the house on each street that matched, or interpolates it, or, when no
-// house was asked for, answers the streets themselves.
-func (g *Geocoder) onStreets(ctx context.Context, q query, streets []store.StreetMatch) ([]Result, error) {
+// onStreets finds the house on every street that matched, or else interpolates it on the
+// first lookups streets, or, when no house was asked for, places the first lookups streets
+// themselves.
+func (g *Geocoder) onStreets(ctx context.Context, q query, streets []store.StreetMatch, lookups int) ([]Result, error) {
 	if len(streets) == 0 {
 		return nil, nil
 	}
 	var results []Result
 	if q.number != "" {
-		ids := make([]int64, len(streets))
-		for i, s := range streets {
-			ids[i] = s.ID
+		var ids []int64
+		for _, s := range streets {
+			ids = append(ids, s.IDs...)
 		}
 		found, err := g.db.AddressesNumbered(ctx, ids, q.key)
 		if err != nil {
@@ -137,14 +152,20 @@ func (g *Geocoder) onStreets(ctx context.Context, q query, streets []store.Stree
 		}
 		has := map[int64]bool{}
 		for _, a := range found {
-			has[a.StreetID] = true
-			results = append(results, q.scoreAddress(a, streetOf(streets, a.StreetID)))
+			s := streetOf(streets, a.StreetID)
+			has[s.ID] = true
+			results = append(results, q.scoreAddress(a, s))
 		}
+		tried := 0
 		for _, s := range streets {
-			if has[s.ID] || q.mouth == 0 {
+			if tried == lookups || q.mouth == 0 {
+				break
+			}
+			if has[s.ID] {
 				continue
 			}
-			p, err := g.db.Interpolate(ctx, s.ID, q.mouth)
+			tried++
+			p, err := g.db.Interpolate(ctx, s.IDs, q.mouth)
 			if errors.Is(err, store.ErrNotFound) {
 				continue
 			}
@@ -161,8 +182,8 @@ func (g *Geocoder) onStreets(ctx context.Context, q query, streets []store.Stree
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range streets {
-		p, err := g.db.StreetPlace(ctx, s.ID, wardCodes)
+	for _, s := range streets[:min(len(streets), lookups)] {
+		p, err := g.db.StreetPlace(ctx, s.IDs, wardCodes)
 		if err != nil {
 			return nil, err
 		}
@@ -171,13 +192,14 @@ func (g *Geocoder) onStreets(ctx context.Context, q query, streets []store.Stree
 	return results, nil
 }
 
+// streetOf is the street of streets stored in row id.
 func streetOf(streets []store.StreetMatch, id int64) store.StreetMatch {
 	for _, s := range streets {
-		if s.ID == id {
+		if slices.Contains(s.IDs, id) {
 			return s
 		}
 	}
-	return store.StreetMatch{ID: id}
+	return store.StreetMatch{ID: id, IDs: []int64{id}}
 }
 
 // wardCodes are the codes of the wards (either system) the request names, none when it

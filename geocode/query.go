@@ -1,7 +1,9 @@
 package geocode
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 
 	"bandoso/address"
@@ -125,11 +127,16 @@ func (q query) asked() float64 {
 
 // unitsAsked is the weight of the ward, district and province the request names.
 func (q query) unitsAsked() float64 {
+	return unitWeight(q.ward != "", q.district != "", q.province != "")
+}
+
+// unitWeight is the weight of a ward, district and province, of those that count.
+func unitWeight(ward, district, province bool) float64 {
 	w := 0.0
 	for _, c := range []struct {
 		has    bool
 		weight float64
-	}{{q.ward != "", weightWard}, {q.district != "", weightDistrict}, {q.province != "", weightProvince}} {
+	}{{ward, weightWard}, {district, weightDistrict}, {province, weightProvince}} {
 		if c.has {
 			w += c.weight
 		}
@@ -152,6 +159,20 @@ func (q query) streetScore(s store.StreetMatch) float64 {
 		}
 	}
 	return s.Similarity * toneMismatch
+}
+
+// likeliest orders streets by what a candidate on each may score before its point is known
+// (the name, and the units asked that the street runs through), then by distance to the
+// focus; the store's order breaks ties.
+func (q query) likeliest(streets []store.StreetMatch) []store.StreetMatch {
+	prior := func(s store.StreetMatch) float64 {
+		return weightStreet*q.streetScore(s) + unitWeight(s.InWard, s.InDistrict, s.InProvince)
+	}
+	out := slices.Clone(streets)
+	slices.SortStableFunc(out, func(a, b store.StreetMatch) int {
+		return cmp.Or(cmp.Compare(prior(b), prior(a)), cmp.Compare(a.FocusDistance, b.FocusDistance))
+	})
+	return out
 }
 
 // units scores the ward, district and province asked for against a candidate's units and

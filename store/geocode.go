@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -17,6 +18,14 @@ type StreetMatch struct {
 	Similarity float64
 	// Lon and Lat are the middle of the street's longest line (StreetsPrefixed only).
 	Lon, Lat float64
+	// IDs are the rows the street is stored as, ID first (StreetsNamed only): the segments of
+	// one name in one ward, which a file imported without grouping keeps apart.
+	IDs []int64
+	// InWard, InDistrict and InProvince say the street runs through a unit of the names the
+	// geocoder was given, and FocusDistance how far it is from its focus, in degrees, for
+	// ordering (set by StreetsNear).
+	InWard, InDistrict, InProvince bool
+	FocusDistance                  float64
 }
 
 // sqlStreetMiddle is the middle of a street's longest line, as lon, lat.
@@ -70,31 +79,99 @@ func (db *DB) StreetNames(ctx context.Context) ([]string, error) {
 }
 
 // sqlStreetsNamed finds streets by folded name: equal, or similar by trigrams (pg_trgm's %
-// operator, threshold 0.3), which forgives a letter or two. A street is one name in one ward
-// (an OpenStreetMap import makes one per ward it crosses), so the limit counts names, and
-// every street of each name comes back.
+// operator, threshold 0.3), which forgives a letter or two. The limit $2 counts names, and
+// every row of each name comes back: a street is one name in one ward, but a file imported
+// without grouping (or edits) may store it as many rows, which are joined here by name and
+// ward; rows without a ward stay apart (the twins of a name in a city without wards).
 const sqlStreetsNamed = `
 WITH m AS (
-	SELECT id, name, name_key, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim
+	SELECT id, name, name_key, ward_code, CASE WHEN name_norm IN ($1, 'duong ' || $1) THEN 1 ELSE similarity(name_norm, $1) END AS sim
 	FROM streets
 	WHERE kind = 'street' AND (name_norm IN ($1, 'duong ' || $1) OR name_norm % $1)
 ), best AS (
 	SELECT name_key, max(sim) AS sim FROM m GROUP BY name_key ORDER BY max(sim) DESC, name_key LIMIT $2
 )
-SELECT m.id, m.name, m.sim FROM m JOIN best b USING (name_key)
-ORDER BY b.sim DESC, m.name_key, m.sim DESC, m.id`
+SELECT array_agg(m.id ORDER BY m.sim DESC, m.id), (array_agg(m.name ORDER BY m.sim DESC, m.id))[1], max(m.sim) AS street_sim
+FROM m JOIN best b USING (name_key)
+GROUP BY b.sim, m.name_key, coalesce(m.ward_code, 'row ' || m.id)
+ORDER BY b.sim DESC, m.name_key, street_sim DESC, min(m.id)`
 
-// StreetsNamed returns the named streets of up to limit names whose folded name is fold or
-// close to it, best first, without their middle point: the geocoder places a street by its
-// wards (StreetPlace) or not at all.
-func (db *DB) StreetsNamed(ctx context.Context, fold string, limit int) ([]StreetMatch, error) {
-	rows, _ := db.pool.Query(ctx, sqlStreetsNamed, fold, limit)
+// StreetsNamed returns every named street of up to names names whose folded name is fold or
+// close to it, each with all its rows, best name first. It gives no middle point: the
+// geocoder places a street by its wards (StreetPlace) or not at all.
+func (db *DB) StreetsNamed(ctx context.Context, fold string, names int) ([]StreetMatch, error) {
+	rows, _ := db.pool.Query(ctx, sqlStreetsNamed, fold, names)
 	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StreetMatch, error) {
 		var m StreetMatch
-		err := row.Scan(&m.ID, &m.Name, &m.Similarity)
-		return m, err
+		if err := row.Scan(&m.IDs, &m.Name, &m.Similarity); err != nil {
+			return m, err
+		}
+		m.ID = m.IDs[0]
+		return m, nil
 	})
 	return m, translate(err)
+}
+
+// Near is where an address is said to be: the units it names, folded and without their kind
+// ("" when not named), and a lon/lat to prefer (nil for none).
+type Near struct {
+	Ward, District, Province string
+	Focus                    *[2]float64
+}
+
+// sqlStreetsNear tells, for each of the street rows $1, the levels of the units of either
+// system it runs through that are named $2 (ward), $3 (district) or $4 (province), and its
+// distance to the focus $5,$6 in degrees (0 without one). The units are matched by unit_key
+// once each, then only their lines are tested.
+const sqlStreetsNear = `
+WITH asked AS MATERIALIZED (
+	SELECT level, geom FROM admin_units
+	WHERE geom IS NOT NULL AND (valid_to IS NULL OR valid_to = DATE '` + ReformDate + `')
+		AND (level = 'ward' AND $2 <> '' AND unit_key(name) = unit_key($2)
+			OR level = 'district' AND $3 <> '' AND unit_key(name) = unit_key($3)
+			OR level = 'province' AND $4 <> '' AND unit_key(name) = unit_key($4))
+)
+SELECT s.id, coalesce((SELECT array_agg(DISTINCT a.level) FROM asked a WHERE ST_Intersects(s.geom, a.geom)), '{}'),
+	CASE WHEN $5::float8 IS NULL THEN 0 ELSE s.geom <-> ST_SetSRID(ST_MakePoint($5, $6), 4326) END
+FROM streets s WHERE s.id = ANY($1)`
+
+// StreetsNear sets InWard, InDistrict, InProvince and FocusDistance of each of streets: whether
+// one of its rows runs through a unit named as near names it, and how far its nearest row is
+// from near.Focus. Matching the units' names costs more than finding the streets: the
+// geocoder asks only when a name stands for more streets than it looks at.
+func (db *DB) StreetsNear(ctx context.Context, streets []StreetMatch, near Near) error {
+	var ids []int64
+	for _, s := range streets {
+		ids = append(ids, s.IDs...)
+	}
+	lon, lat := focusArgs(near.Focus)
+	rows, _ := db.pool.Query(ctx, sqlStreetsNear, ids, near.Ward, near.District, near.Province, lon, lat)
+	type rowNear struct {
+		levels []string
+		dist   float64
+	}
+	byID := map[int64]rowNear{}
+	var id int64
+	var r rowNear
+	if _, err := pgx.ForEachRow(rows, []any{&id, &r.levels, &r.dist}, func() error {
+		byID[id] = rowNear{slices.Clone(r.levels), r.dist}
+		return nil
+	}); err != nil {
+		return translate(err)
+	}
+	for i := range streets {
+		s := &streets[i]
+		for j, row := range s.IDs {
+			r := byID[row]
+			s.InWard = s.InWard || slices.Contains(r.levels, "ward")
+			s.InDistrict = s.InDistrict || slices.Contains(r.levels, "district")
+			s.InProvince = s.InProvince || slices.Contains(r.levels, "province")
+			if j == 0 || r.dist < s.FocusDistance {
+				s.FocusDistance = r.dist
+			}
+		}
+	}
+	return nil
 }
 
 // sqlStreetsPrefixed finds streets whose folded name starts with $1 or has a word that does
@@ -114,7 +191,11 @@ LIMIT $2`
 func (db *DB) StreetsPrefixed(ctx context.Context, fold string, focus *[2]float64, limit int) ([]StreetMatch, error) {
 	lon, lat := focusArgs(focus)
 	rows, _ := db.pool.Query(ctx, sqlStreetsPrefixed, escapeLike(fold), limit, lon, lat)
-	m, err := pgx.CollectRows(rows, pgx.RowToStructByPos[StreetMatch])
+	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StreetMatch, error) {
+		var m StreetMatch
+		err := row.Scan(&m.ID, &m.Name, &m.Similarity, &m.Lon, &m.Lat)
+		return m, err
+	})
 	return m, translate(err)
 }
 
@@ -160,22 +241,23 @@ func (db *DB) AddressesPrefixed(ctx context.Context, streets []int64, prefix str
 	return a, translate(err)
 }
 
-// sqlInterpolate places house number $2 on street $1 between the registered numbers nearest
+// interpolateSQL places house number $2 on a street between the registered numbers nearest
 // to it on its side of the street (same parity), on the straight line between their points
 // in proportion to the numbers; beyond the last number of its side, at that number's point.
 // Only plain numbers on the street itself (12, 12A in canonical form) place it. The
-// expressions match the partial index addresses_street_number (migration 00018).
-const sqlInterpolate = `
-WITH lo AS (
+// expressions match the partial index addresses_street_number (migration 00018). street is
+// the condition on street_id ("street_id = $1"), first the row that names the street.
+func interpolateSQL(street, first string) string {
+	side := func(op, order string) string {
+		return `
 	SELECT house_number, geom, substring(number_norm FROM '^[0-9]+')::int AS v FROM addresses
-	WHERE street_id = $1 AND number_norm ~ '^[0-9]+[A-Z]?$'
-		AND substring(number_norm FROM '^[0-9]+')::int < $2 AND substring(number_norm FROM '^[0-9]+')::int % 2 = $2 % 2
-	ORDER BY substring(number_norm FROM '^[0-9]+')::int DESC LIMIT 1
-), hi AS (
-	SELECT house_number, geom, substring(number_norm FROM '^[0-9]+')::int AS v FROM addresses
-	WHERE street_id = $1 AND number_norm ~ '^[0-9]+[A-Z]?$'
-		AND substring(number_norm FROM '^[0-9]+')::int > $2 AND substring(number_norm FROM '^[0-9]+')::int % 2 = $2 % 2
-	ORDER BY substring(number_norm FROM '^[0-9]+')::int LIMIT 1
+	WHERE ` + street + ` AND number_norm ~ '^[0-9]+[A-Z]?$'
+		AND substring(number_norm FROM '^[0-9]+')::int ` + op + ` $2 AND substring(number_norm FROM '^[0-9]+')::int % 2 = $2 % 2
+	ORDER BY substring(number_norm FROM '^[0-9]+')::int` + order + ` LIMIT 1`
+	}
+	return `
+WITH lo AS (` + side("<", " DESC") + `
+), hi AS (` + side(">", "") + `
 ), at AS (
 	SELECT CASE
 		WHEN lo.geom IS NOT NULL AND hi.geom IS NOT NULL
@@ -185,23 +267,41 @@ WITH lo AS (
 	FROM (SELECT 1) one LEFT JOIN lo ON true LEFT JOIN hi ON true
 )
 SELECT s.name, at.between, ` + sqlUnitsAtColumns + `
-FROM at JOIN streets s ON s.id = $1` + sqlUnitsAt + `
+FROM at JOIN streets s ON s.id = ` + first + sqlUnitsAt + `
 WHERE at.pt IS NOT NULL`
+}
 
-// Interpolate places house number on street when the registry lacks it; ErrNotFound when
-// the street has no plain number on that side to place it by.
-func (db *DB) Interpolate(ctx context.Context, street int64, number int) (Place, error) {
-	p := Place{Kind: "interpolated", StreetID: street}
-	err := db.pool.QueryRow(ctx, sqlInterpolate, street, number).Scan(append([]any{&p.Street, &p.Between}, placeDest(&p)...)...)
+// sqlInterpolate places a number on street row $1, sqlInterpolateRows on the rows $1 of one
+// street. Most streets are one row, and the plan of the first is the better one for them.
+var (
+	sqlInterpolate     = interpolateSQL("street_id = $1", "$1")
+	sqlInterpolateRows = interpolateSQL("street_id = ANY($1)", "($1::bigint[])[1]")
+)
+
+// Interpolate places house number on a street when the registry lacks it, by the numbers of
+// all the rows the street is stored as (StreetMatch.IDs), the first naming it; ErrNotFound
+// when the street has no plain number on that side to place it by.
+func (db *DB) Interpolate(ctx context.Context, street []int64, number int) (Place, error) {
+	p := Place{Kind: "interpolated", StreetID: first(street)}
+	var row pgx.Row
+	if len(street) == 1 {
+		row = db.pool.QueryRow(ctx, sqlInterpolate, street[0], number)
+	} else {
+		row = db.pool.QueryRow(ctx, sqlInterpolateRows, street, number)
+	}
+	err := row.Scan(append([]any{&p.Street, &p.Between}, placeDest(&p)...)...)
 	p.Name = p.Street
 	return p, translate(err)
 }
 
-// sqlStreetPlace is a point of street $1 for answers naming the street alone: the middle of
-// its stretch inside the wards $2 (codes of either system) when given and the street crosses
-// them, else the middle of the whole street.
+// sqlStreetPlace is a point of the street of rows $1 (the first naming it) for answers naming
+// the street alone: the middle of its stretch inside the wards $2 (codes of either system)
+// when given and the street crosses them, else the middle of the whole street.
 const sqlStreetPlace = `
-WITH s AS (SELECT id, name, ST_LineMerge(geom) AS g FROM streets WHERE id = $1),
+WITH s AS (
+	SELECT (SELECT name FROM streets WHERE id = ($1::bigint[])[1]) AS name, ST_LineMerge(ST_Collect(d.geom)) AS g
+	FROM streets, ST_Dump(geom) d WHERE id = ANY($1) HAVING count(*) > 0
+),
 inside AS (
 	SELECT ST_LineMerge(ST_Intersection(s.g, ST_Union(u.geom))) AS g FROM s, admin_units u
 	WHERE cardinality($2::text[]) > 0 AND u.level = 'ward' AND u.code = ANY($2) AND ST_Intersects(u.geom, s.g)
@@ -215,13 +315,20 @@ inside AS (
 )
 SELECT at.name, ` + sqlUnitsAtColumns + ` FROM at` + sqlUnitsAt
 
-// StreetPlace is the point that stands for street, within the wards of wardCodes when it
-// crosses them.
-func (db *DB) StreetPlace(ctx context.Context, street int64, wardCodes []string) (Place, error) {
-	p := Place{Kind: "street", StreetID: street}
+// StreetPlace is the point that stands for a street stored as rows street (StreetMatch.IDs),
+// within the wards of wardCodes when it crosses them.
+func (db *DB) StreetPlace(ctx context.Context, street []int64, wardCodes []string) (Place, error) {
+	p := Place{Kind: "street", StreetID: first(street)}
 	err := db.pool.QueryRow(ctx, sqlStreetPlace, street, wardCodes).Scan(append([]any{&p.Street}, placeDest(&p)...)...)
 	p.Name = p.Street
 	return p, translate(err)
+}
+
+func first(ids []int64) int64 {
+	if len(ids) == 0 {
+		return 0
+	}
+	return ids[0]
 }
 
 // WardMatch is a ward of either system whose name matched a query.

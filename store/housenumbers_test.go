@@ -209,7 +209,7 @@ func TestAddressHouseNumbers(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		p, err := db.Interpolate(ctx, street, 16)
+		p, err := db.Interpolate(ctx, []int64{street}, 16)
 		if err != nil || strings.Join(p.Between, ",") != "10b,Số 20" || p.Lon < 106.70599 || p.Lon > 106.70601 {
 			t.Errorf("16 between 10b and 20: %+v, %v", p, err)
 		}
