@@ -39,9 +39,16 @@ type Parsed struct {
 	Alley         []Part
 	Street        Part
 	Neighbourhood Part // khu phố, tổ, ấp, thôn
-	Ward          Part // phường, xã, thị trấn, đặc khu
-	District      Part // quận, huyện, thị xã, city-level thành phố (gone since 2025)
-	Province      Part
+	// Qualifier says where the place is from the address written: "Đối diện" (opposite),
+	// "Cạnh", "Gần", "Trước", "Sau", "Góc", "Ngã tư", "Đầu hẻm". The address is then a
+	// neighbour's, not the place's own.
+	Qualifier Part
+	// Landmark is a named place written instead of or beside a street (địa danh): "Chợ Bến
+	// Thành", "Bệnh viện Chợ Rẫy", "UBND Phường 6"; never read as a street.
+	Landmark Part
+	Ward     Part // phường, xã, thị trấn, đặc khu
+	District Part // quận, huyện, thị xã, city-level thành phố (gone since 2025)
+	Province Part
 	// Units are the administrative units read by name ([WithUnits]), from the right, each
 	// with its candidates.
 	Units       []UnitMatch
