@@ -21,6 +21,7 @@ const (
 	paramStreet   = "street"
 	paramDistrict = "district"
 	paramProvince = "province"
+	paramMinConf  = "min_confidence"
 )
 
 // maxQueryText bounds each text parameter of a geocoding request, in bytes.
@@ -31,6 +32,8 @@ type geocodeAnswer struct {
 	Type     string    `json:"type"`
 	Query    queryEcho `json:"query"`
 	Features []feature `json:"features"`
+	// Reason says why there are no features, when there are none.
+	Reason string `json:"reason,omitempty"`
 }
 
 // queryEcho shows how the request was read, so a client can tell why it got what it got.
@@ -69,7 +72,8 @@ func (s *Server) geocode(w http.ResponseWriter, r *http.Request, structured bool
 	if err != nil {
 		return err
 	}
-	out := geocodeAnswer{Type: "FeatureCollection", Query: echo(req.Text, ans.Parsed), Features: make([]feature, 0, len(ans.Results))}
+	out := geocodeAnswer{Type: "FeatureCollection", Query: echo(req.Text, ans.Parsed), Features: make([]feature, 0, len(ans.Results)),
+		Reason: ans.Reason}
 	for _, res := range ans.Results {
 		out.Features = append(out.Features, resultFeature(withoutHiddenUnits(res, hidden)))
 	}
@@ -109,6 +113,13 @@ func geocodeRequest(r *http.Request, structured bool) (geocode.Request, error) {
 			return req, &ParamError{paramLimit, fmt.Sprintf("want a whole number from 1 to %d", geocode.MaxLimit)}
 		}
 		req.Limit = n
+	}
+	if v := q.Get(paramMinConf); v != "" && structured {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f >= 0 && f <= 1) {
+			return req, &ParamError{paramMinConf, "want a number from 0 to 1"}
+		}
+		req.MinConfidence = &f
 	}
 	if q.Has(paramLon) || q.Has(paramLat) {
 		lon, err := floatParam(q.Get(paramLon), paramLon, 180)
@@ -167,12 +178,22 @@ func echo(text string, p address.Parsed) queryEcho {
 	return queryEcho{Text: text, Parsed: parts, Ambiguities: p.Ambiguities}
 }
 
+// judged adds how sure the geocoder is of a candidate and what of the request it
+// contradicts.
+func judged(props map[string]any, res geocode.Result) {
+	props["confidence"] = res.Confidence
+	if len(res.Mismatch) > 0 {
+		props["mismatch"] = res.Mismatch
+	}
+}
+
 // resultFeature is a candidate as GeoJSON: an address with its codes, or a place with the
 // units under its point; a named place with its name and what it is.
 func resultFeature(res geocode.Result) feature {
 	if res.Kind == "address" {
 		f := addressFeature(res.Address)
 		f.Properties["score"], f.Properties["matched"] = res.Score, res.Matched
+		judged(f.Properties, res)
 		return f
 	}
 	p := res.Place
@@ -181,7 +202,7 @@ func resultFeature(res geocode.Result) feature {
 		"codes": addressCodes{PlusCode: plus}}
 	label := []string{p.Name}
 	if p.Kind == "interpolated" {
-		number := res.Matched["house"]
+		number := res.Number
 		props["interpolated"], props["house_number"], props["between"] = true, number, p.Between
 		label[0] = number + " " + p.Street
 	}
@@ -204,5 +225,6 @@ func resultFeature(res geocode.Result) feature {
 		label = append(label, p.Province.Name)
 	}
 	props["label"] = strings.Join(label, ", ")
+	judged(props, res)
 	return feature{Type: "Feature", Geometry: pointGeometry(p.Lon, p.Lat), Properties: props}
 }

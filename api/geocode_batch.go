@@ -31,7 +31,8 @@ const (
 )
 
 // batchColumns are added after the input's columns.
-var batchColumns = []string{"status", "kind", "score", "lon", "lat", "label", "registry_code", "plus_code", "ward_code", "old_ward_code"}
+var batchColumns = []string{"status", "kind", "score", "lon", "lat", "label", "registry_code", "plus_code", "ward_code", "old_ward_code",
+	"confidence", "reason"}
 
 // addressHeaders are header names taken as the address column, folded, when ?column= is not
 // given; otherwise the first column is.
@@ -180,7 +181,7 @@ func (s *Server) batchRow(ctx context.Context, row []string, col int, hidden map
 	case err != nil:
 		return nil, err
 	case len(ans.Results) == 0:
-		result[0] = "not found"
+		result[0], result[len(result)-1] = "not found", ans.Reason
 		return result, nil
 	}
 	res := withoutHiddenUnits(ans.Results[0], hidden)
@@ -192,10 +193,23 @@ func (s *Server) batchRow(ctx context.Context, row []string, col int, hidden map
 	props := resultFeature(res).Properties
 	codes, _ := props["codes"].(addressCodes)
 	label, _ := props["label"].(string)
-	copy(result, []string{"ok", res.Kind, strconv.FormatFloat(res.Score, 'f', 3, 64),
+	copy(result, []string{batchStatus(res), res.Kind, strconv.FormatFloat(res.Score, 'f', 3, 64),
 		strconv.FormatFloat(lon, 'f', 7, 64), strconv.FormatFloat(lat, 'f', 7, 64),
-		label, codes.Registry, codes.PlusCode, ward, oldWard})
+		label, codes.Registry, codes.PlusCode, ward, oldWard, strconv.FormatFloat(res.Confidence, 'f', 3, 64)})
 	return result, nil
+}
+
+// batchStatus says how far a row's best candidate answers it: ok (found as asked),
+// approximate (a house number placed along its street) or partial (only the street of an
+// address, the ward of a street).
+func batchStatus(res geocode.Result) string {
+	switch {
+	case res.Partial:
+		return "partial"
+	case res.Kind == "interpolated":
+		return "approximate"
+	}
+	return "ok"
 }
 
 // errorRow is the last row of an answer cut short: empty input columns, then the reason.

@@ -54,7 +54,9 @@ type hit struct {
 		Kind         string
 		Label        string
 		Score        float64
+		Confidence   float64
 		Matched      map[string]string
+		Mismatch     map[string]string
 		HouseNumber  string `json:"house_number"`
 		Street       string
 		StreetID     int64 `json:"street_id"`
@@ -78,6 +80,7 @@ type hits struct {
 		Parsed map[string]string
 	}
 	Features []hit
+	Reason   string
 }
 
 // geocode asks path (/v1/geocode or /v1/autocomplete) with params and decodes a 200 answer.
@@ -162,11 +165,27 @@ func TestGeocode(t *testing.T) {
 				t.Fatalf("%s %s: %+v, want address %d", a.number, a.street, h.Features, a.id)
 			}
 			f := h.Features[0]
-			if f.Properties.Score != 1 || f.Properties.Kind != "address" || f.Geometry.Coordinates != [2]float64{round7(a.lon), round7(a.lat)} {
-				t.Errorf("%+v, want score 1 at %f %f", f, a.lon, a.lat)
+			if f.Properties.Score != 1 || f.Properties.Confidence < 0.8 || f.Properties.Kind != "address" || f.Geometry.Coordinates != [2]float64{round7(a.lon), round7(a.lat)} {
+				t.Errorf("%+v, want score 1, sure, at %f %f", f, a.lon, a.lat)
 			}
 			if len(f.Properties.Codes.PlusCode) != 11 || f.Properties.Codes.Registry == "" {
 				t.Errorf("codes %+v", f.Properties.Codes)
+			}
+		}
+	})
+
+	t.Run("another province or a street not in the data is no answer, and says why", func(t *testing.T) {
+		a := e.sample(t, 1, "true")[0]
+		for _, q := range []string{a.number + " " + address.Fold(a.street) + " Ha Noi", "22 Nguyễn Thị Diệu, Phường 6, Quận 3"} {
+			h := e.geocode(t, "/v1/geocode", url.Values{"q": {q}})
+			if len(h.Features) != 0 || h.Reason == "" || h.Query.Parsed["street"] == "" {
+				t.Errorf("%s: %+v, reason %q; want no feature, the parse and a reason", q, h.Features, h.Reason)
+			}
+		}
+		h := e.geocode(t, "/v1/geocode", url.Values{"q": {"12 Không Có Đường Này, " + a.ward}, "min_confidence": {"0"}})
+		for _, f := range h.Features {
+			if f.Properties.Kind != "ward" || f.Properties.Confidence >= 0.3 {
+				t.Errorf("a street not in the data, min_confidence 0: %+v, want only its ward, unsure", f)
 			}
 		}
 	})
@@ -271,6 +290,8 @@ func TestGeocode(t *testing.T) {
 			{"/v1/geocode?q=le+loi&limit=51", "limit"},
 			{"/v1/geocode?q=le+loi&lon=200&lat=10", "lon"},
 			{"/v1/geocode?q=le+loi&lon=106", "lat"},
+			{"/v1/geocode?q=le+loi&min_confidence=1.5", "min_confidence"},
+			{"/v1/geocode?q=le+loi&min_confidence=NaN", "min_confidence"},
 			{"/v1/geocode?q=%ff%fe", "q"},
 			{"/v1/geocode?q=" + strings.Repeat("a", 1025), "q"},
 			{"/v1/autocomplete", "q"},
@@ -329,13 +350,14 @@ func TestGeocodeBatch(t *testing.T) {
 	_ = w.Write([]string{"bad", "", ""})
 	_ = w.Write([]string{"short"})
 	_ = w.Write([]string{"nowhere", "12 Không Có Đường Này", ""})
+	_ = w.Write([]string{"ward only", "12 Không Có Đường Này, " + sample[0].ward, ""})
 	w.Flush()
 	file := in.Bytes()
 
 	check := func(t *testing.T, rows [][]string) {
 		t.Helper()
-		if len(rows) != len(sample)+4 {
-			t.Fatalf("%d rows, want %d", len(rows), len(sample)+4)
+		if len(rows) != len(sample)+5 {
+			t.Fatalf("%d rows, want %d", len(rows), len(sample)+5)
 		}
 		if got := strings.Join(rows[0][:5], ","); got != "id,dia chi,note,status,kind" {
 			t.Errorf("header %q", got)
@@ -356,8 +378,11 @@ func TestGeocodeBatch(t *testing.T) {
 		if !strings.HasPrefix(tail[0][3], "invalid") || !strings.HasPrefix(tail[1][3], "invalid") || tail[1][0] != "short" {
 			t.Errorf("empty rows: %q", tail[:2])
 		}
-		if tail[2][3] == "ok" && tail[2][4] == "address" {
-			t.Errorf("an address on a street that does not exist: %q", tail[2])
+		reason := len(rows[0]) - 1
+		for _, row := range tail[2:4] {
+			if row[3] != "not found" || row[reason] == "" {
+				t.Errorf("an address on a street that does not exist: %q, want not found and why", row)
+			}
 		}
 	}
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,7 @@ func openAPIGeocode(add func([]obj, string, obj), addPost func(string, obj)) {
 			obj{"type": "integer", "minimum": 1, "maximum": geocode.MaxLimit}),
 	}
 	add(nil, "/v1/geocode", op("geocode",
-		"Vietnamese address text, or its parts, to candidates best first: registered addresses, house numbers interpolated along their street, streets, wards, and named places (kind poi: markets, schools, pagodas, shops, found by name, e.g. \"Chợ Bến Thành\"; never for a house number on a known street, and after an exact address match). Diacritics, tone placement and abbreviations are optional; old (pre-2025) and new unit names both match.", "Addresses",
+		"Vietnamese address text, or its parts, to candidates, surest first: registered addresses, house numbers interpolated along their street, streets, wards, and named places (kind poi: markets, schools, pagodas, shops, found by name, e.g. \"Chợ Bến Thành\"; never for a house number on a known street, and after an exact address match). Diacritics, tone placement and abbreviations are optional; old (pre-2025) and new unit names both match. A candidate on another street than named, or in another province, is never returned; none under min_confidence is: then the answer has no features and says why in reason.", "Addresses",
 		append([]any{
 			query(paramQ, "free address text, e.g. \"123/45/6A Nguyễn Trãi, P. Bến Thành, Q.1, TP.HCM\"", text),
 			query(paramHouse, "structured: the house number as written, with its alleys: 123/45/6A, 120 bis, 176-181, K448 H20/2, số 5 ngõ 12 ngách 3, Ngõ 100, Lô B2, Km 7+500; matched however the address registry writes it", text),
@@ -30,6 +31,8 @@ func openAPIGeocode(add func([]obj, string, obj), addPost func(string, obj)) {
 			query(paramWard, "structured: the ward, of either system", text),
 			query(paramDistrict, "structured: the district (before 2025)", text),
 			query(paramProvince, "structured: the province", text),
+			query(paramMinConf, fmt.Sprintf("the least confidence of a candidate returned, %.2f unless given; 0 shows every candidate that does not contradict the query", geocode.DefaultMinConfidence),
+				obj{"type": "number", "minimum": 0, "maximum": 1}),
 		}, focus...),
 		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400)))
 	add(nil, "/v1/autocomplete", op("autocomplete",
@@ -55,13 +58,18 @@ func geocodeSchemas() obj {
 	str := obj{"type": "string"}
 	unit := obj{"type": "object", "required": []string{"code", "name"}, "properties": obj{"code": str, "name": str}}
 	texts := obj{"type": "object", "additionalProperties": str}
-	candidate := featureSchema(obj{"type": "object", "required": []string{"kind", "label", "score", "matched", "codes"},
+	candidate := featureSchema(obj{"type": "object", "required": []string{"kind", "label", "score", "confidence", "matched", "codes"},
 		"properties": obj{
 			"kind": obj{"type": "string", "enum": []string{"address", "interpolated", "street", "ward", geocode.KindPOI},
 				"description": "address: registered; interpolated: a house number placed along its street; street; ward; poi: a named place (name, category, class)"},
-			"label":        str,
-			"score":        obj{"type": "number", "minimum": 0, "maximum": 1},
-			"matched":      texts,
+			"label": str,
+			"score": obj{"type": "number", "minimum": 0, "maximum": 1},
+			"confidence": obj{"type": "number", "minimum": 0, "maximum": 1,
+				"description": "the chance that the candidate is where what was asked for is, at the precision asked; 0.8 and above are right 97% of the time or more (docs/api.md)"},
+			"matched": obj{"type": "object", "additionalProperties": str,
+				"description": "each part of the request the candidate truly matches (house, street, ward, district, province; name for a named place), with the text that asked for it"},
+			"mismatch": obj{"type": "object", "additionalProperties": str,
+				"description": "each part of the request the candidate disagrees with (ward, district), and how; candidates on another street or in another province are never returned"},
 			"house_number": str, "street": str, "street_id": obj{"type": "integer"},
 			"interpolated": obj{"type": "boolean"},
 			"between":      obj{"type": "array", "items": str},
@@ -80,6 +88,7 @@ func geocodeSchemas() obj {
 				"type":     obj{"type": "string", "enum": []string{"FeatureCollection"}},
 				"query":    obj{"type": "object", "properties": obj{"text": str, "parsed": texts, "ambiguities": obj{"type": "array", "items": str}}},
 				"features": obj{"type": "array", "items": candidate},
+				"reason":   obj{"type": "string", "description": "why there are no features, when there are none"},
 			}},
 	}
 }

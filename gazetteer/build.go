@@ -75,6 +75,7 @@ func (g *Gazetteer) addTable(table []migrations.AdminRow) {
 		}
 		g.addIn(old, newProvince)
 		g.addIn(oldDistrict, newProvince)
+		g.addIn(oldProvince, newProvince)
 		g.addIn(newWard, oldDistrict)
 		g.addIn(newWard, oldProvince)
 		g.succ[old] = append(g.succ[old], succession{to: newWard, note: r.Note})

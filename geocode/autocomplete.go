@@ -28,7 +28,7 @@ func (g *Geocoder) Autocomplete(ctx context.Context, r Request) (Answer, error) 
 	}
 	if q.street == "" {
 		wards, err := g.wards(ctx, q)
-		return Answer{Parsed: q.parsed, Results: rank(r.keep(append(results, wards...)), r)}, err
+		return q.suggest(append(results, wards...), r), err
 	}
 	streets, err := g.db.StreetsPrefixed(ctx, q.street, r.Focus, suggestStreets)
 	if err != nil {
@@ -55,5 +55,12 @@ func (g *Geocoder) Autocomplete(ctx context.Context, r Request) (Answer, error) 
 		p := store.Place{Kind: "street", Name: s.Name, StreetID: s.ID, Street: s.Name, Lon: s.Lon, Lat: s.Lat}
 		results = append(results, q.scorePlace(p, s))
 	}
-	return Answer{Parsed: q.parsed, Results: rank(r.keep(results), r)}, nil
+	return q.suggest(results, r), nil
+}
+
+// suggest judges suggestions as the geocoder judges answers, the street's name aside (it is
+// being typed), and keeps the best whatever their confidence: a suggestion is a question.
+func (q query) suggest(results []Result, r Request) Answer {
+	results, _ = q.judge(r.keep(results), true)
+	return Answer{Parsed: q.parsed, Results: rank(results, r)}
 }

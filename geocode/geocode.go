@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -38,7 +39,7 @@ const streetLookups = 10
 type Geocoder struct {
 	db      *store.DB
 	streets *streetNames
-	units   address.UnitMatcher
+	units   *gazetteer.Gazetteer
 }
 
 // New returns a geocoder over db. It reads the list of street names on first use and again
@@ -64,6 +65,9 @@ type Request struct {
 	// Omit holds the kinds of result (see Result.Kind) the asker may not see; the others
 	// fill the limit.
 	Omit map[string]bool
+	// MinConfidence is the least confidence of a candidate returned; nil for
+	// DefaultMinConfidence.
+	MinConfidence *float64
 }
 
 // Result is one candidate: an Address when Kind is "address", else a Place.
@@ -72,11 +76,23 @@ type Result struct {
 	Address store.Address
 	Place   store.Place
 	Score   float64 // 0 to 1: the share of what was asked that the candidate matches
+	// Confidence is the chance, 0 to 1, that the candidate is where what was asked for is, at
+	// the precision asked (see judge.go).
+	Confidence float64
+	// Mismatch maps each part of the request the candidate disagrees with (ward, district) to
+	// how; candidates whose street or province disagree are no answers at all.
+	Mismatch map[string]string
+	// Partial says the candidate is coarser than what was asked: the street of an address
+	// whose number it cannot place, the ward of a street not in the data.
+	Partial bool
 	// Matched maps each part of the request the candidate matched (house, street, ward,
 	// district, province; name for a named place) to the text that asked for it.
 	Matched map[string]string
-	lon     float64
-	lat     float64
+	// Number is the house number placed, for an interpolated candidate.
+	Number string
+	sure   float64 // the confidence before the candidates as good elsewhere are counted
+	lon    float64
+	lat    float64
 }
 
 // Point is the candidate's lon/lat: the address's, or the place's.
@@ -86,6 +102,8 @@ func (r Result) Point() (lon, lat float64) { return r.lon, r.lat }
 type Answer struct {
 	Parsed  address.Parsed
 	Results []Result
+	// Reason says why there are no results, when there are none.
+	Reason string
 }
 
 // ErrEmpty is a request with nothing to look for.
@@ -98,9 +116,10 @@ func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
 		return Answer{}, err
 	}
 	var results []Result
-	var streets []store.StreetMatch
+	var dropped []string
 	if q.street != "" {
-		if streets, err = g.db.StreetsNamed(ctx, q.street, streetCandidates); err != nil {
+		streets, err := g.db.StreetsNamed(ctx, q.street, streetCandidates)
+		if err != nil {
 			return Answer{}, err
 		}
 		lookups := max(r.limit(), streetLookups)
@@ -110,12 +129,22 @@ func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
 				return Answer{}, err
 			}
 		}
+		// Only the streets of the name asked are looked at: a name that is merely similar
+		// is another street, and a number placed on it is nowhere near the address.
+		streets = slices.DeleteFunc(streets, func(s store.StreetMatch) bool {
+			f, why := q.streetAgreement(s.Name)
+			if f == 0 {
+				dropped = append(dropped, why)
+			}
+			return f == 0
+		})
 		if results, err = g.onStreets(ctx, q, q.likeliest(streets), lookups); err != nil {
 			return Answer{}, err
 		}
 		results = r.keep(results)
 	}
-	if len(results) == 0 {
+	onStreet := len(results) > 0
+	if !onStreet {
 		if results, err = g.wards(ctx, q); err != nil {
 			return Answer{}, err
 		}
@@ -123,14 +152,67 @@ func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
 	}
 	// A house number on a street of the city is an address: no place's name is looked for
 	// in it ("12 Lê Lợi" is not the café Lê Lợi Coffee).
-	if q.number == "" || len(streets) == 0 {
+	if q.number == "" || !onStreet {
 		places, err := g.places(ctx, q, r, false)
 		if err != nil {
 			return Answer{}, err
 		}
 		results = append(results, places...)
 	}
-	return Answer{Parsed: q.parsed, Results: rank(results, r)}, nil
+	return q.answer(results, dropped, r), nil
+}
+
+// answer judges the candidates, keeps those confident enough, best first, and says why
+// there are none when none are left.
+func (q query) answer(results []Result, dropped []string, r Request) Answer {
+	results, contradict := q.judge(results, false)
+	dropped = append(contradict, dropped...) // a candidate's contradiction says more than a name's
+	least := DefaultMinConfidence
+	if r.MinConfidence != nil {
+		least = *r.MinConfidence
+	}
+	var best *Result
+	var kept []Result
+	alike := 0 // candidates sure enough alone, but not among so many
+	for i, res := range results {
+		if best == nil || res.Confidence > best.Confidence {
+			best = &results[i]
+		}
+		if res.Confidence >= least {
+			kept = append(kept, res)
+		} else if res.sure >= least {
+			alike++
+		}
+	}
+	ans := Answer{Parsed: q.parsed, Results: rank(kept, r)}
+	switch {
+	case len(ans.Results) > 0:
+	case alike > 1:
+		ans.Reason = fmt.Sprintf("%d candidates are as likely as each other, %s (%s) among them: name the ward or "+
+			"district, or lower min_confidence to see them", alike, best.label(), best.Kind)
+	case best != nil:
+		ans.Reason = fmt.Sprintf("the best candidate, %s (%s), has confidence %.2f, under min_confidence %.2f",
+			best.label(), best.Kind, best.Confidence, least)
+	case len(dropped) > 0:
+		ans.Reason = "no candidate agrees with what was asked: " + dropped[0]
+	default:
+		ans.Reason = q.nothing()
+	}
+	return ans
+}
+
+// nothing says what the data lacks when no candidate was found at all.
+func (q query) nothing() string {
+	var names []string
+	for _, part := range []string{"street", "ward", "district", "province"} {
+		if t := q.text[part]; t != "" {
+			names = append(names, fmt.Sprintf("%s %q", part, t))
+		}
+	}
+	if len(names) == 0 {
+		return "nothing in the data matches"
+	}
+	return "nothing in the data matches the " + strings.Join(names, ", ")
 }
 
 // onStreets finds the house on every street that matched, or else interpolates it on the
@@ -237,7 +319,8 @@ func (g *Geocoder) wards(ctx context.Context, q query) ([]Result, error) {
 	}
 	var results []Result
 	for _, w := range wards {
-		if !w.HasGeom {
+		// a ward named otherwise than asked, beyond a slip of one letter, is another ward
+		if !w.HasGeom || nameScore(name, bare(w.Name)) == 0 && nameScore(address.UnitKey(name), address.UnitKey(w.Name)) == 0 {
 			continue
 		}
 		p, err := g.db.WardPlace(ctx, w.Code, w.Current)
@@ -249,7 +332,7 @@ func (g *Geocoder) wards(ctx context.Context, q query) ([]Result, error) {
 	return results, nil
 }
 
-// rank orders results by score, then by distance to the focus, then by kind and id, and
+// rank orders results by confidence, then by score, then by distance to the focus, then by kind and id, and
 // keeps the first r.Limit.
 func rank(results []Result, r Request) []Result {
 	dist := func(x Result) float64 {
@@ -260,7 +343,7 @@ func rank(results []Result, r Request) []Result {
 		return dx*dx + dy*dy
 	}
 	slices.SortStableFunc(results, func(a, b Result) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(dist(a), dist(b)),
+		return cmp.Or(cmp.Compare(b.Confidence, a.Confidence), cmp.Compare(b.Score, a.Score), cmp.Compare(dist(a), dist(b)),
 			cmp.Compare(a.Address.ID, b.Address.ID))
 	})
 	return results[:min(len(results), r.limit())]

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"bandoso/address"
+	"bandoso/gazetteer"
 	"bandoso/store"
 )
 
@@ -39,6 +40,8 @@ type query struct {
 	streetTyped              string // the street as written, to compare diacritics
 	ward, district, province string // folded, without their kind
 	text                     map[string]string
+	gaz                      *gazetteer.Gazetteer // converts a province written as before 2025
+	nowhere                  map[string]bool      // the levels of units named that do not exist
 }
 
 // read parses the request's text with the city's street names and the country's units, then
@@ -76,7 +79,7 @@ func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
 		p.Province = unitPart(r.Province, parse(r.Province).Province)
 	}
 	q := query{parsed: p, number: p.Number(), street: p.Street.Fold, streetTyped: p.Street.Text,
-		ward: p.Ward.Fold, district: p.District.Fold, province: p.Province.Fold, text: map[string]string{}}
+		ward: p.Ward.Fold, district: p.District.Fold, province: p.Province.Fold, text: map[string]string{}, gaz: g.units}
 	if p.House.IsZero() && len(p.Alley) > 0 {
 		q.number = p.Alley[0].Label + " " + q.number
 	}
@@ -98,6 +101,7 @@ func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
 	if q.number != "" {
 		q.text["house"] = q.number
 	}
+	q.nowhere = nowhereUnits(p, g.units)
 	if q.street == "" && q.ward == "" {
 		return q, ErrEmpty
 	}
@@ -238,10 +242,13 @@ func (q query) scorePlace(p store.Place, s store.StreetMatch) Result {
 			house = houseBetween
 		}
 		got += weightHouse * house
-		matched["house"] = q.number
 	}
 	got += q.units(matched, p.Ward.Name, p.OldWard.Name, p.OldDistrict.Name, p.Province.Name)
-	return Result{Kind: p.Kind, Place: p, Score: round(got / q.asked()), Matched: matched, lon: p.Lon, lat: p.Lat}
+	res := Result{Kind: p.Kind, Place: p, Score: round(got / q.asked()), Matched: matched, lon: p.Lon, lat: p.Lat}
+	if p.Kind == "interpolated" {
+		res.Number = q.number
+	}
+	return res
 }
 
 // scoreWard scores ward w, found by name; when the request named no ward, the name was its

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -106,7 +107,20 @@ func TestGeocodeStreetOfManyRows(t *testing.T) {
 				t.Errorf("%s (limit %d): %+v, want address %d", text, limit, res[0], registered[243])
 			}
 		}
-		res := geocodeText(t, "243 Hai Bà Trưng", 50)
+		// the name alone stands for every ward's street: none is likely enough alone
+		ans, err := g.Geocode(ctx, geocode.Request{Text: "243 Hai Bà Trưng", Limit: 50})
+		if err != nil || len(ans.Results) > 0 || !strings.Contains(ans.Reason, "as likely as each other") {
+			t.Errorf("243 Hai Bà Trưng: %d results, reason %q, err %v; want none, as %d are alike", len(ans.Results), ans.Reason, err, others+1)
+		}
+		none := 0.0
+		ans, err = g.Geocode(ctx, geocode.Request{Text: "243 Hai Bà Trưng", Limit: 50, MinConfidence: &none})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := ans.Results
+		if len(res) != others+1 || res[0].Confidence > 1.0/float64(others) {
+			t.Errorf("243 Hai Bà Trưng, min_confidence 0: %d results, first %+v; want all %d, each unsure", len(res), first(res), others+1)
+		}
 		if res[0].Kind != "address" || res[0].Address.HouseNumber != "243" ||
 			!slices.ContainsFunc(res, func(r geocode.Result) bool { return r.Address.ID == registered[243] }) {
 			t.Errorf("243 Hai Bà Trưng: %+v, want the registered 243s, %d among them", first(res), registered[243])
