@@ -167,7 +167,8 @@ func withoutHiddenUnits(res geocode.Result, hidden map[string]bool) geocode.Resu
 func echo(text string, p address.Parsed) queryEcho {
 	parts := map[string]string{}
 	for name, part := range map[string]address.Part{"room": p.Room, "floor": p.Floor, "building": p.Building,
-		"street": p.Street, "neighbourhood": p.Neighbourhood, "ward": p.Ward, "district": p.District, "province": p.Province} {
+		"street": p.Street, "neighbourhood": p.Neighbourhood, "ward": p.Ward, "district": p.District, "province": p.Province,
+		"qualifier": p.Qualifier, "landmark": p.Landmark} {
 		if !part.IsZero() {
 			parts[name] = strings.TrimSpace(part.Label + " " + part.Value)
 		}
