@@ -98,7 +98,7 @@ func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
 	if q.number != "" {
 		q.text["house"] = q.number
 	}
-	if q.street == "" && q.ward == "" {
+	if q.street == "" && q.ward == "" && p.Landmark.IsZero() { // a landmark is looked for by name
 		return q, ErrEmpty
 	}
 	return q, nil
