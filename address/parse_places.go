@@ -18,66 +18,85 @@ import "slices"
 // phrase is one way of writing a qualifier or a landmark word, as tokens; label is its
 // canonical form.
 type phrase struct {
-	toks   []token
-	label  string
-	corner bool // góc, ngã tư: the streets of a corner follow
-	alley  bool // đầu hẻm, cuối ngõ: the alley's number may follow
+	toks  []token
+	label string
+	kind  phraseKind
 }
 
+type phraseKind int
+
+const (
+	plainWord  phraseKind = iota
+	cornerWord            // góc, ngã tư: the streets of a corner follow
+	alleyEnd              // đầu hẻm, cuối ngõ: the alley's number may follow
+)
+
 // phrases makes the phrases of one label from its ways of writing.
-func phrases(label string, corner, alley bool, forms ...string) []phrase {
+func phrases(label string, kind phraseKind, forms ...string) []phrase {
 	out := make([]phrase, len(forms))
 	for i, f := range forms {
-		out[i] = phrase{toks: tokenize(f), label: label, corner: corner, alley: alley}
+		out[i] = phrase{toks: tokenize(f), label: label, kind: kind}
 	}
 	return out
 }
 
-var qualifiers = slices.Concat(
-	phrases("Đối diện", false, false, "đối diện", "đ/d"),
-	phrases("Cạnh", false, false, "cạnh", "bên cạnh"),
-	phrases("Gần", false, false, "gần"),
-	phrases("Trước", false, false, "trước"),
-	phrases("Sau", false, false, "sau"),
-	phrases("Góc", true, false, "góc"),
-	phrases("Ngã tư", true, false, "ngã tư"),
-	phrases("Ngã ba", true, false, "ngã ba"),
-	phrases("Ngã năm", true, false, "ngã năm"),
-	phrases("Đầu hẻm", false, true, "đầu hẻm"),
-	phrases("Cuối hẻm", false, true, "cuối hẻm"),
-	phrases("Đầu ngõ", false, true, "đầu ngõ"),
-	phrases("Cuối ngõ", false, true, "cuối ngõ"),
-	phrases("Đầu kiệt", false, true, "đầu kiệt"),
-	phrases("Cuối kiệt", false, true, "cuối kiệt"),
-)
+var qualifiers = byFirstWord(slices.Concat(
+	phrases("Đối diện", plainWord, "đối diện", "đ/d"),
+	phrases("Cạnh", plainWord, "cạnh", "bên cạnh"),
+	phrases("Gần", plainWord, "gần"),
+	phrases("Trước", plainWord, "trước"),
+	phrases("Sau", plainWord, "sau"),
+	phrases("Góc", cornerWord, "góc"),
+	phrases("Ngã tư", cornerWord, "ngã tư"),
+	phrases("Ngã ba", cornerWord, "ngã ba"),
+	phrases("Ngã năm", cornerWord, "ngã năm"),
+	phrases("Đầu hẻm", alleyEnd, "đầu hẻm"),
+	phrases("Cuối hẻm", alleyEnd, "cuối hẻm"),
+	phrases("Đầu ngõ", alleyEnd, "đầu ngõ"),
+	phrases("Cuối ngõ", alleyEnd, "cuối ngõ"),
+	phrases("Đầu kiệt", alleyEnd, "đầu kiệt"),
+	phrases("Cuối kiệt", alleyEnd, "cuối kiệt"),
+))
 
-var landmarks = slices.Concat(
-	phrases("Chợ", false, false, "chợ"),
-	phrases("Bệnh viện", false, false, "bệnh viện", "bv"),
-	phrases("Trường THPT", false, false, "trường thpt", "thpt", "trường trung học phổ thông"),
-	phrases("Trường THCS", false, false, "trường thcs", "thcs", "trường trung học cơ sở"),
-	phrases("Trường Tiểu học", false, false, "trường tiểu học"),
-	phrases("Trường Mầm non", false, false, "trường mầm non", "mầm non"),
-	phrases("Trường Đại học", false, false, "trường đại học", "trường đh", "đại học", "đh"),
-	phrases("Trường Cao đẳng", false, false, "trường cao đẳng", "cao đẳng"),
-	phrases("UBND", false, false, "ubnd", "ủy ban nhân dân"),
-	phrases("Nhà thờ", false, false, "nhà thờ"),
-	phrases("Chùa", false, false, "chùa"),
-	phrases("Công viên", false, false, "công viên"),
-	phrases("Siêu thị", false, false, "siêu thị"),
-	phrases("Bến xe", false, false, "bến xe"),
-	phrases("Ga", false, false, "ga"),
-	phrases("Sân bay", false, false, "sân bay"),
-	phrases("Khách sạn", false, false, "khách sạn"),
-	phrases("Trung tâm thương mại", false, false, "trung tâm thương mại", "tttm"),
-	phrases("Bưu điện", false, false, "bưu điện"),
-	phrases("Cây xăng", false, false, "cây xăng"),
-)
+var landmarks = byFirstWord(slices.Concat(
+	phrases("Chợ", plainWord, "chợ"),
+	phrases("Bệnh viện", plainWord, "bệnh viện", "bv"),
+	phrases("Trường THPT", plainWord, "trường thpt", "thpt", "trường trung học phổ thông"),
+	phrases("Trường THCS", plainWord, "trường thcs", "thcs", "trường trung học cơ sở"),
+	phrases("Trường Tiểu học", plainWord, "trường tiểu học"),
+	phrases("Trường Mầm non", plainWord, "trường mầm non", "mầm non"),
+	phrases("Trường Đại học", plainWord, "trường đại học", "trường đh", "đại học", "đh"),
+	phrases("Trường Cao đẳng", plainWord, "trường cao đẳng", "cao đẳng"),
+	phrases("UBND", plainWord, "ubnd", "ủy ban nhân dân"),
+	phrases("Nhà thờ", plainWord, "nhà thờ"),
+	phrases("Chùa", plainWord, "chùa"),
+	phrases("Công viên", plainWord, "công viên"),
+	phrases("Siêu thị", plainWord, "siêu thị"),
+	phrases("Bến xe", plainWord, "bến xe"),
+	phrases("Ga", plainWord, "ga"),
+	phrases("Sân bay", plainWord, "sân bay"),
+	phrases("Khách sạn", plainWord, "khách sạn"),
+	phrases("Trung tâm thương mại", plainWord, "trung tâm thương mại", "tttm"),
+	phrases("Bưu điện", plainWord, "bưu điện"),
+	phrases("Cây xăng", plainWord, "cây xăng"),
+))
+
+// byFirstWord indexes phrases by the fold of their first word.
+func byFirstWord(list []phrase) map[string][]phrase {
+	m := map[string][]phrase{}
+	for _, ph := range list {
+		m[ph.toks[0].fold] = append(m[ph.toks[0].fold], ph)
+	}
+	return m
+}
 
 // phraseAt finds the longest phrase of list written at token i, in any case, with or without
 // diacritics; n is the tokens it spans, a "." after it included.
-func (p *parser) phraseAt(list []phrase, i int) (best phrase, n int) {
-	for _, ph := range list {
+func (p *parser) phraseAt(list map[string][]phrase, i int) (best phrase, n int) {
+	if i >= len(p.toks) {
+		return best, 0
+	}
+	for _, ph := range list[p.toks[i].fold] {
 		if len(ph.toks) <= n || i+len(ph.toks) > len(p.toks) {
 			continue
 		}
@@ -126,9 +145,9 @@ func (p *parser) place(i int) int {
 		p.out.Qualifier = part
 		j = i + n
 		switch {
-		case q.alley && p.numberAfter(j):
+		case q.kind == alleyEnd && p.numberAfter(j):
 			return j - 1 // the alley word, read again with its number
-		case q.corner:
+		case q.kind == cornerWord:
 			if k := p.landmark(j); k > j {
 				return k
 			}
