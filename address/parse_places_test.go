@@ -187,6 +187,12 @@ func TestParsePlaceParts(t *testing.T) {
 // TestParsePlacesWithUnits checks that units read by name at the end do not take a
 // landmark's name: Phường 1 of "UBND Phường 1" is the landmark's, not the ward.
 func TestParsePlacesWithUnits(t *testing.T) {
+	unitsWithChoLon := unitList{}
+	for k, v := range someUnits {
+		unitsWithChoLon[k] = v
+	}
+	unitsWithChoLon.add(address.Unit{UnitRef: address.UnitRef{Era: address.EraNew, Level: address.LevelWard, Code: "27343"},
+		Name: "Phường Chợ Lớn", Kind: "Phường", In: []address.UnitRef{hcm}})
 	for _, c := range []struct {
 		in                             string
 		landmark, ward, district, prov string // ward, district and province by code
@@ -197,8 +203,10 @@ func TestParsePlacesWithUnits(t *testing.T) {
 		{"Đối diện chợ Bến Nghé, Quận 1", "Chợ Bến Nghé", "", "760", ""},
 		{"Chợ Bến Thành, Bến Nghé, Quận 1", "Chợ Bến Thành", "26740", "760", ""},
 		{"Chợ Bến Thành Phường Bến Nghé Quận 1", "Chợ Bến Thành", "26740", "760", ""},
+		// a ward of 2025 named like a landmark, in its own segment, stays the ward
+		{"12 Hải Thượng Lãn Ông, Chợ Lớn, TP.HCM", "", "27343", "", "79"},
 	} {
-		p := address.Parse(c.in, address.WithUnits(someUnits))
+		p := address.Parse(c.in, address.WithUnits(unitsWithChoLon))
 		if p.Landmark.Value != c.landmark || p.Ward.Code != c.ward || p.District.Code != c.district || p.Province.Code != c.prov {
 			t.Errorf("%q: landmark %q ward %q district %q province %q, want %q %q %q %q", c.in, p.Landmark.Value,
 				p.Ward.Code, p.District.Code, p.Province.Code, c.landmark, c.ward, c.district, c.prov)
