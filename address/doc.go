@@ -24,7 +24,10 @@
 //
 // [Parse] splits free address text into its parts (room, building, house number, alley path,
 // street, neighbourhood, ward, district, province), each with the input's bytes it came from,
-// its value and its fold, and lists what it was unsure of. See parse.go.
+// its value and its fold, and lists what it was unsure of. See parse.go. What opens a segment
+// may instead say where the place lies from the address (a qualifier: "Đối diện", "Góc") or
+// name a place (a landmark: "Chợ Bến Thành", "UBND Phường 6"), never a street: see
+// parse_places.go for when a known street wins.
 //
 // # Units by name
 //

@@ -25,7 +25,8 @@ func (a Parsed) Number() string {
 
 // String writes the address in a canonical form: "123/45/6A Nguyễn Trãi, Phường Bến Thành,
 // Quận 1, TP. Hồ Chí Minh". A street named with a number keeps "Đường" (Đường 3 Tháng 2); an
-// alley without a house number is written "Hẻm 12 Nguyễn Trãi".
+// alley without a house number is written "Hẻm 12 Nguyễn Trãi". A qualifier opens the
+// landmark or the house and street it qualifies: "Đối diện Chợ Bến Thành", "Góc Lê Lợi".
 func (a Parsed) String() string {
 	var out []string
 	add := func(label string, p Part) {
@@ -36,9 +37,15 @@ func (a Parsed) String() string {
 	add(a.Room.Label, a.Room)
 	add(a.Floor.Label, a.Floor)
 	add(a.Building.Label, a.Building)
+	qualifier := a.Qualifier.Value
+	if !a.Landmark.IsZero() {
+		out = append(out, strings.TrimSpace(qualifier+" "+a.Landmark.Value))
+		qualifier = ""
+	}
 	var line []string
 	if n := a.Number(); n != "" {
-		if a.House.IsZero() {
+		// "Đầu hẻm 12", not "Đầu hẻm Hẻm 12"
+		if a.House.IsZero() && !strings.HasSuffix(a.Qualifier.Fold, Fold(a.Alley[0].Label)) {
 			n = a.Alley[0].Label + " " + n
 		}
 		line = append(line, n)
@@ -46,11 +53,17 @@ func (a Parsed) String() string {
 	if s := a.Street; !s.IsZero() {
 		label := s.Label
 		if label == "Đường" {
-			if r, _ := utf8.DecodeRuneInString(s.Value); !unicode.IsDigit(r) && !strings.HasPrefix(s.Fold, "so ") {
+			// a number before it would be read as the house's, unless a qualifier stands
+			// between: "Ngã tư 30 Tháng 4"
+			r, _ := utf8.DecodeRuneInString(s.Value)
+			if !unicode.IsDigit(r) && !strings.HasPrefix(s.Fold, "so ") || len(line) == 0 && qualifier != "" {
 				label = ""
 			}
 		}
 		line = append(line, strings.TrimSpace(label+" "+s.Value))
+	}
+	if qualifier != "" {
+		line = append([]string{qualifier}, line...)
 	}
 	if len(line) > 0 {
 		out = append(out, strings.Join(line, " "))

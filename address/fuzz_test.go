@@ -45,9 +45,12 @@ func FuzzFold(f *testing.F) {
 // FuzzParse checks Parse on any text up to MaxInput bytes (longer input is cut there, which
 // bounds the time one call takes): no panic, valid UTF-8 in every part and in String, spans
 // within the input holding the part's text, folds that are the folds of the values, confidence
-// in [0, 1]. Seeds: the table cases and testdata/fuzz/FuzzParse.
+// in [0, 1]. Seeds: the table cases, the place cases and testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	for _, c := range parseCases {
+		f.Add(c.in)
+	}
+	for _, c := range placeCases {
 		f.Add(c.in)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

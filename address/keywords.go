@@ -51,7 +51,9 @@ var keywords = []keyword{
 	{words: []string{"tòa"}, kind: kBuilding, label: "Tòa"},
 	{words: []string{"chung", "cư"}, kind: kBuilding, label: "Chung cư"},
 	{words: []string{"cao", "ốc"}, kind: kBuilding, label: "Cao ốc"},
+	{words: []string{"cc"}, kind: kBuilding, label: "Chung cư", abbr: true},
 	{words: []string{"block"}, kind: kBuilding, label: "Block"},
+	{words: []string{"blk"}, kind: kBuilding, label: "Block", abbr: true},
 
 	{words: []string{"số", "nhà"}, kind: kHouse, label: "Số"},
 	{words: []string{"nhà", "số"}, kind: kHouse, label: "Số"},
@@ -189,7 +191,7 @@ var districtNames = func() map[string]string {
 }()
 
 // buildingWords mark a nearby "P.501" as a room.
-var buildingWords = []string{"tòa", "toà", "chung", "cao", "block", "tầng", "lầu", "căn"}
+var buildingWords = []string{"tòa", "toà", "chung", "cc", "cao", "block", "blk", "tầng", "lầu", "căn"}
 
 // districtLabel is the kind of a pre-2025 district named by its fold: Huyện, Thị xã, Thành
 // phố or, for the rest, Quận.

@@ -1,9 +1,7 @@
 package address
 
 import (
-	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -97,6 +95,7 @@ func Parse(s string, opts ...Option) Parsed {
 	}
 	if p.units != nil {
 		p.readTail(false)
+		p.landmarkUnits()
 	}
 	p.run()
 	p.placeUnits()
@@ -124,6 +123,12 @@ func (p *parser) run() {
 		if t.punct {
 			i++
 			continue
+		}
+		if p.segmentStart(i) {
+			if j := p.place(i); j > i {
+				i = j
+				continue
+			}
 		}
 		// a known street name first, so that "duong ba trac" is Dương Bá Trạc when the list says so
 		if !t.number() && p.out.Street.IsZero() {
@@ -184,12 +189,17 @@ func (p *parser) keywordAt(i int) (keyword, int) {
 }
 
 // lotAfter says a lot's name follows at token i, after an optional ".": a word of letters and
-// digits with a digit in it (B2, LK12, 5), so that "Sông Lô" stays a name.
+// digits with a digit in it (B2, LK12, 5) or one capital letter (Lô B), so that "Sông Lô"
+// stays a name.
 func (p *parser) lotAfter(i int) bool {
 	if i < len(p.toks) && p.toks[i].text == "." {
 		i++
 	}
-	return i < len(p.toks) && !p.toks[i].punct && strings.ContainsAny(p.toks[i].fold, "0123456789")
+	if i >= len(p.toks) || p.toks[i].punct {
+		return false
+	}
+	t := p.toks[i]
+	return strings.ContainsAny(t.fold, "0123456789") || len(t.text) == 1 && t.text[0] >= 'A' && t.text[0] <= 'Z'
 }
 
 // numberAfter says a number element follows at token i, after an optional ".".
@@ -281,7 +291,7 @@ func (p *parser) keyword(k keyword, i, vi int) int {
 		return j
 	case kBuilding:
 		j := p.readName(vi)
-		p.set(&out.Building, p.span(i, vi, j, k.label), "building")
+		p.building(p.span(i, vi, j, k.label))
 		return j
 	case kHouse:
 		return p.path(i, vi)
@@ -381,86 +391,4 @@ func (p *parser) isRoom(i, vi int) bool {
 	}
 	return (vi+1 < len(p.toks) && near(p.toks[vi+1])) || (i > 0 && near(p.toks[i-1])) ||
 		(i > 1 && p.toks[i-1].number() && near(p.toks[i-2]))
-}
-
-// bareName reads words without a keyword: the street when none was read yet and nothing after
-// it was, else a part to place by name once all is read.
-func (p *parser) bareName(i int) int {
-	o := p.out
-	if o.Street.IsZero() && o.Ward.IsZero() && o.District.IsZero() && o.Province.IsZero() {
-		if j, name := p.matchStreet(i); j > 0 {
-			part := p.named(i, i, j, "Đường", name)
-			o.Street = part
-			return j
-		}
-		j := p.readName(i)
-		o.Street = p.span(i, i, j, "Đường")
-		return j
-	}
-	j := p.readName(i)
-	p.bare = append(p.bare, p.span(i, i, j, ""))
-	return j
-}
-
-// finish places bare names, orders the alleys and scores the result.
-func (p *parser) finish() {
-	o := p.out
-	for _, b := range p.bare {
-		if b.IsZero() {
-			continue
-		}
-		switch name, known := districtNames[b.Fold]; {
-		case known && o.District.IsZero():
-			b.Label, b.Value = districtLabel(b.Fold), name
-			o.District = b
-			if o.Ward.IsZero() {
-				p.note(name + " is read as a district; since 2025 it may be a ward's name")
-			}
-		case o.Ward.IsZero():
-			o.Ward = b
-			p.note(b.Value + " has no keyword: read as the ward")
-		case o.District.IsZero():
-			o.District = b
-			p.note(b.Value + " has no keyword: read as the district")
-		default:
-			p.note("could not place " + b.Text)
-		}
-	}
-	// Word alleys sort by rank (ngõ, ngách, hẻm); slash alleys of the house number come last.
-	words := make([]alley, 0, len(p.alleys))
-	var slash []alley
-	for _, a := range p.alleys {
-		if a.rank < 0 {
-			slash = append(slash, a)
-		} else {
-			words = append(words, a)
-		}
-	}
-	sort.SliceStable(words, func(a, b int) bool { return words[a].rank < words[b].rank })
-	for _, a := range append(words, slash...) {
-		o.Alley = append(o.Alley, a.part)
-	}
-	c := 1.0 - 0.15*float64(len(o.Ambiguities))
-	if o.Street.IsZero() {
-		c -= 0.2
-	}
-	if o.Ward.IsZero() && o.District.IsZero() {
-		c -= 0.1
-	}
-	o.Confidence = max(0, c)
-}
-
-// titleCase capitalises the first letter of each word.
-func titleCase(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	start := true
-	for _, r := range s {
-		if start && unicode.IsLetter(r) {
-			r = unicode.ToUpper(r)
-		}
-		start = r == ' '
-		b.WriteRune(r)
-	}
-	return b.String()
 }

@@ -57,7 +57,7 @@ func (p *parser) elements(i int) ([]Part, int) {
 	var out []Part
 	j := i
 	for j < len(p.toks) && p.toks[j].number() {
-		start, end := j, p.bis(j+1)
+		start, end := j, p.letter(j, p.bis(j+1))
 		// a range: 10-12, 10A-10B, and 176 - 181 when it rises and no street begins there
 		if end+1 < len(p.toks) && isDash(p.toks[end].text) && p.toks[end+1].number() && (!p.toks[end+1].space ||
 			atoi(p.toks[end+1].fold) > atoi(p.toks[start].fold) && !p.streetAt(end+1)) {
@@ -87,6 +87,31 @@ func (p *parser) bis(i int) int {
 		}
 	}
 	return i
+}
+
+// letter reads past a house number's letter written apart from it at token i, when the
+// number (token start) is digits alone and a known street follows the letter, in its segment
+// or the next: "194 D, Pasteur" is 194D. A letter that is a keyword's (Q, P) or begins a known
+// street is not one.
+func (p *parser) letter(start, i int) int {
+	if i != start+1 || i >= len(p.toks) || !isDigitsOnly(p.toks[start].fold) {
+		return i
+	}
+	t := p.toks[i]
+	if len(t.text) != 1 || !(t.text[0] >= 'A' && t.text[0] <= 'Z' || t.text[0] >= 'a' && t.text[0] <= 'z') {
+		return i
+	}
+	if _, n := p.keywordAt(i); n > 0 || p.streetAt(i) {
+		return i
+	}
+	next := i + 1
+	if next < len(p.toks) && p.toks[next].text == "," {
+		next++
+	}
+	if !p.streetAt(next) {
+		return i
+	}
+	return i + 1
 }
 
 // isDash says t is a hyphen, a dash or a minus sign: what people write between two numbers.

@@ -98,7 +98,7 @@ func TestParse(t *testing.T) {
 // checkSpans checks every part's span lies in the input and holds its text.
 func checkSpans(t *testing.T, in string, p address.Parsed) {
 	t.Helper()
-	parts := append([]address.Part{p.Room, p.Floor, p.Building, p.House, p.Street, p.Neighbourhood,
+	parts := append([]address.Part{p.Room, p.Floor, p.Building, p.House, p.Street, p.Neighbourhood, p.Qualifier, p.Landmark,
 		p.Ward, p.District, p.Province}, p.Alley...)
 	for _, part := range parts {
 		if part.IsZero() {

@@ -102,7 +102,7 @@ func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
 		q.text["house"] = q.number
 	}
 	q.nowhere = nowhereUnits(p, g.units)
-	if q.street == "" && q.ward == "" {
+	if q.street == "" && q.ward == "" && p.Landmark.IsZero() { // a landmark is looked for by name
 		return q, ErrEmpty
 	}
 	return q, nil
