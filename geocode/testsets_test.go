@@ -265,12 +265,12 @@ func names(t *testing.T, pool *pgxpool.Pool) (streets, places []string) {
 // five of its misses.
 func reportWays(t *testing.T, all []outcome) {
 	t.Helper()
-	t.Logf("| way | queries | top-1 within %g m | floor |", rightWithinM)
+	t.Logf("| way | example | queries | top-1 within %g m | floor |", rightWithinM)
 	for _, w := range ways {
 		of := slices.DeleteFunc(slices.Clone(all), func(o outcome) bool { return o.set != w.name })
 		right := count(of, func(o outcome) bool { return o.right })
 		share := float64(right) / float64(len(of))
-		t.Logf("| %s | %d | %.1f%% | %.0f%% |", w.name, len(of), 100*share, 100*wayFloor)
+		t.Logf("| %s | %q | %d | %.1f%% | %.0f%% |", w.name, of[0].text, len(of), 100*share, 100*wayFloor)
 		if share < wayFloor {
 			t.Errorf("%s: %.1f%% of %d right, want %.0f%%; misses:%s", w.name, 100*share, len(of), 100*wayFloor, misses(of, 5))
 		}
@@ -321,6 +321,13 @@ func reportReliability(t *testing.T, all []outcome) {
 	t.Logf("| no answer | %d | |", count(all, func(o outcome) bool { return !o.answered }))
 	confident := slices.DeleteFunc(slices.Clone(all), func(o outcome) bool { return !o.answered || o.conf < confidentAt })
 	right := count(confident, func(o outcome) bool { return o.right })
+	wrongBy := map[string]int{}
+	for _, o := range confident {
+		if !o.right {
+			wrongBy[o.set]++
+		}
+	}
+	t.Logf("confidence ≥ %g: %d of %d right (%s); wrong by set: %v", confidentAt, right, len(confident), percent(right, len(confident)), wrongBy)
 	if len(confident) == 0 || float64(right) < confidentFloor*float64(len(confident)) {
 		wrong := slices.DeleteFunc(slices.Clone(confident), func(o outcome) bool { return o.right })
 		t.Errorf("answers of confidence ≥ %g: %s right of %d, want %.0f%%; wrong:%s", confidentAt, percent(right, len(confident)), len(confident), 100*confidentFloor, misses(wrong, 5))
