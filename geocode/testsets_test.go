@@ -173,7 +173,7 @@ func drawAddresses(t *testing.T, db *store.DB, pool *pgxpool.Pool, rng *rand.Ran
 // rightWithinM of it.
 func positive(g *geocode.Geocoder, way, text string, a store.Address) outcome {
 	o := outcome{set: way, text: text}
-	top, err := first1(g, text)
+	top, err := firstAnswer(g, text)
 	if err != nil {
 		o.got, o.failed = err.Error(), true
 		return o
@@ -195,7 +195,7 @@ func negativeOutcome(g *geocode.Geocoder, n negative) outcome {
 	o := outcome{set: "negative: " + n.group, text: n.text, right: true}
 	ans, err := g.Geocode(context.Background(), geocode.Request{Text: n.text})
 	if err != nil {
-		o.got, o.failed = err.Error(), true
+		o.got, o.failed, o.right = err.Error(), true, false
 		return o
 	}
 	for _, r := range ans.Results {
@@ -230,8 +230,8 @@ func bareUnit(name string) string {
 	return rest
 }
 
-// first1 is the geocoder's first answer to text, nil when it has none.
-func first1(g *geocode.Geocoder, text string) (*geocode.Result, error) {
+// firstAnswer is the geocoder's first answer to text, nil when it has none.
+func firstAnswer(g *geocode.Geocoder, text string) (*geocode.Result, error) {
 	ans, err := g.Geocode(context.Background(), geocode.Request{Text: text})
 	if err != nil || len(ans.Results) == 0 {
 		return nil, err
