@@ -41,7 +41,7 @@ const (
 )
 
 // confidence is how sure the geocoder says it is of a result: the one place that reads it.
-func confidence(r geocode.Result) float64 { return r.Score }
+func confidence(r geocode.Result) float64 { return r.Confidence }
 
 // outcome is one query of the sets and the geocoder's first answer.
 type outcome struct {
