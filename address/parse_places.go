@@ -42,10 +42,10 @@ func phrases(label string, kind phraseKind, forms ...string) []phrase {
 
 var qualifiers = byFirstWord(slices.Concat(
 	phrases("Đối diện", plainWord, "đối diện", "đ/d"),
-	phrases("Cạnh", plainWord, "cạnh", "bên cạnh"),
-	phrases("Gần", plainWord, "gần"),
-	phrases("Trước", plainWord, "trước"),
-	phrases("Sau", plainWord, "sau"),
+	phrases("Cạnh", plainWord, "cạnh", "bên cạnh", "ngay cạnh", "kế bên", "kế", "sát bên", "sát vách", "giáp"),
+	phrases("Gần", plainWord, "gần", "ngay gần", "gần với"),
+	phrases("Trước", plainWord, "trước", "phía trước", "ngay trước", "trước mặt"),
+	phrases("Sau", plainWord, "sau", "phía sau", "ngay sau", "sau lưng"),
 	phrases("Góc", cornerWord, "góc"),
 	phrases("Ngã tư", cornerWord, "ngã tư"),
 	phrases("Ngã ba", cornerWord, "ngã ba"),

@@ -34,15 +34,16 @@ const (
 
 // Factors for what agrees only nearly, or disagrees but may be the writer's slip.
 const (
-	agreeTone      = 0.9  // the street's diacritics differ from those written
-	agreeTypo      = 0.8  // the street's name is one letter from the one written
-	agreeUnknown   = 0.9  // the candidate lies where no unit of that level is known
-	agreeNowhere   = 0.6  // the query names a unit that does not exist
-	disagreeWard   = 0.5  // the candidate is in another ward than written
-	disagreeDistr  = 0.5  // in another district
-	nearlyAt       = 50.0 // metres within which two candidates are the same answer
-	metresPerDeg   = 111_320.0
-	confidenceBits = 1000
+	agreeTone        = 0.9  // the street's diacritics differ from those written
+	agreeTypo        = 0.8  // the street's name is one letter from the one written
+	agreeUnknown     = 0.9  // the candidate lies where no unit of that level is known
+	agreeNowhere     = 0.6  // the query names a unit that does not exist
+	disagreeWard     = 0.5  // the candidate is in another ward than written
+	disagreeDistr    = 0.5  // in another district
+	disagreeProvince = 0.5  // in no province the data knows, when one is asked
+	nearlyAt         = 50.0 // metres within which two candidates are the same answer
+	metresPerDeg     = 111_320.0
+	confidenceBits   = 1000
 )
 
 // judge sets each result's confidence and mismatches and drops those that contradict the
@@ -88,7 +89,10 @@ func (q query) confidence(res *Result, prefix bool) (float64, string) {
 	if q.province != "" && !q.nowhere["province"] {
 		switch {
 		case province.Code == "":
-			c *= agreeUnknown
+			// the candidate lies outside every province the data knows: nothing confirms it
+			// is in the one asked, of all the country's
+			c *= disagreeProvince
+			mismatch["province"] = fmt.Sprintf("outside the provinces the data holds, not known to be in %s", q.text["province"])
 		case !q.provinceAgrees(province):
 			return 0, fmt.Sprintf("%s is in %s, not in %s", res.label(), province.Name, q.text["province"])
 		}

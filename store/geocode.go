@@ -307,7 +307,7 @@ inside AS (
 	WHERE cardinality($2::text[]) > 0 AND u.level = 'ward' AND u.code = ANY($2) AND ST_Intersects(u.geom, s.g)
 	GROUP BY s.g
 ), line AS (
-	SELECT (SELECT d.geom FROM ST_Dump(coalesce(nullif((SELECT g FROM inside), 'GEOMETRYCOLLECTION EMPTY'), s.g)) d
+	SELECT (SELECT d.geom FROM ST_Dump(coalesce((SELECT g FROM inside WHERE NOT ST_IsEmpty(g)), s.g)) d
 		ORDER BY ST_Length(d.geom) DESC LIMIT 1) AS g, s.name FROM s
 ), at AS (
 	SELECT CASE WHEN GeometryType(g) = 'LINESTRING' THEN ST_LineInterpolatePoint(g, 0.5) ELSE ST_PointOnSurface(g) END AS pt, name
