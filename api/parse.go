@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"bandoso/address"
@@ -24,8 +25,8 @@ type parseAnswer struct {
 	Components parseComponents `json:"components"`
 	Units      parseUnits      `json:"units"`
 	// Standard is the address as written today: unit, house number and street, neighbourhood,
-	// the ward and province since 2025-07-01 by their official names. Null when the address
-	// names a ward whose unit of today is not decided (the warnings say why).
+	// the ward and province since 2025-07-01 by their official names. Null when a unit named
+	// is not decided, or the ward of today is not (the warnings say why).
 	Standard *string        `json:"standard"`
 	Warnings []parseWarning `json:"warnings"`
 }
@@ -117,14 +118,14 @@ func standardized(p address.Parsed, g *gazetteer.Gazetteer) parseAnswer {
 	u := placeUnits(p, g)
 	ans.Warnings = append(ans.Warnings, u.warnings...)
 	ans.Warnings = append(ans.Warnings, parserWarnings(p)...)
+	undecided := slices.ContainsFunc(ans.Warnings, func(w parseWarning) bool { return w.Code != warnAmbiguous })
 	ans.Units.Old.Ward, ans.Units.Old.District, ans.Units.Old.Province = officialUnit(u.oldWard), officialUnit(u.oldDistrict), officialUnit(u.oldProvince)
 	ans.Units.New.Ward, ans.Units.New.Province = officialUnit(u.newWard), officialUnit(u.newProvince)
 	if p.Ward.IsZero() {
 		ans.Warnings = append(ans.Warnings, parseWarning{warnNoWard, "no ward (phường, xã, đặc khu): an address of today names one"})
 	}
-	if p.Ward.IsZero() || u.newWard != nil {
-		line := standardLine(p, u)
-		ans.Standard = &line
+	if !undecided && (p.Ward.IsZero() || u.newWard != nil) {
+		ans.Standard = nonEmpty(standardLine(p, u))
 	}
 	return ans
 }
