@@ -291,6 +291,8 @@ func BenchmarkParseAddress(b *testing.B) {
 	for i, s := range inputs {
 		paths[i] = "/v1/parse?" + url.Values{"q": {s}}.Encode()
 	}
+	// the national gazetteer is built, and the street list read, on first use
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, paths[0], nil))
 	times := make([]float64, 0, b.N)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
