@@ -77,9 +77,6 @@ const (
 	warnNotConverted  = "not_converted"  // the conversion table has no row for the old ward
 	warnNoWard        = "no_ward"        // the address names no ward
 	warnAmbiguous     = "ambiguous"      // anything else the parser was unsure of
-	paramQMissing     = "required: the address text"
-	statusAmbiguous   = "ambiguous"
-	statusOK          = "ok"
 )
 
 // handleParse serves GET /v1/parse.
@@ -89,7 +86,7 @@ func (s *Server) handleParse(w http.ResponseWriter, r *http.Request) error {
 		return &ParamError{paramQ, fmt.Sprintf("longer than %d bytes", maxQueryText)}
 	}
 	if strings.TrimSpace(q) == "" {
-		return &ParamError{paramQ, paramQMissing}
+		return &ParamError{paramQ, "required: the address text"}
 	}
 	hidden, err := s.hiddenLayers(r)
 	if err != nil {

@@ -32,9 +32,9 @@ func (s *Server) parseRow(ctx context.Context, text string, hidden map[string]bo
 	if err != nil {
 		return nil, err
 	}
-	status, standard := statusAmbiguous, ""
+	status, standard := "ambiguous", ""
 	if a.Standard != nil {
-		status, standard = statusOK, *a.Standard
+		status, standard = "ok", *a.Standard
 	}
 	warnings := make([]string, len(a.Warnings))
 	for i, w := range a.Warnings {
