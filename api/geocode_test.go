@@ -314,7 +314,13 @@ func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 // postCSV posts body to /v1/geocode/batch at base with contentType and reads the CSV answer.
 func postCSV(t *testing.T, base, query, contentType string, body io.Reader) (int, [][]string, string) {
 	t.Helper()
-	res, err := http.Post(base+"/v1/geocode/batch"+query, contentType, body)
+	return postCSVTo(t, base+"/v1/geocode/batch"+query, contentType, body)
+}
+
+// postCSVTo posts body to a batch route's url with contentType and reads the CSV answer.
+func postCSVTo(t *testing.T, url, contentType string, body io.Reader) (int, [][]string, string) {
+	t.Helper()
+	res, err := http.Post(url, contentType, body)
 	if err != nil {
 		t.Fatal(err)
 	}

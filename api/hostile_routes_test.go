@@ -115,6 +115,8 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 		"POST /v1/geocode/batch": {ok: ok200, contentType: csv, body: fixed("address\n12 Lê Lợi, Quận 1\n")},
 		"GET /v1/convert": {ok: ok200, values: url.Values{"ward": {"26740"}},
 			accept: map[string][]int{"address": text, "ward": text, "district": text, "province": text}},
+		"GET /v1/parse":        {ok: ok200, values: url.Values{"q": {"12 Lê Lợi, P. Bến Nghé, Q1"}}, accept: map[string][]int{"q": text}},
+		"POST /v1/parse/batch": {ok: ok200, contentType: csv, body: fixed("address\n12 Lê Lợi, P. Bến Nghé, Q1\n")},
 		"GET /v1/reverse":      {ok: ok200, values: at, accept: point},
 		"GET /v1/codes/{code}": {params: map[string]func() string{"code": fixed(e.code)}, ok: ok200},
 		"POST /v1/admin/import": {ok: ok200, role: "editor", contentType: fixed(formType), body: fixed(form),

@@ -98,7 +98,7 @@ func (s *Server) timeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := s.RequestTimeout
 		switch r.URL.Path {
-		case batchPath:
+		case batchPath, parseBatchPath:
 			d = s.BatchTimeout // a long upload answered row by row
 		case importPath:
 			d = s.ImportTimeout // a large upload, then every feature checked and written

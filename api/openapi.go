@@ -125,6 +125,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 		openAPIParcels(add, post)
 		openAPIGeocode(add, post)
 		openAPIConvert(add)
+		openAPIParse(add, post)
 		openAPIAddresses(add)
 		openAPIImport(post)
 	}

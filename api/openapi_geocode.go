@@ -39,18 +39,23 @@ func openAPIGeocode(add func([]obj, string, obj), addPost func(string, obj)) {
 		"Suggestions for address text being typed: the street part is the start of a name; with a house number, the registered numbers starting with it; without one, the named places (kind poi) whose name starts with it too.", "Addresses",
 		append([]any{query(paramQ, "the text typed so far", text)}, focus...),
 		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400)))
-	csvFile := obj{"type": "string", "description": "CSV with a header row, one address per row"}
-	batch := op("geocodeBatch",
-		"Geocodes a CSV file row by row and answers as CSV in the same order, streamed: the input's columns, then "+
-			strings.Join(batchColumns, ", ")+". The address column is named by column, or is the first headed address, dia_chi or q, or else the first. "+
+	addPost(batchPath, batchOperation("geocodeBatch", "Geocodes a CSV file row by row", batchColumns))
+}
+
+// batchOperation is a batch route (batch.go) adding columns to each row of a CSV file.
+func batchOperation(id, summary string, columns []string) obj {
+	query := obj{"name": paramColumn, "in": "query", "description": "the header of the address column", "schema": obj{"type": "string"}}
+	batch := op(id,
+		summary+" and answers as CSV in the same order, streamed: the input's columns, then "+
+			strings.Join(columns, ", ")+". The address column is named by column, or is the first headed address, dia_chi or q, or else the first. "+
 			"A file cut short (too large, broken quoting) ends with a row whose status starts with \"error:\".", "Addresses",
-		[]any{query(paramColumn, "the header of the address column", obj{"type": "string"})},
-		ok200("text/csv", obj{"type": "string"}), errs(400, 413))
+		[]any{query}, ok200("text/csv", obj{"type": "string"}), errs(400, 413))
+	csvFile := obj{"type": "string", "description": "CSV with a header row, one address per row"}
 	batch["requestBody"] = obj{"required": true, "content": obj{
 		"text/csv":            obj{"schema": csvFile},
 		"multipart/form-data": obj{"schema": obj{"type": "object", "required": []string{"file"}, "properties": obj{"file": obj{"type": "string", "format": "binary"}}}},
 	}}
-	addPost(batchPath, batch)
+	return batch
 }
 
 // geocodeSchemas are the bodies of the geocoding routes.

@@ -88,6 +88,7 @@ func (s *Server) openAPIComponents(layers []*tiles.Layer) obj {
 	maps.Copy(schemas, parcelSchemas())
 	maps.Copy(schemas, geocodeSchemas())
 	maps.Copy(schemas, convertSchemas())
+	maps.Copy(schemas, parseSchemas())
 	maps.Copy(schemas, addressSchemas())
 	maps.Copy(schemas, layerSchemas())
 	maps.Copy(schemas, importSchemas())

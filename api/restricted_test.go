@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
+	"bandoso/address"
 	"bandoso/geo"
 	"bandoso/store"
 )
@@ -300,6 +301,36 @@ func (e tileEnv) dataLeakCases(t *testing.T) []leakCase {
 			body: `{"geometry":` + geometry + `}`, header: []string{"Content-Type", "application/json"}, carries: featuresOf("parcels")},
 		get("/v1/parcels/{id}/planning", "/v1/parcels/"+p.id+"/planning", planned),
 		get("/v1/convert", "/v1/convert?address="+q("Phường Đa Kao, Quận 1")+"&lon="+split.lon+"&lat="+split.lat, converted),
+		// the street written without diacritics comes back as the streets layer writes it
+		get("/v1/parse", "/v1/parse?q="+q(a.house+" "+address.Fold(a.street)), parsedStreet(a.street)),
+		{route: "/v1/parse/batch", method: http.MethodPost, path: "/v1/parse/batch",
+			body: "address\n\"" + a.house + " " + address.Fold(a.street) + "\"\n", header: []string{"Content-Type", "text/csv"},
+			carries: batchParsedStreet(a.street)},
+	}
+}
+
+// parsedStreet: an answer of /v1/parse naming the street as the streets layer writes it.
+func parsedStreet(street string) func(int, []byte) []string {
+	return func(status int, body []byte) []string {
+		var p struct{ Components struct{ Street string } }
+		if status == http.StatusOK && json.Unmarshal(body, &p) == nil && p.Components.Street == street {
+			return []string{"streets"}
+		}
+		return nil
+	}
+}
+
+// batchParsedStreet: an answer of /v1/parse/batch naming the street as the layer writes it.
+func batchParsedStreet(street string) func(int, []byte) []string {
+	return func(status int, body []byte) []string {
+		rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		if status != http.StatusOK || err != nil || len(rows) < 2 {
+			return nil
+		}
+		if i := slices.Index(rows[0], "street"); i >= 0 && i < len(rows[1]) && rows[1][i] == street {
+			return []string{"streets"}
+		}
+		return nil
 	}
 }
 

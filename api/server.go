@@ -40,9 +40,11 @@ type Server struct {
 	// QueryMaxAreaM2 bounds the area, buffer included, that one parcel query may cover;
 	// zero means 100 km².
 	QueryMaxAreaM2 float64
-	// BatchMaxBytes bounds a file posted to /v1/geocode/batch; zero means 64 MiB.
+	// BatchMaxBytes bounds a file posted to /v1/geocode/batch or /v1/parse/batch; zero means
+	// 64 MiB.
 	BatchMaxBytes int64
-	// BatchTimeout replaces RequestTimeout for /v1/geocode/batch; zero means 15 minutes.
+	// BatchTimeout replaces RequestTimeout for /v1/geocode/batch and /v1/parse/batch; zero
+	// means 15 minutes.
 	BatchTimeout time.Duration
 	// ImportMaxBytes bounds the body of POST /v1/admin/import (413 beyond); zero means 512 MiB.
 	ImportMaxBytes int64
@@ -182,6 +184,8 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/v1/geocode", s.h(s.handleGeocode))
 			r.Get("/v1/autocomplete", s.h(s.handleAutocomplete))
 			r.Post(batchPath, s.h(s.handleGeocodeBatch))
+			r.Get(parsePath, s.h(s.handleParse))
+			r.Post(parseBatchPath, s.h(s.handleParseBatch))
 			r.Get("/v1/convert", s.h(s.handleConvert))
 			r.Get("/v1/reverse", s.h(s.handleReverse))
 			r.Get("/v1/codes/{code}", s.h(s.handleCode))

@@ -44,3 +44,14 @@ func (g *Gazetteer) Convert(old address.UnitRef) (Conversion, bool) {
 	}
 	return c, true
 }
+
+// ProvinceSince returns the province since 2025-07-01 that old province old went into, by the
+// conversion table: Tỉnh Bình Dương (74) into Thành phố Hồ Chí Minh (79). False when the
+// table sends its wards into several provinces, or has none of them.
+func (g *Gazetteer) ProvinceSince(old address.UnitRef) (address.Unit, bool) {
+	to := g.provinces[old]
+	if len(to) != 1 {
+		return address.Unit{}, false
+	}
+	return g.Unit(to[0])
+}

@@ -230,3 +230,29 @@ func TestNew(t *testing.T) {
 		t.Errorf("a name exactly is no typo: %+v", us)
 	}
 }
+
+// TestProvinceSince: each old province went whole into one province of 2025 (Resolution
+// 202/2025/QH15): Bình Dương and Bà Rịa - Vũng Tàu into Hồ Chí Minh, Hà Nội unchanged.
+func TestProvinceSince(t *testing.T) {
+	g := gazetteer.Official()
+	for old, want := range map[string]string{"74": "Thành phố Hồ Chí Minh", "77": "Thành phố Hồ Chí Minh",
+		"79": "Thành phố Hồ Chí Minh", "01": "Thành phố Hà Nội"} {
+		u, ok := g.ProvinceSince(address.UnitRef{Era: address.EraOld, Level: address.LevelProvince, Code: old})
+		if !ok || u.Name != want || u.Era != address.EraNew {
+			t.Errorf("province %s: %+v %v, want %s", old, u, ok, want)
+		}
+	}
+	if u, ok := g.ProvinceSince(address.UnitRef{Era: address.EraNew, Level: address.LevelProvince, Code: "79"}); ok {
+		t.Errorf("a new province went into %+v", u)
+	}
+	// Every old province of the lists goes into one, but Tiền Giang: the table files one
+	// ward of Long An under it (Phường 4 of Tân An, 27691, into Tây Ninh), its others into
+	// Đồng Tháp; which is right is not the gazetteer's to guess.
+	for _, u := range g.Units() {
+		if u.Era == address.EraOld && u.Level == address.LevelProvince {
+			if _, ok := g.ProvinceSince(u.UnitRef); ok == (u.Code == "82") {
+				t.Errorf("%s %s: one province since 2025 %v", u.Code, u.Name, ok)
+			}
+		}
+	}
+}

@@ -47,12 +47,9 @@ type query struct {
 // read parses the request's text with the city's street names and the country's units, then
 // lets its structured parts override what the text said.
 func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
-	m, err := g.streets.matcher(ctx)
+	parse, err := g.parser(ctx, nil)
 	if err != nil {
 		return query{}, err
-	}
-	parse := func(s string) address.Parsed {
-		return address.Parse(s, address.WithStreets(m), address.WithUnits(g.units))
 	}
 	p := parse(r.Text)
 	if r.House != "" {
@@ -298,3 +295,30 @@ func nameScore(asked, name string) float64 {
 }
 
 func round(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+// Parse reads text as the geocoder reads a request's text: with the city's street names, so
+// that a street the city has is named as the city writes it ("le loi" is Lê Lợi), and with the
+// country's administrative units. With omit["street"] (the asker may not see the streets) the
+// city's names are left out and only the parser's own list is used.
+func (g *Geocoder) Parse(ctx context.Context, text string, omit map[string]bool) (address.Parsed, error) {
+	parse, err := g.parser(ctx, omit)
+	if err != nil {
+		return address.Parsed{}, err
+	}
+	return parse(text), nil
+}
+
+// parser is the one way the geocoder parses text; see Parse.
+func (g *Geocoder) parser(ctx context.Context, omit map[string]bool) (func(string) address.Parsed, error) {
+	streets := address.DefaultStreets
+	if !omit["street"] {
+		m, err := g.streets.matcher(ctx)
+		if err != nil {
+			return nil, err
+		}
+		streets = m
+	}
+	return func(s string) address.Parsed {
+		return address.Parse(s, address.WithStreets(streets), address.WithUnits(g.units))
+	}, nil
+}

@@ -29,13 +29,13 @@ type Config struct {
 	TileCacheMB       int
 	TileCacheTTL      time.Duration // safety net: changes drop tiles as they commit
 	QueryMaxBytes     int64         // body limit of POST /v1/parcels/query
-	BatchMaxBytes     int64         // file limit of POST /v1/geocode/batch
+	BatchMaxBytes     int64         // file limit of the batch routes (geocode, parse)
 	QueryMaxKM2       float64       // largest area one parcel query may cover
 	ImportMaxBytes    int64         // body limit of POST /v1/admin/import
 	EditMaxBytes      int64         // body limit of a feature edit
 	ItemsMaxLimit     int           // most features in one OGC API items page
 	TileTimeout       time.Duration // a tile's deadline, its statements' timeout
-	BatchTimeout      time.Duration // deadline of POST /v1/geocode/batch
+	BatchTimeout      time.Duration // deadline of the batch routes (geocode, parse)
 	ImportTimeout     time.Duration // deadline of POST /v1/admin/import
 	RateLimit         float64       // requests per second per client; 0: no limit
 	RateBurst         int           // requests a client may send at once
