@@ -109,7 +109,9 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 		"POST /v1/parcels/query": {ok: ok200, contentType: json,
 			body: fixed(fmt.Sprintf(`{"geometry":{"type":"Point","coordinates":[%s,%s]},"buffer_m":50}`, lon, lat))},
 		"GET /v1/geocode": {ok: ok200, values: url.Values{"q": {"12 Lê Lợi, Quận 1"}},
-			accept: map[string][]int{"q": text, "house": text, "street": text, "district": text, "province": text, "ward": text}},
+			// -0 is a confidence of 0
+			accept: map[string][]int{"q": text, "house": text, "street": text, "district": text, "province": text, "ward": text,
+				"min_confidence": {http.StatusOK}}},
 		"GET /v1/autocomplete": {ok: ok200, values: url.Values{"q": {"12 Lê"}},
 			accept: map[string][]int{"q": text, "house": text, "street": text, "district": text, "province": text, "ward": text}},
 		"POST /v1/geocode/batch": {ok: ok200, contentType: csv, body: fixed("address\n12 Lê Lợi, Quận 1\n")},
