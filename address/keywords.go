@@ -153,6 +153,28 @@ var keywordFolds = func() map[string][2]string {
 
 // wordIs says token t spells w: the same letters and marks (tone placement aside), or, when t
 // was written without diacritics, the same letters.
+// keywordsByFirst files the keywords by the fold of their first word (a token matches a word
+// only if it folds alike), in their order, so that a token is tried against its few.
+var keywordsByFirst = func() map[string][]keyword {
+	m := map[string][]keyword{}
+	for _, k := range keywords {
+		key := k.words[0]
+		if key != "." {
+			key = Fold(key)
+		}
+		m[key] = append(m[key], k)
+	}
+	return m
+}()
+
+// firstKey is the key of keywordsByFirst a token is looked up by.
+func firstKey(t token) string {
+	if t.punct {
+		return t.text
+	}
+	return t.fold
+}
+
 func wordIs(t token, w string) bool {
 	f := keywordFolds[w]
 	if f == [2]string{} {

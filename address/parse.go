@@ -156,7 +156,10 @@ func (p *parser) run() {
 func (p *parser) keywordAt(i int) (keyword, int) {
 	var best keyword
 	bestN := 0
-	for _, k := range keywords {
+	if i >= len(p.toks) {
+		return best, 0
+	}
+	for _, k := range keywordsByFirst[firstKey(p.toks[i])] {
 		n := len(k.words)
 		if n <= bestN || i+n > len(p.toks) {
 			continue

@@ -75,31 +75,37 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSp
 		return nil // the client went away
 	}
 	stop := func(reason string) { _ = out.Write(errorRow(len(header), len(spec.columns), reason)) }
+	// Rows are answered batchWorkers at a time, each waiting mostly on the database, and
+	// written in the file's order; the body is read while the answer is written.
+	_ = rc.EnableFullDuplex()
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	rows := readRows(ctx, in, col, spec)
 	for n := 1; ; n++ {
-		row, err := in.Read()
-		if errors.Is(err, io.EOF) {
+		p, ok := <-rows
+		if !ok {
 			break
 		}
-		if err != nil {
-			loggerFrom(r.Context(), s.Log).Info(spec.what+" stopped", "row", n, "err", err)
-			stop(batchError(err))
+		<-p.done
+		if p.readErr != nil {
+			loggerFrom(r.Context(), s.Log).Info(spec.what+" stopped", "row", n, "err", p.readErr)
+			stop(batchError(p.readErr))
 			break
 		}
-		result, err := batchRow(r.Context(), row, col, spec)
 		if r.Context().Err() != nil {
 			return nil
 		}
-		if err != nil && n == 1 {
-			return err // nothing has been sent but the buffered header: a problem answer
+		if p.err != nil && n == 1 {
+			return p.err // nothing has been sent but the buffered header: a problem answer
 		}
-		if err != nil {
-			loggerFrom(r.Context(), s.Log).Warn(spec.what+" stopped", "row", n, "err", err)
+		if p.err != nil {
+			loggerFrom(r.Context(), s.Log).Warn(spec.what+" stopped", "row", n, "err", p.err)
 			stop("the database failed; the rows before this one are answered")
 			break
 		}
 		line := make([]string, len(header))
-		copy(line, row)
-		if err := out.Write(append(line, result...)); err != nil {
+		copy(line, p.row)
+		if err := out.Write(append(line, p.result...)); err != nil {
 			return nil
 		}
 		if n%batchFlushRows == 0 {
@@ -109,6 +115,61 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSp
 	}
 	out.Flush()
 	return nil
+}
+
+// batchWorkers is how many rows of a batch are answered at once.
+const batchWorkers = 4
+
+// pendingRow is a row of a batch being answered; done is closed when it is.
+type pendingRow struct {
+	row     []string
+	result  []string
+	err     error
+	readErr error // the file broke here: no row
+	done    chan struct{}
+}
+
+// readRows reads the file's rows and answers them batchWorkers at a time, handing them on in
+// the file's order; a broken file ends with a row holding the error. It stops when ctx ends.
+func readRows(ctx context.Context, in *csv.Reader, col int, spec batchSpec) <-chan *pendingRow {
+	ordered := make(chan *pendingRow, 2*batchWorkers)
+	work := make(chan *pendingRow)
+	for range batchWorkers {
+		go func() {
+			for p := range work {
+				p.result, p.err = batchRow(ctx, p.row, col, spec)
+				close(p.done)
+			}
+		}()
+	}
+	go func() {
+		defer close(ordered)
+		defer close(work)
+		for {
+			row, err := in.Read()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			p := &pendingRow{row: slices.Clone(row), readErr: err, done: make(chan struct{})}
+			if err != nil {
+				close(p.done)
+			}
+			select {
+			case ordered <- p:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+			select {
+			case work <- p:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return ordered
 }
 
 // batchRow answers one row: text too long or not plain text is a status; the rest is

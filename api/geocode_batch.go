@@ -23,15 +23,16 @@ func (s *Server) handleGeocodeBatch(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	g := s.Geocoder.ForBatch()
 	return s.serveBatch(w, r, batchSpec{what: "batch geocoding", filename: "geocoded.csv", columns: batchColumns,
-		answer: func(ctx context.Context, text string) ([]string, error) { return s.geocodeRow(ctx, text, hidden) }})
+		answer: func(ctx context.Context, text string) ([]string, error) { return geocodeRow(ctx, g, text, hidden) }})
 }
 
-// geocodeRow geocodes one row's address into the added columns. Nothing comes from the
+// geocodeRow geocodes one row's address with g into the added columns. Nothing comes from the
 // layers in hidden.
-func (s *Server) geocodeRow(ctx context.Context, text string, hidden map[string]bool) ([]string, error) {
+func geocodeRow(ctx context.Context, g *geocode.Geocoder, text string, hidden map[string]bool) ([]string, error) {
 	result := make([]string, len(batchColumns))
-	ans, err := s.Geocoder.Geocode(ctx, geocode.Request{Text: text, Limit: 1, Omit: omittedKinds(hidden)})
+	ans, err := g.Geocode(ctx, geocode.Request{Text: text, Limit: 1, Omit: omittedKinds(hidden)})
 	switch {
 	case errors.Is(err, geocode.ErrEmpty):
 		result[0] = "invalid: no street or ward"

@@ -40,6 +40,7 @@ type Geocoder struct {
 	db      *store.DB
 	streets *streetNames
 	units   *gazetteer.Gazetteer
+	memo    *streetMemo // nil but in a batch (ForBatch)
 }
 
 // New returns a geocoder over db. It reads the list of street names on first use and again
@@ -118,7 +119,7 @@ func (g *Geocoder) Geocode(ctx context.Context, r Request) (Answer, error) {
 	var results []Result
 	var dropped []string
 	if q.street != "" {
-		streets, err := g.db.StreetsNamed(ctx, q.street, streetCandidates)
+		streets, err := g.streetsNamed(ctx, q.street)
 		if err != nil {
 			return Answer{}, err
 		}

@@ -154,6 +154,17 @@ func (q query) base(res Result) (float64, bool) {
 // streetAgreement is how well a candidate's street name agrees with the one asked: 1 when
 // the same, less when only nearly, 0 and why when it is another street.
 func (q query) streetAgreement(name string) (float64, string) {
+	if f, ok := q.agreed[name]; ok {
+		return f, ""
+	}
+	f, why := q.streetAgreementOf(name)
+	if f > 0 && q.agreed != nil {
+		q.agreed[name] = f // the candidates of one street are judged once
+	}
+	return f, why
+}
+
+func (q query) streetAgreementOf(name string) (float64, string) {
 	asked := q.parsed.Street.Value
 	a, b := address.StreetKey(asked), address.StreetKey(name)
 	switch {

@@ -42,6 +42,7 @@ type query struct {
 	text                     map[string]string
 	gaz                      *gazetteer.Gazetteer // converts a province written as before 2025
 	nowhere                  map[string]bool      // the levels of units named that do not exist
+	agreed                   map[string]float64   // how well each street name found agrees with the one asked
 }
 
 // read parses the request's text with the city's street names and the country's units, then
@@ -98,7 +99,7 @@ func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
 	if q.number != "" {
 		q.text["house"] = q.number
 	}
-	q.nowhere = nowhereUnits(p, g.units)
+	q.nowhere, q.agreed = nowhereUnits(p, g.units), map[string]float64{}
 	if q.street == "" && q.ward == "" && p.Landmark.IsZero() { // a landmark is looked for by name
 		return q, ErrEmpty
 	}
