@@ -51,6 +51,27 @@ func TestGeocodeNeverInvents(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	t.Run("a qualifier and a number written apart from the street", func(t *testing.T) {
+		// "Đối diện 274, Hai Bà Trưng, Quận 3" is the house opposite 274 Hai Bà Trưng
+		text := fmt.Sprintf("Đối diện %s, %s, %s", house, street, district)
+		res := ask(t, text).Results
+		if len(res) == 0 || res[0].Kind != "address" || res[0].Address.HouseNumber != house || res[0].Confidence < 0.8 {
+			t.Errorf("%s: %+v, want %s %s", text, first(res), house, street)
+		}
+	})
+	t.Run("a house number's letter written apart", func(t *testing.T) {
+		// "194 D, Pasteur" is 194D Pasteur, not the street D in the ward Pasteur
+		var number, on string
+		if err := pool.QueryRow(ctx, `SELECT a.house_number, s.name FROM addresses a JOIN streets s ON s.id = a.street_id
+			WHERE s.kind = 'street' AND a.house_number ~ '^[0-9]+[A-Z]$' ORDER BY a.id LIMIT 1`).Scan(&number, &on); err != nil {
+			t.Fatal(err)
+		}
+		text := number[:len(number)-1] + " " + number[len(number)-1:] + ", " + on
+		res := ask(t, text).Results
+		if len(res) == 0 || res[0].Kind != "address" || res[0].Address.HouseNumber != number || res[0].Address.Street != on {
+			t.Errorf("%s: %+v, want %s %s", text, first(res), number, on)
+		}
+	})
 	t.Run("the address found as written", func(t *testing.T) {
 		text := house + " " + plain + ", TP HCM"
 		res := ask(t, text).Results
