@@ -99,7 +99,7 @@ func (r *unitReader) walk(end int, segs []segment) {
 					m.cands = append(slices.Clip(m.cands), whole...)
 				}
 			}
-			if len(m.cands) == 0 {
+			if len(m.cands) == 0 || kind == "" && r.insideStreet(name) {
 				continue
 			}
 			if !near {
@@ -113,6 +113,26 @@ func (r *unitReader) walk(end int, segs []segment) {
 			break
 		}
 	}
+}
+
+// insideStreet says a known street's name, begun before token name in its part of the
+// text, goes on past it: the words from name on are the end of that street's name ("Tất
+// Thành" of Nguyễn Tất Thành, "Huê" of Hồ Văn Huê), not a unit named without its kind word.
+func (r *unitReader) insideStreet(name int) bool {
+	toks := r.p.toks
+	for s, words := name-1, 0; s >= 0 && words < maxUnitWords; s-- {
+		if toks[s].punct {
+			if toks[s].text == "," || toks[s].text == ";" {
+				return false
+			}
+			continue
+		}
+		words++
+		if j, _ := r.p.matchStreet(s); j > name {
+			return true
+		}
+	}
+	return false
 }
 
 // match asks the matcher about the words of tokens [i, j), after kind word kind if not "",

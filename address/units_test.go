@@ -137,3 +137,32 @@ func TestUnitKey(t *testing.T) {
 		}
 	}
 }
+
+// A unit named without its kind word is not read out of the end of a known street's name:
+// "Huê" of Hồ Văn Huê is not Huế, "Tất Thành" of Nguyễn Tất Thành not a district one letter
+// from it.
+func TestUnitsLeaveKnownStreetsWhole(t *testing.T) {
+	units := unitList{}.
+		add(unit(address.LevelProvince, "46", "Thành phố Huế", "Thành phố")).
+		add(unit(address.LevelDistrict, "760", "Quận 1", "Quận", hcm)).
+		add(unit(address.LevelDistrict, "999", "Huyện Tất Thành", "Huyện", hcm))
+	streets := address.NewStreetList()
+	streets.Add("Hồ Văn Huê")
+	streets.Add("Nguyễn Tất Thành")
+	for in, want := range map[string]string{
+		"680A Hồ Văn Huê":               "Hồ Văn Huê",
+		"Quận 1, 680A Hồ Văn Huê":       "Hồ Văn Huê",
+		"2265 nguyen tat thanh":         "Nguyễn Tất Thành",
+		"2265 Nguyễn Tất Thành, Q1":     "Nguyễn Tất Thành",
+		"2265 Nguyễn Văn Cừ, Tất Thành": "Nguyễn Văn Cừ",
+	} {
+		p := address.Parse(in, address.WithStreets(streets), address.WithUnits(units))
+		if p.Street.Value != want {
+			t.Errorf("%q: street %q (district %q, province %q), want %q", in, p.Street.Value, p.District.Value, p.Province.Value, want)
+		}
+	}
+	// with no street of that name, the unit is read as before
+	if p := address.Parse("12 Lê Lợi Huế", address.WithStreets(streets), address.WithUnits(units)); p.Province.Code != "46" {
+		t.Errorf("12 Lê Lợi Huế: province %+v, want Huế", p.Province)
+	}
+}
