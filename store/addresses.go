@@ -38,7 +38,10 @@ type Address struct {
 // on every call (its street array makes a generic plan look dear), and six relations cost
 // the planner twice the time of the address lookup itself.
 const sqlAddressFrom = `
-FROM addresses a
+FROM addresses a` + sqlAddressJoins
+
+// sqlAddressJoins join the street and units of an address a (sqlAddressFrom).
+const sqlAddressJoins = `
 JOIN streets s ON s.id = a.street_id
 LEFT JOIN LATERAL (SELECT w.name AS wn, p.code AS pc, p.name AS pn FROM admin_units w
 	LEFT JOIN admin_units p ON p.level = 'province' AND p.code = w.parent_code AND p.valid_to IS NULL

@@ -234,9 +234,12 @@ func (db *DB) AddressesPrefixed(ctx context.Context, streets []int64, prefix str
 	if key == "" {
 		key = strings.ToUpper(strings.ReplaceAll(address.Fold(prefix), " ", ""))
 	}
-	rows, _ := db.pool.Query(ctx, `SELECT `+sqlAddressColumns+sqlAddressFrom+`
-		WHERE a.street_id = ANY($1) AND a.number_norm LIKE $2 || '%'
-		ORDER BY a.number_norm, a.id LIMIT $3`, streets, escapeLike(key), limit)
+	// the numbers first, alone, then their streets and units: so the planner sees a small
+	// ordered index scan, not a join worth a parallel worker (whose start costs more than it)
+	rows, _ := db.pool.Query(ctx, `SELECT `+sqlAddressColumns+`
+		FROM (SELECT * FROM addresses WHERE street_id = ANY($1) AND number_norm LIKE $2 || '%'
+			ORDER BY number_norm, id LIMIT $3) a`+sqlAddressJoins+`
+		ORDER BY a.number_norm, a.id`, streets, escapeLike(key), limit)
 	a, err := pgx.CollectRows(rows, scanAddress)
 	return a, translate(err)
 }
