@@ -59,8 +59,10 @@ func addressProperties(a store.Address) map[string]any {
 		"label":        addressLabel(a),
 		"house_number": a.HouseNumber,
 		"street":       a.Street,
-		"street_id":    a.StreetID,
 		"codes":        codes,
+	}
+	if a.StreetID != 0 {
+		props["street_id"] = a.StreetID
 	}
 	if u := unitOf(a.Ward); u != nil {
 		props["ward"] = u
@@ -78,6 +80,18 @@ func addressProperties(a store.Address) map[string]any {
 		props["parcel_id"] = a.ParcelID
 	}
 	return props
+}
+
+// withoutHiddenFields clears what an address holds of the restricted layers in hidden: the
+// parcel it lies on (parcels) and its street's feature id (streets). The street's name is
+// part of the address.
+func withoutHiddenFields(a *store.Address, hidden map[string]bool) {
+	if hidden[layerParcels] {
+		a.ParcelID = 0
+	}
+	if hidden[layerStreets] {
+		a.StreetID = 0
+	}
 }
 
 // addressFeature is a as a GeoJSON Feature with the properties of addressProperties.

@@ -50,6 +50,11 @@ func (s *Server) handleCode(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	hidden, err := s.hiddenLayers(r)
+	if err != nil {
+		return err
+	}
+	withoutHiddenFields(&a, hidden)
 	f := addressFeature(a)
 	f.Properties["code_kind"] = kind
 	return writeJSON(w, mediaGeoJSON, f)

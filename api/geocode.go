@@ -75,7 +75,7 @@ func (s *Server) geocode(w http.ResponseWriter, r *http.Request, structured bool
 	out := geocodeAnswer{Type: "FeatureCollection", Query: echo(req.Text, ans.Parsed), Features: make([]feature, 0, len(ans.Results)),
 		Reason: ans.Reason}
 	for _, res := range ans.Results {
-		out.Features = append(out.Features, resultFeature(withoutHiddenUnits(res, hidden)))
+		out.Features = append(out.Features, resultFeature(withoutHiddenResult(res, hidden)))
 	}
 	return writeJSON(w, mediaGeoJSON, out)
 }
@@ -148,11 +148,16 @@ func omittedKinds(hidden map[string]bool) map[string]bool {
 	}
 }
 
-// withoutHiddenUnits clears, on a place, the wards found from its point whose layer is in
-// hidden. An address's wards are those it is registered in, part of the address.
-func withoutHiddenUnits(res geocode.Result, hidden map[string]bool) geocode.Result {
+// withoutHiddenResult clears what restricted layers in hidden hold: on a place, the wards found
+// from its point and its street's id; on an address, its parcel and street ids
+// (withoutHiddenFields). An address's wards are those it is registered in, part of the address.
+func withoutHiddenResult(res geocode.Result, hidden map[string]bool) geocode.Result {
 	if res.Kind == "address" {
+		withoutHiddenFields(&res.Address, hidden)
 		return res
+	}
+	if hidden[layerStreets] {
+		res.Place.StreetID = 0
 	}
 	if hidden[layerWards] {
 		res.Place.Ward = store.UnitRef{}

@@ -43,7 +43,7 @@ func geocodeRow(ctx context.Context, g *geocode.Geocoder, text string, hidden ma
 		result[0], result[len(result)-1] = "not found", ans.Reason
 		return result, nil
 	}
-	res := withoutHiddenUnits(ans.Results[0], hidden)
+	res := withoutHiddenResult(ans.Results[0], hidden)
 	lon, lat := res.Point()
 	ward, oldWard := res.Address.Ward.Code, res.Address.OldWard.Code
 	if res.Kind != "address" {

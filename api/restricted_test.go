@@ -293,7 +293,7 @@ func (e tileEnv) dataLeakCases(t *testing.T) []leakCase {
 		{route: "/v1/geocode/batch", method: http.MethodPost, path: "/v1/geocode/batch",
 			body: "address\nSample\n", header: []string{"Content-Type", "text/csv"}, carries: batchGeocoded},
 		get("/v1/reverse", "/v1/reverse?"+ll(a.lon, a.lat), reversed),
-		get("/v1/codes/{code}", "/v1/codes/"+a.code, ifOK("addresses")),
+		get("/v1/codes/{code}", "/v1/codes/"+a.code, codedAddress),
 		get("/v1/codes/{code}", "/v1/codes/"+url.PathEscape(plus), reversed),
 		get("/v1/parcels/lookup", fmt.Sprintf("/v1/parcels/lookup?ward=%s&sheet=%d&parcel=%d", p.ward, p.sheet, p.n), ifOK("parcels")),
 		get("/v1/parcels/at", "/v1/parcels/at?"+ll(p.lon, p.lat), featuresOf("parcels")),
@@ -466,8 +466,30 @@ func geocoded(status int, body []byte) []string {
 		kind, _ := f.Properties["kind"].(string)
 		out = append(out, geocodeKinds[kind]...)
 		out = append(out, placeUnits(f.Properties)...)
+		out = append(out, idFields(f.Properties)...)
 	}
 	return out
+}
+
+// idFields are the layers whose feature ids an answer's properties hold: an address's parcel
+// and street.
+func idFields(props map[string]any) []string {
+	var out []string
+	if props["parcel_id"] != nil {
+		out = append(out, "parcels")
+	}
+	if props["street_id"] != nil {
+		out = append(out, "streets")
+	}
+	return out
+}
+
+// codedAddress reads the address answer of GET /v1/codes/{registry code}.
+func codedAddress(status int, body []byte) []string {
+	if status != http.StatusOK {
+		return nil
+	}
+	return append([]string{"addresses"}, idFields(decodeFeatures(status, body).Properties)...)
 }
 
 func batchGeocoded(status int, body []byte) []string {
@@ -510,12 +532,15 @@ func reversed(status int, body []byte) []string {
 			places = append(places, f.Properties)
 		} else {
 			out = append(out, "addresses")
+			out = append(out, idFields(f.Properties)...)
 		}
 	}
 	if fc.Properties != nil {
 		places = append(places, fc.Properties)
-		if fc.Properties["address"] != nil {
+		if a, ok := fc.Properties["address"].(map[string]any); ok {
 			out = append(out, "addresses")
+			props, _ := a["properties"].(map[string]any)
+			out = append(out, idFields(props)...)
 		}
 	}
 	for _, p := range places {

@@ -73,6 +73,9 @@ func (s *Server) reverse(r *http.Request, lon, lat, radius float64, limit int) (
 	if hidden[layerAddresses] {
 		rev.Addresses = nil
 	}
+	for i := range rev.Addresses {
+		withoutHiddenFields(&rev.Addresses[i].Address, hidden)
+	}
 	if hidden[layerStreets] {
 		loc.Street = store.NearStreet{}
 	}

@@ -131,3 +131,28 @@ func TestGeocodeNeverInvents(t *testing.T) {
 		}
 	})
 }
+
+// TestGeocodeHiddenStreetsUnread: a request that may not see the streets layer is parsed
+// without the city's street names, so that its echo cannot tell which names the layer holds
+// (a name restored with its diacritics is a name the table has).
+func TestGeocodeHiddenStreetsUnread(t *testing.T) {
+	ctx := context.Background()
+	db, pool := storetest.NewWithPool(t)
+	if _, err := pool.Exec(ctx, `INSERT INTO streets (name, geom)
+		VALUES ('Thử Nghiệm Kín', 'SRID=4326;MULTILINESTRING((106.70 10.77, 106.71 10.77))')`); err != nil {
+		t.Fatal(err)
+	}
+	g := geocode.New(db)
+	for _, c := range []struct {
+		omit map[string]bool
+		want string
+	}{{nil, "Thử Nghiệm Kín"}, {map[string]bool{"street": true}, "Thu Nghiem Kin"}} {
+		ans, err := g.Geocode(ctx, geocode.Request{Text: "12 thu nghiem kin", Omit: c.omit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ans.Parsed.Street.Value; got != c.want {
+			t.Errorf("streets omitted %v: parsed street %q, want %q", c.omit["street"], got, c.want)
+		}
+	}
+}

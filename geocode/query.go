@@ -48,7 +48,7 @@ type query struct {
 // read parses the request's text with the city's street names and the country's units, then
 // lets its structured parts override what the text said.
 func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
-	parse, err := g.parser(ctx, nil)
+	parse, err := g.parser(ctx, r.Omit) // a restricted street list is not read for who may not see it
 	if err != nil {
 		return query{}, err
 	}
