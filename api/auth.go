@@ -55,6 +55,16 @@ func credential(r *http.Request) (secret string, ok bool) {
 	return strings.TrimSpace(token), true
 }
 
+// keyUncached says the request carries a well-formed key the cache holds nothing about, so
+// that reading it would ask the database.
+func (s *Server) keyUncached(r *http.Request) bool {
+	secret, ok := credential(r)
+	if !ok || secret == "" || !store.LooksLikeKey(secret) {
+		return false
+	}
+	return !s.keys.Contains(hex.EncodeToString(store.KeyHash(secret)))
+}
+
 // apiKey returns the request's key; found is false for a request without one. A key that is
 // malformed, unknown or revoked is a 401 AuthError.
 func (s *Server) apiKey(r *http.Request) (key store.APIKey, found bool, err error) {

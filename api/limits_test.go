@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -187,4 +188,30 @@ func metricValue(t *testing.T, url, name string) float64 {
 		}
 	}
 	return -1
+}
+
+// TestMadeUpKeysSpareTheDatabase sends a stream of well-formed keys that do not exist, each
+// new: past a small budget per address the server refuses them without asking the database.
+func TestMadeUpKeysSpareTheDatabase(t *testing.T) {
+	t.Parallel()
+	db := storetest.New(t)
+	url := serveLimited(t, db, func(s *api.Server) { s.RateLimit = api.RateLimit{Rate: 1000, Burst: 1000} })
+	const sent = 200
+	before := db.Stats().AcquireCount()
+	refused := 0
+	for i := range sent {
+		secret := fmt.Sprintf("bds_%08d_%s", i, strings.Repeat("a", 52))
+		res, body := send(t, http.MethodGet, url+"/ogc/conformance", "Authorization", "Bearer "+secret)
+		switch res.StatusCode {
+		case http.StatusTooManyRequests:
+			refused++
+		case http.StatusUnauthorized, http.StatusOK:
+		default:
+			t.Fatalf("key %d: status %d: %s", i, res.StatusCode, body)
+		}
+	}
+	// the lookups: a burst of 10 and 2 a second for as long as the requests took
+	if acquired := db.Stats().AcquireCount() - before; acquired > sent/4 || refused < sent/2 {
+		t.Errorf("%d made-up keys: %d database acquires, %d refused; want the keys refused before the database", sent, acquired, refused)
+	}
 }

@@ -37,14 +37,35 @@ const (
 type rateLimiter struct {
 	cfg     RateLimit
 	buckets *expirable.LRU[string, *rate.Limiter]
+	// lookups bounds, per address, the keys the database is asked about: a key not seen in
+	// the last keyCacheTTL costs a lookup, and made-up keys would each cost one.
+	lookups *expirable.LRU[string, *rate.Limiter]
 }
+
+// Keys looked up per address: a client's own few keys, looked up again every keyCacheTTL,
+// pass; a stream of made-up ones is refused before it reaches the database.
+const (
+	keyLookupRate  = 2
+	keyLookupBurst = 10
+)
 
 func newRateLimiter(cfg RateLimit) *rateLimiter {
 	if cfg.Rate <= 0 {
 		return nil
 	}
 	cfg.Burst = max(cfg.Burst, 1)
-	return &rateLimiter{cfg: cfg, buckets: expirable.NewLRU[string, *rate.Limiter](rateClients, nil, rateIdle)}
+	return &rateLimiter{cfg: cfg, buckets: expirable.NewLRU[string, *rate.Limiter](rateClients, nil, rateIdle),
+		lookups: expirable.NewLRU[string, *rate.Limiter](rateClients, nil, rateIdle)}
+}
+
+// bucket is the bucket of client in buckets, made with rate r and burst n on first use.
+func bucket(buckets *expirable.LRU[string, *rate.Limiter], client string, r float64, n int) *rate.Limiter {
+	b, ok := buckets.Get(client)
+	if !ok {
+		b = rate.NewLimiter(rate.Limit(r), n)
+		buckets.Add(client, b)
+	}
+	return b
 }
 
 // unmetered are the paths a load balancer and a monitoring system poll: never limited.
@@ -66,16 +87,18 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			return
 		}
 		client := "ip:" + l.clientAddr(r)
+		if s.keyUncached(r) && !bucket(l.lookups, client, keyLookupRate, keyLookupBurst).Allow() {
+			s.Metrics.rateLimited.Inc()
+			w.Header().Set("Retry-After", "1")
+			s.problem(w, r, errRateLimited)
+			return
+		}
 		// Only a key the database knows picks the bucket: made-up keys would each get a
 		// fresh one.
 		if key, found, err := s.apiKey(r); err == nil && found {
 			client = "key:" + key.Prefix
 		}
-		b, ok := l.buckets.Get(client)
-		if !ok {
-			b = rate.NewLimiter(rate.Limit(l.cfg.Rate), l.cfg.Burst)
-			l.buckets.Add(client, b)
-		}
+		b := bucket(l.buckets, client, l.cfg.Rate, l.cfg.Burst)
 		now := time.Now()
 		res := b.ReserveN(now, 1)
 		if delay := res.DelayFrom(now); delay > 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -150,6 +151,12 @@ func (s *Server) Handler() http.Handler {
 	if s.Changes != nil {
 		// Feature counts and update times follow every committed change, here or elsewhere.
 		s.Changes.Subscribe(func([]store.Change) { s.layerStats.Purge() })
+		// A key revoked here or by `bandoso keys revoke` stops working at once.
+		s.Changes.Subscribe(func(changes []store.Change) {
+			if slices.ContainsFunc(changes, func(c store.Change) bool { return c.Table == store.KeysTable }) {
+				s.keys.Purge()
+			}
+		})
 	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.

@@ -12,6 +12,10 @@ import (
 // (migration 00015); the payload is the id of its row in changes.
 const ChangesChannel = "bandoso_changes"
 
+// KeysTable is the table of API keys; a change to it (a revocation) is announced too
+// (migration 00021), with no boxes.
+const KeysTable = "api_keys"
+
 // Change is one statement's change to a table: where rows were before and after.
 type Change struct {
 	ID    int64
