@@ -47,9 +47,11 @@ func (s *Server) visibleLayers(r *http.Request) ([]*tiles.Layer, error) {
 	return public, nil
 }
 
-// privateWhenKeyed keeps what a request with an API key gets out of shared caches: such an
-// answer may hold restricted layers, so a "public" Cache-Control becomes "private" and
-// caches are told the answer varies with the key.
+// privateWhenKeyed keeps what a request with an API key gets out of shared caches, whatever
+// the route: such an answer may hold restricted layers or what the key's owner wrote, so its
+// Cache-Control says "private" ("public" becomes it, and one without it or with only
+// no-cache gets it) and caches are told the answer varies with the key. Its ETag stays: the
+// client's own cache still revalidates.
 func privateWhenKeyed(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") == "" && r.Header.Get(keyHeader) == "" {
@@ -71,8 +73,13 @@ func (w *privateWriter) fix() {
 	}
 	w.done = true
 	h := w.Header()
-	if cc := h.Get("Cache-Control"); strings.HasPrefix(cc, "public") {
+	switch cc := h.Get("Cache-Control"); {
+	case cc == "":
+		h.Set("Cache-Control", "private")
+	case strings.HasPrefix(cc, "public"):
 		h.Set("Cache-Control", "private"+strings.TrimPrefix(cc, "public"))
+	case !strings.Contains(cc, "private") && !strings.Contains(cc, "no-store"):
+		h.Set("Cache-Control", "private, "+cc)
 	}
 	h.Add("Vary", "Authorization, "+keyHeader)
 }

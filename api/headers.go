@@ -30,7 +30,7 @@ const (
 
 // securityHeaders adds the headers above. The viewer's page, its files and MapLibre get the
 // viewer's policy, since a worker started from /lib/ runs under that file's own policy.
-func securityHeaders(viewerCSP string) func(http.Handler) http.Handler {
+func (s *Server) securityHeaders(viewerCSP string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
@@ -44,7 +44,7 @@ func securityHeaders(viewerCSP string) func(http.Handler) http.Handler {
 				h.Set("Content-Security-Policy", apiCSP)
 				h.Set("X-Frame-Options", "DENY")
 			}
-			if overTLS(r) {
+			if s.overTLS(r) {
 				h.Set("Strict-Transport-Security", hstsValue)
 			}
 			next.ServeHTTP(w, r)
@@ -52,10 +52,11 @@ func securityHeaders(viewerCSP string) func(http.Handler) http.Handler {
 	}
 }
 
-// overTLS reports whether the client reached the service over HTTPS: directly, or through a
-// proxy that says so the way externalBase reads it.
-func overTLS(r *http.Request) bool {
-	return strings.HasPrefix(externalBase(r), "https://")
+// overTLS reports whether the client reached the service over HTTPS: directly, through a
+// trusted proxy that says so, or at an https PublicURL.
+func (s *Server) overTLS(r *http.Request) bool {
+	base, _ := s.base(r)
+	return strings.HasPrefix(base, "https://")
 }
 
 // viewerCSP is the viewer's policy, allowing the inline import map of its page by hash; ""

@@ -60,11 +60,16 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 
-	t.Run("HSTS only over HTTPS, as a proxy reports it", func(t *testing.T) {
+	t.Run("HSTS only over HTTPS, as a trusted proxy reports it", func(t *testing.T) {
+		proxied := serve(t, &api.Server{TrustedProxies: localProxy})
 		for _, header := range [][]string{{"X-Forwarded-Proto", "https"}, {"Forwarded", "for=1.2.3.4;proto=https"}} {
-			res, _ := send(t, http.MethodGet, ts.URL+"/healthz", header...)
+			res, _ := send(t, http.MethodGet, proxied+"/healthz", header...)
 			if got := res.Header.Get("Strict-Transport-Security"); got != "max-age=31536000" {
 				t.Errorf("%v: Strict-Transport-Security %q", header, got)
+			}
+			res, _ = send(t, http.MethodGet, ts.URL+"/healthz", header...)
+			if got := res.Header.Get("Strict-Transport-Security"); got != "" {
+				t.Errorf("%v from a peer not trusted: Strict-Transport-Security %q", header, got)
 			}
 		}
 		tls := httptest.NewTLSServer((&api.Server{}).Handler())

@@ -76,7 +76,7 @@ func TestRateLimit(t *testing.T) {
 
 	proxied := serveLimited(t, db, func(s *api.Server) {
 		s.RateLimit = slow
-		s.RateLimit.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		s.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	})
 	for _, c := range []struct {
 		forwarded string

@@ -345,7 +345,7 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
 	}
 	h := w.Header()
 	h.Set("Cache-Control", "public, max-age=60")
-	h.Set("Vary", varyForwarded)
+	varyOnBase(r)
 	h.Set("Content-Crs", "<"+req.crs.URI+">")
 	out := newSpillWriter(w, r, spillLimit)
 	var page store.Page
@@ -507,6 +507,6 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()
 	h.Set("Content-Crs", "<"+c.URI+">")
 	h.Set("Cache-Control", "public, max-age=60")
-	h.Set("Vary", varyForwarded)
+	varyOnBase(r)
 	return writeBody(w, r, mediaGeoJSON, body)
 }

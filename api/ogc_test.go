@@ -35,16 +35,16 @@ func linkTo(t *testing.T, links []ogcLink, rel string) ogcLink {
 	return ogcLink{}
 }
 
-// getJSON asserts a 200 application/json response with Vary on the forwarding headers and
-// decodes it into v.
+// getJSON asserts a 200 application/json response with Vary on the Host its links were made
+// from, and decodes it into v.
 func (e tileEnv) getJSON(t *testing.T, path string, v any, header ...string) tileResponse {
 	t.Helper()
 	r := e.get(t, path, header...)
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/json" {
 		t.Fatalf("%s: status %d, Content-Type %q; body %s", path, r.status, r.header.Get("Content-Type"), r.body)
 	}
-	if !strings.Contains(r.header.Get("Vary"), "X-Forwarded-Host") {
-		t.Errorf("%s: Vary %q lacks the forwarding headers", path, r.header.Get("Vary"))
+	if !varies(r.header, "Host") {
+		t.Errorf("%s: Vary %q lacks Host", path, r.header.Get("Vary"))
 	}
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("%s: %v in %s", path, err, r.body)
@@ -106,9 +106,12 @@ func TestOGCCommon(t *testing.T) {
 				t.Errorf("%s: link %+v, want %s%s", rel, l, e.url, path)
 			}
 		}
-		e.getJSON(t, "/ogc", &doc, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "map.example.vn", "X-Forwarded-Prefix", "/gis")
+		r := e.behindProxy().getJSON(t, "/ogc", &doc, "X-Forwarded-Proto", "https", "X-Forwarded-Host", "map.example.vn", "X-Forwarded-Prefix", "/gis")
 		if l := linkTo(t, doc.Links, "data"); l.Href != "https://map.example.vn/gis/ogc/collections" {
 			t.Errorf("behind a proxy: data link %s", l.Href)
+		}
+		if !varies(r.header, "X-Forwarded-Host") || !varies(r.header, "Forwarded") {
+			t.Errorf("behind a proxy: Vary %q lacks the forwarding headers", r.header.Get("Vary"))
 		}
 	})
 

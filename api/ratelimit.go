@@ -21,9 +21,6 @@ import (
 type RateLimit struct {
 	Rate  float64
 	Burst int
-	// TrustedProxies are the networks of reverse proxies whose X-Forwarded-For names the
-	// client; the address of any other peer is the client itself.
-	TrustedProxies []netip.Prefix
 }
 
 // rateClients bounds the buckets kept: one per client seen in the last rateIdle.
@@ -36,6 +33,7 @@ const (
 // balancer spreading a client over n instances, the client's budget is n times Rate.
 type rateLimiter struct {
 	cfg     RateLimit
+	proxies []netip.Prefix // whose X-Forwarded-For names the client
 	buckets *expirable.LRU[string, *rate.Limiter]
 	// lookups bounds, per address, the keys the database is asked about: a key not seen in
 	// the last keyCacheTTL costs a lookup, and made-up keys would each cost one.
@@ -49,12 +47,12 @@ const (
 	keyLookupBurst = 10
 )
 
-func newRateLimiter(cfg RateLimit) *rateLimiter {
+func newRateLimiter(cfg RateLimit, proxies []netip.Prefix) *rateLimiter {
 	if cfg.Rate <= 0 {
 		return nil
 	}
 	cfg.Burst = max(cfg.Burst, 1)
-	return &rateLimiter{cfg: cfg, buckets: expirable.NewLRU[string, *rate.Limiter](rateClients, nil, rateIdle),
+	return &rateLimiter{cfg: cfg, proxies: proxies, buckets: expirable.NewLRU[string, *rate.Limiter](rateClients, nil, rateIdle),
 		lookups: expirable.NewLRU[string, *rate.Limiter](rateClients, nil, rateIdle)}
 }
 
@@ -77,7 +75,7 @@ func unmetered(path string) bool {
 // key when it sends a valid one, so that clients behind one address (an office, a mobile
 // carrier) with keys of their own do not share a budget; otherwise its address.
 func (s *Server) rateLimit(next http.Handler) http.Handler {
-	l := newRateLimiter(s.RateLimit)
+	l := newRateLimiter(s.RateLimit, s.TrustedProxies)
 	if l == nil {
 		return next
 	}
@@ -137,14 +135,7 @@ func (l *rateLimiter) clientAddr(r *http.Request) string {
 	return addr.String()
 }
 
-func (l *rateLimiter) trusted(a netip.Addr) bool {
-	for _, p := range l.cfg.TrustedProxies {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
-}
+func (l *rateLimiter) trusted(a netip.Addr) bool { return trustedAddr(l.proxies, a) }
 
 // peerAddr parses RemoteAddr ("host:port"); anything unreadable is the zero address, one
 // bucket for all such peers.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -72,6 +73,15 @@ type Server struct {
 	Metrics *Metrics
 	// RateLimit is each client's request budget; the zero value is no limit.
 	RateLimit RateLimit
+	// TrustedProxies are the networks of reverse proxies believed about the client: its
+	// address (X-Forwarded-For, for rate limits) and the URL it asked for (Forwarded,
+	// X-Forwarded-Proto, -Host and -Prefix, for links). Other peers' forwarded headers are
+	// ignored.
+	TrustedProxies []netip.Prefix
+	// PublicURL is the URL clients reach the service at, such as
+	// https://maps.hcmc.gov.vn/bandoso: links in answers start with it whatever the request
+	// says. Empty: each request's own, behind a trusted proxy the one it forwarded.
+	PublicURL string
 	// DBWork caps the requests doing database work at once: routes that query the database
 	// wait their turn behind it, or are answered 503 busy. Tiles pass it only on a cache
 	// miss, which is why the tile service takes it too (tiles.Service.Gate). Nil: no cap.
@@ -134,6 +144,7 @@ func (s *Server) Handler() http.Handler {
 	if s.ItemsMaxLimit <= 0 {
 		s.ItemsMaxLimit = defaultItemsMaxLimit
 	}
+	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
 	if s.EditMaxBytes <= 0 {
 		s.EditMaxBytes = defaultEditMaxBytes
 	}
@@ -160,7 +171,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
-	r.Use(requestID, securityHeaders(viewerCSP(s.Web)), s.logRequests, s.recoverPanics, s.cors(r), s.rateLimit, s.timeout, privateWhenKeyed, s.plainQuery, middleware.GetHead)
+	r.Use(requestID, s.securityHeaders(viewerCSP(s.Web)), s.logRequests, s.recoverPanics, privateWhenKeyed, s.cors(r), s.baseURL, s.rateLimit, s.timeout, s.plainQuery, middleware.GetHead)
 	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
 	// A custom 405 handler replaces chi's, which set Allow (RFC 9110 §15.5.6); set it here.
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {

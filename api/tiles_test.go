@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,7 +29,9 @@ import (
 
 // tileEnv is one demo city served over HTTP, shared by the subtests of TestTiles.
 type tileEnv struct {
-	url     string
+	url string
+	// proxied serves the same city to a peer it trusts as a proxy (httptest's 127.0.0.1).
+	proxied string
 	handler http.Handler  // the router, for tests that walk its routes
 	pool    *pgxpool.Pool // ground truth, read apart from the service
 	db      *store.DB     // the service's own, for setting up keys
@@ -89,6 +92,11 @@ func serveCity(t *testing.T, url string, db *store.DB, table string, configure .
 	for _, c := range configure {
 		c(s)
 	}
+	proxied := *s
+	proxied.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	pts := httptest.NewServer(proxied.Handler())
+	t.Cleanup(pts.Close)
+	env.proxied = pts.URL
 	env.handler = s.Handler()
 	ts := httptest.NewServer(env.handler)
 	t.Cleanup(ts.Close)
@@ -118,6 +126,24 @@ func (e tileEnv) get(t *testing.T, path string, header ...string) tileResponse {
 	t.Helper()
 	res, body := send(t, http.MethodGet, e.url+path, header...)
 	return tileResponse{status: res.StatusCode, header: res.Header, body: body}
+}
+
+// behindProxy is the env as its trusted proxy reaches it.
+func (e tileEnv) behindProxy() tileEnv {
+	e.url = e.proxied
+	return e
+}
+
+// varies reports whether an answer's Vary names header.
+func varies(h http.Header, header string) bool {
+	for _, line := range h.Values("Vary") {
+		for _, v := range strings.Split(line, ",") {
+			if strings.EqualFold(strings.TrimSpace(v), header) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func tilePath(layers string, tile maptile.Tile) string {

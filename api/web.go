@@ -76,7 +76,6 @@ func (s *Server) handleStyle(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Vary", varyForwarded)
 	serveFile(w, r, f)
 	return nil
 }

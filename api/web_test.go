@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -18,10 +19,19 @@ import (
 // newWebServer serves only the viewer and the styles: they need no database.
 func newWebServer(t *testing.T, files *web.Files) string {
 	t.Helper()
-	ts := httptest.NewServer((&api.Server{Web: files}).Handler())
+	return serve(t, &api.Server{Web: files})
+}
+
+// serve serves s and returns its URL.
+func serve(t *testing.T, s *api.Server) string {
+	t.Helper()
+	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
 	return ts.URL
 }
+
+// localProxy trusts httptest's client, 127.0.0.1, as a reverse proxy.
+var localProxy = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 
 // styleDoc is what the tests read of a MapLibre style.
 type styleDoc struct {
@@ -53,8 +63,8 @@ func TestStyle(t *testing.T) {
 		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 			t.Errorf("Content-Type %q", ct)
 		}
-		if v := res.Header.Get("Vary"); !strings.Contains(v, "X-Forwarded-Host") {
-			t.Errorf("Vary %q lacks the forwarding headers", v)
+		if !varies(res.Header, "Host") {
+			t.Errorf("Vary %q lacks Host", res.Header.Get("Vary"))
 		}
 		var s styleDoc
 		if err := json.Unmarshal(body, &s); err != nil {
@@ -106,8 +116,12 @@ func TestStyle(t *testing.T) {
 	})
 
 	t.Run("behind a proxy", func(t *testing.T) {
-		_, body := send(t, http.MethodGet, url+"/styles/default.json", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "map.example.vn",
+		proxied := serve(t, &api.Server{Web: web.Embedded(), TrustedProxies: localProxy})
+		res, body := send(t, http.MethodGet, proxied+"/styles/default.json", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "map.example.vn",
 			"X-Forwarded-Prefix", "/bandoso")
+		if !varies(res.Header, "X-Forwarded-Host") {
+			t.Errorf("Vary %q lacks the forwarding headers", res.Header.Get("Vary"))
+		}
 		var s styleDoc
 		if err := json.Unmarshal(body, &s); err != nil {
 			t.Fatal(err)

@@ -39,7 +39,8 @@ type Config struct {
 	ImportTimeout     time.Duration // deadline of POST /v1/admin/import
 	RateLimit         float64       // requests per second per client; 0: no limit
 	RateBurst         int           // requests a client may send at once
-	TrustedProxies    string        // comma-separated CIDRs whose X-Forwarded-For is believed
+	TrustedProxies    string        // comma-separated CIDRs whose forwarded headers are believed
+	PublicURL         string        // URL links start with; empty: each request's own
 	DBWork            int           // requests doing database work at once; 0: max-conns - 2
 	DBQueue           int           // requests waiting for a turn at database work
 	DBQueueWait       time.Duration // longest such a wait
@@ -182,6 +183,12 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.trustedProxies(); err != nil {
 		return err
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("PUBLIC_URL: %q is not an http or https URL without a query, such as https://maps.example.vn/bandoso", c.PublicURL)
+		}
 	}
 	return nil
 }

@@ -274,6 +274,9 @@ func TestCommandLine(t *testing.T) {
 			[]string{"migrate"}, isErr, []string{"DATABASE_URL"}, []string{secret}},
 		{"bad LOG_LEVEL", map[string]string{"DATABASE_URL": "postgres://db/x", "LOG_LEVEL": "loud"}, []string{"serve"}, isErr, []string{"LOG_LEVEL"}, nil},
 		{"bad --log-level", map[string]string{"DATABASE_URL": "postgres://db/x"}, []string{"serve", "--log-level", "loud"}, isErr, []string{"log-level"}, nil},
+		{"bad PUBLIC_URL", map[string]string{"DATABASE_URL": "postgres://db/x", "PUBLIC_URL": "maps.example.vn"}, []string{"serve"}, isErr, []string{"PUBLIC_URL"}, nil},
+		{"bad --public-url", map[string]string{"DATABASE_URL": "postgres://db/x"}, []string{"serve", "--public-url", "https://maps.example.vn/?x=1"}, isErr, []string{"PUBLIC_URL"}, nil},
+		{"serve --help names PUBLIC_URL", nil, []string{"serve", "--help"}, isHelp, []string{"PUBLIC_URL", "-public-url", "-trusted-proxies"}, nil},
 		{"unknown command", nil, []string{"frobnicate"}, isErr, []string{`unknown command "frobnicate"`}, nil},
 		{"no command", nil, nil, isErr, []string{"Commands"}, nil},
 	}

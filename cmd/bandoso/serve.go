@@ -27,6 +27,10 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		cfg.ListenAddr = v
 	}
 	fs.StringVar(&cfg.ListenAddr, "listen", cfg.ListenAddr, "address to listen on, host:port (env LISTEN_ADDR)")
+	if v := env.Getenv("PUBLIC_URL"); v != "" {
+		cfg.PublicURL = v
+	}
+	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "URL clients reach the service at, e.g. https://maps.example.vn/bandoso, that links in answers start with (env PUBLIC_URL);\nempty: the request's own, behind --trusted-proxies the one they forward")
 	fs.StringVar(&cfg.AdminListenAddr, "admin-listen", cfg.AdminListenAddr, "address, host:port, of a second listener serving /debug/pprof/ and /metrics; empty for none")
 	fs.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "most database connections the pool opens")
 	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "longest a request may take before it is answered 503")
@@ -82,7 +86,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes,
 		ImportMaxBytes: cfg.ImportMaxBytes, EditMaxBytes: cfg.EditMaxBytes, ItemsMaxLimit: cfg.ItemsMaxLimit,
 		TileTimeout: cfg.TileTimeout, BatchTimeout: cfg.BatchTimeout, ImportTimeout: cfg.ImportTimeout,
-		RateLimit: api.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst, TrustedProxies: proxies}, DBWork: dbWork}
+		RateLimit: api.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst}, TrustedProxies: proxies, PublicURL: cfg.PublicURL, DBWork: dbWork}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
@@ -142,7 +146,7 @@ func limitFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.DurationVar(&cfg.ImportTimeout, "import-timeout", cfg.ImportTimeout, "longest an import over HTTP (POST /v1/admin/import) may take, upload included")
 	fs.Float64Var(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "requests per second each client may send on average (a client is its API key, else its address); 0 for no limit")
 	fs.IntVar(&cfg.RateBurst, "rate-burst", cfg.RateBurst, "requests a client may send at once before --rate-limit applies; past both it is answered 429 with Retry-After")
-	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated networks of reverse proxies (e.g. 10.0.0.0/8) whose X-Forwarded-For names the client for rate limits")
+	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated networks of reverse proxies (e.g. 10.0.0.0/8) believed about the client: X-Forwarded-For names it for rate limits,\nForwarded and X-Forwarded-Proto, -Host and -Prefix the URL it asked for (without --public-url)")
 	fs.IntVar(&cfg.DBWork, "db-work", cfg.DBWork, "requests doing database work at once, the rest queue; 0 for --max-conns minus 2")
 	fs.IntVar(&cfg.DBQueue, "db-queue", cfg.DBQueue, "requests that may queue for database work; past it they are 503 at once")
 	fs.DurationVar(&cfg.DBQueueWait, "db-queue-wait", cfg.DBQueueWait, "longest a request waits in that queue before it is 503")
