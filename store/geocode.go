@@ -127,9 +127,9 @@ const sqlStreetsNear = `
 WITH asked AS MATERIALIZED (
 	SELECT level, geom FROM admin_units
 	WHERE geom IS NOT NULL AND (valid_to IS NULL OR valid_to = DATE '` + ReformDate + `')
-		AND (level = 'ward' AND $2 <> '' AND unit_key(name) = unit_key($2)
-			OR level = 'district' AND $3 <> '' AND unit_key(name) = unit_key($3)
-			OR level = 'province' AND $4 <> '' AND unit_key(name) = unit_key($4))
+		AND (level = 'ward' AND $2 <> '' AND regexp_replace(name_bare, '[^a-z0-9]+', '', 'g') = unit_key($2)
+			OR level = 'district' AND $3 <> '' AND regexp_replace(name_bare, '[^a-z0-9]+', '', 'g') = unit_key($3)
+			OR level = 'province' AND $4 <> '' AND regexp_replace(name_bare, '[^a-z0-9]+', '', 'g') = unit_key($4))
 )
 SELECT s.id, coalesce((SELECT array_agg(DISTINCT a.level) FROM asked a WHERE ST_Intersects(s.geom, a.geom)), '{}'),
 	CASE WHEN $5::float8 IS NULL THEN 0 ELSE s.geom <-> ST_SetSRID(ST_MakePoint($5, $6), 4326) END
@@ -347,20 +347,17 @@ type WardMatch struct {
 
 // sqlWardsNamed finds wards by name as unit_key reads it ("ben nghe", "12" for Phường 12), or
 // similar by trigrams to the name without its kind, with their district (old wards) and
-// province.
+// province. The stored name_bare and its key's index (migration 00022) make both a probe.
 const sqlWardsNamed = `
-WITH u AS (
-	SELECT u.*, regexp_replace(u.name_norm, '^(phuong|xa|thi tran|dac khu) ', '') AS bare FROM admin_units u
-	WHERE u.level = 'ward' AND (u.valid_to IS NULL OR u.valid_to = DATE '` + ReformDate + `')
-)
 SELECT u.code, u.name, u.valid_to IS NULL, coalesce(d.code, ''), coalesce(d.name, ''),
 	coalesce(p.code, pd.code, ''), coalesce(p.name, pd.name, ''),
-	CASE WHEN unit_key(u.name) = unit_key($1) THEN 1 ELSE similarity(u.bare, $1) END AS sim, u.geom IS NOT NULL
-FROM u
+	CASE WHEN regexp_replace(u.name_bare, '[^a-z0-9]+', '', 'g') = unit_key($1) THEN 1 ELSE similarity(u.name_bare, $1) END AS sim, u.geom IS NOT NULL
+FROM admin_units u
 LEFT JOIN admin_units d ON u.valid_to IS NOT NULL AND d.level = 'district' AND d.code = u.parent_code AND d.valid_to = u.valid_to
 LEFT JOIN admin_units p ON u.valid_to IS NULL AND p.level = 'province' AND p.code = u.parent_code AND p.valid_to IS NULL
 LEFT JOIN admin_units pd ON d.code IS NOT NULL AND pd.level = 'province' AND pd.code = d.parent_code AND pd.valid_to = u.valid_to
-WHERE unit_key(u.name) = unit_key($1) OR ($2 AND u.bare % $1)
+WHERE u.level = 'ward' AND (u.valid_to IS NULL OR u.valid_to = DATE '` + ReformDate + `')
+	AND (regexp_replace(u.name_bare, '[^a-z0-9]+', '', 'g') = unit_key($1) OR ($2 AND u.name_bare % $1))
 ORDER BY sim DESC, u.geom IS NOT NULL DESC, u.valid_to IS NULL DESC, u.code
 LIMIT $3`
 
