@@ -17,6 +17,10 @@ const (
 	paramReason = "reason"
 )
 
+// reasonMaxBytes bounds an edit's reason: a sentence or two, kept in every history and
+// audit answer that shows the edit.
+const reasonMaxBytes = 1024
+
 // defaultEditMaxBytes bounds the body of a feature edit when Server.EditMaxBytes is zero.
 const defaultEditMaxBytes = 4 << 20
 
@@ -71,7 +75,8 @@ func featureID(r *http.Request) (int64, error) {
 // readEdit decodes the body of an edit into e, with the reason from the body or ?reason=.
 func (s *Server) readEdit(w http.ResponseWriter, r *http.Request, e *store.Edit, id int64) error {
 	var b featureBody
-	if err := decodeBody(w, r, s.EditMaxBytes, &b); err != nil {
+	err := decodeBody(w, r, s.EditMaxBytes, &b)
+	if err != nil {
 		return err
 	}
 	if b.Type != "" && b.Type != "Feature" {
@@ -81,14 +86,24 @@ func (s *Server) readEdit(w http.ResponseWriter, r *http.Request, e *store.Edit,
 		return &ParamError{paramBody, "the Feature's id " + string(b.ID) + " is not the id in the path"}
 	}
 	e.Geometry, e.Properties = b.Geometry, b.Properties
-	e.Reason = r.URL.Query().Get(paramReason)
-	if b.Reason != nil {
-		e.Reason = *b.Reason
-		if strings.ContainsRune(e.Reason, 0) {
-			return &ParamError{paramReason, "holds a NUL character (\\u0000), which text cannot"}
-		}
+	e.Reason, err = editReason(r, b.Reason)
+	return err
+}
+
+// editReason is why an edit is made: the body's reason member, else ?reason=; at most
+// reasonMaxBytes of text.
+func editReason(r *http.Request, member *string) (string, error) {
+	reason := r.URL.Query().Get(paramReason)
+	if member != nil {
+		reason = *member
 	}
-	return nil
+	if strings.ContainsRune(reason, 0) {
+		return "", &ParamError{paramReason, "holds a NUL character (\\u0000), which text cannot"}
+	}
+	if len(reason) > reasonMaxBytes {
+		return "", &ParamError{paramReason, "longer than " + strconv.Itoa(reasonMaxBytes) + " bytes: say why in a sentence or two"}
+	}
+	return reason, nil
 }
 
 // ifMatch reads If-Match: "*" is any version (nil), a tag we did not make is a version no
@@ -215,7 +230,10 @@ func (s *Server) handleFeatureDelete(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	e := store.Edit{Layer: l.Row(), Actor: key.Actor(), Reason: r.URL.Query().Get(paramReason)}
+	e := store.Edit{Layer: l.Row(), Actor: key.Actor()}
+	if e.Reason, err = editReason(r, nil); err != nil {
+		return err
+	}
 	if e.Expect, err = ifMatch(r); err != nil {
 		return err
 	}
