@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -106,21 +107,46 @@ func editReason(r *http.Request, member *string) (string, error) {
 	return reason, nil
 }
 
-// ifMatch reads If-Match: "*" is any version (nil), a tag we did not make is a version no
-// feature has, and none is a PreconditionError.
-func ifMatch(r *http.Request) (*store.Version, error) {
-	h := strings.TrimSpace(r.Header.Get("If-Match"))
-	if h == "" {
+// ifMatch reads If-Match, a list of entity tags (RFC 9110 §13.1.1): "*" is any version
+// (nil); a list passes when any of its tags is feature id's current version, which the edit
+// then expects; a tag we did not make, or a weak one (compared strongly), is a version no
+// feature has; none is a PreconditionError.
+func (s *Server) ifMatch(r *http.Request, l *tiles.Layer, id int64) (*store.Version, error) {
+	var versions []store.Version
+	given := false
+	for _, h := range r.Header.Values("If-Match") {
+		for t := range strings.SplitSeq(h, ",") {
+			t = strings.TrimSpace(t)
+			if t == "" {
+				continue
+			}
+			given = true
+			if t == "*" {
+				return nil, nil
+			}
+			if v, ok := store.ParseVersion(t); ok {
+				versions = append(versions, v)
+			}
+		}
+	}
+	switch {
+	case !given:
 		return nil, &PreconditionError{}
+	case len(versions) == 0:
+		v := store.Version(-1)
+		return &v, nil
+	case len(versions) > 1:
+		// The store compares one version, in the write itself; choose the current one if
+		// listed. Should it change meanwhile, the write still finds it stale.
+		f, err := s.DB.EditableFeature(r.Context(), l.Row(), id)
+		if err != nil {
+			return nil, err
+		}
+		if i := slices.Index(versions, f.Version); i >= 0 {
+			return &versions[i], nil
+		}
 	}
-	if h == "*" {
-		return nil, nil
-	}
-	v, ok := store.ParseVersion(strings.TrimSpace(strings.Split(h, ",")[0]))
-	if !ok {
-		v = -1
-	}
-	return &v, nil
+	return &versions[0], nil
 }
 
 // writeSaved answers an edit with the feature as it now is.
@@ -209,7 +235,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, apply func(ctx c
 		return err
 	}
 	e := store.Edit{Layer: l.Row(), Actor: key.Actor()}
-	if e.Expect, err = ifMatch(r); err != nil {
+	if e.Expect, err = s.ifMatch(r, l, id); err != nil {
 		return err
 	}
 	if err := s.readEdit(w, r, &e, id); err != nil {
@@ -234,7 +260,7 @@ func (s *Server) handleFeatureDelete(w http.ResponseWriter, r *http.Request) err
 	if e.Reason, err = editReason(r, nil); err != nil {
 		return err
 	}
-	if e.Expect, err = ifMatch(r); err != nil {
+	if e.Expect, err = s.ifMatch(r, l, id); err != nil {
 		return err
 	}
 	if err := s.DB.DeleteFeature(r.Context(), id, e); err != nil {
