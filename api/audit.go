@@ -27,7 +27,7 @@ const (
 )
 
 // handleAudit serves GET /v1/admin/audit: the audit log for admins, newest first, filtered
-// and paged by a keyset cursor.
+// and paged by a keyset cursor, streamed entry by entry.
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.need(r, store.RoleAdmin); err != nil {
 		return err
@@ -69,30 +69,19 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if q.Has(paramAuditLimit) {
-		n, err := positiveInt64(q, paramAuditLimit)
-		if err != nil || n > auditMaxLimit {
-			return &ParamError{paramAuditLimit, "want 1 to " + strconv.Itoa(auditMaxLimit)}
-		}
-		f.Limit = int(n)
-	}
-	entries, more, err := s.DB.Audit(r.Context(), f)
-	if err != nil {
+	if f.Limit, err = pageLimit(q, paramAuditLimit, auditDefaultLimit, auditMaxLimit); err != nil {
 		return err
 	}
-	body := map[string]any{"entries": entries}
-	if entries == nil {
-		body["entries"] = []store.AuditEntry{}
-	}
-	if more {
-		next := *r.URL
-		nq := next.Query()
-		nq.Set(paramCursor, strconv.FormatInt(entries[len(entries)-1].ID, 10))
-		next.RawQuery = nq.Encode()
-		body["next"] = externalBase(r) + next.Path + "?" + next.RawQuery
-	}
+	w.Header().Set("Content-Type", mediaJSON)
 	w.Header().Set("Cache-Control", "no-store")
-	return writeJSON(w, mediaJSON, body)
+	out := newSpillWriter(w, r, spillLimit)
+	_, _ = out.Write([]byte(`{"entries":[`))
+	var last int64
+	more, err := s.DB.Audit(r.Context(), f, func(e store.AuditEntry) error {
+		last = e.ID
+		return out.item(e)
+	})
+	return finishPage(out, r, err, more, strconv.FormatInt(last, 10))
 }
 
 // positiveInt64 reads query parameter name as a positive integer.

@@ -71,10 +71,10 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSp
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+spec.filename+`"`)
 	out := csv.NewWriter(w)
-	if err := out.Write(append(header, spec.columns...)); err != nil {
+	if err := out.Write(csvSafe(append(slices.Clone(header), spec.columns...))); err != nil {
 		return nil // the client went away
 	}
-	stop := func(reason string) { _ = out.Write(errorRow(len(header), len(spec.columns), reason)) }
+	stop := func(reason string) { _ = out.Write(csvSafe(errorRow(len(header), len(spec.columns), reason))) }
 	// Rows are answered batchWorkers at a time, each waiting mostly on the database, and
 	// written in the file's order; the body is read while the answer is written.
 	_ = rc.EnableFullDuplex()
@@ -105,7 +105,7 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSp
 		}
 		line := make([]string, len(header))
 		copy(line, p.row)
-		if err := out.Write(append(line, p.result...)); err != nil {
+		if err := out.Write(csvSafe(append(line, p.result...))); err != nil {
 			return nil
 		}
 		if n%batchFlushRows == 0 {

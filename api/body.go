@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
 // decodeBody reads a JSON body of at most max bytes (413 beyond) into v: one JSON value, with
-// only the members v knows. A body declared as something other than JSON is 415-worthy, but
+// only the members v knows, each once and named in their exact case (checkMembers). A body declared as something other than JSON is 415-worthy, but
 // answered 400 naming the body, as every other bad body is.
 func decodeBody(w http.ResponseWriter, r *http.Request, max int64, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONType(ct) {
@@ -18,6 +19,9 @@ func decodeBody(w http.ResponseWriter, r *http.Request, max int64, v any) error 
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err != nil {
 		return err // *http.MaxBytesError: 413
+	}
+	if err := checkMembers(raw, reflect.TypeOf(v)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,6 +17,10 @@ const (
 	paramEditID = "id"
 	paramReason = "reason"
 )
+
+// reasonMaxBytes bounds an edit's reason: a sentence or two, kept in every history and
+// audit answer that shows the edit.
+const reasonMaxBytes = 1024
 
 // defaultEditMaxBytes bounds the body of a feature edit when Server.EditMaxBytes is zero.
 const defaultEditMaxBytes = 4 << 20
@@ -71,7 +76,8 @@ func featureID(r *http.Request) (int64, error) {
 // readEdit decodes the body of an edit into e, with the reason from the body or ?reason=.
 func (s *Server) readEdit(w http.ResponseWriter, r *http.Request, e *store.Edit, id int64) error {
 	var b featureBody
-	if err := decodeBody(w, r, s.EditMaxBytes, &b); err != nil {
+	err := decodeBody(w, r, s.EditMaxBytes, &b)
+	if err != nil {
 		return err
 	}
 	if b.Type != "" && b.Type != "Feature" {
@@ -81,31 +87,66 @@ func (s *Server) readEdit(w http.ResponseWriter, r *http.Request, e *store.Edit,
 		return &ParamError{paramBody, "the Feature's id " + string(b.ID) + " is not the id in the path"}
 	}
 	e.Geometry, e.Properties = b.Geometry, b.Properties
-	e.Reason = r.URL.Query().Get(paramReason)
-	if b.Reason != nil {
-		e.Reason = *b.Reason
-		if strings.ContainsRune(e.Reason, 0) {
-			return &ParamError{paramReason, "holds a NUL character (\\u0000), which text cannot"}
-		}
-	}
-	return nil
+	e.Reason, err = editReason(r, b.Reason)
+	return err
 }
 
-// ifMatch reads If-Match: "*" is any version (nil), a tag we did not make is a version no
-// feature has, and none is a PreconditionError.
-func ifMatch(r *http.Request) (*store.Version, error) {
-	h := strings.TrimSpace(r.Header.Get("If-Match"))
-	if h == "" {
+// editReason is why an edit is made: the body's reason member, else ?reason=; at most
+// reasonMaxBytes of text.
+func editReason(r *http.Request, member *string) (string, error) {
+	reason := r.URL.Query().Get(paramReason)
+	if member != nil {
+		reason = *member
+	}
+	if strings.ContainsRune(reason, 0) {
+		return "", &ParamError{paramReason, "holds a NUL character (\\u0000), which text cannot"}
+	}
+	if len(reason) > reasonMaxBytes {
+		return "", &ParamError{paramReason, "longer than " + strconv.Itoa(reasonMaxBytes) + " bytes: say why in a sentence or two"}
+	}
+	return reason, nil
+}
+
+// ifMatch reads If-Match, a list of entity tags (RFC 9110 §13.1.1): "*" is any version
+// (nil); a list passes when any of its tags is feature id's current version, which the edit
+// then expects; a tag we did not make, or a weak one (compared strongly), is a version no
+// feature has; none is a PreconditionError.
+func (s *Server) ifMatch(r *http.Request, l *tiles.Layer, id int64) (*store.Version, error) {
+	var versions []store.Version
+	given := false
+	for _, h := range r.Header.Values("If-Match") {
+		for t := range strings.SplitSeq(h, ",") {
+			t = strings.TrimSpace(t)
+			if t == "" {
+				continue
+			}
+			given = true
+			if t == "*" {
+				return nil, nil
+			}
+			if v, ok := store.ParseVersion(t); ok {
+				versions = append(versions, v)
+			}
+		}
+	}
+	switch {
+	case !given:
 		return nil, &PreconditionError{}
+	case len(versions) == 0:
+		v := store.Version(-1)
+		return &v, nil
+	case len(versions) > 1:
+		// The store compares one version, in the write itself; choose the current one if
+		// listed. Should it change meanwhile, the write still finds it stale.
+		f, err := s.DB.EditableFeature(r.Context(), l.Row(), id)
+		if err != nil {
+			return nil, err
+		}
+		if i := slices.Index(versions, f.Version); i >= 0 {
+			return &versions[i], nil
+		}
 	}
-	if h == "*" {
-		return nil, nil
-	}
-	v, ok := store.ParseVersion(strings.TrimSpace(strings.Split(h, ",")[0]))
-	if !ok {
-		v = -1
-	}
-	return &v, nil
+	return &versions[0], nil
 }
 
 // writeSaved answers an edit with the feature as it now is.
@@ -194,7 +235,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, apply func(ctx c
 		return err
 	}
 	e := store.Edit{Layer: l.Row(), Actor: key.Actor()}
-	if e.Expect, err = ifMatch(r); err != nil {
+	if e.Expect, err = s.ifMatch(r, l, id); err != nil {
 		return err
 	}
 	if err := s.readEdit(w, r, &e, id); err != nil {
@@ -215,8 +256,11 @@ func (s *Server) handleFeatureDelete(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	e := store.Edit{Layer: l.Row(), Actor: key.Actor(), Reason: r.URL.Query().Get(paramReason)}
-	if e.Expect, err = ifMatch(r); err != nil {
+	e := store.Edit{Layer: l.Row(), Actor: key.Actor()}
+	if e.Reason, err = editReason(r, nil); err != nil {
+		return err
+	}
+	if e.Expect, err = s.ifMatch(r, l, id); err != nil {
 		return err
 	}
 	if err := s.DB.DeleteFeature(r.Context(), id, e); err != nil {

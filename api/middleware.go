@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -111,9 +112,14 @@ func (s *Server) timeout(next http.Handler) http.Handler {
 
 // plainQuery refuses a query string whose parameter names or values are not UTF-8 text or
 // hold a NUL, which no parameter takes and PostgreSQL cannot store: 400 naming the parameter,
-// rather than a database error.
+// rather than a database error. A raw ';' is refused too: Go's parser drops the whole
+// parameter that holds one, so filter=name = 'x;y' would answer every row.
 func (s *Server) plainQuery(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if name, found := semicolonParam(r.URL.RawQuery); found {
+			s.problem(w, r, &ParamError{name, "holds a raw ';', which the query string cannot carry: escape it as %3B"})
+			return
+		}
 		for name, vs := range r.URL.Query() {
 			if !plainText(name) {
 				s.problem(w, r, &ParamError{name, "the parameter's name is not UTF-8 text without NUL characters"})
@@ -128,6 +134,21 @@ func (s *Server) plainQuery(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// semicolonParam is the name of the first parameter of a raw query string with a ';' in it.
+func semicolonParam(raw string) (string, bool) {
+	for part := range strings.SplitSeq(raw, "&") {
+		if !strings.Contains(part, ";") {
+			continue
+		}
+		key, _, _ := strings.Cut(part, "=")
+		if name, err := url.QueryUnescape(key); err == nil {
+			key = name
+		}
+		return key, true
+	}
+	return "", false
 }
 
 // plainText reports whether s is UTF-8 without NUL characters.

@@ -353,7 +353,7 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
 		h.Set("Content-Type", mediaCSV)
 		cw := csv.NewWriter(out)
 		header := append(append([]string{"id"}, req.q.OutFields()...), "wkt")
-		if err := cw.Write(header); err != nil {
+		if err := cw.Write(csvSafe(header)); err != nil {
 			return err
 		}
 		page, err = s.DB.Features(r.Context(), req.q, store.FormatCSV, func(cols []*string) error {
@@ -363,7 +363,7 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
 					rec[i] = *c
 				}
 			}
-			return cw.Write(rec)
+			return cw.Write(csvSafe(rec))
 		})
 		cw.Flush()
 	} else {

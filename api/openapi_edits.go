@@ -10,7 +10,7 @@ var asOfParam = obj{"name": paramAsOf, "in": "query", "schema": obj{"type": "str
 
 var (
 	featureIDParam = obj{"name": paramEditID, "in": "path", "required": true, "schema": obj{"type": "integer", "format": "int64", "minimum": 1}}
-	reasonParam    = obj{"name": paramReason, "in": "query", "schema": obj{"type": "string"},
+	reasonParam    = obj{"name": paramReason, "in": "query", "schema": obj{"type": "string", "maxLength": reasonMaxBytes},
 		"description": "why the change is made, kept in the feature's history and the audit log; a reason member of the body wins"}
 	ifMatchParam = obj{"name": "If-Match", "in": "header", "required": true, "schema": obj{"type": "string"},
 		"description": "the feature's ETag as read (GET), or * for whatever version is current; a stale one is 412"}
@@ -51,7 +51,10 @@ func openAPIEdits(add func([]obj, string, obj), addMethod func(path, method stri
 		obj{"204": obj{"description": "deleted"}}, errs(400, 401, 403, 404, 412, 428))))
 
 	add(nil, item+"/history", keyed(op("featureHistory", "A feature's versions, newest first, with who made each change and why; deleted features keep theirs (any role).", tag,
-		[]any{layerParam, featureIDParam}, ok200(mediaJSON, ref("FeatureHistory")), errs(400, 401, 403, 404))))
+		[]any{layerParam, featureIDParam,
+			query(paramLimit, "entries per page", obj{"type": "integer", "minimum": 1, "maximum": historyMaxLimit, "default": historyDefaultLimit}),
+			query(paramCursor, "entries older than this position, as the next link carries it", obj{"type": "string"}),
+		}, ok200(mediaJSON, ref("FeatureHistory")), errs(400, 401, 403, 404))))
 	str := obj{"type": "string"}
 	add(nil, "/v1/admin/audit", keyed(op("audit", "The audit log, newest first (admin role); follow next for older entries.", tag,
 		[]any{
@@ -69,6 +72,9 @@ func openAPIEdits(add func([]obj, string, obj), addMethod func(path, method stri
 
 func editSchemas() obj {
 	str := obj{"type": "string"}
+	nextLink := obj{"type": "string", "format": "uri", "description": "the next page, when more follow; the same as the link of rel next"}
+	pageLinks := obj{"type": "array", "items": ref("Link"), "description": "this page (rel self) and the next (rel next), when more follow"}
+	reasonTruncated := obj{"type": "boolean", "description": "the stored reason was longer than 1024 characters and is cut to them"}
 	anyJSON := obj{}
 	return obj{
 		"EditableFeature": obj{"type": "object", "required": []string{"type", "id", "geometry", "properties"},
@@ -77,25 +83,26 @@ func editSchemas() obj {
 		"FeatureEdit": obj{"type": "object", "additionalProperties": false,
 			"description": "a GeoJSON Feature (for PATCH, a merge patch of one); reason says why",
 			"properties": obj{"type": obj{"type": "string", "enum": []string{"Feature"}}, "id": anyJSON,
-				"geometry": anyJSON, "properties": obj{"type": "object"}, "reason": str}},
-		"FeatureHistory": obj{"type": "object", "required": []string{"layer", "id", "versions"},
-			"properties": obj{"layer": str, "id": obj{"type": "integer", "format": "int64"},
+				"geometry": anyJSON, "properties": obj{"type": "object"}, "reason": obj{"type": "string", "maxLength": reasonMaxBytes, "description": "at most 1024 bytes"}}},
+		"FeatureHistory": obj{"type": "object", "required": []string{"layer", "id", "versions", "links"},
+			"properties": obj{"layer": str, "id": obj{"type": "integer", "format": "int64"}, "links": pageLinks, "next": nextLink,
 				"versions": obj{"type": "array", "items": obj{"type": "object",
-					"required": []string{"version", "valid_from", "valid_to", "action", "actor", "reason", "feature"},
+					"required": []string{"version", "valid_from", "valid_to", "action", "actor", "reason", "reason_truncated", "feature"},
 					"properties": obj{"version": obj{"type": "string", "nullable": true, "description": "the version's ETag; null for a deletion"},
-						"valid_from": obj{"type": "string", "format": "date-time"},
-						"valid_to":   obj{"type": "string", "format": "date-time", "nullable": true},
-						"action":     obj{"type": "string", "enum": []string{"insert", "update", "delete"}},
-						"actor":      obj{"type": "string", "nullable": true, "description": "null for data loaded in bulk without audit"},
-						"reason":     obj{"type": "string", "nullable": true},
-						"feature":    obj{"type": "object", "nullable": true}}}}}},
-		"AuditPage": obj{"type": "object", "required": []string{"entries"},
-			"properties": obj{"next": obj{"type": "string", "format": "uri"},
+						"valid_from":       obj{"type": "string", "format": "date-time"},
+						"valid_to":         obj{"type": "string", "format": "date-time", "nullable": true},
+						"action":           obj{"type": "string", "enum": []string{"insert", "update", "delete"}},
+						"actor":            obj{"type": "string", "nullable": true, "description": "null for data loaded in bulk without audit"},
+						"reason":           obj{"type": "string", "nullable": true},
+						"reason_truncated": reasonTruncated,
+						"feature":          obj{"type": "object", "nullable": true}}}}}},
+		"AuditPage": obj{"type": "object", "required": []string{"entries", "links"},
+			"properties": obj{"next": nextLink, "links": pageLinks,
 				"entries": obj{"type": "array", "items": obj{"type": "object",
-					"required": []string{"id", "at", "actor", "action", "table", "row_id", "reason", "before", "after"},
+					"required": []string{"id", "at", "actor", "action", "table", "row_id", "reason", "reason_truncated", "before", "after"},
 					"properties": obj{"id": obj{"type": "integer", "format": "int64"}, "at": obj{"type": "string", "format": "date-time"},
 						"actor": str, "action": str, "table": str, "row_id": obj{"type": "integer", "format": "int64"},
-						"reason": obj{"type": "string", "nullable": true},
+						"reason": obj{"type": "string", "nullable": true}, "reason_truncated": reasonTruncated,
 						"before": obj{"type": "object", "nullable": true}, "after": obj{"type": "object", "nullable": true}}}}}},
 	}
 }

@@ -98,7 +98,8 @@ func problemOf(err error) Problem {
 	case errors.As(err, &cons) && errors.Is(err, store.ErrConflict):
 		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict, Detail: cons.Error()}
 	case errors.As(err, &cons):
-		return Problem{Type: "/problems/invalid-data", Title: "Invalid data", Status: http.StatusUnprocessableEntity, Detail: cons.Error()}
+		return Problem{Type: "/problems/invalid-data", Title: "Invalid data", Status: http.StatusUnprocessableEntity, Detail: cons.Error(),
+			Errors: []ParamDetail{{Parameter: constraintParam(cons), Detail: cons.Reason}}}
 	case errors.As(err, &stale):
 		return Problem{Type: "/problems/stale", Title: "Precondition failed", Status: http.StatusPreconditionFailed,
 			Detail: "the feature has changed since the version in If-Match; its current ETag is " + stale.Current.ETag() +
@@ -153,6 +154,18 @@ func problemOf(err error) Problem {
 	return Problem{Type: "/problems/internal", Title: "Internal error", Status: http.StatusInternalServerError, Detail: "internal error"}
 }
 
+// constraintParam names what a ConstraintError refused as the body's member: the geometry, a
+// property, or, when the database names no column, the body.
+func constraintParam(c *store.ConstraintError) string {
+	switch c.Column {
+	case "":
+		return paramBody
+	case "geometry":
+		return "geometry"
+	}
+	return "properties." + c.Column
+}
+
 // problem writes err as problem+json and logs it: 5xx at error with the cause, 4xx at debug.
 // A client that went away gets nothing and counts as no error.
 func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
@@ -160,6 +173,11 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		log.Debug("client went away", "err", err)
 		// Nobody reads this; it makes the request log say 499 (client closed) instead of 200.
+		w.WriteHeader(statusClientClosed)
+		return
+	}
+	if abort := (*ClientAbortError)(nil); errors.As(err, &abort) {
+		log.Info("client closed the request mid-body", "err", err)
 		w.WriteHeader(statusClientClosed)
 		return
 	}

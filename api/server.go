@@ -103,6 +103,7 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // h adapts a handlerFunc; the error, if any, goes through the one problem mapping.
 func (s *Server) h(fn handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		withAbortableBody(r)
 		if err := fn(w, r); err != nil {
 			s.problem(w, r, err)
 		}

@@ -23,20 +23,22 @@ type AuditFilter struct {
 
 // AuditEntry is one changed row: who, when, what, why, before and after (JSON of the row).
 type AuditEntry struct {
-	ID     int64           `json:"id"`
-	At     time.Time       `json:"at"`
-	Actor  string          `json:"actor"`
-	Action string          `json:"action"`
-	Table  string          `json:"table"`
-	RowID  int64           `json:"row_id"`
-	Reason *string         `json:"reason"`
-	Before json.RawMessage `json:"before"`
-	After  json.RawMessage `json:"after"`
+	ID     int64     `json:"id"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	Table  string    `json:"table"`
+	RowID  int64     `json:"row_id"`
+	Reason *string   `json:"reason"`
+	// ReasonTruncated reports a Reason cut to ReasonMaxChars.
+	ReasonTruncated bool            `json:"reason_truncated"`
+	Before          json.RawMessage `json:"before"`
+	After           json.RawMessage `json:"after"`
 }
 
-// Audit returns the entries f selects, newest first, at most f.Limit; more reports that
-// older ones follow.
-func (db *DB) Audit(ctx context.Context, f AuditFilter) (entries []AuditEntry, more bool, err error) {
+// Audit calls each for the entries f selects, newest first, at most f.Limit, one row at a
+// time; more reports that older ones follow.
+func (db *DB) Audit(ctx context.Context, f AuditFilter, each func(AuditEntry) error) (more bool, err error) {
 	var args sqlArgs
 	conds := []string{"true"}
 	eq := func(col string, v any) { conds = append(conds, col+" = "+args.add(v)) }
@@ -61,15 +63,20 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) (entries []AuditEntry, m
 	if f.Before > 0 {
 		conds = append(conds, "id < "+args.add(f.Before))
 	}
-	sql := fmt.Sprintf(`SELECT id, at, actor, action, table_name, row_id, reason, before, after
-		FROM audit_log WHERE %s ORDER BY id DESC LIMIT %s`, strings.Join(conds, " AND "), args.add(f.Limit+1))
+	cut := args.add(ReasonMaxChars)
+	sql := fmt.Sprintf(`SELECT id, at, actor, action, table_name, row_id, left(reason, %[3]s), coalesce(length(reason) > %[3]s, false),
+		before, after FROM audit_log WHERE %[1]s ORDER BY id DESC LIMIT %[2]s`, strings.Join(conds, " AND "), args.add(f.Limit+1), cut)
 	rows, _ := db.pool.Query(ctx, sql, args.list...)
-	entries, err = pgx.CollectRows(rows, pgx.RowToStructByPos[AuditEntry])
-	if err != nil {
-		return nil, false, translate(err)
-	}
-	if len(entries) > f.Limit {
-		return entries[:f.Limit], true, nil
-	}
-	return entries, false, nil
+	var e AuditEntry
+	n := 0
+	_, err = pgx.ForEachRow(rows, []any{&e.ID, &e.At, &e.Actor, &e.Action, &e.Table, &e.RowID, &e.Reason, &e.ReasonTruncated, &e.Before, &e.After}, func() error {
+		if n++; n > f.Limit {
+			more = true
+			return nil
+		}
+		err := each(e)
+		e = AuditEntry{}
+		return err
+	})
+	return more, translate(err)
 }

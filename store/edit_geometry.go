@@ -12,10 +12,10 @@ import (
 )
 
 // sqlCheckGeometry parses GeoJSON $1 as WGS84 and reports its type, its emptiness, why it is
-// invalid (NULL when valid) and whether it lies in the city: within the extent of its
+// invalid (NULL when valid), whether its positions carry a height, and whether it lies in the city: within the extent of its
 // administrative units widened by about 5 km, or, before any are loaded, Vietnam's.
 const sqlCheckGeometry = `
-SELECT GeometryType(g), ST_IsEmpty(g), CASE WHEN NOT ST_IsValid(g) THEN ST_IsValidReason(g) END,
+SELECT GeometryType(g), ST_IsEmpty(g), CASE WHEN NOT ST_IsValid(g) THEN ST_IsValidReason(g) END, ST_NDims(g) > 2,
 	coalesce((SELECT ST_SetSRID(ST_Expand(ST_Extent(geom), 0.05)::geometry, 4326) FROM admin_units),
 		ST_MakeEnvelope(102.1, 8.1, 109.5, 23.4, 4326)) ~ g
 FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326) AS g) s`
@@ -29,9 +29,9 @@ func geometryExpr(ctx context.Context, tx pgx.Tx, l LayerRow, c column, raw json
 		return "", &PropertyError{"geometry", "a feature needs a geometry"}
 	}
 	var typ string
-	var empty, inCity bool
+	var empty, height, inCity bool
 	var invalid *string
-	err := tx.QueryRow(ctx, sqlCheckGeometry, string(raw)).Scan(&typ, &empty, &invalid, &inCity)
+	err := tx.QueryRow(ctx, sqlCheckGeometry, string(raw)).Scan(&typ, &empty, &invalid, &height, &inCity)
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && (pgErr.Code == "XX000" || pgErr.Code[:2] == "22") {
@@ -51,6 +51,9 @@ func geometryExpr(ctx context.Context, tx pgx.Tx, l LayerRow, c column, raw json
 	switch {
 	case empty:
 		return "", &ConstraintError{Column: "geometry", Reason: "the geometry is empty", err: ErrInvalid}
+	case height:
+		return "", &ConstraintError{Column: "geometry", Reason: "its positions have a third number (a height): layer " + l.Name +
+			" keeps longitude and latitude only", err: ErrInvalid}
 	case invalid != nil:
 		return "", &ConstraintError{Column: "geometry", Reason: "the geometry is not valid: " + *invalid, err: ErrInvalid}
 	case !inCity:
