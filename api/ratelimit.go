@@ -65,12 +65,7 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		client := "ip:" + l.clientAddr(r)
-		// Only a key the database knows picks the bucket: made-up keys would each get a
-		// fresh one.
-		if key, found, err := s.apiKey(r); err == nil && found {
-			client = "key:" + key.Prefix
-		}
+		client := s.clientID(r)
 		b, ok := l.buckets.Get(client)
 		if !ok {
 			b = rate.NewLimiter(rate.Limit(l.cfg.Rate), l.cfg.Burst)
