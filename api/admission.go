@@ -70,9 +70,8 @@ func (s *Server) admitted(next http.Handler) http.Handler {
 // uploading caps the uploads (batch, import) a client sends at once: past the cap, 429 with
 // Retry-After. An upload takes its turns at the gate itself, once its data has come.
 func (s *Server) uploading(next http.Handler) http.Handler {
-	uploads := admit.NewQuota(s.UploadsPerClient)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		done, ok := uploads.Take(s.clientID(r))
+		done, ok := s.uploads.Take(s.clientID(r))
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(uploadRetryAfter))
 			s.problem(w, r, errTooManyUploads)

@@ -51,7 +51,8 @@ type batchSpec struct {
 func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSpec) error {
 	rc := http.NewResponseController(w)
 	_ = rc.SetWriteDeadline(time.Now().Add(s.BatchTimeout))
-	r.Body = s.newBodyReader(w, r, time.Time{})
+	br := s.newBodyReader(w, r, time.Time{})
+	r.Body = br
 	body, err := batchBody(w, r, s.BatchMaxBytes)
 	if err != nil {
 		return err
@@ -84,6 +85,7 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSp
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	n := 0
+rows:
 	for chunk := range s.readRows(ctx, in, col, spec) {
 		for _, p := range chunk {
 			n++
@@ -94,8 +96,8 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSp
 				out.Flush()
 				return nil
 			}
-			if r.Context().Err() != nil {
-				return nil
+			if p.err != nil && r.Context().Err() != nil {
+				break rows // the body stalled (below), or the client went away
 			}
 			if p.err != nil && n == 1 {
 				return p.err // nothing has been sent but the buffered header: a problem answer
@@ -114,6 +116,10 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSp
 		}
 		out.Flush()
 		_ = rc.Flush()
+	}
+	// A stalled body ends the request's context (net/http does), and with it the rows.
+	if err := br.stallError(); err != nil {
+		stop(batchError(err))
 	}
 	out.Flush()
 	return nil

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,6 +28,10 @@ type bodyReader struct {
 	rc           *http.ResponseController
 	stall        time.Duration
 	until, after time.Time
+	// stalled is the errSlowBody the body ended with, if it did. net/http cancels the
+	// request's context when a read fails, so a handler finding its context ended asks
+	// here whether the body stalled.
+	stalled atomic.Pointer[error]
 }
 
 // newBodyReader reads r's body, stalling at most the server's body timeout, and at most
@@ -41,6 +46,14 @@ func (s *Server) newBodyReader(w http.ResponseWriter, r *http.Request, until tim
 
 func (b *bodyReader) Close() error { return b.body.Close() }
 
+// stallError is the error the body stalled with, nil if it did not.
+func (b *bodyReader) stallError() error {
+	if err := b.stalled.Load(); err != nil {
+		return *err
+	}
+	return nil
+}
+
 func (b *bodyReader) Read(p []byte) (int, error) {
 	d := time.Now().Add(b.stall)
 	if !b.until.IsZero() && d.After(b.until) {
@@ -50,7 +63,9 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p)
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		return n, fmt.Errorf("%w: nothing came for %s, or not all of it in time", errSlowBody, b.stall)
+		err = fmt.Errorf("%w: nothing came for %s, or not all of it in time", errSlowBody, b.stall)
+		b.stalled.Store(&err)
+		return n, err
 	case err != nil:
 		_ = b.rc.SetReadDeadline(b.after)
 	}

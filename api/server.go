@@ -93,6 +93,7 @@ type Server struct {
 	BusyAfter time.Duration
 
 	keys       *keyCache
+	uploads    *admit.Quota // uploads in progress per client
 	layerStats *layerStatsCache
 }
 
@@ -165,6 +166,7 @@ func (s *Server) Handler() http.Handler {
 		}
 	}
 	s.keys = newKeyCache()
+	s.uploads = admit.NewQuota(s.UploadsPerClient)
 	s.layerStats = expirable.NewLRU[string, store.LayerStats](256, nil, layerStatsTTL)
 	if s.Changes != nil {
 		// Feature counts and update times follow every committed change, here or elsewhere.
