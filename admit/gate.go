@@ -101,8 +101,10 @@ func (g *Gate) Enter(ctx context.Context) (leave func(), err error) {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
+			// A caller already waiting takes the place at once: the gate stays full.
+			handedOn := g.waiting.Load() > 0
 			<-g.slots
-			if g.waiting.Load() == 0 {
+			if !handedOn {
 				g.fullSince.Store(0)
 			}
 			if c != nil {
@@ -202,11 +204,13 @@ func (g *Gate) Stats() Stats {
 		return Stats{}
 	}
 	st := Stats{Active: len(g.slots), Queued: int(g.queued.Load()), Capacity: cap(g.slots), Shed: g.shed.Load()}
-	if st.Active == st.Capacity {
-		g.fullSince.CompareAndSwap(0, time.Now().UnixNano())
-		if ns := g.fullSince.Load(); ns != 0 {
-			st.FullSince = time.Unix(0, ns)
-		}
+	if st.Active < st.Capacity {
+		g.fullSince.Store(0) // a place handed on was not taken after all
+		return st
+	}
+	g.fullSince.CompareAndSwap(0, time.Now().UnixNano())
+	if ns := g.fullSince.Load(); ns != 0 {
+		st.FullSince = time.Unix(0, ns)
 	}
 	return st
 }
