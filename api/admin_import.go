@@ -41,19 +41,23 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	// Counted once the key is good: a failure past it, before any report, is an "error".
 	outcome, features := importOutcomeError, 0
 	defer func() { s.Metrics.observeImport(outcome, features) }()
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(s.ImportTimeout))
-	_ = rc.SetWriteDeadline(time.Now().Add(s.ImportTimeout))
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.ImportTimeout))
 	dir, err := os.MkdirTemp("", "bandoso-import-*")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	r.Body = http.MaxBytesReader(w, r.Body, s.ImportMaxBytes)
+	r.Body = http.MaxBytesReader(w, s.newBodyReader(w, r, time.Time{}), s.ImportMaxBytes)
 	form, err := readImportForm(r, dir)
 	if err != nil {
 		return err
 	}
+	// The file is on disk: only now does the import take its turn at the gate.
+	leave, err := s.DBWork.Enter(r.Context())
+	if err != nil {
+		return err
+	}
+	defer leave()
 	if form.layer == osmLayer {
 		rep, err := s.importOSM(r, form, key.Actor())
 		if err != nil {

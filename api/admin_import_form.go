@@ -197,10 +197,11 @@ func fieldValue(name string, part io.Reader) (string, error) {
 	return strings.TrimSpace(string(b)), nil
 }
 
-// formError is a body that broke off: over the limit (413), or not a multipart form (400).
+// formError is a body that broke off: over the limit (413), stalled (408), or not a
+// multipart form (400).
 func formError(err error) error {
 	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
+	if errors.As(err, &tooBig) || errors.Is(err, errSlowBody) {
 		return err
 	}
 	return &ParamError{importFieldFile, "bad multipart form: " + err.Error()}

@@ -2,28 +2,82 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"strconv"
 	"time"
+
+	"bandoso/admit"
 )
 
-// defaultTileTimeout bounds a tile: one slower than this reaches a map that has moved on.
-const defaultTileTimeout = 10 * time.Second
+const (
+	// defaultTileTimeout bounds a tile: one slower than this reaches a map that has moved on.
+	defaultTileTimeout = 10 * time.Second
+	// defaultUploadsPerClient is how many batch or import uploads one client may send at once.
+	defaultUploadsPerClient = 2
+	// uploadRetryAfter is the Retry-After of an upload past its client's cap: uploads last.
+	uploadRetryAfter = 10
+)
 
-// admitted makes a request wait its turn at the DBWork gate: a burst queues there instead of
-// in the database pool, and past the queue is answered 503 busy at once, so that the pool
-// keeps connections for the change listener and /readyz and no request waits out its whole
-// timeout for a connection.
-func (s *Server) admitted(next http.Handler) http.Handler {
+// errTooManyUploads is a client sending as many uploads at once as it may: 429.
+var errTooManyUploads = errors.New("too many uploads in progress for this client")
+
+// identify names the request's client in its context, for the gate's share per client
+// (admit.Gate.PerClient): the client as the rate limiter counts it.
+func (s *Server) identify(next http.Handler) http.Handler {
 	if s.DBWork == nil {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(admit.WithClient(r.Context(), s.clientID(r))))
+	})
+}
+
+// clientID is who a request counts against: its API key when it sends a valid one, so that
+// clients behind one address (an office, a mobile carrier) with keys of their own are told
+// apart, otherwise its address. Only a key the database knows counts: made-up keys would
+// each be a new client.
+func (s *Server) clientID(r *http.Request) string {
+	if s.DB != nil {
+		if key, found, err := s.apiKey(r); err == nil && found {
+			return "key:" + key.Prefix
+		}
+	}
+	return "ip:" + (&rateLimiter{proxies: s.TrustedProxies}).clientAddr(r)
+}
+
+// admitted makes a request wait its turn at the DBWork gate: a burst queues there instead of
+// in the database pool, and past the queue is answered 503 busy at once, so that the pool
+// keeps connections for the change listener and /readyz and no request waits out its whole
+// timeout for a connection. The body, if any, is read first (readBodyFirst): a client slow
+// to send it waits outside the gate, holding no place.
+func (s *Server) admitted(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.readBodyFirst(w, r); err != nil {
+			s.problem(w, r, err)
+			return
+		}
 		leave, err := s.DBWork.Enter(r.Context())
 		if err != nil {
 			s.problem(w, r, err)
 			return
 		}
 		defer leave()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// uploading caps the uploads (batch, import) a client sends at once: past the cap, 429 with
+// Retry-After. An upload takes its turns at the gate itself, once its data has come.
+func (s *Server) uploading(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		done, ok := s.uploads.Take(s.clientID(r))
+		if !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(uploadRetryAfter))
+			s.problem(w, r, errTooManyUploads)
+			return
+		}
+		defer done()
 		next.ServeHTTP(w, r)
 	})
 }

@@ -10,9 +10,11 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"bandoso/address"
+	"bandoso/admit"
 )
 
 // Batch routes: a CSV file posted, answered as CSV, row by row.
@@ -22,9 +24,7 @@ const (
 	// defaultBatchTimeout bounds the whole request; each row has batchRowTimeout.
 	defaultBatchTimeout = 15 * time.Minute
 	batchRowTimeout     = 5 * time.Second
-	// batchFlushRows is how often the answer is pushed to the client.
-	batchFlushRows = 200
-	paramColumn    = "column"
+	paramColumn         = "column"
 )
 
 // addressHeaders are header names taken as the address column, folded, when ?column= is not
@@ -45,11 +45,14 @@ type batchSpec struct {
 // serveBatch reads a CSV upload (the body as text/csv, or the field "file" of a multipart
 // form) whose first row is a header, and answers each row with spec's columns, as CSV in the
 // same order, streamed: the file is never held whole in memory. A broken file, or a database
-// failure after the first row, ends the answer with an "error" row.
+// failure after the first row, ends the answer with an "error" row. The rows take their
+// turns at the gate a chunk at a time (readRows): a client slow to send them holds no place,
+// and a body that stalls for the body timeout ends the request.
 func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSpec) error {
 	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(s.BatchTimeout))
 	_ = rc.SetWriteDeadline(time.Now().Add(s.BatchTimeout))
+	br := s.newBodyReader(w, r, time.Time{})
+	r.Body = br
 	body, err := batchBody(w, r, s.BatchMaxBytes)
 	if err != nil {
 		return err
@@ -57,10 +60,12 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSp
 	in := csv.NewReader(body)
 	in.FieldsPerRecord, in.LazyQuotes, in.ReuseRecord = -1, true, true
 	header, err := in.Read()
-	if errors.Is(err, io.EOF) {
+	switch {
+	case errors.Is(err, io.EOF):
 		return &ParamError{"file", "empty: want a header row, then one address per row"}
-	}
-	if err != nil {
+	case errors.Is(err, errSlowBody):
+		return err
+	case err != nil:
 		return &ParamError{"file", "not CSV: " + err.Error()}
 	}
 	header = slices.Clone(header)
@@ -75,50 +80,70 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSp
 		return nil // the client went away
 	}
 	stop := func(reason string) { _ = out.Write(csvSafe(errorRow(len(header), len(spec.columns), reason))) }
-	// Rows are answered batchWorkers at a time, each waiting mostly on the database, and
-	// written in the file's order; the body is read while the answer is written.
+	// The body is read while the answer is written.
 	_ = rc.EnableFullDuplex()
 	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
-	rows := readRows(ctx, in, col, spec)
-	for n := 1; ; n++ {
-		p, ok := <-rows
-		if !ok {
-			break
+	chunks, done := s.readRows(ctx, in, col, spec)
+	defer func() {
+		// The body must not be read once the handler returns (net/http reads the next
+		// request from the connection): stop the reader and wait for it. A read it is in
+		// ends within the body timeout, the body's own deadline.
+		cancel()
+		<-done
+	}()
+	n := 0
+rows:
+	for chunk := range chunks {
+		for _, p := range chunk {
+			n++
+			select {
+			case <-p.done:
+			case <-ctx.Done():
+				break rows // the body stalled (below), or the client went away
+			}
+			if p.readErr != nil {
+				loggerFrom(r.Context(), s.Log).Info(spec.what+" stopped", "row", n, "err", p.readErr)
+				stop(batchError(p.readErr))
+				out.Flush()
+				return nil
+			}
+			if p.err != nil && r.Context().Err() != nil {
+				break rows // the body stalled (below), or the client went away
+			}
+			if p.err != nil && n == 1 {
+				return p.err // nothing has been sent but the buffered header: a problem answer
+			}
+			if p.err != nil {
+				loggerFrom(r.Context(), s.Log).Warn(spec.what+" stopped", "row", n, "err", p.err)
+				stop(batchStopped(p.err))
+				out.Flush()
+				return nil
+			}
+			line := make([]string, len(header))
+			copy(line, p.row)
+			if err := out.Write(csvSafe(append(line, p.result...))); err != nil {
+				return nil
+			}
 		}
-		<-p.done
-		if p.readErr != nil {
-			loggerFrom(r.Context(), s.Log).Info(spec.what+" stopped", "row", n, "err", p.readErr)
-			stop(batchError(p.readErr))
-			break
-		}
-		if r.Context().Err() != nil {
-			return nil
-		}
-		if p.err != nil && n == 1 {
-			return p.err // nothing has been sent but the buffered header: a problem answer
-		}
-		if p.err != nil {
-			loggerFrom(r.Context(), s.Log).Warn(spec.what+" stopped", "row", n, "err", p.err)
-			stop("the database failed; the rows before this one are answered")
-			break
-		}
-		line := make([]string, len(header))
-		copy(line, p.row)
-		if err := out.Write(csvSafe(append(line, p.result...))); err != nil {
-			return nil
-		}
-		if n%batchFlushRows == 0 {
-			out.Flush()
-			_ = rc.Flush()
-		}
+		out.Flush()
+		_ = rc.Flush()
+	}
+	// A stalled body ends the request's context (net/http does), and with it the rows.
+	if err := br.stallError(); err != nil {
+		stop(batchError(err))
 	}
 	out.Flush()
 	return nil
 }
 
-// batchWorkers is how many rows of a batch are answered at once.
-const batchWorkers = 4
+const (
+	// batchChunkRows is how many rows of a batch take one turn at the gate: the place is held
+	// while they are answered, never while the client is still sending the next ones.
+	batchChunkRows = 100
+	// batchWorkers is how many rows of a chunk are answered at once, each waiting mostly on
+	// the database.
+	batchWorkers = 4
+)
 
 // pendingRow is a row of a batch being answered; done is closed when it is.
 type pendingRow struct {
@@ -129,47 +154,93 @@ type pendingRow struct {
 	done    chan struct{}
 }
 
-// readRows reads the file's rows and answers them batchWorkers at a time, handing them on in
-// the file's order; a broken file ends with a row holding the error. It stops when ctx ends.
-func readRows(ctx context.Context, in *csv.Reader, col int, spec batchSpec) <-chan *pendingRow {
-	ordered := make(chan *pendingRow, 2*batchWorkers)
-	work := make(chan *pendingRow)
-	for range batchWorkers {
-		go func() {
-			for p := range work {
-				p.result, p.err = batchRow(ctx, p.row, col, spec)
-				close(p.done)
-			}
-		}()
-	}
-	go func() {
+// readRows reads the file's rows in chunks of batchChunkRows and hands them on in the file's
+// order while each chunk is answered, in one turn at the gate, batchWorkers rows at a time;
+// the next chunk is read meanwhile. A broken file ends with a row holding the error. It stops
+// when ctx ends; done is closed once it no longer reads or answers.
+func (s *Server) readRows(ctx context.Context, in *csv.Reader, col int, spec batchSpec) (chunks <-chan []*pendingRow, done <-chan struct{}) {
+	ordered := make(chan []*pendingRow, 1)
+	work := make(chan []*pendingRow, 1)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for chunk := range work {
+			s.answerChunk(ctx, chunk, col, spec)
+		}
+	})
+	wg.Go(func() {
 		defer close(ordered)
 		defer close(work)
-		for {
-			row, err := in.Read()
-			if errors.Is(err, io.EOF) {
-				return
+		for ctx.Err() == nil {
+			chunk, last := readChunk(ctx, in)
+			for _, c := range []chan []*pendingRow{ordered, work} {
+				select {
+				case c <- chunk:
+				case <-ctx.Done():
+					return
+				}
 			}
-			p := &pendingRow{row: slices.Clone(row), readErr: err, done: make(chan struct{})}
-			if err != nil {
-				close(p.done)
-			}
-			select {
-			case ordered <- p:
-			case <-ctx.Done():
-				return
-			}
-			if err != nil {
-				return
-			}
-			select {
-			case work <- p:
-			case <-ctx.Done():
+			if last {
 				return
 			}
 		}
+	})
+	stopped := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(stopped)
 	}()
-	return ordered
+	return ordered, stopped
+}
+
+// readChunk reads up to batchChunkRows rows; last is true at the end of the file or when it
+// broke, which is then the chunk's last row.
+func readChunk(ctx context.Context, in *csv.Reader) (chunk []*pendingRow, last bool) {
+	for len(chunk) < batchChunkRows && ctx.Err() == nil {
+		row, err := in.Read()
+		if errors.Is(err, io.EOF) {
+			return chunk, true
+		}
+		p := &pendingRow{row: slices.Clone(row), readErr: err, done: make(chan struct{})}
+		chunk = append(chunk, p)
+		if err != nil {
+			close(p.done)
+			return chunk, true
+		}
+	}
+	return chunk, false
+}
+
+// answerChunk answers a chunk's rows in one turn at the gate; when no turn comes, each row
+// holds the gate's error.
+func (s *Server) answerChunk(ctx context.Context, chunk []*pendingRow, col int, spec batchSpec) {
+	rows := slices.DeleteFunc(slices.Clone(chunk), func(p *pendingRow) bool { return p.readErr != nil })
+	if len(rows) == 0 {
+		return
+	}
+	leave, err := s.DBWork.Enter(ctx)
+	if err != nil {
+		for _, p := range rows {
+			p.err = err
+			close(p.done)
+		}
+		return
+	}
+	defer leave()
+	next := make(chan *pendingRow)
+	var wg sync.WaitGroup
+	for range batchWorkers {
+		wg.Go(func() {
+			for p := range next {
+				p.result, p.err = batchRow(ctx, p.row, col, spec)
+				close(p.done)
+			}
+		})
+	}
+	for _, p := range rows {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
 }
 
 // batchRow answers one row: text too long or not plain text is a status; the rest is
@@ -248,10 +319,22 @@ func errorRow(inputs, added int, reason string) []string {
 	return row
 }
 
+// batchStopped is the reason of the error row that ends a batch whose rows past it the
+// service could not answer.
+func batchStopped(err error) string {
+	if errors.Is(err, admit.ErrBusy) || errors.Is(err, admit.ErrClientBusy) {
+		return "the server is busy; the rows before this one are answered, send the rest again shortly"
+	}
+	return "the database failed; the rows before this one are answered"
+}
+
 func batchError(err error) string {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return fmt.Sprintf("the file is larger than %d bytes; the rows before this one are answered", tooBig.Limit)
+	}
+	if errors.Is(err, errSlowBody) {
+		return err.Error() + "; the rows before this one are answered"
 	}
 	return err.Error()
 }

@@ -141,6 +141,15 @@ func problemOf(err error) Problem {
 	case errors.Is(err, errRateLimited):
 		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
 			Detail: "this client has sent more requests than the server allows; retry after the seconds in Retry-After"}
+	case errors.Is(err, errTooManyUploads):
+		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
+			Detail: "this client is sending as many uploads at once as the server allows one client; retry once one has ended"}
+	case errors.Is(err, admit.ErrClientBusy):
+		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
+			Detail: "this client has as many requests doing database work as the server allows one client; retry shortly"}
+	case errors.Is(err, errSlowBody):
+		return Problem{Type: "/problems/body-timeout", Title: "Request body too slow", Status: http.StatusRequestTimeout,
+			Detail: "the request body stopped arriving, or took longer than the server waits for one"}
 	case errors.Is(err, admit.ErrBusy):
 		return Problem{Type: "/problems/busy", Title: "Server busy", Status: http.StatusServiceUnavailable,
 			Detail: "the server has more work queued than it takes on; retry shortly"}
@@ -193,7 +202,7 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 		log.Debug("bad request", "status", p.Status, "err", err)
 	}
 	switch p.Status {
-	case http.StatusServiceUnavailable:
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
 		if w.Header().Get("Retry-After") == "" {
 			w.Header().Set("Retry-After", strconv.Itoa(retryAfter(err)))
 		}
@@ -203,10 +212,10 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	writeProblem(w, p)
 }
 
-// retryAfter is the seconds a client should wait after a 503: a queue drains in about a
-// second, a database coming back takes longer.
+// retryAfter is the seconds a client should wait after a 503 or a 429 of the gate: a queue
+// drains in about a second, a database coming back takes longer.
 func retryAfter(err error) int {
-	if errors.Is(err, admit.ErrBusy) {
+	if errors.Is(err, admit.ErrBusy) || errors.Is(err, admit.ErrClientBusy) {
 		return 1
 	}
 	return 5

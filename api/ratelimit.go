@@ -84,19 +84,14 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		client := "ip:" + l.clientAddr(r)
-		if s.keyUncached(r) && !bucket(l.lookups, client, keyLookupRate, keyLookupBurst).Allow() {
+		addr := "ip:" + l.clientAddr(r)
+		if s.keyUncached(r) && !bucket(l.lookups, addr, keyLookupRate, keyLookupBurst).Allow() {
 			s.Metrics.rateLimited.Inc()
 			w.Header().Set("Retry-After", "1")
 			s.problem(w, r, errRateLimited)
 			return
 		}
-		// Only a key the database knows picks the bucket: made-up keys would each get a
-		// fresh one.
-		if key, found, err := s.apiKey(r); err == nil && found {
-			client = "key:" + key.Prefix
-		}
-		b := bucket(l.buckets, client, l.cfg.Rate, l.cfg.Burst)
+		b := bucket(l.buckets, s.clientID(r), l.cfg.Rate, l.cfg.Burst)
 		now := time.Now()
 		res := b.ReserveN(now, 1)
 		if delay := res.DelayFrom(now); delay > 0 {

@@ -92,8 +92,19 @@ type Server struct {
 	// ItemsMaxLimit is the most features one OGC API items page holds; a larger limit is
 	// served this many. Zero means 10,000.
 	ItemsMaxLimit int
+	// BodyTimeout bounds how long a request body may stall, sending nothing; a body behind
+	// the gate must also come whole within it, before the request takes its place. Zero
+	// means 30 seconds.
+	BodyTimeout time.Duration
+	// UploadsPerClient caps the batch and import uploads one client sends at once (429
+	// beyond); zero means 2.
+	UploadsPerClient int
+	// BusyAfter is how long DBWork may stay full before /readyz answers 503 busy, so that a
+	// load balancer sends new work elsewhere; zero means 10 seconds.
+	BusyAfter time.Duration
 
 	keys       *keyCache
+	uploads    *admit.Quota // uploads in progress per client
 	layerStats *layerStatsCache
 }
 
@@ -146,6 +157,15 @@ func (s *Server) Handler() http.Handler {
 		s.ItemsMaxLimit = defaultItemsMaxLimit
 	}
 	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
+	if s.BodyTimeout <= 0 {
+		s.BodyTimeout = defaultBodyTimeout
+	}
+	if s.UploadsPerClient <= 0 {
+		s.UploadsPerClient = defaultUploadsPerClient
+	}
+	if s.BusyAfter <= 0 {
+		s.BusyAfter = defaultBusyAfter
+	}
 	if s.EditMaxBytes <= 0 {
 		s.EditMaxBytes = defaultEditMaxBytes
 	}
@@ -159,6 +179,7 @@ func (s *Server) Handler() http.Handler {
 		}
 	}
 	s.keys = newKeyCache()
+	s.uploads = admit.NewQuota(s.UploadsPerClient)
 	s.layerStats = expirable.NewLRU[string, store.LayerStats](256, nil, layerStatsTTL)
 	if s.Changes != nil {
 		// Feature counts and update times follow every committed change, here or elsewhere.
@@ -172,7 +193,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
-	r.Use(requestID, s.securityHeaders(viewerCSP(s.Web)), s.logRequests, s.recoverPanics, privateWhenKeyed, s.cors(r), s.baseURL, s.rateLimit, s.timeout, s.plainQuery, middleware.GetHead)
+	r.Use(requestID, s.securityHeaders(viewerCSP(s.Web)), s.logRequests, s.recoverPanics, privateWhenKeyed, s.cors(r), s.baseURL, s.rateLimit, s.identify, s.timeout, s.plainQuery, middleware.GetHead)
 	r.NotFound(s.h(func(http.ResponseWriter, *http.Request) error { return errNoRoute }))
 	// A custom 405 handler replaces chi's, which set Allow (RFC 9110 §15.5.6); set it here.
 	r.MethodNotAllowed(s.h(func(w http.ResponseWriter, req *http.Request) error {
@@ -188,8 +209,18 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))
 		s.ogcRoutes(r)
 	}
-	// Routes that query the database take their turn at the gate; tiles take it inside the
-	// tile service, on a cache miss only.
+	// Uploads, as many at once per client as UploadsPerClient, take their turns at the gate
+	// once their data has come: batches a turn per chunk of rows, imports once the file has.
+	if s.DB != nil {
+		r.Group(func(r chi.Router) {
+			r.Use(s.uploading)
+			r.Post(batchPath, s.h(s.handleGeocodeBatch))
+			r.Post(parseBatchPath, s.h(s.handleParseBatch))
+			r.Post(importPath, s.h(s.handleImport))
+		})
+	}
+	// Routes that query the database take their turn at the gate, once their body has come;
+	// tiles take it inside the tile service, on a cache miss only.
 	r.Group(func(r chi.Router) {
 		r.Use(s.admitted)
 		if s.Tiles != nil {
@@ -202,13 +233,10 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/v1/parcels/query", s.h(s.handleParcelQuery))
 			r.Get("/v1/geocode", s.h(s.handleGeocode))
 			r.Get("/v1/autocomplete", s.h(s.handleAutocomplete))
-			r.Post(batchPath, s.h(s.handleGeocodeBatch))
 			r.Get(parsePath, s.h(s.handleParse))
-			r.Post(parseBatchPath, s.h(s.handleParseBatch))
 			r.Get("/v1/convert", s.h(s.handleConvert))
 			r.Get("/v1/reverse", s.h(s.handleReverse))
 			r.Get("/v1/codes/{code}", s.h(s.handleCode))
-			r.Post(importPath, s.h(s.handleImport))
 		}
 		if s.DB != nil && s.Tiles != nil {
 			r.Get("/v1/layers", s.h(s.handleLayers))

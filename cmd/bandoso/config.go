@@ -44,6 +44,10 @@ type Config struct {
 	DBWork            int           // requests doing database work at once; 0: max-conns - 2
 	DBQueue           int           // requests waiting for a turn at database work
 	DBQueueWait       time.Duration // longest such a wait
+	DBWorkPerClient   int           // of those, held by one client at once; 0: half of them
+	UploadsPerClient  int           // batch and import uploads one client sends at once
+	BodyTimeout       time.Duration // a request body sending nothing; a gated body whole
+	ReadyBusyAfter    time.Duration // the gate full this long: /readyz says busy
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration // whole request, body included (batch and import extend it)
 	WriteTimeout      time.Duration // 0: request timeout + 15 s (batch and import extend it)
@@ -77,6 +81,9 @@ func DefaultConfig() Config {
 		RateBurst:         200,
 		DBQueue:           512,
 		DBQueueWait:       5 * time.Second,
+		UploadsPerClient:  2,
+		BodyTimeout:       30 * time.Second,
+		ReadyBusyAfter:    10 * time.Second,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
@@ -160,6 +167,7 @@ func (c Config) Validate() error {
 	for name, d := range map[string]time.Duration{"--request-timeout": c.RequestTimeout, "--statement-timeout": c.StatementTimeout, "--shutdown-timeout": c.ShutdownTimeout,
 		"--tile-max-age": c.TileMaxAge, "--tile-cache-ttl": c.TileCacheTTL, "--tile-timeout": c.TileTimeout,
 		"--batch-timeout": c.BatchTimeout, "--import-timeout": c.ImportTimeout, "--db-queue-wait": c.DBQueueWait,
+		"--body-timeout": c.BodyTimeout, "--ready-busy-after": c.ReadyBusyAfter,
 		"--read-header-timeout": c.ReadHeaderTimeout, "--read-timeout": c.ReadTimeout, "--idle-timeout": c.IdleTimeout} {
 		if d <= 0 {
 			return fmt.Errorf("%s: must be positive", name)
@@ -178,8 +186,11 @@ func (c Config) Validate() error {
 	if c.RateLimit < 0 || c.RateBurst < 1 {
 		return fmt.Errorf("--rate-limit, --rate-burst: want a rate of 0 (no limit) or more and a burst of at least 1, not %g and %d", c.RateLimit, c.RateBurst)
 	}
-	if c.DBWork < 0 || c.DBQueue < 0 {
-		return fmt.Errorf("--db-work, --db-queue: must be 0 or more, not %d and %d", c.DBWork, c.DBQueue)
+	if c.DBWork < 0 || c.DBQueue < 0 || c.DBWorkPerClient < 0 {
+		return fmt.Errorf("--db-work, --db-queue, --db-work-per-client: must be 0 or more, not %d, %d and %d", c.DBWork, c.DBQueue, c.DBWorkPerClient)
+	}
+	if c.UploadsPerClient < 1 {
+		return fmt.Errorf("--uploads-per-client: must be at least 1, not %d", c.UploadsPerClient)
 	}
 	if _, err := c.trustedProxies(); err != nil {
 		return err
@@ -220,6 +231,15 @@ func (c Config) dbWork() int {
 		return c.DBWork
 	}
 	return max(c.MaxConns-2, 1)
+}
+
+// dbWorkPerClient is --db-work-per-client, or by default half the places: one client, an
+// address or a key, cannot take the whole gate.
+func (c Config) dbWorkPerClient() int {
+	if c.DBWorkPerClient > 0 {
+		return c.DBWorkPerClient
+	}
+	return max(c.dbWork()/2, 1)
 }
 
 // writeTimeout is --write-timeout, or by default the request timeout and 15 s to write the

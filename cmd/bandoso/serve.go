@@ -78,7 +78,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	metrics := api.NewMetrics(db, tileService)
 	tileService.ObserveQuery = metrics.ObserveTileQuery
 	proxies, _ := cfg.trustedProxies() // checked by Validate
-	dbWork := admit.New(cfg.dbWork(), cfg.DBQueue, cfg.DBQueueWait)
+	dbWork := admit.New(cfg.dbWork(), cfg.DBQueue, cfg.DBQueueWait).PerClient(cfg.dbWorkPerClient())
 	tileService.Gate = dbWork
 	metrics.WatchGate(dbWork)
 	srv := &api.Server{Metrics: metrics, DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
@@ -86,7 +86,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes,
 		ImportMaxBytes: cfg.ImportMaxBytes, EditMaxBytes: cfg.EditMaxBytes, ItemsMaxLimit: cfg.ItemsMaxLimit,
 		TileTimeout: cfg.TileTimeout, BatchTimeout: cfg.BatchTimeout, ImportTimeout: cfg.ImportTimeout,
-		RateLimit: api.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst}, TrustedProxies: proxies, PublicURL: cfg.PublicURL, DBWork: dbWork}
+		RateLimit: api.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst}, TrustedProxies: proxies, PublicURL: cfg.PublicURL, DBWork: dbWork,
+		UploadsPerClient: cfg.UploadsPerClient, BodyTimeout: cfg.BodyTimeout, BusyAfter: cfg.ReadyBusyAfter}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
@@ -150,8 +151,12 @@ func limitFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.IntVar(&cfg.DBWork, "db-work", cfg.DBWork, "requests doing database work at once, the rest queue; 0 for --max-conns minus 2")
 	fs.IntVar(&cfg.DBQueue, "db-queue", cfg.DBQueue, "requests that may queue for database work; past it they are 503 at once")
 	fs.DurationVar(&cfg.DBQueueWait, "db-queue-wait", cfg.DBQueueWait, "longest a request waits in that queue before it is 503")
+	fs.IntVar(&cfg.DBWorkPerClient, "db-work-per-client", cfg.DBWorkPerClient, "of --db-work, most one client (its API key, else its address) holds at once; past it its requests queue, then 429; 0 for half")
+	fs.IntVar(&cfg.UploadsPerClient, "uploads-per-client", cfg.UploadsPerClient, "batch and import uploads one client may send at once; past it 429 with Retry-After")
+	fs.DurationVar(&cfg.BodyTimeout, "body-timeout", cfg.BodyTimeout, "longest a request body may send nothing before the request ends (408, or an error row for a batch); other bodies must also come whole within it before their request queues for database work")
+	fs.DurationVar(&cfg.ReadyBusyAfter, "ready-busy-after", cfg.ReadyBusyAfter, "how long every place for database work may stay taken before /readyz answers 503 busy")
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "longest a client may take to send a request's headers")
-	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "longest a client may take to send a whole request, body included (batch and import allow their own timeout)")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "longest a client may take to send a whole request, body included (batch and import bodies allow --body-timeout between bytes instead)")
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "longest from a request's headers to the end of its answer; 0 for --request-timeout plus 15 s")
 	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "longest a kept-alive connection may wait for its next request")
 	fs.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", cfg.MaxHeaderBytes, "largest request header block; larger is 431")
