@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"bandoso/geo"
 	"bandoso/store"
 )
 
@@ -22,6 +23,12 @@ const (
 	defaultQueryLimit     = 100
 	maxQueryLimit         = 1000 // a larger limit is served this many, as OGC API – Features does
 	maxQueryBufferM       = 5000
+	// A posted geometry's positions are tested against every parcel its box meets, and each
+	// buffered position becomes a circle of 33: both are bounded, so that a query's work on
+	// a city of a million parcels stays within its deadline.
+	maxQueryPositions = 10000
+	// maxQueryBufferedM bounds positions × buffer_m: 200 positions at 500 m, 20 at 5 km.
+	maxQueryBufferedM = 100000
 )
 
 // Members of the query body, named in problems.
@@ -98,12 +105,19 @@ func (s *Server) readParcelQuery(w http.ResponseWriter, r *http.Request) (store.
 		return store.ParcelQuery{}, err
 	}
 	q := store.ParcelQuery{BufferM: body.BufferM, Limit: defaultQueryLimit, MaxAreaM2: s.QueryMaxAreaM2}
-	var err error
-	if q.Geometry, err = checkGeoJSON(body.Geometry); err != nil {
+	g, err := parseGeoJSON(body.Geometry)
+	if err != nil {
 		return q, err
 	}
+	q.Geometry = body.Geometry
 	if math.IsNaN(body.BufferM) || body.BufferM < 0 || body.BufferM > maxQueryBufferM {
 		return q, &ParamError{paramBufferM, fmt.Sprintf("want metres from 0 to %d", maxQueryBufferM)}
+	}
+	if n := geo.Positions(g); n > maxQueryPositions {
+		return q, &ParamError{paramGeometry, fmt.Sprintf("%d positions; at most %d are allowed", n, maxQueryPositions)}
+	} else if float64(n)*body.BufferM > maxQueryBufferedM {
+		return q, &ParamError{paramGeometry, fmt.Sprintf("%d positions buffered by %g m; positions × buffer_m may be at most %d (e.g. 200 positions at 500 m)",
+			n, body.BufferM, maxQueryBufferedM)}
 	}
 	switch body.Relation {
 	case "", "intersects":
@@ -130,6 +144,14 @@ func (s *Server) readParcelQuery(w http.ResponseWriter, r *http.Request) (store.
 // otherwise reject with an internal error or misread: closed rings of four or more
 // positions, lines of two or more, longitudes and latitudes in range.
 func checkGeoJSON(raw json.RawMessage) ([]byte, error) {
+	if _, err := parseGeoJSON(raw); err != nil {
+		return nil, err
+	}
+	return raw, nil
+}
+
+// parseGeoJSON is checkGeoJSON giving the geometry read.
+func parseGeoJSON(raw json.RawMessage) (orb.Geometry, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, &ParamError{paramGeometry, "required: a GeoJSON geometry"}
 	}
@@ -143,7 +165,7 @@ func checkGeoJSON(raw json.RawMessage) ([]byte, error) {
 	if err := checkGeometry(g.Geometry()); err != nil {
 		return nil, &ParamError{paramGeometry, err.Error()}
 	}
-	return raw, nil
+	return g.Geometry(), nil
 }
 
 func checkGeometry(g orb.Geometry) error {

@@ -12,7 +12,8 @@ import (
 // Compile turns a parsed filter into a PostgreSQL boolean expression for a WHERE clause.
 // Every literal becomes a parameter numbered from argOffset+1 ($1 when argOffset is 0), in
 // the order of args; columns come only from s.Properties and are quoted. Errors are *Error:
-// an unknown property or function, or operands of types that cannot be compared.
+// an unknown property or function, operands of types that cannot be compared, or a filter
+// beyond MaxSpatialTerms or MaxVertices.
 //
 // Geometry literals are sent as WKT to ST_GeomFromText in s.FilterSRID and transformed to the
 // column's SRID. S_DWITHIN measures metres on the WGS84 ellipsoid (geography) and adds a
@@ -20,6 +21,9 @@ import (
 func Compile(e Expr, s Schema, argOffset int) (where string, args []any, err error) {
 	if e == nil {
 		return "", nil, errCompile("empty filter")
+	}
+	if err := checkCost(e); err != nil {
+		return "", nil, err
 	}
 	c := &compiler{schema: s, offset: argOffset}
 	sql, err := c.boolean(e, 0)

@@ -1,6 +1,7 @@
 package cql2
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -49,7 +50,7 @@ var Functions = []Function{{
 	Arguments: []Argument{
 		{Title: "geometry1", Description: "a geometry property or literal", Type: []string{"geometry"}},
 		{Title: "geometry2", Description: "a geometry property or literal", Type: []string{"geometry"}},
-		{Title: "distance", Description: "the distance in metres, a number literal of at least 0", Type: []string{"number"}},
+		{Title: "distance", Description: "the distance in metres, a number literal from 0 to " + strconv.Itoa(MaxDistanceM), Type: []string{"number"}},
 	},
 	Returns: []string{"boolean"},
 }}
@@ -71,8 +72,8 @@ func (c *compiler) dwithin(e Call) (string, error) {
 		return "", errCompile("S_DWITHIN takes 3 arguments (geometry, geometry, metres), not %d", len(e.Args))
 	}
 	d, ok := e.Args[2].(Number)
-	if !ok || !(d.Value >= 0) || d.Value > 1e8 {
-		return "", errCompile("S_DWITHIN's third argument must be a distance in metres, a number from 0 to 1e8")
+	if !ok || !(d.Value >= 0) || d.Value > MaxDistanceM {
+		return "", errCompile("S_DWITHIN's third argument must be a distance in metres, a number from 0 to %d", MaxDistanceM)
 	}
 	for _, a := range e.Args[:2] {
 		if g, ok := a.(Geometry); ok && c.schema.filterSRID() == srid4326 && !inLonLat(g.Value) {

@@ -22,16 +22,22 @@ type DB struct {
 	// cols keeps each edited or as-of table's columns ("<table>/<id column>" → tableColumns),
 	// read once: the schema changes only with a migration, which comes with a restart.
 	cols sync.Map
+	// statementTimeout and longTimeout bound the statements of ordinary and of bulk
+	// transactions (see txWith); 0 is no limit.
+	statementTimeout, longTimeout time.Duration
 }
 
 // Options tune the pool. Zero values take the defaults of DefaultOptions.
 type Options struct {
 	// MaxConns bounds the pool; requests beyond it wait for a free connection.
 	MaxConns int32
-	// StatementTimeout stops any statement the server runs longer than this: cancelling a
-	// request's context does not stop a query already running on the server. Negative means
-	// no limit (migrations that build indexes on large tables).
+	// StatementTimeout stops any statement the server runs longer than this, whatever
+	// becomes of the client. Negative means no limit (migrations that build indexes on large
+	// tables).
 	StatementTimeout time.Duration
+	// LongStatementTimeout replaces it for the statements of imports and bulk loads, and is
+	// the longest such a transaction may sit idle between them; zero means an hour.
+	LongStatementTimeout time.Duration
 	// Logger receives slow or failing statements (pgx tracer, warn level). Nil discards.
 	Logger *slog.Logger
 	// AppName shows in pg_stat_activity.
@@ -56,6 +62,9 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if opt.StatementTimeout < 0 {
 		opt.StatementTimeout = 0 // PostgreSQL's "no limit"
 	}
+	if opt.LongStatementTimeout <= 0 {
+		opt.LongStatementTimeout = time.Hour
+	}
 	if opt.AppName == "" {
 		opt.AppName = def.AppName
 	}
@@ -76,6 +85,9 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	rp["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
 	rp["idle_in_transaction_session_timeout"] = "60000"
 	rp["timezone"] = "UTC"
+	for k, v := range sessionGuards {
+		rp[k] = v
+	}
 	cfg.ConnConfig.Tracer = &tracelog.TraceLog{
 		Logger:   tracelog.LoggerFunc(traceToSlog(opt.Logger)),
 		LogLevel: tracelog.LogLevelWarn,
@@ -84,7 +96,7 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	return &DB{pool: pool, log: opt.Logger}, nil
+	return &DB{pool: pool, log: opt.Logger, statementTimeout: opt.StatementTimeout, longTimeout: opt.LongStatementTimeout}, nil
 }
 
 // traceToSlog forwards pgx's warnings and errors without the statement's arguments, which may
@@ -118,16 +130,23 @@ func (db *DB) Stats() *pgxpool.Stat { return db.pool.Stat() }
 // inTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise,
 // so that a failed write leaves nothing behind.
 func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return db.txWith(ctx, pgx.TxOptions{}, fn)
+	return db.txWith(ctx, "BEGIN", db.statementTimeout, fn)
 }
 
 // readTx runs fn in a read-only transaction, for reads that need transaction-local settings.
 func (db *DB) readTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return db.txWith(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly}, fn)
+	return db.txWith(ctx, "BEGIN READ ONLY", db.statementTimeout, fn)
 }
 
-func (db *DB) txWith(ctx context.Context, opt pgx.TxOptions, fn func(pgx.Tx) error) error {
-	tx, err := db.pool.BeginTx(ctx, opt)
+// bulkTx is inTx for imports and bulk loads, whose statements may run for the long timeout.
+func (db *DB) bulkTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return db.txWith(ctx, "BEGIN", -db.longTimeout, fn)
+}
+
+// txWith begins a transaction with begin and the settings of txLimits in the same round
+// trip, runs fn in it and commits when fn returns nil.
+func (db *DB) txWith(ctx context.Context, begin string, limit time.Duration, fn func(pgx.Tx) error) error {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin + txLimits(ctx, limit)})
 	if err != nil {
 		return translate(err)
 	}

@@ -80,8 +80,8 @@ func (db *DB) LoadDemo(ctx context.Context, city *demo.City, opt DemoLoadOptions
 	if opt.Progress == nil {
 		opt.Progress = func(string, int64) {}
 	}
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL bandoso.audit = 'off'; SET LOCAL bandoso.tile_tables = 'defer'; SET LOCAL statement_timeout = 0`); err != nil {
+	err := db.bulkTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL bandoso.audit = 'off'; SET LOCAL bandoso.tile_tables = 'defer'`); err != nil {
 			return err
 		}
 		if !opt.Force {

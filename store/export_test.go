@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -37,3 +38,8 @@ func (db *DB) MigrateDownOnly(ctx context.Context, version int64) error {
 	_, err = p.ApplyVersion(ctx, version, false)
 	return err
 }
+
+// ReadTx and BulkTx expose the transactions requests and imports run in, to test the limits
+// they set.
+func (db *DB) ReadTx(ctx context.Context, fn func(pgx.Tx) error) error { return db.readTx(ctx, fn) }
+func (db *DB) BulkTx(ctx context.Context, fn func(pgx.Tx) error) error { return db.bulkTx(ctx, fn) }

@@ -143,7 +143,7 @@ func (db *DB) Import(ctx context.Context, src ingest.Reader, opt ImportOptions) 
 		return rep, &ImportParamError{Param: "on_invalid", Reason: fmt.Sprintf("%q is neither refuse nor skip", opt.OnInvalid)}
 	}
 	log := problemLog{&rep}
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err := db.bulkTx(ctx, func(tx pgx.Tx) error {
 		ck, err := prepareImport(ctx, tx, src, opt, &rep)
 		if err != nil {
 			return err
@@ -180,9 +180,6 @@ func (db *DB) Import(ctx context.Context, src ingest.Reader, opt ImportOptions) 
 // prepareImport settles what the import needs before reading: the layer, mode, fields, CRS
 // and bounds.
 func prepareImport(ctx context.Context, tx pgx.Tx, src ingest.Reader, opt ImportOptions, rep *ImportReport) (*importCheck, error) {
-	if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0`); err != nil {
-		return nil, err
-	}
 	if _, err := tx.Exec(ctx, `SELECT set_config('bandoso.actor', $1, true)`, opt.Actor); err != nil {
 		return nil, err
 	}

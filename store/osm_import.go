@@ -103,10 +103,7 @@ func (db *DB) ImportOSM(ctx context.Context, r OSMReader, opt OSMImportOptions) 
 	start := time.Now()
 	rep := OSMReport{File: opt.File, DryRun: opt.DryRun, Records: map[string]int{}, ProblemCounts: map[string]int{}, Summary: []ProblemGroup{}}
 	log := &osmLog{rep: &rep, at: map[[2]string]int{}}
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0`); err != nil {
-			return err
-		}
+	err := db.bulkTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT set_config('bandoso.actor', $1, true)`, opt.Actor); err != nil {
 			return err
 		}

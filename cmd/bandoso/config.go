@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"bandoso/store"
 )
 
 // Config is the program's configuration. Precedence: defaults, then environment, then flags.
@@ -24,6 +26,7 @@ type Config struct {
 	MaxConns          int
 	RequestTimeout    time.Duration
 	StatementTimeout  time.Duration
+	ImportStmtTimeout time.Duration // one statement of an import or demo load, and its idle transaction
 	ShutdownTimeout   time.Duration
 	TileMaxAge        time.Duration
 	TileCacheMB       int
@@ -64,6 +67,7 @@ func DefaultConfig() Config {
 		MaxConns:          16,
 		RequestTimeout:    30 * time.Second,
 		StatementTimeout:  25 * time.Second,
+		ImportStmtTimeout: time.Hour,
 		ShutdownTimeout:   20 * time.Second,
 		TileMaxAge:        60 * time.Second,
 		TileCacheMB:       128,
@@ -168,7 +172,8 @@ func (c Config) Validate() error {
 		"--tile-max-age": c.TileMaxAge, "--tile-cache-ttl": c.TileCacheTTL, "--tile-timeout": c.TileTimeout,
 		"--batch-timeout": c.BatchTimeout, "--import-timeout": c.ImportTimeout, "--db-queue-wait": c.DBQueueWait,
 		"--body-timeout": c.BodyTimeout, "--ready-busy-after": c.ReadyBusyAfter,
-		"--read-header-timeout": c.ReadHeaderTimeout, "--read-timeout": c.ReadTimeout, "--idle-timeout": c.IdleTimeout} {
+		"--read-header-timeout": c.ReadHeaderTimeout, "--read-timeout": c.ReadTimeout, "--idle-timeout": c.IdleTimeout,
+		"--import-statement-timeout (env IMPORT_STATEMENT_TIMEOUT)": c.ImportStmtTimeout} {
 		if d <= 0 {
 			return fmt.Errorf("%s: must be positive", name)
 		}
@@ -249,6 +254,26 @@ func (c Config) writeTimeout() time.Duration {
 		return c.WriteTimeout
 	}
 	return c.RequestTimeout + 15*time.Second
+}
+
+// importStatementFlag binds --import-statement-timeout (env IMPORT_STATEMENT_TIMEOUT), for
+// the commands that write in bulk.
+func importStatementFlag(fs *flag.FlagSet, env Env, cfg *Config) {
+	if v := env.Getenv("IMPORT_STATEMENT_TIMEOUT"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			cfg.ImportStmtTimeout = d
+		} else {
+			cfg.ImportStmtTimeout = -1 // Validate names the setting
+		}
+	}
+	fs.DurationVar(&cfg.ImportStmtTimeout, "import-statement-timeout", cfg.ImportStmtTimeout,
+		"longest one SQL statement of the import may run on the server, and its transaction sit idle (env IMPORT_STATEMENT_TIMEOUT)")
+}
+
+// importOptions are the pool options of a command that writes in bulk.
+func (c Config) importOptions(log *slog.Logger) store.Options {
+	return store.Options{MaxConns: 2, StatementTimeout: c.ImportStmtTimeout, LongStatementTimeout: c.ImportStmtTimeout,
+		Logger: log, AppName: "bandoso import"}
 }
 
 // logger builds the program's one logger.

@@ -25,6 +25,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		"OpenStreetMap export (--osm) into them")
 	osmFile := fs.String("osm", "", "write the city to this OpenStreetMap `file` instead of loading it: .osm.pbf (or .pbf) for PBF,\n"+
 		".osm for XML; needs no database")
+	importStatementFlag(fs, env, &cfg)
 	if err := parseFlags(fs, args, env); err != nil {
 		return err
 	}
@@ -42,7 +43,9 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	log := cfg.logger(env.Stderr)
-	db, err := store.Open(ctx, string(cfg.DatabaseURL), store.Options{MaxConns: 2, Logger: log})
+	opt := cfg.importOptions(log)
+	opt.AppName = "bandoso demo"
+	db, err := store.Open(ctx, string(cfg.DatabaseURL), opt)
 	if err != nil {
 		return err
 	}

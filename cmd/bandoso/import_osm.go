@@ -66,7 +66,7 @@ func runImportOSM(ctx context.Context, env Env, cfg Config, o osmImport) error {
 	}
 	defer r.Close()
 	log := cfg.logger(env.Stderr)
-	db, err := store.Open(ctx, string(cfg.DatabaseURL), store.Options{MaxConns: 2, StatementTimeout: -1, Logger: log, AppName: "bandoso import"})
+	db, err := store.Open(ctx, string(cfg.DatabaseURL), cfg.importOptions(log))
 	if err != nil {
 		return err
 	}

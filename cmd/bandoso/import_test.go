@@ -237,3 +237,55 @@ func TestImportReportText(t *testing.T) {
 		t.Errorf("json: %d duplicate_key entries", strings.Count(string(out), `"problem": "duplicate_key"`))
 	}
 }
+
+// TestImportKilledMidStatement: an import killed while the server runs one of its long
+// statements does not leave that statement running; the server notices the client is gone.
+func TestImportKilledMidStatement(t *testing.T) {
+	bin := buildBandoso(t)
+	url := storetest.NewURL(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	// Stands for an INSERT that takes ten minutes on a large file.
+	if _, err := conn.Exec(ctx, `CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS
+		$$BEGIN PERFORM pg_sleep(600); RETURN NULL; END$$;
+		CREATE TRIGGER slow_insert BEFORE INSERT ON addresses FOR EACH STATEMENT EXECUTE FUNCTION slow_insert()`); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "few.csv")
+	if err := os.WriteFile(file, []byte("lon,lat,house_number,street,ward_code\n106.698,10.778,12,Khánh Hội,26737\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "import", "--database-url", url, "--layer", "addresses", "--file", file)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	running := func() int {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE application_name = 'bandoso import' AND state = 'active' AND wait_event = 'PgSleep'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for start := time.Now(); running() == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Since(start) > time.Minute {
+			cmd.Process.Kill()
+			t.Fatal("the import never reached its INSERT")
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	killed := time.Now()
+	for running() > 0 {
+		if time.Since(killed) > time.Minute {
+			t.Fatalf("the killed import's statement still runs on the server %s later", time.Since(killed).Round(time.Second))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
