@@ -31,7 +31,7 @@ type countedServer struct {
 	entered map[string]int
 }
 
-func serveCounted(t *testing.T, db *store.DB, configure func(*api.Server)) *countedServer {
+func serveCounted(t testing.TB, db *store.DB, configure func(*api.Server)) *countedServer {
 	t.Helper()
 	s := &api.Server{DB: db, Tiles: tiles.New(db, nil), Version: "test"}
 	configure(s)
@@ -49,7 +49,7 @@ func serveCounted(t *testing.T, db *store.DB, configure func(*api.Server)) *coun
 }
 
 // waitEntered waits until n requests to path have reached the server.
-func (c *countedServer) waitEntered(t *testing.T, path string, n int) {
+func (c *countedServer) waitEntered(t testing.TB, path string, n int) {
 	t.Helper()
 	waitUntil(t, fmt.Sprintf("%d requests to %s", n, path), 20*time.Second, func() bool {
 		c.mu.Lock()
@@ -58,7 +58,7 @@ func (c *countedServer) waitEntered(t *testing.T, path string, n int) {
 	})
 }
 
-func waitUntil(t *testing.T, what string, ceiling time.Duration, cond func() bool) {
+func waitUntil(t testing.TB, what string, ceiling time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(ceiling)
 	for !cond() {
@@ -73,7 +73,13 @@ func waitUntil(t *testing.T, what string, ceiling time.Duration, cond func() boo
 // body, the body's start, then one byte of rest every period, round and round, until the
 // test ends: the slow upload of a slowloris attack. It returns the connection, from which
 // the answer, if any, can be read.
-func trickle(t *testing.T, url, path, contentType, start, rest string, period time.Duration) net.Conn {
+func trickle(t testing.TB, url, path, contentType, start, rest string, period time.Duration) net.Conn {
+	t.Helper()
+	return trickleAs(t, "", url, path, contentType, start, rest, period)
+}
+
+// trickleAs is trickle from client address from, forwarded by a proxy ("" for the peer).
+func trickleAs(t testing.TB, from, url, path, contentType, start, rest string, period time.Duration) net.Conn {
 	t.Helper()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(url, "http://"))
 	if err != nil {
@@ -84,7 +90,11 @@ func trickle(t *testing.T, url, path, contentType, start, rest string, period ti
 		close(stop)
 		conn.Close()
 	})
-	_, err = fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: bandoso\r\nContent-Type: %s\r\nContent-Length: 10000000\r\n\r\n%s", path, contentType, start)
+	forwarded := ""
+	if from != "" {
+		forwarded = "X-Forwarded-For: " + from + "\r\n"
+	}
+	_, err = fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: bandoso\r\n%sContent-Type: %s\r\nContent-Length: 10000000\r\n\r\n%s", path, forwarded, contentType, start)
 	if err != nil {
 		t.Fatal(err)
 	}

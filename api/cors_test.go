@@ -9,7 +9,7 @@ import (
 
 // send makes one request with header pairs and returns the response with its body read.
 // Its client never asks for gzip by itself, so each test chooses Accept-Encoding.
-func send(t *testing.T, method, url string, header ...string) (*http.Response, []byte) {
+func send(t testing.TB, method, url string, header ...string) (*http.Response, []byte) {
 	t.Helper()
 	return sendBody(t, method, url, "", header...)
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // sendBody sends a request with a body and header pairs, and returns the answer.
-func sendBody(t *testing.T, method, url, body string, header ...string) (*http.Response, []byte) {
+func sendBody(t testing.TB, method, url, body string, header ...string) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
