@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 )
@@ -16,10 +17,18 @@ import (
 func checkMembers(raw []byte, t reflect.Type) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	return walkValue(dec, t, "")
+	return walkValue(dec, t, "", 0)
 }
 
-func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
+// maxBodyDepth bounds the nesting of a JSON body: no body of the API nests deeper than a
+// GeoJSON MultiPolygon's few levels, and a walk of a hostile one ("[[[[…", {"a":{"a":…}})
+// would cost time and memory with each level.
+const maxBodyDepth = 64
+
+func walkValue(dec *json.Decoder, t reflect.Type, path string, depth int) error {
+	if depth > maxBodyDepth {
+		return &ParamError{memberName(path), fmt.Sprintf("nested deeper than %d levels", maxBodyDepth)}
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return nil // a malformed body: the decoder says why
@@ -35,14 +44,14 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
 				elem = t.Elem()
 			}
 			for i := 0; dec.More(); i++ {
-				if err := walkValue(dec, elem, path); err != nil {
+				if err := walkValue(dec, elem, path, depth+1); err != nil {
 					return err
 				}
 			}
 			_, _ = dec.Token()
 			return nil
 		}
-		return walkObject(dec, t, path)
+		return walkObject(dec, t, path, depth)
 	case string:
 		if strings.ContainsRune(tok, 0) {
 			return &ParamError{memberName(path), "holds a NUL character (\\u0000), which text cannot"}
@@ -51,7 +60,7 @@ func walkValue(dec *json.Decoder, t reflect.Type, path string) error {
 	return nil
 }
 
-func walkObject(dec *json.Decoder, t reflect.Type, path string) error {
+func walkObject(dec *json.Decoder, t reflect.Type, path string, depth int) error {
 	seen := map[string]bool{}
 	for dec.More() {
 		tok, err := dec.Token()
@@ -79,7 +88,7 @@ func walkObject(dec *json.Decoder, t reflect.Type, path string) error {
 		} else if t != nil && t.Kind() == reflect.Map && t != rawMessageType {
 			inner = t.Elem()
 		}
-		if err := walkValue(dec, inner, member); err != nil {
+		if err := walkValue(dec, inner, member, depth+1); err != nil {
 			return err
 		}
 	}
