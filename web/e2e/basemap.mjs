@@ -10,7 +10,7 @@
 // on stdout and exits 1 when a check fails.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { changed, checkViewer, decodePNG, fetchChecks } from './browser.mjs';
+import { changed, checkViewer, decodePNG, fetchChecks, patience } from './browser.mjs';
 
 const [base, outDir, placesArg] = process.argv.slice(2);
 const places = JSON.parse(placesArg);
@@ -56,7 +56,7 @@ await checkViewer(base, async (viewer, check, report) => {
 	const at = await page.evaluate(([lon, lat]) => window.bandoso.map.project([lon, lat]), [b.lon, b.lat]);
 	await page.mouse.click(at.x, at.y);
 	const section = page.locator('#info section[data-layer=buildings]');
-	await section.first().waitFor({ timeout: 5000 });
+	await section.first().waitFor({ timeout: patience });
 	report.panel = await page.locator('#info').innerText();
 	writeFileSync(join(outDir, 'basemap-click.png'), await page.screenshot());
 
@@ -64,7 +64,7 @@ await checkViewer(base, async (viewer, check, report) => {
 	await page.click('#info-close');
 	await page.fill('#q', 'Chợ Bến Thành');
 	await page.press('#q', 'Enter');
-	await page.locator('#info section[data-found=poi]').waitFor({ timeout: 5000 });
+	await page.locator('#info section[data-found=poi]').waitFor({ timeout: patience });
 	report.found = await page.locator('#info section[data-found]').innerText();
 	check(report.found.startsWith('Chợ Bến Thành') && /class\s+marketplace/.test(report.found), `the panel names ${report.found}`);
 

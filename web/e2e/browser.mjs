@@ -3,6 +3,11 @@
 import { chromium } from 'playwright-core';
 import { inflateSync } from 'node:zlib';
 
+// patience is how long a check waits for what a person would see appear: generous, since the
+// tests run on busy two-core machines where a geocode or a tile may take seconds; a viewer
+// that works shows it in well under a second on a quiet one.
+export const patience = 60000;
+
 // openViewer launches Chromium, opens the viewer at base and waits until the map has drawn.
 // Every request outside base's origin is refused and noted in outside; responses lists what
 // was fetched, pageErrors what the page reported.
@@ -33,16 +38,16 @@ export async function openViewer(base) {
 	});
 
 	// idle waits until the map has drawn everything it has asked for.
-	const idle = () => page.evaluate(() => new Promise((resolve, reject) => {
+	const idle = () => page.evaluate((ms) => new Promise((resolve, reject) => {
 		const map = window.bandoso.map;
-		const timer = setTimeout(() => reject(new Error('the map did not become idle in 20 s')), 20000);
+		const timer = setTimeout(() => reject(new Error(`the map did not become idle in ${ms / 1000} s`)), ms);
 		map.once('idle', () => { clearTimeout(timer); resolve(); });
 		map.triggerRepaint();
-	}));
+	}), patience);
 
 	try {
 		await page.goto(base + '/');
-		await page.waitForFunction(() => window.bandoso?.map?.loaded());
+		await page.waitForFunction(() => window.bandoso?.map?.loaded(), null, { timeout: patience });
 		await idle();
 	} catch (e) {
 		await browser.close();

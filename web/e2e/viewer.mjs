@@ -7,7 +7,7 @@
 // inside one parcel, and the address nearest to it as {"text", "lon", "lat"}. It prints a JSON report on stdout and exits 1 when a check fails.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { changed, checkViewer, colours, decodePNG, fetchChecks, share } from './browser.mjs';
+import { changed, checkViewer, colours, decodePNG, fetchChecks, patience, share } from './browser.mjs';
 
 const [base, outDir, parcelArg] = process.argv.slice(2);
 const parcel = JSON.parse(parcelArg);
@@ -50,7 +50,7 @@ await checkViewer(base, async (viewer, check, report) => {
 	const at = await page.evaluate(([lon, lat]) => window.bandoso.map.project([lon, lat]), [parcel.lon, parcel.lat]);
 	await page.mouse.click(at.x, at.y);
 	const section = page.locator('#info section[data-layer=parcels]');
-	await section.first().waitFor({ timeout: 5000 });
+	await section.first().waitFor({ timeout: patience });
 	const text = await page.locator('#info').innerText();
 	report.panel = text;
 	for (const k of ['ward_code', 'sheet_no', 'parcel_no']) {
@@ -62,13 +62,13 @@ await checkViewer(base, async (viewer, check, report) => {
 	}
 	// and the point's digital address and the parcel's planning
 	const place = page.locator('#info section[data-place] table');
-	await place.waitFor({ timeout: 5000 });
+	await place.waitFor({ timeout: patience });
 	report.place = await place.innerText();
 	check(report.place.includes(parcel.plus_code.slice(0, 8)), `the panel's digital address lacks the plus code ${parcel.plus_code}: ${report.place}`);
 	check(/registry_code\s+\d[\d ]{11,}/.test(report.place), 'the panel lacks the nearest address\'s registry code');
 	const planning = page.locator('#info section[data-planning] table');
 	if (parcel.zone_code) {
-		await planning.first().waitFor({ timeout: 5000 });
+		await planning.first().waitFor({ timeout: patience });
 		report.planning = await page.locator('#info section[data-planning]').innerText();
 		check(report.planning.includes(parcel.zone_code), `the panel's planning lacks zone ${parcel.zone_code}: ${report.planning}`);
 	}
@@ -77,11 +77,11 @@ await checkViewer(base, async (viewer, check, report) => {
 	// Typing an address suggests it; Enter finds it, marks it and centres the map on it.
 	const addr = parcel.address;
 	await page.fill('#q', addr.text.slice(0, -2));
-	await page.locator('#suggestions li').first().waitFor({ timeout: 5000 });
+	await page.locator('#suggestions li').first().waitFor({ timeout: patience });
 	report.suggestions = await page.locator('#suggestions li').allInnerTexts();
 	await page.fill('#q', addr.text);
 	await page.press('#q', 'Enter');
-	await page.locator('#info section[data-found=address]').waitFor({ timeout: 5000 });
+	await page.locator('#info section[data-found=address]').waitFor({ timeout: patience });
 	report.found = await page.locator('#info section[data-found]').innerText();
 	check(report.found.startsWith(addr.text), `the panel names ${report.found}, not ${addr.text}`);
 	check(/registry_code\s+\S+/.test(report.found) && /plus_code\s+\S+\+\S+/.test(report.found), 'the panel lacks the address codes');
