@@ -43,7 +43,7 @@ func (s *Server) clientID(r *http.Request) string {
 			return "key:" + key.Prefix
 		}
 	}
-	return "ip:" + (&rateLimiter{proxies: s.TrustedProxies}).clientAddr(r)
+	return "ip:" + s.clientAddr(r)
 }
 
 // admitted makes a request wait its turn at the DBWork gate: a burst queues there instead of

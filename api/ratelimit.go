@@ -33,7 +33,6 @@ const (
 // balancer spreading a client over n instances, the client's budget is n times Rate.
 type rateLimiter struct {
 	cfg     RateLimit
-	proxies []netip.Prefix // whose X-Forwarded-For names the client
 	buckets *expirable.LRU[string, *rate.Limiter]
 	// lookups bounds, per address, the keys the database is asked about: a key not seen in
 	// the last keyCacheTTL costs a lookup, and made-up keys would each cost one.
@@ -47,12 +46,12 @@ const (
 	keyLookupBurst = 10
 )
 
-func newRateLimiter(cfg RateLimit, proxies []netip.Prefix) *rateLimiter {
+func newRateLimiter(cfg RateLimit) *rateLimiter {
 	if cfg.Rate <= 0 {
 		return nil
 	}
 	cfg.Burst = max(cfg.Burst, 1)
-	return &rateLimiter{cfg: cfg, proxies: proxies, buckets: expirable.NewLRU[string, *rate.Limiter](rateClients, nil, rateIdle),
+	return &rateLimiter{cfg: cfg, buckets: expirable.NewLRU[string, *rate.Limiter](rateClients, nil, rateIdle),
 		lookups: expirable.NewLRU[string, *rate.Limiter](rateClients, nil, rateIdle)}
 }
 
@@ -75,7 +74,7 @@ func unmetered(path string) bool {
 // key when it sends a valid one, so that clients behind one address (an office, a mobile
 // carrier) with keys of their own do not share a budget; otherwise its address.
 func (s *Server) rateLimit(next http.Handler) http.Handler {
-	l := newRateLimiter(s.RateLimit, s.TrustedProxies)
+	l := newRateLimiter(s.RateLimit)
 	if l == nil {
 		return next
 	}
@@ -84,7 +83,7 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		addr := "ip:" + l.clientAddr(r)
+		addr := "ip:" + s.clientAddr(r)
 		if s.keyUncached(r) && !bucket(l.lookups, addr, keyLookupRate, keyLookupBurst).Allow() {
 			s.Metrics.rateLimited.Inc()
 			w.Header().Set("Retry-After", "1")
@@ -108,9 +107,9 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 // clientAddr is the client's address: the peer's, or behind trusted proxies the last
 // address in X-Forwarded-For that is not one of them. An IPv6 client is its /64, the block
 // one subscriber gets.
-func (l *rateLimiter) clientAddr(r *http.Request) string {
+func (s *Server) clientAddr(r *http.Request) string {
 	addr := peerAddr(r.RemoteAddr)
-	if l.trusted(addr) {
+	if trustedAddr(s.TrustedProxies, addr) {
 		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 		for i := len(hops) - 1; i >= 0; i-- {
 			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
@@ -118,7 +117,7 @@ func (l *rateLimiter) clientAddr(r *http.Request) string {
 				break // a hop we cannot read: stop at the last one we trust
 			}
 			addr = hop.Unmap()
-			if !l.trusted(addr) {
+			if !trustedAddr(s.TrustedProxies, addr) {
 				break
 			}
 		}
@@ -129,8 +128,6 @@ func (l *rateLimiter) clientAddr(r *http.Request) string {
 	}
 	return addr.String()
 }
-
-func (l *rateLimiter) trusted(a netip.Addr) bool { return trustedAddr(l.proxies, a) }
 
 // peerAddr parses RemoteAddr ("host:port"); anything unreadable is the zero address, one
 // bucket for all such peers.

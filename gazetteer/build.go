@@ -13,8 +13,7 @@ import (
 // few rows.
 func New(units []migrations.OfficialUnit, table []migrations.AdminRow) *Gazetteer {
 	g := &Gazetteer{byRef: map[address.UnitRef]int{}, byKey: map[string][]address.Unit{},
-		deletes: map[string][]string{}, succ: map[address.UnitRef][]succession{},
-		provinces: map[address.UnitRef][]address.UnitRef{}}
+		deletes: map[string][]string{}, succ: map[address.UnitRef][]succession{}}
 	for _, o := range units {
 		u := address.Unit{UnitRef: address.UnitRef{Era: o.Era, Level: o.Level, Code: o.Code}, Name: o.Name, Kind: o.Kind}
 		// the kind word the name opens with is what people write, and the lists' kind column
@@ -76,13 +75,10 @@ func (g *Gazetteer) addTable(table []migrations.AdminRow) {
 		}
 		g.addIn(old, newProvince)
 		g.addIn(oldDistrict, newProvince)
-		g.addIn(oldProvince, newProvince)
+		g.addIn(oldProvince, newProvince) // the provinces its wards went into (ProvinceSince)
 		g.addIn(newWard, oldDistrict)
 		g.addIn(newWard, oldProvince)
 		g.succ[old] = append(g.succ[old], succession{to: newWard, note: r.Note})
-		if _, ok := g.byRef[oldProvince]; ok && !slices.Contains(g.provinces[oldProvince], newProvince) {
-			g.provinces[oldProvince] = append(g.provinces[oldProvince], newProvince)
-		}
 	}
 }
 

@@ -49,7 +49,16 @@ func (g *Gazetteer) Convert(old address.UnitRef) (Conversion, bool) {
 // conversion table: Tỉnh Bình Dương (74) into Thành phố Hồ Chí Minh (79). False when the
 // table sends its wards into several provinces, or has none of them.
 func (g *Gazetteer) ProvinceSince(old address.UnitRef) (address.Unit, bool) {
-	to := g.provinces[old]
+	u, ok := g.Unit(old)
+	if !ok || old.Level != address.LevelProvince {
+		return address.Unit{}, false
+	}
+	var to []address.UnitRef
+	for _, in := range u.In {
+		if in.Era == address.EraNew && in.Level == address.LevelProvince {
+			to = append(to, in)
+		}
+	}
 	if len(to) != 1 {
 		return address.Unit{}, false
 	}

@@ -23,8 +23,6 @@ type Gazetteer struct {
 	byKey   map[string][]address.Unit
 	deletes map[string][]string // a key less one letter → the keys it comes from (typos)
 	succ    map[address.UnitRef][]succession
-	// the provinces since 2025-07-01 each old province's wards went into
-	provinces map[address.UnitRef][]address.UnitRef
 }
 
 var (

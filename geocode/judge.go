@@ -2,9 +2,11 @@ package geocode
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
+
+	"github.com/paulmach/orb"
+	orbgeo "github.com/paulmach/orb/geo"
 
 	"bandoso/address"
 	"bandoso/gazetteer"
@@ -42,8 +44,6 @@ const (
 	disagreeDistr    = 0.5  // in another district
 	disagreeProvince = 0.5  // in no province the data knows, when one is asked
 	nearlyAt         = 50.0 // metres within which two candidates are the same answer
-	metresPerDeg     = 111_320.0
-	confidenceBits   = 1000
 )
 
 // judge sets each result's confidence and mismatches and drops those that contradict the
@@ -231,15 +231,13 @@ func ambiguous(results []Result) {
 		conf[i] = a.Confidence / float64(n)
 	}
 	for i := range results {
-		results[i].Confidence = math.Round(conf[i]*confidenceBits) / confidenceBits
+		results[i].Confidence = round(conf[i])
 	}
 }
 
-// metresApart is the distance between two results' points, near enough for a city.
+// metresApart is the distance between two results' points on the sphere.
 func metresApart(a, b Result) float64 {
-	dx := (a.lon - b.lon) * math.Cos(a.lat*math.Pi/180)
-	dy := a.lat - b.lat
-	return math.Hypot(dx, dy) * metresPerDeg
+	return orbgeo.Distance(orb.Point{a.lon, a.lat}, orb.Point{b.lon, b.lat})
 }
 
 // streetName is the name of the street a candidate lies on.
