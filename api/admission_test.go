@@ -19,6 +19,7 @@ import (
 
 	"bandoso/admit"
 	"bandoso/api"
+	"bandoso/internal/testwait"
 	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
@@ -51,22 +52,11 @@ func serveCounted(t testing.TB, db *store.DB, configure func(*api.Server)) *coun
 // waitEntered waits until n requests to path have reached the server.
 func (c *countedServer) waitEntered(t testing.TB, path string, n int) {
 	t.Helper()
-	waitUntil(t, fmt.Sprintf("%d requests to %s", n, path), 20*time.Second, func() bool {
+	testwait.Until(t, fmt.Sprintf("%d requests to %s", n, path), func() bool {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		return c.entered[path] >= n
 	})
-}
-
-func waitUntil(t testing.TB, what string, ceiling time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(ceiling)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not reached in %s", what, ceiling)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // trickle opens a connection to url, sends a POST to path whose headers promise a large
@@ -283,7 +273,7 @@ func TestReadyzBusy(t *testing.T) {
 	if res.StatusCode != http.StatusOK && time.Since(full) < busyAfter {
 		t.Fatalf("/readyz %d %s with the gate full for less than %s", res.StatusCode, body, busyAfter)
 	}
-	waitUntil(t, "/readyz busy", 15*time.Second, func() bool {
+	testwait.Until(t, "/readyz busy", func() bool {
 		res, body := send(t, http.MethodGet, c.url+"/readyz")
 		if res.StatusCode == http.StatusOK {
 			return false

@@ -9,11 +9,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"bandoso/internal/testlog"
+	"bandoso/internal/testwait"
 )
 
 // A panicking handler answers a 500 problem that tells the client nothing of the panic.
@@ -72,10 +72,7 @@ func TestClientGoneIsLogged499(t *testing.T) {
 		res.Body.Close()
 		t.Fatal("the request should have been cancelled")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(logs.String(), `"msg":"request"`) && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.Until(t, "the request's log line", func() bool { return strings.Contains(logs.String(), `"msg":"request"`) })
 	out := logs.String()
 	if !strings.Contains(out, `"status":499`) || strings.Contains(out, `"level":"ERROR"`) {
 		t.Errorf("want one request line with status 499 and no error; got %s", out)

@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"bandoso/internal/testwait"
 	"bandoso/store"
 	"bandoso/store/storetest"
 )
@@ -126,7 +127,7 @@ func TestServeRestartUnderLoad(t *testing.T) {
 	t.Parallel()
 	c := newCityBehindProxy(t, 300)
 	s := mustServe(t, c.vars, "--request-timeout", "3s", "--db-queue-wait", "1s", "--rate-limit", "0")
-	s.waitReadyz(t, http.StatusOK, 5*time.Second)
+	s.waitReadyz(t, http.StatusOK)
 
 	var lon, lat float64
 	var parcel int64
@@ -180,7 +181,7 @@ func TestServeRestartUnderLoad(t *testing.T) {
 					break
 				}
 			}
-			if time.Since(backAt) > 10*time.Second {
+			if time.Since(backAt) > testwait.Patience {
 				t.Fatalf("%s still fails %s after the database came back: %v %v", path, time.Since(backAt), res, err)
 			}
 			time.Sleep(100 * time.Millisecond)
@@ -214,7 +215,7 @@ func TestServeRestartUnderLoad(t *testing.T) {
 	if _, err := c.direct.Exec(context.Background(), `DELETE FROM parcels WHERE id = $1`, parcel); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(testwait.Patience)
 	for {
 		res, err := http.Get(s.url + tilePath)
 		if err != nil {
@@ -244,7 +245,7 @@ func TestEditCutHalfway(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := mustServe(t, c.vars, "--rate-limit", "0")
-	s.waitReadyz(t, http.StatusOK, 5*time.Second)
+	s.waitReadyz(t, http.StatusOK)
 
 	var id int64
 	var ward string
@@ -288,7 +289,7 @@ func TestEditCutHalfway(t *testing.T) {
 		answered <- res
 	}()
 	var pid int
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(testwait.Patience)
 	for {
 		err := c.direct.QueryRow(context.Background(), `SELECT pid FROM pg_stat_activity
 			WHERE application_name = 'bandoso' AND wait_event = 'advisory' AND datname = current_database()`).Scan(&pid)
@@ -311,7 +312,7 @@ func TestEditCutHalfway(t *testing.T) {
 	if err := holder.Rollback(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	deadline = time.Now().Add(10 * time.Second)
+	deadline = time.Now().Add(testwait.Patience)
 	for c.sqlText(t, `SELECT count(*)::text FROM pg_stat_activity WHERE pid = $1`, pid) != "0" {
 		if time.Now().After(deadline) {
 			t.Fatal("the cut edit's session is still there")
@@ -323,7 +324,7 @@ func TestEditCutHalfway(t *testing.T) {
 	}
 
 	c.proxy.Start()
-	s.waitReadyz(t, http.StatusOK, 5*time.Second)
+	s.waitReadyz(t, http.StatusOK)
 	res, err = patch()
 	if err != nil {
 		t.Fatal(err)

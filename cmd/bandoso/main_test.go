@@ -15,6 +15,7 @@ import (
 
 	main "bandoso/cmd/bandoso"
 	"bandoso/internal/testlog"
+	"bandoso/internal/testwait"
 	"bandoso/store/storetest"
 )
 
@@ -61,8 +62,8 @@ func mustServe(t *testing.T, vars map[string]string, args ...string) *serving {
 		s.url = "http://" + a.String()
 	case err := <-s.done:
 		t.Fatalf("serve returned before listening: %v\n%s", err, s.stderr)
-	case <-time.After(10 * time.Second):
-		t.Fatalf("serve did not listen within 10s\n%s", s.stderr)
+	case <-time.After(testwait.Patience):
+		t.Fatalf("serve did not listen within %s\n%s", testwait.Patience, s.stderr)
 	}
 	t.Cleanup(func() {
 		cancel()
@@ -104,10 +105,10 @@ func get(t *testing.T, u string) (int, http.Header, map[string]any) {
 	return res.StatusCode, res.Header, body
 }
 
-// waitReadyz polls /readyz until it answers status, failing after within.
-func (s *serving) waitReadyz(t *testing.T, status int, within time.Duration) {
+// waitReadyz polls /readyz until it answers status.
+func (s *serving) waitReadyz(t *testing.T, status int) {
 	t.Helper()
-	deadline := time.Now().Add(within)
+	deadline := time.Now().Add(testwait.Patience)
 	for {
 		got, h, body := get(t, s.url+"/readyz")
 		if got == status {
@@ -119,7 +120,7 @@ func (s *serving) waitReadyz(t *testing.T, status int, within time.Duration) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("/readyz still %d (%v) after %s, want %d\n%s", got, body, within, status, s.stderr)
+			t.Fatalf("/readyz still %d (%v) after %s, want %d\n%s", got, body, testwait.Patience, status, s.stderr)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -151,7 +152,7 @@ func serveReady(t *testing.T) (*proxy, *serving) {
 	p, vars := proxiedDatabase(t)
 	p.Start()
 	s := mustServe(t, vars)
-	s.waitReadyz(t, http.StatusOK, 5*time.Second)
+	s.waitReadyz(t, http.StatusOK)
 	return p, s
 }
 
@@ -161,13 +162,13 @@ func TestServeOutageAndRecovery(t *testing.T) {
 
 	for round := 1; round <= 2; round++ {
 		p.Stop()
-		s.waitReadyz(t, http.StatusServiceUnavailable, 5*time.Second)
+		s.waitReadyz(t, http.StatusServiceUnavailable)
 		if code, _, _ := get(t, s.url+"/healthz"); code != http.StatusOK {
 			t.Errorf("round %d: /healthz %d during the outage, want 200", round, code)
 		}
 		s.running(t)
 		p.Start()
-		s.waitReadyz(t, http.StatusOK, 5*time.Second)
+		s.waitReadyz(t, http.StatusOK)
 		s.running(t)
 	}
 }
@@ -176,9 +177,9 @@ func TestServeStartsWhileDatabaseDown(t *testing.T) {
 	t.Parallel()
 	p, vars := proxiedDatabase(t)
 	s := mustServe(t, vars)
-	s.waitReadyz(t, http.StatusServiceUnavailable, time.Second)
+	s.waitReadyz(t, http.StatusServiceUnavailable)
 	p.Start()
-	s.waitReadyz(t, http.StatusOK, 5*time.Second)
+	s.waitReadyz(t, http.StatusOK)
 }
 
 func TestServeGracefulShutdown(t *testing.T) {
@@ -201,7 +202,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 		res.Body.Close()
 		inflight <- result{code: res.StatusCode}
 	}()
-	time.Sleep(300 * time.Millisecond)
+	testwait.Until(t, "the /readyz's ping at the stalled database", p.Holding)
 	s.cancel()
 	time.Sleep(300 * time.Millisecond)
 	select {
@@ -221,7 +222,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 			t.Errorf("serve returned %v, want nil", err)
 		}
 		s.done <- err // for the cleanup's check
-	case <-time.After(5 * time.Second):
+	case <-time.After(testwait.Patience):
 		t.Fatal("serve did not return after its last request")
 	}
 	if !strings.Contains(s.stderr.String(), `"msg":"stopped"`) {
@@ -318,8 +319,8 @@ func TestServeStalledDatabase(t *testing.T) {
 	t.Parallel()
 	p, s := serveReady(t)
 	p.Stall()
-	s.waitReadyz(t, http.StatusServiceUnavailable, 5*time.Second)
+	s.waitReadyz(t, http.StatusServiceUnavailable)
 	p.Release()
-	s.waitReadyz(t, http.StatusOK, 5*time.Second)
+	s.waitReadyz(t, http.StatusOK)
 	s.running(t)
 }

@@ -3,6 +3,7 @@ package main_test
 import (
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -18,6 +19,7 @@ type proxy struct {
 	ln    net.Listener
 	conns map[net.Conn]bool
 	gate  sync.RWMutex
+	held  atomic.Int64 // writes that waited at a stalled gate
 }
 
 // newProxy reserves a loopback port for a proxy to backend; it is not started.
@@ -89,7 +91,10 @@ func (p *proxy) copy(dst, src net.Conn) {
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
-			p.gate.RLock()
+			if !p.gate.TryRLock() {
+				p.held.Add(1)
+				p.gate.RLock()
+			}
 			_, werr := dst.Write(buf[:n])
 			p.gate.RUnlock()
 			if werr != nil {
@@ -119,3 +124,6 @@ func (p *proxy) Stop() {
 // Stall holds every byte passing through until Release.
 func (p *proxy) Stall()   { p.gate.Lock() }
 func (p *proxy) Release() { p.gate.Unlock() }
+
+// Holding reports whether bytes have come to the stalled gate since it was last asked.
+func (p *proxy) Holding() bool { return p.held.Swap(0) > 0 }
