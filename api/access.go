@@ -5,46 +5,47 @@ import (
 	"net/http"
 	"strings"
 
-	"bandoso/tiles"
+	"bandoso/catalog"
 )
 
 // layer returns the named catalog layer if the request may read it: a restricted layer needs
 // an API key of any role (401 without one). An unknown layer is an error wrapping
-// tiles.ErrUnknownLayer.
-func (s *Server) layer(r *http.Request, name string) (*tiles.Layer, error) {
-	l, err := s.Tiles.Layer(r.Context(), name)
-	if err != nil || l.Public {
+// catalog.ErrUnknownLayer.
+func (s *Server) layer(r *http.Request, name string) (*catalog.Layer, error) {
+	l, err := s.Catalog.Layer(r.Context(), name)
+	// The key is looked at only where the layer asks for one.
+	if err != nil || l.ReadableBy(catalog.Anyone) {
 		return l, err
 	}
-	ok, err := s.mayRead(r)
+	reader, err := s.reader(r)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
+	if !l.ReadableBy(reader) {
 		return nil, &AuthError{Status: http.StatusUnauthorized,
 			Detail: "layer " + name + " is restricted: send an API key (Authorization: Bearer <key>)"}
 	}
 	return l, nil
 }
 
+// reader is who the request reads the catalog as: a key holder when it carries a valid API
+// key of any role. A bad key is an error (mayRead).
+func (s *Server) reader(r *http.Request) (catalog.Reader, error) {
+	ok, err := s.mayRead(r)
+	if err != nil || !ok {
+		return catalog.Anyone, err
+	}
+	return catalog.KeyHolder, nil
+}
+
 // visibleLayers returns the catalog's layers the request may read, by name: the public ones,
 // and with an API key the restricted ones too.
-func (s *Server) visibleLayers(r *http.Request) ([]*tiles.Layer, error) {
-	layers, err := s.Tiles.Layers(r.Context())
+func (s *Server) visibleLayers(r *http.Request) ([]*catalog.Layer, error) {
+	reader, err := s.reader(r)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := s.mayRead(r)
-	if err != nil || ok {
-		return layers, err
-	}
-	public := layers[:0:0]
-	for _, l := range layers {
-		if l.Public {
-			public = append(public, l)
-		}
-	}
-	return public, nil
+	return s.Catalog.Readable(r.Context(), reader)
 }
 
 // privateWhenKeyed keeps what a request with an API key gets out of shared caches, whatever
@@ -115,35 +116,25 @@ const (
 // hiddenLayers returns the names of the restricted layers the request may not read: none
 // with an API key, none without a catalog.
 func (s *Server) hiddenLayers(r *http.Request) (map[string]bool, error) {
-	hidden := map[string]bool{}
-	if s.Tiles == nil {
-		return hidden, nil
+	if s.Catalog == nil {
+		return map[string]bool{}, nil
 	}
-	ok, err := s.mayRead(r)
-	if err != nil || ok {
-		return hidden, err
-	}
-	all, err := s.Tiles.Layers(r.Context())
+	reader, err := s.reader(r)
 	if err != nil {
-		return nil, err
+		return map[string]bool{}, err
 	}
-	for _, l := range all {
-		if !l.Public {
-			hidden[l.Name] = true
-		}
-	}
-	return hidden, nil
+	return s.Catalog.Hidden(r.Context(), reader)
 }
 
 // needLayer is nil when the request may read catalog layer name, whose data is the whole
 // answer of a route outside the catalog's own: a 401 as on direct access when the layer is
 // restricted and the request has no key. A catalog without the layer restricts nothing.
 func (s *Server) needLayer(r *http.Request, name string) error {
-	if s.Tiles == nil {
+	if s.Catalog == nil {
 		return nil
 	}
 	_, err := s.layer(r, name)
-	if errors.Is(err, tiles.ErrUnknownLayer) {
+	if errors.Is(err, catalog.ErrUnknownLayer) {
 		return nil
 	}
 	return err

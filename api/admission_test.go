@@ -19,6 +19,7 @@ import (
 
 	"bandoso/admit"
 	"bandoso/api"
+	"bandoso/catalog"
 	"bandoso/internal/testwait"
 	"bandoso/store"
 	"bandoso/store/storetest"
@@ -34,7 +35,8 @@ type countedServer struct {
 
 func serveCounted(t testing.TB, db *store.DB, configure func(*api.Server)) *countedServer {
 	t.Helper()
-	s := &api.Server{DB: db, Tiles: tiles.New(db, nil), Version: "test"}
+	cat := catalog.New(db)
+	s := &api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), Version: "test"}
 	configure(s)
 	h := s.Handler()
 	c := &countedServer{entered: map[string]int{}}

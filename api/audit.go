@@ -40,10 +40,10 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if f.Table != "" && f.Table != l.Row().Table {
-			return &ParamError{paramLayer, "layer " + name + " is table " + l.Row().Table + ", not " + f.Table}
+		if f.Table != "" && f.Table != l.Table {
+			return &ParamError{paramLayer, "layer " + name + " is table " + l.Table + ", not " + f.Table}
 		}
-		f.Table = l.Row().Table
+		f.Table = l.Table
 	}
 	switch f.Action {
 	case "", "insert", "update", "delete":

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"bandoso/api"
+	"bandoso/catalog"
 	"bandoso/store"
 	"bandoso/tiles"
 
@@ -30,18 +31,18 @@ func bigCity(b *testing.B) (string, *store.DB, [4]float64) {
 		b.Fatal(err)
 	}
 	b.Cleanup(db.Close)
-	svc := tiles.New(db, nil)
-	l, err := svc.Layer(ctx, "parcels")
+	cat := catalog.New(db)
+	l, err := cat.Layer(ctx, "parcels")
 	if err != nil {
 		b.Fatal(err)
 	}
-	bounds, ok, err := svc.Bounds(ctx, l)
+	bounds, ok, err := cat.Bounds(ctx, l)
 	if err != nil || !ok {
 		b.Fatalf("parcels extent: %v", err)
 	}
-	ts := httptest.NewServer((&api.Server{DB: db, Tiles: svc}).Handler())
+	ts := httptest.NewServer((&api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil)}).Handler())
 	b.Cleanup(ts.Close)
-	return ts.URL, db, bounds
+	return ts.URL, db, [4]float64{bounds.Left(), bounds.Bottom(), bounds.Right(), bounds.Top()}
 }
 
 // BenchmarkItemsBBoxCity asks for the first page (100) of parcels in 200 m boxes at seeded

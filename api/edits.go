@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"bandoso/catalog"
 	"bandoso/store"
-	"bandoso/tiles"
 )
 
 // Path and query parameters of the edit routes.
@@ -44,7 +44,7 @@ type featureBody struct {
 }
 
 // editLayer returns the layer of an edit route and the editor's key.
-func (s *Server) editLayer(r *http.Request) (*tiles.Layer, store.APIKey, error) {
+func (s *Server) editLayer(r *http.Request) (*catalog.Layer, store.APIKey, error) {
 	key, err := s.need(r, store.RoleEditor)
 	if err != nil {
 		return nil, key, err
@@ -54,7 +54,7 @@ func (s *Server) editLayer(r *http.Request) (*tiles.Layer, store.APIKey, error) 
 }
 
 // editFeature is editLayer with the {id} path parameter.
-func (s *Server) editFeature(r *http.Request) (*tiles.Layer, store.APIKey, int64, error) {
+func (s *Server) editFeature(r *http.Request) (*catalog.Layer, store.APIKey, int64, error) {
 	l, key, err := s.editLayer(r)
 	if err != nil {
 		return nil, key, 0, err
@@ -111,7 +111,7 @@ func editReason(r *http.Request, member *string) (string, error) {
 // (nil); a list passes when any of its tags is feature id's current version, which the edit
 // then expects; a tag we did not make, or a weak one (compared strongly), is a version no
 // feature has; none is a PreconditionError.
-func (s *Server) ifMatch(r *http.Request, l *tiles.Layer, id int64) (*store.Version, error) {
+func (s *Server) ifMatch(r *http.Request, l *catalog.Layer, id int64) (*store.Version, error) {
 	var versions []store.Version
 	given := false
 	for _, h := range r.Header.Values("If-Match") {
@@ -138,7 +138,7 @@ func (s *Server) ifMatch(r *http.Request, l *tiles.Layer, id int64) (*store.Vers
 	case len(versions) > 1:
 		// The store compares one version, in the write itself; choose the current one if
 		// listed. Should it change meanwhile, the write still finds it stale.
-		f, err := s.DB.EditableFeature(r.Context(), l.Row(), id)
+		f, err := s.DB.EditableFeature(r.Context(), l.LayerRow, id)
 		if err != nil {
 			return nil, err
 		}
@@ -172,7 +172,7 @@ func (s *Server) caughtUp(r *http.Request) {
 
 // layerFeature resolves the {layer} and {id} path parameters, the layer as the request may
 // read it.
-func (s *Server) layerFeature(r *http.Request) (*tiles.Layer, int64, error) {
+func (s *Server) layerFeature(r *http.Request) (*catalog.Layer, int64, error) {
 	l, err := s.layer(r, pathParam(r, paramLayer))
 	if err != nil {
 		return nil, 0, err
@@ -188,7 +188,7 @@ func (s *Server) handleFeatureGet(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f, err := s.DB.EditableFeature(r.Context(), l.Row(), id)
+	f, err := s.DB.EditableFeature(r.Context(), l.LayerRow, id)
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func (s *Server) handleFeatureCreate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	e := store.Edit{Layer: l.Row(), Actor: key.Actor()}
+	e := store.Edit{Layer: l.LayerRow, Actor: key.Actor()}
 	if err := s.readEdit(w, r, &e, 0); err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request, apply func(ctx c
 	if err != nil {
 		return err
 	}
-	e := store.Edit{Layer: l.Row(), Actor: key.Actor()}
+	e := store.Edit{Layer: l.LayerRow, Actor: key.Actor()}
 	if e.Expect, err = s.ifMatch(r, l, id); err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func (s *Server) handleFeatureDelete(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	e := store.Edit{Layer: l.Row(), Actor: key.Actor()}
+	e := store.Edit{Layer: l.LayerRow, Actor: key.Actor()}
 	if e.Reason, err = editReason(r, nil); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"bandoso/api"
+	"bandoso/catalog"
 	"bandoso/store"
 	"bandoso/tiles"
 	"bandoso/web"
@@ -113,7 +114,8 @@ func TestForwardedHeaders(t *testing.T) {
 	})
 
 	t.Run("with a public URL, links are its whatever the request says, and publicly cacheable", func(t *testing.T) {
-		url := serve(t, &api.Server{DB: e.db, Tiles: tiles.New(e.db, nil), Web: web.Embedded(), TileMaxAge: 90 * time.Second,
+		cat := catalog.New(e.db)
+		url := serve(t, &api.Server{DB: e.db, Catalog: cat, Tiles: tiles.New(e.db, cat, nil), Web: web.Embedded(), TileMaxAge: 90 * time.Second,
 			PublicURL: "https://maps.example.vn/gis/", TrustedProxies: localProxy})
 		for _, path := range linkedPaths {
 			res, body := send(t, http.MethodGet, url+path, attackHeaders[1]...)

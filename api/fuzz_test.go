@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"bandoso/api"
+	"bandoso/catalog"
 	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
@@ -27,8 +28,8 @@ import (
 // limits 404, both naming the parameter. The seeds are in testdata/fuzz/FuzzTilePath.
 func FuzzTilePath(f *testing.F) {
 	db := storetest.New(f)
-	svc := tiles.New(db, nil)
-	layers, err := svc.Layers(context.Background())
+	cat := catalog.New(db)
+	layers, err := cat.Layers(context.Background())
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func FuzzTilePath(f *testing.F) {
 	for _, l := range layers {
 		zooms[l.Name] = [2]int{l.MinZoom, l.MaxZoom}
 	}
-	handler := (&api.Server{DB: db, Tiles: svc}).Handler()
+	handler := (&api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil)}).Handler()
 	f.Fuzz(func(t *testing.T, layers, z, x, y string) {
 		oneSegment := true
 		for _, seg := range []string{layers, z, x, y} {
@@ -147,7 +148,8 @@ func FuzzRequestBody(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	handler := (&api.Server{DB: db, Tiles: tiles.New(db, nil), EditMaxBytes: 64 << 10, QueryMaxBytes: 64 << 10}).Handler()
+	cat := catalog.New(db)
+	handler := (&api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), EditMaxBytes: 64 << 10, QueryMaxBytes: 64 << 10}).Handler()
 	targets := []struct{ method, path string }{
 		{http.MethodPost, "/v1/layers/parcels/features"},
 		{http.MethodPut, "/v1/layers/parcels/features/1"},

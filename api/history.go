@@ -60,7 +60,7 @@ func (s *Server) handleFeatureHistory(w http.ResponseWriter, r *http.Request) er
 	head, _ := jsonMarshal(map[string]any{"layer": l.Name, "id": id})
 	_, _ = out.Write(append(head[:len(head)-1], `,"versions":[`...))
 	var last store.HistoryCursor
-	more, err := s.DB.FeatureHistory(r.Context(), l.Row(), id, page, func(v store.FeatureVersion) error {
+	more, err := s.DB.FeatureHistory(r.Context(), l.LayerRow, id, page, func(v store.FeatureVersion) error {
 		last = v.Cursor()
 		e := historyEntry{ValidFrom: v.ValidFrom, ValidTo: v.ValidTo, Action: v.Action, Actor: v.Actor,
 			Reason: v.Reason, ReasonTruncated: v.ReasonCut, Feature: v.Feature}

@@ -5,9 +5,10 @@ import (
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/paulmach/orb"
 
+	"bandoso/catalog"
 	"bandoso/store"
-	"bandoso/tiles"
 )
 
 // paramLayer is the {layer} path parameter of /v1/layers/{layer}….
@@ -73,7 +74,7 @@ func (s *Server) handleLayer(w http.ResponseWriter, r *http.Request) error {
 	return s.writeCatalogEntry(w, r, l)
 }
 
-func (s *Server) writeCatalogEntry(w http.ResponseWriter, r *http.Request, l *tiles.Layer) error {
+func (s *Server) writeCatalogEntry(w http.ResponseWriter, r *http.Request, l *catalog.Layer) error {
 	e, err := s.catalogEntry(r, l)
 	if err != nil {
 		return err
@@ -99,7 +100,7 @@ func (s *Server) handlePatchLayer(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	name := pathParam(r, paramLayer)
-	if _, err := s.Tiles.Layer(r.Context(), name); err != nil {
+	if _, err := s.Catalog.Layer(r.Context(), name); err != nil {
 		return err
 	}
 	var p layerPatch
@@ -115,26 +116,28 @@ func (s *Server) handlePatchLayer(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	s.caughtUp(r)
-	s.Tiles.ReloadCatalog() // also without a change hub
-	l, err := s.Tiles.Layer(r.Context(), name)
+	s.Catalog.Reload() // also without a change hub
+	l, err := s.Catalog.Layer(r.Context(), name)
 	if err != nil {
 		return err
 	}
 	return s.writeCatalogEntry(w, r, l)
 }
 
-func (s *Server) catalogEntry(r *http.Request, l *tiles.Layer) (catalogEntry, error) {
-	row := l.Row()
+// lonLatBox is bounds as west, south, east, north, the order of JSON extents and bboxes.
+func lonLatBox(b orb.Bound) [4]float64 { return [4]float64{b.Left(), b.Bottom(), b.Right(), b.Top()} }
+
+func (s *Server) catalogEntry(r *http.Request, l *catalog.Layer) (catalogEntry, error) {
 	e := catalogEntry{Name: l.Name, Title: l.Title, Description: l.Description, Source: l.Source,
 		Licence: l.Licence, Synthetic: l.Synthetic, Public: l.Public, GeometryType: l.GeometryType,
-		MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, UpdatedAt: row.UpdatedAt, Fields: []catalogField{}}
-	for i, f := range row.Fields {
-		e.Fields = append(e.Fields, catalogField{f, row.FieldTypes[i]})
+		MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, UpdatedAt: l.UpdatedAt, Fields: []catalogField{}}
+	for i, f := range l.Fields {
+		e.Fields = append(e.Fields, catalogField{f, l.FieldTypes[i]})
 	}
 	st, ok := s.layerStats.Get(l.Name)
 	if !ok {
 		var err error
-		if st, err = s.DB.LayerStats(r.Context(), row); err != nil {
+		if st, err = s.DB.LayerStats(r.Context(), l.LayerRow); err != nil {
 			return e, err
 		}
 		s.layerStats.Add(l.Name, st)
@@ -143,12 +146,13 @@ func (s *Server) catalogEntry(r *http.Request, l *tiles.Layer) (catalogEntry, er
 	if st.DataUpdated != nil && st.DataUpdated.After(e.UpdatedAt) {
 		e.UpdatedAt = *st.DataUpdated
 	}
-	b, ok, err := s.Tiles.Bounds(r.Context(), l)
+	b, ok, err := s.Catalog.Bounds(r.Context(), l)
 	if err != nil {
 		return e, err
 	}
 	if ok {
-		e.Extent = &b
+		box := lonLatBox(b)
+		e.Extent = &box
 	}
 	base := externalBase(r)
 	e.Links = []link{

@@ -18,6 +18,7 @@ import (
 
 	"bandoso/admit"
 	"bandoso/api"
+	"bandoso/catalog"
 	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
@@ -26,7 +27,8 @@ import (
 // serveLimited serves a migrated database with the limits configure sets.
 func serveLimited(t *testing.T, db *store.DB, configure func(*api.Server)) string {
 	t.Helper()
-	s := &api.Server{DB: db, Tiles: tiles.New(db, nil), Version: "test"}
+	cat := catalog.New(db)
+	s := &api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), Version: "test"}
 	configure(s)
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"bandoso/api"
+	"bandoso/catalog"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
 )
@@ -24,10 +25,11 @@ import (
 func TestMetrics(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t)
-	ts := tiles.New(db, tiles.NewCache(1<<20, time.Hour))
+	cat := catalog.New(db)
+	ts := tiles.New(db, cat, tiles.NewCache(1<<20, time.Hour))
 	m := api.NewMetrics(db, ts)
 	ts.ObserveQuery = m.ObserveTileQuery
-	srv := httptest.NewServer((&api.Server{DB: db, Tiles: ts, Metrics: m, Version: "test"}).Handler())
+	srv := httptest.NewServer((&api.Server{DB: db, Catalog: cat, Tiles: ts, Metrics: m, Version: "test"}).Handler())
 	t.Cleanup(srv.Close)
 
 	a := maptile.At(orb.Point{106.70, 10.78}, 16)

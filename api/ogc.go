@@ -7,9 +7,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"bandoso/catalog"
 	"bandoso/cql2"
 	"bandoso/geo"
-	"bandoso/tiles"
 )
 
 // The OGC API under /ogc: the landing page, conformance and collections of OGC API – Common,
@@ -50,7 +50,8 @@ var ogcConformance = slices.Concat([]string{
 }, cql2.Conformance)
 
 // ogcRoutes adds the /ogc routes but the features' (ogcFeatureRoutes), which query the
-// database and go behind the gate. Collections are the tile service's layers.
+// database and go behind the gate, and the tiles' (ogcTileRoutes). Collections are the
+// catalog's layers.
 func (s *Server) ogcRoutes(r chi.Router) {
 	r.Get(ogcPrefix, s.h(s.handleOGCLanding))
 	r.Get(ogcPrefix+"/", s.h(s.handleOGCLanding))
@@ -58,7 +59,6 @@ func (s *Server) ogcRoutes(r chi.Router) {
 	r.Get(ogcPrefix+"/api", s.h(s.handleOpenAPI))
 	r.Get(ogcPrefix+"/collections", s.h(s.handleCollections))
 	r.Get(ogcPrefix+"/collections/{collectionId}", s.h(s.handleCollection))
-	s.ogcTileRoutes(r)
 }
 
 // handleOGCLanding serves GET /ogc: the landing page, links to everything else.
@@ -148,7 +148,7 @@ func (s *Server) handleCollection(w http.ResponseWriter, r *http.Request) error 
 }
 
 // collection describes layer l, as itself and as an entry of the list.
-func (s *Server) collection(r *http.Request, l *tiles.Layer) (collection, error) {
+func (s *Server) collection(r *http.Request, l *catalog.Layer) (collection, error) {
 	href := externalBase(r) + ogcPrefix + "/collections/" + l.Name
 	c := collection{ID: l.Name, Title: l.Title, Description: l.Description, Attribution: layerCredit(l),
 		Links: []link{
@@ -159,21 +159,21 @@ func (s *Server) collection(r *http.Request, l *tiles.Layer) (collection, error)
 			{Href: href + "/queryables", Rel: relQueryables, Type: mediaJSONSchema, Title: "what filters may name"},
 		},
 		ItemType: "feature", CRS: crsURIs(), StorageCRS: geo.CRS84}
-	b, ok, err := s.Tiles.Bounds(r.Context(), l)
+	b, ok, err := s.Catalog.Bounds(r.Context(), l)
 	if err != nil || !ok {
 		return c, err
 	}
 	c.Extent = &extent{}
-	c.Extent.Spatial.BBox = [][4]float64{b}
+	c.Extent.Spatial.BBox = [][4]float64{lonLatBox(b)}
 	c.Extent.Spatial.CRS = crsCRS84
 	return c, nil
 }
 
 // collectionLayer resolves the {collectionId} path parameter; an unknown one is 404.
-func (s *Server) collectionLayer(r *http.Request) (*tiles.Layer, error) {
+func (s *Server) collectionLayer(r *http.Request) (*catalog.Layer, error) {
 	name := pathParam(r, paramCollectionID)
 	l, err := s.layer(r, name)
-	if errors.Is(err, tiles.ErrUnknownLayer) {
+	if errors.Is(err, catalog.ErrUnknownLayer) {
 		return nil, &NotFoundError{What: "collection", Name: name}
 	}
 	return l, err

@@ -16,9 +16,9 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"bandoso/catalog"
 	"bandoso/geo"
 	"bandoso/store"
-	"bandoso/tiles"
 )
 
 // OGC API – Features Part 1 (core, GeoJSON) and Part 2 (CRS by reference) over the catalog's
@@ -67,8 +67,8 @@ type itemRequest struct {
 
 // parseItems reads the query string of an items request for layer l. Any parameter that is
 // neither defined nor one of the layer's fields is refused, as Part 1 asks.
-func (s *Server) parseItems(r *http.Request, l *tiles.Layer) (itemRequest, error) {
-	row := l.Row()
+func (s *Server) parseItems(r *http.Request, l *catalog.Layer) (itemRequest, error) {
+	row := l.LayerRow
 	req := itemRequest{crs: geo.CRSs[0], q: store.FeatureQuery{Layer: row, Limit: defaultItemLimit}}
 	values := r.URL.Query()
 	kinds := map[string]string{}
@@ -418,7 +418,7 @@ func writeJSONTail(out *spillWriter, page store.Page, links []link) error {
 
 // itemLinks are the links of an items page: itself, its CSV or GeoJSON alternate, the
 // next and previous pages (keyset cursors on the id), and the collection.
-func itemLinks(r *http.Request, l *tiles.Layer, page store.Page) []link {
+func itemLinks(r *http.Request, l *catalog.Layer, page store.Page) []link {
 	base := externalBase(r) + ogcPrefix + "/collections/" + l.Name
 	q := r.URL.Query()
 	with := func(set map[string]string, drop ...string) string {
@@ -464,7 +464,7 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return &NotFoundError{What: "feature", Name: raw}
 	}
-	q := store.FeatureQuery{Layer: l.Row()}
+	q := store.FeatureQuery{Layer: l.LayerRow}
 	c := geo.CRSs[0]
 	for name, vs := range r.URL.Query() {
 		switch name {

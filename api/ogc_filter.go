@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"strings"
 
+	"bandoso/catalog"
 	"bandoso/cql2"
 	"bandoso/geo"
 	"bandoso/store"
-	"bandoso/tiles"
 )
 
 // OGC API – Features Part 3: filter, filter-lang and filter-crs on items, the queryables of
@@ -100,8 +100,8 @@ func (s *Server) handleQueryables(w http.ResponseWriter, r *http.Request) error 
 
 const mediaJSONSchema = "application/schema+json"
 
-func queryables(r *http.Request, l *tiles.Layer) map[string]any {
-	row := l.Row()
+func queryables(r *http.Request, l *catalog.Layer) map[string]any {
+	row := l.LayerRow
 	props := map[string]any{geometryQueryable: map[string]any{
 		"title": "geometry", "format": "geometry-" + strings.ToLower(row.GeometryType)}}
 	for i, f := range row.Fields {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"bandoso/catalog"
 	"bandoso/geo"
 	"bandoso/tiles"
 )
@@ -146,7 +147,7 @@ var jsonSchemaType = map[string]string{"Number": "number", "Boolean": "boolean",
 
 // tilesetOf is the tileset of layers whose own URL is href: the summary for lists, and with
 // full the limits, layers and bounding box of the metadata document.
-func (s *Server) tilesetOf(r *http.Request, href, title string, layers []*tiles.Layer, full bool) (tileset, error) {
+func (s *Server) tilesetOf(r *http.Request, href, title string, layers []*catalog.Layer, full bool) (tileset, error) {
 	base := externalBase(r)
 	ts := tileset{Title: title, DataType: "vector", CRS: crsEPSG3857, TileMatrixSetURI: tmsURI, Links: []link{
 		{Href: href, Rel: relSelf, Type: mediaJSON, Title: title},
@@ -165,8 +166,8 @@ func (s *Server) tilesetOf(r *http.Request, href, title string, layers []*tiles.
 	var bounds [4]float64
 	hasBounds := false
 	for _, l := range layers {
-		props := make(map[string]any, len(l.Fields))
-		for _, f := range l.Fields {
+		props := make(map[string]any, len(l.TileFields))
+		for _, f := range l.TileFields {
 			props[f] = map[string]string{"type": jsonSchemaType[l.FieldKinds[f]]}
 		}
 		ts.Layers = append(ts.Layers, tilesetLayer{ID: l.Name, Title: l.Title, Description: l.Description,
@@ -174,12 +175,12 @@ func (s *Server) tilesetOf(r *http.Request, href, title string, layers []*tiles.
 			MinTileMatrix: strconv.Itoa(l.MinZoom), MaxTileMatrix: strconv.Itoa(l.MaxZoom),
 			PropertiesSchema: map[string]any{"type": "object", "properties": props},
 			Links:            []link{{Href: base + ogcPrefix + "/collections/" + l.Name, Rel: relGeodata, Type: mediaJSON, Title: l.Title}}})
-		b, ok, err := s.Tiles.Bounds(r.Context(), l)
+		b, ok, err := s.Catalog.Bounds(r.Context(), l)
 		if err != nil {
 			return ts, err
 		}
 		if ok {
-			bounds = unionBounds(bounds, b, hasBounds)
+			bounds = unionBounds(bounds, lonLatBox(b), hasBounds)
 			hasBounds = true
 		}
 	}
@@ -191,7 +192,7 @@ func (s *Server) tilesetOf(r *http.Request, href, title string, layers []*tiles.
 }
 
 // zoomRange is the zooms at which any of layers is in tiles.
-func zoomRange(layers []*tiles.Layer) (minZ, maxZ int) {
+func zoomRange(layers []*catalog.Layer) (minZ, maxZ int) {
 	minZ = tiles.MaxZoom
 	for _, l := range layers {
 		minZ, maxZ = min(minZ, l.MinZoom), max(maxZ, l.MaxZoom)
@@ -206,7 +207,7 @@ func (s *Server) handleCollectionTilesets(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	href := externalBase(r) + ogcPrefix + "/collections/" + l.Name + "/tiles"
-	return s.writeTilesets(w, r, href, l.Title, []*tiles.Layer{l})
+	return s.writeTilesets(w, r, href, l.Title, []*catalog.Layer{l})
 }
 
 // handleDatasetTilesets serves GET /ogc/tiles: the tilesets of all collections together.
@@ -222,7 +223,7 @@ func (s *Server) handleDatasetTilesets(w http.ResponseWriter, r *http.Request) e
 const datasetTitle = "bandoso: every layer"
 
 // writeTilesets sends the list of tilesets at href: one, in WebMercatorQuad.
-func (s *Server) writeTilesets(w http.ResponseWriter, r *http.Request, href, title string, layers []*tiles.Layer) error {
+func (s *Server) writeTilesets(w http.ResponseWriter, r *http.Request, href, title string, layers []*catalog.Layer) error {
 	ts, err := s.tilesetOf(r, href+"/"+tmsWebMercatorQuad, title, layers, false)
 	if err != nil {
 		return err
@@ -243,7 +244,7 @@ func (s *Server) handleCollectionTileset(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	href := externalBase(r) + ogcPrefix + "/collections/" + l.Name + "/tiles/" + tmsWebMercatorQuad
-	ts, err := s.tilesetOf(r, href, l.Title, []*tiles.Layer{l}, true)
+	ts, err := s.tilesetOf(r, href, l.Title, []*catalog.Layer{l}, true)
 	if err != nil {
 		return err
 	}
@@ -273,7 +274,7 @@ func (s *Server) handleCollectionTile(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return s.serveOGCTile(w, r, []*tiles.Layer{l})
+	return s.serveOGCTile(w, r, []*catalog.Layer{l})
 }
 
 // handleDatasetTile serves GET /ogc/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}.
@@ -289,7 +290,7 @@ func (s *Server) handleDatasetTile(w http.ResponseWriter, r *http.Request) error
 // /tiles does. A value that is not a non-negative integer is 400; a tile the tileset's
 // limits leave out (a zoom outside the layers' range, a row or column past the matrix) is
 // 404 (OGC 20-057 /req/core/tc-error), both naming the parameter.
-func (s *Server) serveOGCTile(w http.ResponseWriter, r *http.Request, layers []*tiles.Layer) error {
+func (s *Server) serveOGCTile(w http.ResponseWriter, r *http.Request, layers []*catalog.Layer) error {
 	if err := checkTileMatrixSet(r); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"bandoso/catalog"
 	"bandoso/geo"
 	"bandoso/tiles"
 )
@@ -38,7 +39,7 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
 }
 
 // openAPI is the document for clients that reach the service at base.
-func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
+func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 	version := s.Version
 	if version == "" {
 		version = "dev"
@@ -69,7 +70,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 		nil, ok200(mediaJSON, ref("Ready")), errs()))
 	add(nil, metricsPath, op("metrics", "Prometheus metrics of this process: requests by route template, tile cache, tile queries, database pool, imports, Go runtime.", "Service",
 		nil, ok200("text/plain; version=0.0.4", obj{"type": "string"}), errs()))
-	if s.Tiles != nil {
+	if s.Catalog != nil && s.Tiles != nil {
 		layersParam := obj{"name": paramLayers, "in": "path", "required": true,
 			"description": "one or several layer names, comma-separated",
 			"schema":      obj{"type": "string", "pattern": listPattern(names)}}
@@ -78,7 +79,8 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 			tileResponses(), errs(400, 404)))
 		add(nil, "/tiles/{layers}.json", op("tileJSON", "TileJSON 3.0.0 of the named layers' tiles.", "Vector tiles",
 			[]any{layersParam}, ok200(mediaJSON, ref("TileJSON")), notModified(), errs(404)))
-
+	}
+	if s.Catalog != nil {
 		add(nil, ogcPrefix, landing("landing"))
 		add(nil, ogcPrefix+"/", landing("landingSlash"))
 		add(ogc, "/conformance", op("conformance", "The conformance classes implemented.", "OGC API",
@@ -105,8 +107,8 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 			p := "/collections/" + l.Name
 			add(ogc, p, op("collection."+l.Name, l.Title+": the collection's description.", "OGC API",
 				nil, ok200(mediaJSON, ref("Collection")), notModified(), errs()))
-			params := append(itemsParams(), propertiesParam(l.Row().Fields), sortByParam(l.Row().Fields), asOfParam)
-			if l.Row().TimeStart != nil {
+			params := append(itemsParams(), propertiesParam(l.Fields), sortByParam(l.Fields), asOfParam)
+			if l.TimeStart != nil {
 				params = append(params, ref("#/components/parameters/datetime"))
 			}
 			for _, f := range propertyFilters(l) {
@@ -118,7 +120,9 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 				[]any{ref("#/components/parameters/featureId"), ref("#/components/parameters/crs"), itemFormat(), asOfParam},
 				itemResponses(ref("Feature."+l.Name)), errs(400, 404)))
 		}
-		s.openAPITiles(add, ogc, collectionID)
+		if s.Tiles != nil {
+			s.openAPITiles(add, ogc, collectionID)
+		}
 	}
 	if s.DB != nil {
 		post := func(path string, o obj) { addMethod(nil, path, "post", o) }
@@ -129,7 +133,7 @@ func (s *Server) openAPI(base string, layers []*tiles.Layer) obj {
 		openAPIAddresses(add)
 		openAPIImport(post)
 	}
-	if s.DB != nil && s.Tiles != nil {
+	if s.DB != nil && s.Catalog != nil {
 		openAPILayers(add, func(path, method string, o obj) { addMethod(nil, path, method, o) })
 		openAPIEdits(add, func(path, method string, o obj) { addMethod(nil, path, method, o) })
 	}
@@ -333,13 +337,12 @@ func pathInt(name string, lo, hi int) obj {
 
 // propertyFilters are layer l's equality filters, one query parameter per field, typed from
 // the column.
-func propertyFilters(l *tiles.Layer) []obj {
-	row := l.Row()
-	out := make([]obj, 0, len(row.Fields))
-	for i, f := range row.Fields {
+func propertyFilters(l *catalog.Layer) []obj {
+	out := make([]obj, 0, len(l.Fields))
+	for i, f := range l.Fields {
 		out = append(out, obj{"name": f, "in": "query", "required": false,
 			"description": "features whose " + f + " equals this value",
-			"schema":      columnSchema(row.FieldTypes[i])})
+			"schema":      columnSchema(l.FieldTypes[i])})
 	}
 	return out
 }

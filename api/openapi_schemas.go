@@ -4,14 +4,14 @@ import (
 	"maps"
 	"strconv"
 
+	"bandoso/catalog"
 	"bandoso/geo"
-	"bandoso/tiles"
 )
 
 // The components of the OpenAPI document: schemas of the bodies this package writes, the
 // shared parameters of items and tiles, and the problem+json responses of problem.go.
 
-func (s *Server) openAPIComponents(layers []*tiles.Layer) obj {
+func (s *Server) openAPIComponents(layers []*catalog.Layer) obj {
 	str := obj{"type": "string"}
 	links := obj{"type": "array", "items": ref("Link")}
 	problem := func(desc string) obj {

@@ -12,9 +12,9 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"bandoso/admit"
+	"bandoso/catalog"
 	"bandoso/ingest"
 	"bandoso/store"
-	"bandoso/tiles"
 	"bandoso/web"
 )
 
@@ -71,7 +71,7 @@ var (
 // problemOf is the one place that chooses a status for an error.
 func problemOf(err error) Problem {
 	// A layer the catalog lacks, however deep it was found, is a 404 naming it.
-	if le := (*tiles.LayerError)(nil); errors.As(err, &le) && errors.Is(err, tiles.ErrUnknownLayer) {
+	if le := (*catalog.LayerError)(nil); errors.As(err, &le) && errors.Is(err, catalog.ErrUnknownLayer) {
 		err = &NotFoundError{What: "layer", Name: le.Name}
 	}
 	var pe *ParamError

@@ -19,6 +19,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"bandoso/address"
+	"bandoso/catalog"
 	"bandoso/geo"
 	"bandoso/store"
 )
@@ -70,7 +71,7 @@ func TestRestrictedLayersLeakNowhere(t *testing.T) {
 	reader := newKey(t, e.db, "leak-reader", store.RoleReader)
 	admin := newKey(t, e.db, "leak-admin", store.RoleAdmin)
 	addBasemapSamples(t, e)
-	layers, err := e.tiles.Layers(ctx)
+	layers, err := catalog.New(e.db).Layers(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

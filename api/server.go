@@ -17,6 +17,7 @@ import (
 
 	"bandoso/address"
 	"bandoso/admit"
+	"bandoso/catalog"
 	"bandoso/gazetteer"
 	"bandoso/geocode"
 	"bandoso/live"
@@ -33,7 +34,11 @@ type Server struct {
 	RequestTimeout time.Duration
 	// Version is reported by /healthz.
 	Version string
-	// Tiles serves /tiles/…; without it the routes are absent.
+	// Catalog is the layer catalog that OGC API Features, /v1/layers and access to restricted
+	// layers ask; without it those routes are absent and no layer is restricted.
+	Catalog *catalog.Catalog
+	// Tiles serves /tiles/… and the OGC API tiles of the layers of Catalog; without either the
+	// routes are absent.
 	Tiles *tiles.Service
 	// TileMaxAge is the max-age of Cache-Control on tiles; zero means 60 seconds.
 	TileMaxAge time.Duration
@@ -204,10 +209,13 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/healthz", s.h(s.handleHealthz))
 	r.Get("/readyz", s.h(s.handleReadyz))
 	r.Method(http.MethodGet, metricsPath, s.Metrics.Handler())
-	if s.Tiles != nil {
+	if s.Catalog != nil {
+		s.ogcRoutes(r)
+	}
+	if s.Catalog != nil && s.Tiles != nil {
 		r.With(s.within(s.TileTimeout)).Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
 		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))
-		s.ogcRoutes(r)
+		s.ogcTileRoutes(r)
 	}
 	// Uploads, as many at once per client as UploadsPerClient, take their turns at the gate
 	// once their data has come: batches a turn per chunk of rows, imports once the file has.
@@ -223,7 +231,7 @@ func (s *Server) Handler() http.Handler {
 	// tiles take it inside the tile service, on a cache miss only.
 	r.Group(func(r chi.Router) {
 		r.Use(s.admitted)
-		if s.Tiles != nil {
+		if s.Catalog != nil {
 			s.ogcFeatureRoutes(r)
 		}
 		if s.DB != nil {
@@ -238,7 +246,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/v1/reverse", s.h(s.handleReverse))
 			r.Get("/v1/codes/{code}", s.h(s.handleCode))
 		}
-		if s.DB != nil && s.Tiles != nil {
+		if s.DB != nil && s.Catalog != nil {
 			r.Get("/v1/layers", s.h(s.handleLayers))
 			r.Get("/v1/layers/{layer}", s.h(s.handleLayer))
 			r.Patch("/v1/layers/{layer}", s.h(s.handlePatchLayer))

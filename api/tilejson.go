@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"bandoso/catalog"
 	"bandoso/tiles"
 )
 
@@ -61,19 +62,19 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) error {
 	for _, l := range layers {
 		doc.MinZoom = min(doc.MinZoom, l.MinZoom)
 		doc.MaxZoom = max(doc.MaxZoom, l.MaxZoom)
-		fields := make(map[string]string, len(l.Fields))
-		for _, f := range l.Fields {
+		fields := make(map[string]string, len(l.TileFields))
+		for _, f := range l.TileFields {
 			fields[f] = l.FieldKinds[f]
 		}
 		doc.VectorLayers = append(doc.VectorLayers, vectorLayer{ID: l.Name, Description: l.Title + ": " + l.Description,
 			MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: fields})
 		credits = appendNew(credits, layerCredit(l))
-		b, ok, err := s.Tiles.Bounds(r.Context(), l)
+		b, ok, err := s.Catalog.Bounds(r.Context(), l)
 		if err != nil {
 			return err
 		}
 		if ok {
-			bounds = unionBounds(bounds, b, hasBounds)
+			bounds = unionBounds(bounds, lonLatBox(b), hasBounds)
 			hasBounds = true
 		}
 	}
@@ -92,8 +93,8 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) error {
 // tileLayers resolves the {layers} path parameter, a comma-separated list of layer names,
 // to catalog layers in the order named, without repeats. An unknown name is a 404 naming it
 // (problemOf).
-func (s *Server) tileLayers(r *http.Request) ([]*tiles.Layer, error) {
-	var out []*tiles.Layer
+func (s *Server) tileLayers(r *http.Request) ([]*catalog.Layer, error) {
+	var out []*catalog.Layer
 	seen := map[string]bool{}
 	for _, n := range strings.Split(pathParam(r, paramLayers), ",") {
 		l, err := s.layer(r, n)
@@ -110,7 +111,7 @@ func (s *Server) tileLayers(r *http.Request) ([]*tiles.Layer, error) {
 
 // layerCredit is what a layer's attribution says: its source and licence, and whether the
 // data is synthetic.
-func layerCredit(l *tiles.Layer) string {
+func layerCredit(l *catalog.Layer) string {
 	if l.Synthetic {
 		return attributionSynthetic
 	}

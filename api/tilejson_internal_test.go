@@ -3,7 +3,8 @@ package api
 import (
 	"testing"
 
-	"bandoso/tiles"
+	"bandoso/catalog"
+	"bandoso/store"
 )
 
 func TestLayerCredit(t *testing.T) {
@@ -18,7 +19,7 @@ func TestLayerCredit(t *testing.T) {
 		{"Sở Xây dựng", "", false, "Sở Xây dựng"},
 		{"OpenStreetMap", "ODbL", true, attributionSynthetic},
 	} {
-		l := &tiles.Layer{Source: c.source, Licence: c.licence, Synthetic: c.synthetic}
+		l := &catalog.Layer{LayerRow: store.LayerRow{Source: c.source, Licence: c.licence, Synthetic: c.synthetic}}
 		if got := layerCredit(l); got != c.want {
 			t.Errorf("%q, %q: %q, want %q", c.source, c.licence, got, c.want)
 		}

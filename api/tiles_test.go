@@ -19,6 +19,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"bandoso/api"
+	"bandoso/catalog"
 	"bandoso/internal/testlog"
 	"bandoso/live"
 	"bandoso/store"
@@ -87,7 +88,8 @@ func serveCity(t *testing.T, url string, db *store.DB, table string, configure .
 		t.Fatal(err)
 	}
 	logs := &testlog.Buffer{}
-	s := &api.Server{DB: db, Tiles: tiles.New(db, nil), TileMaxAge: 90 * time.Second, Version: "test", Web: web.Embedded(),
+	cat := catalog.New(db)
+	s := &api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), TileMaxAge: 90 * time.Second, Version: "test", Web: web.Embedded(),
 		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	for _, c := range configure {
 		c(s)
@@ -111,8 +113,9 @@ func serveCity(t *testing.T, url string, db *store.DB, table string, configure .
 // withLiveTiles gives the server a tile cache that follows committed changes, as `bandoso
 // serve` runs it.
 func withLiveTiles(s *api.Server) {
-	s.Tiles = tiles.New(s.DB, tiles.NewCache(64<<20, time.Hour))
+	s.Tiles = tiles.New(s.DB, s.Catalog, tiles.NewCache(64<<20, time.Hour))
 	s.Changes = live.New(s.DB, nil)
+	s.Changes.Subscribe(s.Catalog.Apply)
 	s.Changes.Subscribe(s.Tiles.Apply)
 }
 

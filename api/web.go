@@ -58,7 +58,7 @@ func (s *Server) handleStyle(w http.ResponseWriter, r *http.Request) error {
 	// A style draws only the layers the request may read, so that a restricted layer does not
 	// break the map of those without a key.
 	var keep func(string) bool
-	if s.Tiles != nil {
+	if s.Catalog != nil {
 		layers, err := s.visibleLayers(r)
 		if err != nil {
 			return err

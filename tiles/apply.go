@@ -1,22 +1,20 @@
 package tiles
 
 import (
+	"maps"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
 	"bandoso/store"
 )
 
-// CatalogTables are the tables whose changes are changes of the layer catalog itself.
-var CatalogTables = []string{"layers", "layer_bands"}
-
 // Apply takes committed changes into account: it drops from the cache exactly the tiles
 // they touch, at every zoom whose source table changed (a generalized table at low zooms,
-// the layer's own above), forgets the bounds of layers over a changed table, and for a
-// change of the catalog reads the catalog again and drops every tile. Tiles being made
-// meanwhile are served but not cached. Dropping costs one pass over the cache per call.
+// the layer's own above). Tiles being made meanwhile are served but not cached. A change of
+// the catalog reaches tiles through the catalog (catalog.Catalog.Apply): the tiles of a layer
+// it draws otherwise leave the cache when the layer is next asked for. Dropping costs one
+// pass over the cache per call.
 func (s *Service) Apply(changes []store.Change) {
 	if len(changes) == 0 {
 		return
@@ -24,45 +22,23 @@ func (s *Service) Apply(changes []store.Change) {
 	// First the epoch, then the drop: a tile made from rows before the change is either
 	// dropped here or never cached.
 	s.epoch.Add(1)
+	if s.cache == nil {
+		return
+	}
 	byTable := map[string][]store.Change{}
-	catalog := false
 	for _, c := range changes {
 		byTable[c.Table] = append(byTable[c.Table], c)
-		catalog = catalog || slices.Contains(CatalogTables, c.Table)
 	}
+	// The cached tiles were drawn by the statements drawn last.
 	s.mu.Lock()
-	// The cached tiles were drawn from the catalog read last, or, when it was forgotten for
-	// a catalog change, from the one before.
-	layers := s.layers
-	if layers == nil {
-		layers = s.stale
-	}
-	if catalog {
-		s.forgetCatalogLocked()
-	}
+	drawn := maps.Clone(s.drawn)
 	s.mu.Unlock()
-	if layers == nil {
-		return // no catalog read yet: nothing cached
-	}
-	for _, l := range layers {
-		if _, ok := byTable[l.row.Table]; ok {
-			l.forgetBounds()
-		}
-	}
-	if s.cache != nil {
-		s.cache.Drop(func(key string) bool { return touches(key, layers, byTable) })
-	}
-}
-
-func (l *Layer) forgetBounds() {
-	l.boundsMu.Lock()
-	defer l.boundsMu.Unlock()
-	l.boundsRead = false
+	s.cache.Drop(func(key string) bool { return touches(key, drawn, byTable) })
 }
 
 // touches reports whether the tile cached under key draws a layer from a changed table
 // where a change's boxes meet the tile, buffer included.
-func touches(key string, layers map[string]*Layer, byTable map[string][]store.Change) bool {
+func touches(key string, drawn map[string]*drawing, byTable map[string][]store.Change) bool {
 	names, z, x, y, ok := parseTileKey(key)
 	if !ok {
 		return true // not ours to keep
@@ -70,11 +46,11 @@ func touches(key string, layers map[string]*Layer, byTable map[string][]store.Ch
 	var bounds [4]float64
 	var haveBounds bool
 	for name := range strings.SplitSeq(names, ",") {
-		l := layers[name]
-		if l == nil {
+		d := drawn[name]
+		if d == nil {
 			return true
 		}
-		for _, c := range byTable[l.TileSource(z).Table] {
+		for _, c := range byTable[d.layer.TileSource(z).Table] {
 			if c.All {
 				return true
 			}

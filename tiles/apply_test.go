@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"bandoso/catalog"
 	"bandoso/live"
 	"bandoso/store"
 	"bandoso/store/storetest"
@@ -38,13 +39,15 @@ func openDB(t *testing.T, url string) *store.DB {
 	return db
 }
 
-// instance is one running service: its own pool, tile cache and hub, as `bandoso serve`
+// instance is one running service: its own pool, catalog, tile cache and hub, as `bandoso serve`
 // wires them.
 func instance(t *testing.T, url string) (*tiles.Service, *live.Hub) {
 	t.Helper()
 	db := openDB(t, url)
-	s := tiles.New(db, tiles.NewCache(64<<20, time.Hour))
+	cat := catalog.New(db)
+	s := tiles.New(db, cat, tiles.NewCache(64<<20, time.Hour))
 	hub := live.New(db, nil)
+	hub.Subscribe(cat.Apply)
 	hub.Subscribe(s.Apply)
 	if err := hub.CatchUp(context.Background()); err != nil {
 		t.Fatal(err)

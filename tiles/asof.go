@@ -14,7 +14,7 @@ func (s *Service) TileAsOf(ctx context.Context, names []string, z, x, y int, at 
 	var qs []store.TileQuery
 	seen := map[string]bool{}
 	for _, n := range names {
-		l, err := s.Layer(ctx, n)
+		l, err := s.catalog.Layer(ctx, n)
 		if err != nil {
 			return nil, err
 		}
@@ -22,7 +22,7 @@ func (s *Service) TileAsOf(ctx context.Context, names []string, z, x, y int, at 
 			continue
 		}
 		seen[n] = true
-		q, err := s.db.TileQueryAsOf(ctx, l.Row(), z)
+		q, err := s.db.TileQueryAsOf(ctx, l.LayerRow, z)
 		if err != nil {
 			return nil, err
 		}

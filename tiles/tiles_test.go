@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"bandoso/catalog"
 	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
@@ -25,9 +26,10 @@ const z, x, y = 16, 52192, 30793
 
 func TestConcurrentMissesMakeOneQuery(t *testing.T) {
 	db := demoDB(t)
-	s := tiles.New(db, tiles.NewCache(64<<20, time.Minute))
+	cat := catalog.New(db)
+	s := tiles.New(db, cat, tiles.NewCache(64<<20, time.Minute))
 	ctx := context.Background()
-	if err := s.Load(ctx); err != nil {
+	if err := cat.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	before := db.Stats().AcquireCount()
@@ -71,10 +73,10 @@ func TestConcurrentMissesMakeOneQuery(t *testing.T) {
 
 func TestTileErrors(t *testing.T) {
 	db := demoDB(t)
-	s := tiles.New(db, tiles.NewCache(1<<20, time.Minute))
+	s := tiles.New(db, catalog.New(db), tiles.NewCache(1<<20, time.Minute))
 	_, err := s.Tile(context.Background(), []string{"parcels", "nope"}, z, x, y)
-	var le *tiles.LayerError
-	if !errors.Is(err, tiles.ErrUnknownLayer) || !errors.As(err, &le) || le.Name != "nope" {
+	var le *catalog.LayerError
+	if !errors.Is(err, catalog.ErrUnknownLayer) || !errors.As(err, &le) || le.Name != "nope" {
 		t.Errorf("unknown layer: %v, want ErrUnknownLayer naming nope", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

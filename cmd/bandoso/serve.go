@@ -12,6 +12,7 @@ import (
 
 	"bandoso/admit"
 	"bandoso/api"
+	"bandoso/catalog"
 	"bandoso/gazetteer"
 	"bandoso/geocode"
 	"bandoso/live"
@@ -68,13 +69,14 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	if cfg.TileCacheMB > 0 {
 		cache = tiles.NewCache(int64(cfg.TileCacheMB)<<20, cfg.TileCacheTTL)
 	}
-	tileService := tiles.New(db, cache)
-	// Read the layer catalog now when the database is up; otherwise the first tile does.
-	if err := tileService.Load(ctx); err != nil {
-		log.Warn("layer catalog not read yet; tiles will retry", "err", err)
+	layerCatalog := catalog.New(db)
+	// Read the layer catalog now when the database is up; otherwise the first request does.
+	if err := layerCatalog.Load(ctx); err != nil {
+		log.Warn("layer catalog not read yet; requests will retry", "err", err)
 	}
+	tileService := tiles.New(db, layerCatalog, cache)
 	geocoder := geocode.New(db) // builds the national gazetteer now, not on the first request
-	changes := newChanges(db, log, tileService, geocoder)
+	changes := newChanges(db, log, layerCatalog, tileService, geocoder)
 	metrics := api.NewMetrics(db, tileService)
 	tileService.ObserveQuery = metrics.ObserveTileQuery
 	proxies, _ := cfg.trustedProxies() // checked by Validate
@@ -82,7 +84,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	tileService.Gate = dbWork
 	metrics.WatchGate(dbWork)
 	srv := &api.Server{Metrics: metrics, DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
-		Tiles: tileService, Geocoder: geocoder, Units: gazetteer.Official(), Changes: changes, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
+		Catalog: layerCatalog, Tiles: tileService, Geocoder: geocoder, Units: gazetteer.Official(), Changes: changes, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
 		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes,
 		ImportMaxBytes: cfg.ImportMaxBytes, EditMaxBytes: cfg.EditMaxBytes, ItemsMaxLimit: cfg.ItemsMaxLimit,
 		TileTimeout: cfg.TileTimeout, BatchTimeout: cfg.BatchTimeout, ImportTimeout: cfg.ImportTimeout,
@@ -162,10 +164,11 @@ func limitFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", cfg.MaxHeaderBytes, "largest request header block; larger is 431")
 }
 
-// newChanges is the hub through which committed changes reach the tile cache and the
-// geocoder's list of street names.
-func newChanges(db *store.DB, log *slog.Logger, t *tiles.Service, g *geocode.Geocoder) *live.Hub {
+// newChanges is the hub through which committed changes reach the layer catalog, the tile
+// cache and the geocoder's list of street names.
+func newChanges(db *store.DB, log *slog.Logger, c *catalog.Catalog, t *tiles.Service, g *geocode.Geocoder) *live.Hub {
 	hub := live.New(db, log)
+	hub.Subscribe(c.Apply)
 	hub.Subscribe(t.Apply)
 	hub.Subscribe(func(changes []store.Change) {
 		for _, c := range changes {

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"bandoso/api"
+	"bandoso/catalog"
 	"bandoso/store"
 	"bandoso/tiles"
 )
@@ -32,7 +33,8 @@ type Bench struct {
 // logging each request as serve does (to nowhere), and returns its URL and a stop func.
 func (b *Bench) server(cache *tiles.Cache) (string, func()) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := &api.Server{DB: b.DB, Log: log, Tiles: tiles.New(b.DB, cache), Version: "tilebench"}
+	layers := catalog.New(b.DB)
+	s := &api.Server{DB: b.DB, Log: log, Catalog: layers, Tiles: tiles.New(b.DB, layers, cache), Version: "tilebench"}
 	ts := httptest.NewServer(s.Handler())
 	return ts.URL, ts.Close
 }

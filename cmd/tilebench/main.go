@@ -27,6 +27,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"bandoso/catalog"
 	"bandoso/store"
 	"bandoso/tiles"
 )
@@ -165,19 +166,20 @@ type report struct {
 }
 
 func newReport(ctx context.Context, db *store.DB, pool *pgxpool.Pool, o Options, out io.Writer) (*report, error) {
-	svc := tiles.New(db, nil)
-	parcels, err := svc.Layer(ctx, "parcels")
+	layers := catalog.New(db)
+	svc := tiles.New(db, layers, nil)
+	parcels, err := layers.Layer(ctx, "parcels")
 	if err != nil {
 		return nil, err
 	}
-	bb, ok, err := svc.Bounds(ctx, parcels)
+	bb, ok, err := layers.Bounds(ctx, parcels)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, errors.New("no parcels")
 	}
-	bounds := Bounds(bb)
+	bounds := Bounds{bb.Left(), bb.Bottom(), bb.Right(), bb.Top()}
 	list, err := benchList(ctx, svc, bounds, o.Views, o.Seed)
 	if err != nil {
 		return nil, err
