@@ -124,7 +124,7 @@ func (s *Server) ifMatch(r *http.Request, l *catalog.Layer, id int64) (*store.Ve
 			if t == "*" {
 				return nil, nil
 			}
-			if v, ok := store.ParseVersion(t); ok {
+			if v, ok := parseVersionETag(t); ok {
 				versions = append(versions, v)
 			}
 		}
@@ -152,7 +152,7 @@ func (s *Server) ifMatch(r *http.Request, l *catalog.Layer, id int64) (*store.Ve
 // writeSaved answers an edit with the feature as it now is.
 func writeSaved(w http.ResponseWriter, f store.Saved, status int) error {
 	h := w.Header()
-	h.Set("ETag", f.Version.ETag())
+	h.Set("ETag", versionETag(f.Version))
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Type", mediaGeoJSON)
 	w.WriteHeader(status)
@@ -192,8 +192,8 @@ func (s *Server) handleFeatureGet(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if etagMatch(r.Header.Get("If-None-Match"), f.Version.ETag()) {
-		w.Header().Set("ETag", f.Version.ETag())
+	if etagMatch(r.Header.Get("If-None-Match"), versionETag(f.Version)) {
+		w.Header().Set("ETag", versionETag(f.Version))
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}

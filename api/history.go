@@ -65,7 +65,7 @@ func (s *Server) handleFeatureHistory(w http.ResponseWriter, r *http.Request) er
 		e := historyEntry{ValidFrom: v.ValidFrom, ValidTo: v.ValidTo, Action: v.Action, Actor: v.Actor,
 			Reason: v.Reason, ReasonTruncated: v.ReasonCut, Feature: v.Feature}
 		if v.Version != nil {
-			tag := v.Version.ETag()
+			tag := versionETag(*v.Version)
 			e.Version = &tag
 		}
 		if e.Feature == nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -154,7 +153,7 @@ func (s *Server) parseItems(r *http.Request, l *catalog.Layer) (itemRequest, err
 			if !ok {
 				return req, &ParamError{Param: name, Reason: fmt.Sprintf("not a parameter of this request nor a property of %s", l.Name)}
 			}
-			if err := checkValue(typ, v); err != nil {
+			if err := store.CheckValue(typ, v); err != nil {
 				return req, &ParamError{Param: name, Reason: err.Error()}
 			}
 			if req.q.Equals == nil {
@@ -293,43 +292,6 @@ func parseBBox(v string) ([4]float64, error) {
 		return b, fmt.Errorf("the lower corner (%g, %g) lies above or right of the upper (%g, %g)", b[0], b[1], b[2], b[3])
 	}
 	return b, nil
-}
-
-// checkValue checks a filter value against its column's PostgreSQL type, so that a bad value
-// is a 400 naming the property rather than a database error: a decimal number within the
-// column's range, true or false, a date.
-func checkValue(pgType, v string) error {
-	base, typmod, _ := strings.Cut(pgType, "(")
-	switch store.FieldKind(pgType) {
-	case "Number":
-		f, ok := parseNumber(v)
-		if !ok {
-			return fmt.Errorf("%q is not a number", v)
-		}
-		if bits := map[string]int{"smallint": 16, "integer": 32, "bigint": 64}[base]; bits > 0 {
-			if _, err := strconv.ParseInt(v, 10, bits); err != nil {
-				return fmt.Errorf("%q is not an integer of %d bits", v, bits)
-			}
-		}
-		// numeric(p,s) holds less than 10^(p-s); real and double precision any finite value
-		var p, sc int
-		if n, _ := fmt.Sscanf(typmod, "%d,%d)", &p, &sc); base == "numeric" && n == 2 && math.Abs(f) >= math.Pow10(p-sc) {
-			return fmt.Errorf("%q is out of range: the values have %d digits before the point", v, p-sc)
-		}
-		if base == "real" && math.Abs(f) > math.MaxFloat32 {
-			return fmt.Errorf("%q is out of range", v)
-		}
-	case "Boolean":
-		if _, err := strconv.ParseBool(v); err != nil {
-			return fmt.Errorf("%q is not true or false", v)
-		}
-	}
-	if pgType == "date" {
-		if _, err := time.Parse(time.DateOnly, v); err != nil {
-			return fmt.Errorf("%q is not a date (YYYY-MM-DD)", v)
-		}
-	}
-	return nil
 }
 
 // handleItems serves GET /ogc/collections/{collectionId}/items: a page of features as a

@@ -20,28 +20,11 @@ const (
 	paramFilterLang = "filter-lang"
 	paramFilterCRS  = "filter-crs"
 	// geometryQueryable is the name filters use for a collection's geometry.
-	geometryQueryable = "geometry"
+	geometryQueryable = store.GeometryQueryable
 )
 
-// filterSchema is what filters on layer row may name: its published fields and its geometry.
-func filterSchema(row store.LayerRow) cql2.Schema {
-	props := map[string]cql2.Column{geometryQueryable: {Name: row.GeomColumn, Type: cql2.TypeGeometry, SRID: 4326}}
-	for i, f := range row.Fields {
-		props[f] = cql2.Column{Name: f, Type: cql2Type(row.FieldTypes[i])}
-	}
-	return cql2.Schema{Properties: props, Table: "t"}
-}
-
-// cql2Type is the filter type of a PostgreSQL column type (format_type); types a filter
-// cannot use compare as text.
-func cql2Type(pgType string) cql2.Type {
-	if t, _, ok := cql2.TypeOf(pgType); ok {
-		return t
-	}
-	return cql2.TypeString
-}
-
-// parseFilter compiles the filter parameters of an items request into q.
+// parseFilter reads the filter parameters of an items request into q and checks the filter
+// against the collection's queryables.
 func parseFilter(values map[string][]string, q *store.FeatureQuery) error {
 	get := func(name string) string {
 		if v := values[name]; len(v) > 0 {
@@ -60,13 +43,12 @@ func parseFilter(values map[string][]string, q *store.FeatureQuery) error {
 		}
 		return nil
 	}
-	schema := filterSchema(q.Layer)
 	if crs != "" {
 		c, ok := geo.ParseCRS(crs)
 		if !ok || c.LatFirst {
 			return &ParamError{Param: paramFilterCRS, Reason: fmt.Sprintf("%q is not a supported CRS for filters; use CRS84 or a projected CRS of the collection's list", crs)}
 		}
-		schema.FilterSRID = c.SRID
+		q.FilterSRID = c.SRID
 	}
 	var expr cql2.Expr
 	var err error
@@ -79,7 +61,8 @@ func parseFilter(values map[string][]string, q *store.FeatureQuery) error {
 		return &ParamError{Param: paramFilterLang, Reason: fmt.Sprintf("%q is not a filter language; use cql2-text or cql2-json", lang)}
 	}
 	if err == nil {
-		q.Where, q.Args, err = cql2.Compile(expr, schema, 0)
+		q.Filter = expr
+		err = q.CheckFilter()
 	}
 	var ce *cql2.Error
 	if errors.As(err, &ce) {

@@ -7,6 +7,7 @@ import (
 
 	"bandoso/catalog"
 	"bandoso/geo"
+	"bandoso/store"
 	"bandoso/tiles"
 )
 
@@ -350,20 +351,18 @@ func propertyFilters(l *catalog.Layer) []obj {
 // columnSchema is the JSON schema of a PostgreSQL column type (format_type) as features
 // carry it: numbers as numbers, dates as ISO 8601 strings.
 func columnSchema(pgType string) obj {
-	base, _, _ := strings.Cut(pgType, "(")
-	switch base {
-	case "smallint", "integer":
+	switch store.ValueTypeOf(pgType) {
+	case store.ValueInt32:
 		return obj{"type": "integer", "format": "int32"}
-	case "bigint":
+	case store.ValueInt64:
 		return obj{"type": "integer", "format": "int64"}
-	case "real", "double precision", "numeric":
+	case store.ValueNumber:
 		return obj{"type": "number"}
-	case "boolean":
+	case store.ValueBoolean:
 		return obj{"type": "boolean"}
-	case "date":
+	case store.ValueDate:
 		return obj{"type": "string", "format": "date"}
-	}
-	if strings.HasPrefix(base, "timestamp") {
+	case store.ValueTimestamp:
 		return obj{"type": "string", "format": "date-time"}
 	}
 	return obj{"type": "string"}

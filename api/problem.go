@@ -102,7 +102,7 @@ func problemOf(err error) Problem {
 			Errors: []ParamDetail{{Parameter: constraintParam(cons), Detail: cons.Reason}}}
 	case errors.As(err, &stale):
 		return Problem{Type: "/problems/stale", Title: "Precondition failed", Status: http.StatusPreconditionFailed,
-			Detail: "the feature has changed since the version in If-Match; its current ETag is " + stale.Current.ETag() +
+			Detail: "the feature has changed since the version in If-Match; its current ETag is " + versionETag(stale.Current) +
 				": read it again (GET), apply your change to it and send that ETag"}
 	case errors.As(err, &pre):
 		return Problem{Type: "/problems/precondition-required", Title: "Precondition required", Status: http.StatusPreconditionRequired,

@@ -50,7 +50,7 @@ type Spatial struct {
 	Left, Right Expr
 }
 
-// Call is a call of a function listed in Functions (or an unknown one, which Compile
+// Call is a call of a function listed in Functions (or an unknown one, which Check
 // rejects); Name is lower case.
 type Call struct {
 	Name string
@@ -98,16 +98,10 @@ func (Date) node()      {}
 func (Timestamp) node() {}
 func (Geometry) node()  {}
 
-// spatialOps maps the CQL2 spatial comparison functions to PostGIS's.
-var spatialOps = map[string]string{
-	"s_intersects": "ST_Intersects",
-	"s_within":     "ST_Within",
-	"s_contains":   "ST_Contains",
-	"s_disjoint":   "ST_Disjoint",
-	"s_equals":     "ST_Equals",
-	"s_touches":    "ST_Touches",
-	"s_crosses":    "ST_Crosses",
-	"s_overlaps":   "ST_Overlaps",
+// spatialOps are the CQL2 spatial comparison functions, in lower case.
+var spatialOps = map[string]bool{
+	"s_intersects": true, "s_within": true, "s_contains": true, "s_disjoint": true,
+	"s_equals": true, "s_touches": true, "s_crosses": true, "s_overlaps": true,
 }
 
 var comparisonOps = map[string]bool{"=": true, "<>": true, "<": true, "<=": true, ">": true, ">=": true}

@@ -2,7 +2,7 @@ package cql2
 
 import "bandoso/geo"
 
-// Limits on a filter's spatial work, which Compile checks: each spatial predicate costs a
+// Limits on a filter's spatial work, which Check applies: each spatial predicate costs a
 // geometry test per candidate row, and a literal's vertices cost in every test, so that a
 // filter within them stays within a request's time on a city's million parcels.
 const (
@@ -25,9 +25,9 @@ func checkCost(e Expr) error {
 	c.add(e)
 	switch {
 	case c.spatial > MaxSpatialTerms:
-		return errCompile("the filter has %d spatial predicates (S_INTERSECTS, S_DWITHIN, …); at most %d are allowed", c.spatial, MaxSpatialTerms)
+		return errCheck("the filter has %d spatial predicates (S_INTERSECTS, S_DWITHIN, …); at most %d are allowed", c.spatial, MaxSpatialTerms)
 	case c.vertices > MaxVertices:
-		return errCompile("the filter's geometries have %d vertices; at most %d are allowed", c.vertices, MaxVertices)
+		return errCheck("the filter's geometries have %d vertices; at most %d are allowed", c.vertices, MaxVertices)
 	}
 	return nil
 }

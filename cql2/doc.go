@@ -1,12 +1,12 @@
 // Package cql2 reads filters in the Common Query Language (OGC 21-065r2, CQL2 1.0), the
-// filter language of OGC API – Features Part 3, and compiles them to parameterized
-// PostgreSQL/PostGIS SQL.
+// filter language of OGC API – Features Part 3, and checks them against a collection's
+// queryables.
 //
 // ParseText reads CQL2 Text and ParseJSON reads CQL2 JSON; both return the same tree (Expr)
-// for the same filter. Compile checks the tree against a Schema, the queryables a collection
-// publishes with their columns and types, and returns a boolean SQL expression whose
-// literals are all $n parameters. The package knows nothing of HTTP or of the database
-// connection; errors are *Error, whose message is meant for the person who wrote the filter.
+// for the same filter. Check checks the tree against a Schema, the queryables a collection
+// publishes with their types. The package knows nothing of HTTP or of the database: store
+// translates a checked tree to SQL. Errors are *Error, whose message is meant for the person
+// who wrote the filter.
 //
 // # Supported
 //

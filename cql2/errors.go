@@ -17,7 +17,7 @@ const (
 	MaxLiterals = 1000
 )
 
-// Error is a filter the package cannot parse or compile. Offset is the byte offset in CQL2
+// Error is a filter the package cannot parse or check. Offset is the byte offset in CQL2
 // Text (-1 when not known), Path the JSON Pointer of the faulty member in CQL2 JSON ("" for
 // the whole document or for text). Msg is written for the person who typed the filter.
 type Error struct {
@@ -47,6 +47,6 @@ func errPath(path, format string, a ...any) *Error {
 	return &Error{Offset: -1, Path: path, Msg: fmt.Sprintf(format, a...)}
 }
 
-func errCompile(format string, a ...any) *Error {
+func errCheck(format string, a ...any) *Error {
 	return &Error{Offset: -1, Msg: fmt.Sprintf(format, a...)}
 }

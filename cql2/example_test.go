@@ -6,38 +6,30 @@ import (
 	"bandoso/cql2"
 )
 
-// A filter from the query string becomes a WHERE clause with its arguments; the caller's
-// own parameters come first (here one: argOffset 1).
+// A filter from the query string is parsed, then checked against the queryables of the
+// collection; store translates a checked filter to SQL.
 func Example() {
-	schema := cql2.Schema{
-		Table: "t",
-		Properties: map[string]cql2.Column{
-			"land_use": {Name: "land_use", Type: cql2.TypeString},
-			"area_m2":  {Name: "area_m2", Type: cql2.TypeNumber},
-			"geometry": {Name: "geom", Type: cql2.TypeGeometry, SRID: 4326},
-		},
-	}
+	schema := cql2.Schema{Properties: map[string]cql2.Type{
+		"land_use": cql2.TypeString,
+		"area_m2":  cql2.TypeNumber,
+		"geometry": cql2.TypeGeometry,
+	}}
 	e, err := cql2.ParseText(`land_use = 'ODT' AND area_m2 > 80 AND S_INTERSECTS(geometry, BBOX(106.69, 10.77, 106.71, 10.79))`)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	where, args, err := cql2.Compile(e, schema, 1)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(where)
-	fmt.Println(args)
+	fmt.Println(cql2.Check(e, schema))
 
 	_, err = cql2.ParseText(`land_use LIKEE 'O%'`)
 	fmt.Println(err)
 	e, _ = cql2.ParseJSON([]byte(`{"op": "=", "args": [{"property": "owner"}, "x"]}`))
-	_, _, err = cql2.Compile(e, schema, 0)
-	fmt.Println(err)
+	fmt.Println(cql2.Check(e, schema))
+	e, _ = cql2.ParseText(`area_m2 > '80'`)
+	fmt.Println(cql2.Check(e, schema))
 	// Output:
-	// (("t"."land_use" = $2::text) AND ("t"."area_m2" > $3::bigint) AND ST_Intersects("t"."geom", ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326)))
-	// [ODT 80 106.69 10.77 106.71 10.79]
+	// <nil>
 	// cql2: unknown operator 'LIKEE' at 9
 	// cql2: unknown property 'owner'
+	// cql2: property 'area_m2' is a number and cannot be compared with string '80'
 }

@@ -3,8 +3,6 @@ package cql2
 import (
 	"strconv"
 	"strings"
-
-	"github.com/paulmach/orb"
 )
 
 // Conformance lists the CQL2 1.0 conformance classes (OGC 21-065r2) this package implements,
@@ -39,7 +37,7 @@ type Argument struct {
 	Type        []string `json:"type"`
 }
 
-// Functions are the functions beyond the CQL2 standard that Compile supports. CQL2 1.0 has
+// Functions are the functions beyond the CQL2 standard that Check accepts. CQL2 1.0 has
 // no distance operator; S_DWITHIN is ours (its name is case-insensitive, like every keyword).
 var Functions = []Function{{
 	Name: "S_DWITHIN",
@@ -54,57 +52,6 @@ var Functions = []Function{{
 	},
 	Returns: []string{"boolean"},
 }}
-
-// Degrees per metre, bounded from above so that the box around a geometry always holds every
-// point within the distance: a degree of latitude is at least 110574 m on WGS84 (at the
-// equator) and a degree of longitude at least 111319.49·cos φ m.
-const (
-	metresPerDegreeLatMin = "110574.0"
-	metresPerDegreeLonEq  = "111319.49"
-)
-
-// dwithin compiles S_DWITHIN(a, b, metres) to ST_DWithin on geography, which measures on the
-// ellipsoid, plus a && test against the other side's box expanded by the distance in degrees
-// at its highest latitude, which a GiST index on a 4326 geometry column answers (a geography
-// cast of the column cannot use it). The box ignores the antimeridian.
-func (c *compiler) dwithin(e Call) (string, error) {
-	if len(e.Args) != 3 {
-		return "", errCompile("S_DWITHIN takes 3 arguments (geometry, geometry, metres), not %d", len(e.Args))
-	}
-	d, ok := e.Args[2].(Number)
-	if !ok || !(d.Value >= 0) || d.Value > MaxDistanceM {
-		return "", errCompile("S_DWITHIN's third argument must be a distance in metres, a number from 0 to %d", MaxDistanceM)
-	}
-	for _, a := range e.Args[:2] {
-		if g, ok := a.(Geometry); ok && c.schema.filterSRID() == srid4326 && !inLonLat(g.Value) {
-			return "", errCompile("S_DWITHIN's geometry must have longitudes from -180 to 180 and latitudes from -90 to 90")
-		}
-	}
-	// Expand the side that is not a column, so the column can be tested against the box.
-	col, other := e.Args[0], e.Args[1]
-	if _, ok := col.(Property); !ok {
-		col, other = other, col
-	}
-	a, _, err := c.geomOperand(col, srid4326, "S_DWITHIN")
-	if err != nil {
-		return "", err
-	}
-	b, _, err := c.geomOperand(other, srid4326, "S_DWITHIN")
-	if err != nil {
-		return "", err
-	}
-	m := c.param(d.Value) + "::float8"
-	dy := "(" + m + " / " + metresPerDegreeLatMin + ")"
-	lat := "LEAST(90.0, GREATEST(abs(ST_YMin(" + b + ")), abs(ST_YMax(" + b + "))) + " + dy + ")"
-	dx := "LEAST(360.0, " + m + " / (" + metresPerDegreeLonEq + " * cos(radians(" + lat + "))))"
-	return "(" + a + " && ST_Expand(" + b + ", " + dx + ", " + dy + ") AND ST_DWithin(" +
-		a + "::geography, " + b + "::geography, " + m + "))", nil
-}
-
-func inLonLat(g orb.Geometry) bool {
-	b := g.Bound()
-	return b.Min[0] >= -180 && b.Max[0] <= 180 && b.Min[1] >= -90 && b.Max[1] <= 90
-}
 
 // knownFunction reports whether name (lower case) is one of Functions.
 func knownFunction(name string) bool {

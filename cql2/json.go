@@ -117,7 +117,7 @@ func (p *jsonParser) operation(m map[string]any, path string, depth int) (Expr, 
 			return nil, err
 		}
 		return Not{Arg: e}, nil
-	case comparisonOps[op], op == "like", spatialOps[op] != "":
+	case comparisonOps[op], op == "like", spatialOps[op]:
 		if err := arity(2); err != nil {
 			return nil, err
 		}
@@ -128,7 +128,7 @@ func (p *jsonParser) operation(m map[string]any, path string, depth int) (Expr, 
 		switch {
 		case op == "like":
 			return Like{Arg: ops[0], Pattern: ops[1]}, nil
-		case spatialOps[op] != "":
+		case spatialOps[op]:
 			return Spatial{Op: op, Left: ops[0], Right: ops[1]}, nil
 		}
 		return Compare{Op: op, Left: ops[0], Right: ops[1]}, nil

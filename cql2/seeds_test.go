@@ -1,7 +1,8 @@
 package cql2_test
 
 // textSeeds are filters on the parcels schema, accepted and refused ones, that seed the fuzz
-// tests and the database test (every accepted one must PREPARE).
+// tests (and, through the corpus in testdata/fuzz, store's test that every accepted one
+// must PREPARE).
 var textSeeds = []string{
 	`ward_code = '26740'`,
 	`ward_code = '26740' AND sheet_no = 3 AND parcel_no = 12`,

@@ -163,7 +163,7 @@ func (p *textParser) notExpr() (Expr, error) {
 func (p *textParser) predicate() (Expr, error) {
 	start := p.peek()
 	if start.kind == tokIdent {
-		if op := strings.ToLower(start.text); spatialOps[op] != "" {
+		if op := strings.ToLower(start.text); spatialOps[op] {
 			p.next()
 			args, err := p.arguments(op)
 			if err != nil {
@@ -380,5 +380,5 @@ var keywords = map[string]bool{
 
 func isKeyword(s string) bool {
 	up := strings.ToUpper(s)
-	return keywords[up] || geometryKeywords[up] || spatialOps[strings.ToLower(s)] != ""
+	return keywords[up] || geometryKeywords[up] || spatialOps[strings.ToLower(s)]
 }

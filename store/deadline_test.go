@@ -91,7 +91,10 @@ func TestRequestEndStopsStatement(t *testing.T) {
 	}
 	rctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
-	q := store.FeatureQuery{Layer: parcels, Where: "(SELECT pg_sleep(600)) IS NOT NULL", Limit: 10}
+	// A catalog row filter is SQL: the one way to make a features statement this slow.
+	sleep := "(SELECT pg_sleep(600)) IS NOT NULL"
+	parcels.RowFilter = &sleep
+	q := store.FeatureQuery{Layer: parcels, Limit: 10}
 	if _, err := db.Features(rctx, q, store.FormatGeoJSON, func([]*string) error { return nil }); !errors.Is(err, store.ErrTimeout) {
 		t.Fatalf("a 600 s statement under a 300 ms deadline: %v, want store.ErrTimeout", err)
 	}

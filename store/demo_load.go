@@ -40,7 +40,8 @@ type DemoLoadOptions struct {
 	BoundariesOnly bool
 }
 
-// ErrNotSynthetic: a layer the demo would replace holds real data.
+// ErrNotSynthetic: a layer the demo would replace holds real data. LoadDemo's error
+// wraps it with the table's name.
 var ErrNotSynthetic = errors.New("store: layer holds data that is not synthetic")
 
 // demoTables are the tables the demo loads, children first.
@@ -121,7 +122,7 @@ func refuseReal(ctx context.Context, tx pgx.Tx) error {
 			return err
 		}
 		if has {
-			return fmt.Errorf("%w: %s (use --force to replace it)", ErrNotSynthetic, t)
+			return fmt.Errorf("%w: %s", ErrNotSynthetic, t)
 		}
 	}
 	return nil

@@ -23,7 +23,7 @@ type Edit struct {
 	// the properties absent here as they are, ReplaceFeature sets them to NULL or their default.
 	Properties map[string]json.RawMessage
 	// Expect is the version the change is based on: a feature at any other version is a
-	// StaleError. nil changes whatever version is current (If-Match: *).
+	// StaleError. nil changes whatever version is current.
 	Expect *Version
 }
 

@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,18 +18,6 @@ func VersionOf(t time.Time) Version { return Version(t.UnixMicro()) }
 // Time is when the version began.
 func (v Version) Time() time.Time { return time.UnixMicro(int64(v)).UTC() }
 
-// ETag is the version as a strong entity tag.
-func (v Version) ETag() string { return `"v` + strconv.FormatInt(int64(v), 10) + `"` }
-
-// ParseVersion reads an entity tag made by ETag; ok is false for any other.
-func ParseVersion(etag string) (Version, bool) {
-	if len(etag) < 4 || etag[0] != '"' || etag[1] != 'v' || etag[len(etag)-1] != '"' {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(etag[2:len(etag)-1], 10, 64)
-	return Version(n), err == nil && n > 0
-}
-
 // ErrStale: the feature changed since the version an edit was based on.
 var ErrStale = errors.New("store: the feature has changed")
 
@@ -38,7 +25,7 @@ var ErrStale = errors.New("store: the feature has changed")
 type StaleError struct{ Current Version }
 
 func (e *StaleError) Error() string {
-	return fmt.Sprintf("the feature has changed: its version is now %s", e.Current.ETag())
+	return fmt.Sprintf("the feature has changed: its version is now %d", e.Current)
 }
 func (e *StaleError) Unwrap() error { return ErrStale }
 

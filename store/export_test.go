@@ -43,3 +43,10 @@ func (db *DB) MigrateDownOnly(ctx context.Context, version int64) error {
 // they set.
 func (db *DB) ReadTx(ctx context.Context, fn func(pgx.Tx) error) error { return db.readTx(ctx, fn) }
 func (db *DB) BulkTx(ctx context.Context, fn func(pgx.Tx) error) error { return db.bulkTx(ctx, fn) }
+
+// FilterSQL exposes the translation of q.Filter to SQL on the row alias t, with parameters
+// from argOffset+1, to test its text and its plans.
+func FilterSQL(q FeatureQuery, argOffset int) (string, []any, error) { return q.filterSQL(argOffset) }
+
+// FilterType exposes the filter type of a PostgreSQL type.
+var FilterType = filterType

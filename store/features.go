@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"bandoso/cql2"
 )
 
 // FeatureQuery selects features of one catalog layer for OGC API – Features. Every value
 // from the request travels as a parameter; the SQL text is made only of the catalog's
-// identifiers and of Where, which the caller compiled with placeholders.
+// identifiers.
 type FeatureQuery struct {
 	Layer LayerRow
 	// BBox is west, south, east, north in BBoxSRID (4326 when zero), axes east then north.
@@ -22,10 +24,11 @@ type FeatureQuery struct {
 	// Equals are property = value filters, by field name; values are parsed by the column's
 	// own type, so a bad value is ErrInvalid.
 	Equals map[string]string
-	// Where is an extra condition on the table aliased t, with placeholders from $1 that
-	// Args fill; Query renumbers nothing, so Where must start at $1.
-	Where string
-	Args  []any
+	// Filter is a CQL2 filter on the layer's queryables: its fields by name and its
+	// geometry as GeometryQueryable. CheckFilter says whether it can run; nil is none.
+	Filter cql2.Expr
+	// FilterSRID is the CRS of Filter's geometry literals (4326, longitude first, when zero).
+	FilterSRID int
 	// SortBy orders the features before the id, which ends every order.
 	SortBy []SortKey
 	// After and Before page by keyset: the Limit rows after After, or the last Limit rows
@@ -69,14 +72,17 @@ func (q FeatureQuery) OutFields() []string {
 
 // conditions builds the WHERE clause and arguments shared by the page and the count.
 func (q FeatureQuery) conditions() (string, []any, error) {
-	args := append([]any(nil), q.Args...)
+	filter, args, err := q.filterSQL(0)
+	if err != nil {
+		return "", nil, err
+	}
 	param := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("$%d", len(args))
 	}
 	conds := []string{"true"}
-	if q.Where != "" {
-		conds = append(conds, "("+q.Where+")")
+	if filter != "" {
+		conds = append(conds, "("+filter+")")
 	}
 	conds = append(conds, conjuncts(nil, q.Layer.RowFilter)...)
 	geom := "t." + pgx.Identifier{q.Layer.GeomColumn}.Sanitize()
@@ -300,7 +306,7 @@ func streamRows(ctx context.Context, tx pgx.Tx, sql string, args []any, limit in
 
 // Feature returns one feature of layer l by id as GeoJSON, or ErrNotFound.
 func (db *DB) Feature(ctx context.Context, q FeatureQuery, id int64) ([]byte, error) {
-	q.BBox, q.Equals, q.Where, q.Args = nil, nil, "", nil
+	q.BBox, q.Equals, q.Filter = nil, nil, nil
 	where, args, err := q.conditions()
 	if err != nil {
 		return nil, err

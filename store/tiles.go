@@ -31,7 +31,7 @@ const sqlPixelM = "(78271.51696402048 / (1::bigint << $1))"
 
 // sqlFmtTile makes one MVT layer. The envelope widened by the buffer (ST_TileEnvelope's
 // margin, a fraction of the tile) is brought to the source's CRS so that && can use the
-// geometry's GiST index. Features go in id order so that a tile's bytes, and so its ETag,
+// geometry's GiST index. Features go in id order so that a tile's bytes, which caches compare,
 // do not change with the plan (custom or generic, index or bitmap scan) or the instance
 // that made it.
 // Verbs: layer name literal, extent, id column, geometry, extent, buffer, fields, table,

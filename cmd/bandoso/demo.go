@@ -67,6 +67,9 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	info, err := db.LoadDemo(ctx, city, store.DemoLoadOptions{Force: *force, Progress: progress(env, log, size), BoundariesOnly: *boundaries})
+	if errors.Is(err, store.ErrNotSynthetic) {
+		return fmt.Errorf("demo: %w (use --force to replace it)", err)
+	}
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

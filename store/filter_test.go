@@ -1,4 +1,4 @@
-package cql2_test
+package store_test
 
 import (
 	"context"
@@ -19,33 +19,32 @@ import (
 	"bandoso/store/storetest"
 )
 
-// cityDB is a migrated database with the small demo city and the extra columns the parcels
-// schema of these tests names.
-func cityDB(t *testing.T) *pgxpool.Pool {
+// filterDB is a migrated database with the small demo city, columns of the other types
+// added to parcels and filled so that filters on them select something, and the parcels
+// layer publishing them all.
+func filterDB(t *testing.T) (*store.DB, *pgxpool.Pool, store.LayerRow) {
 	t.Helper()
 	ctx := context.Background()
-	url := storetest.NewURL(t)
-	db, err := store.Open(ctx, url, store.Options{MaxConns: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
+	db := storetest.New(t)
 	storetest.LoadDemo(t, db, 1, 3000)
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	// Columns of the other types, filled so that filters on them select something.
+	pool := db.Pool()
 	if _, err := pool.Exec(ctx, `ALTER TABLE parcels ADD COLUMN surveyed boolean, ADD COLUMN valid_from date,
 		ADD COLUMN "up""dated" timestamptz;
 		UPDATE parcels SET surveyed = id % 3 = 0, valid_from = DATE '2024-01-01' + (id % 700)::int,
 			"up""dated" = CASE WHEN id % 5 <> 0 THEN TIMESTAMPTZ '2025-06-01 00:00Z' + id * interval '1 hour' END`); err != nil {
 		t.Fatal(err)
 	}
-	return pool
+	l := store.LayerRow{Name: "parcels", Table: "parcels", GeomColumn: "geom", IDColumn: "id",
+		Fields: []string{"ward_code", "sheet_no", "parcel_no", "land_use", "area_m2", "surveyed", "valid_from", `up"dated`}}
+	if err := pool.QueryRow(ctx, `SELECT array_agg(format_type(a.atttypid, a.atttypmod) ORDER BY f.i)
+		FROM unnest($1::text[]) WITH ORDINALITY f (name, i)
+		JOIN pg_attribute a ON a.attrelid = 'parcels'::regclass AND a.attname = f.name`, l.Fields).Scan(&l.FieldTypes); err != nil {
+		t.Fatal(err)
+	}
+	return db, pool, l
 }
 
+// ids are the ids of parcels where the SQL condition holds, in order.
 func ids(t *testing.T, pool *pgxpool.Pool, where string, args ...any) []int64 {
 	t.Helper()
 	rows, err := pool.Query(context.Background(), "SELECT id FROM parcels WHERE "+where+" ORDER BY id", args...)
@@ -59,8 +58,26 @@ func ids(t *testing.T, pool *pgxpool.Pool, where string, args ...any) []int64 {
 	return got
 }
 
+// featureIDs are the ids of the features Features streams for q, all on one page.
+func featureIDs(t *testing.T, db *store.DB, q store.FeatureQuery) []int64 {
+	t.Helper()
+	q.Limit = 1 << 20
+	var got []int64
+	_, err := db.Features(context.Background(), q, store.FormatCSV, func(cols []*string) error {
+		id, err := strconv.ParseInt(*cols[0], 10, 64)
+		got = append(got, id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// TestFiltersAgainstPostGIS runs filters through Features and compares the features with
+// those of hand-written SQL.
 func TestFiltersAgainstPostGIS(t *testing.T) {
-	pool := cityDB(t)
+	db, pool, parcels := filterDB(t)
 	ctx := context.Background()
 	var ward, use1, use2 string
 	var cx, cy, ex, ey, area float64
@@ -104,7 +121,8 @@ func TestFiltersAgainstPostGIS(t *testing.T) {
 		{"boolean", `surveyed = TRUE AND NOT surveyed = false`, "", `surveyed AND surveyed`},
 		{"date", `valid_from >= DATE('2025-03-01')`, `{"op":">=","args":[{"property":"valid_from"},{"date":"2025-03-01"}]}`,
 			`valid_from >= DATE '2025-03-01'`},
-		{"timestamp and null", `updated < TIMESTAMP('2025-06-20T07:00:00+07:00') OR updated IS NULL`, "",
+		{"timestamp and null, a name to quote", "",
+			`{"op":"or","args":[{"op":"<","args":[{"property":"up\"dated"},{"timestamp":"2025-06-20T07:00:00+07:00"}]},{"op":"isNull","args":[{"property":"up\"dated"}]}]}`,
 			`"up""dated" < TIMESTAMPTZ '2025-06-20 00:00Z' OR "up""dated" IS NULL`},
 		{"point", fmt.Sprintf(`S_INTERSECTS(geometry, POINT(%s %s))`, f(cx), f(cy)),
 			fmt.Sprintf(`{"op":"s_intersects","args":[{"property":"geometry"},{"type":"Point","coordinates":[%s,%s]}]}`, f(cx), f(cy)),
@@ -132,55 +150,58 @@ func TestFiltersAgainstPostGIS(t *testing.T) {
 		fmt.Sprintf(`ST_DWithin(geom::geography, ST_GeomFromText('LINESTRING(%s %s, %s %s)', 4326)::geography, 80)`, f(cx-0.01), f(cy), f(cx+0.01), f(cy+0.001))})
 
 	total := len(ids(t, pool, "true"))
+	if got := featureIDs(t, db, store.FeatureQuery{Layer: parcels}); len(got) != total {
+		t.Fatalf("no filter: %d features of %d parcels", len(got), total)
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			schema := parcels
+			q := store.FeatureQuery{Layer: parcels}
 			if strings.Contains(c.name, "filter crs") {
-				schema.FilterSRID = 9210
+				q.FilterSRID = 9210
 			}
-			e, err := cql2.ParseText(c.filter)
-			if c.sql == "" {
-				if err == nil {
-					t.Fatalf("%s: accepted", c.filter)
+			var filters []cql2.Expr
+			if c.filter != "" {
+				e, err := cql2.ParseText(c.filter)
+				if c.sql == "" {
+					if err == nil {
+						t.Fatalf("%s: accepted", c.filter)
+					}
+					return
 				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			where, args, err := cql2.Compile(e, schema, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := ids(t, pool, c.sql)
-			got := ids(t, pool, where, args...)
-			if !slices.Equal(got, want) {
-				t.Fatalf("%s: %d ids, hand-written SQL %d\n%s", c.filter, len(got), len(want), where)
-			}
-			if len(want) == 0 || len(want) == total {
-				t.Errorf("%s selects %d of %d parcels: choose a filter that tells more", c.filter, len(want), total)
+				if err != nil {
+					t.Fatal(err)
+				}
+				filters = append(filters, e)
 			}
 			if c.json != "" {
 				e, err := cql2.ParseJSON([]byte(c.json))
 				if err != nil {
 					t.Fatal(err)
 				}
-				where, args, err := cql2.Compile(e, schema, 0)
-				if err != nil {
+				filters = append(filters, e)
+			}
+			want := ids(t, pool, c.sql)
+			if len(want) == 0 || len(want) == total {
+				t.Errorf("%s selects %d of %d parcels: choose a filter that tells more", c.sql, len(want), total)
+			}
+			for _, e := range filters {
+				q.Filter = e
+				if err := q.CheckFilter(); err != nil {
 					t.Fatal(err)
 				}
-				if got := ids(t, pool, where, args...); !slices.Equal(got, want) {
-					t.Fatalf("JSON %s: %d ids, hand-written SQL %d", c.json, len(got), len(want))
+				if got := featureIDs(t, db, q); !slices.Equal(got, want) {
+					where, _, _ := store.FilterSQL(q, 0)
+					t.Fatalf("%s %s: %d features, hand-written SQL %d\n%s", c.filter, c.json, len(got), len(want), where)
 				}
 			}
 		})
 	}
 }
 
-// TestAcceptedFiltersPrepare prepares every seed and fuzz corpus entry that parses and
-// compiles: what the fuzz tests accept must be SQL PostgreSQL takes.
+// TestAcceptedFiltersPrepare prepares every entry of cql2's fuzz corpus that parses and
+// passes the check: what the fuzz tests accept must be SQL PostgreSQL takes.
 func TestAcceptedFiltersPrepare(t *testing.T) {
-	pool := cityDB(t)
+	_, pool, parcels := filterDB(t)
 	ctx := context.Background()
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
@@ -188,16 +209,8 @@ func TestAcceptedFiltersPrepare(t *testing.T) {
 	}
 	defer conn.Release()
 	var filters []func() (cql2.Expr, error)
-	for _, s := range textSeeds {
-		filters = append(filters, func() (cql2.Expr, error) { return cql2.ParseText(s) })
-	}
-	for _, s := range jsonSeeds {
-		filters = append(filters, func() (cql2.Expr, error) { return cql2.ParseJSON([]byte(s)) })
-	}
 	for _, dir := range []string{"FuzzParseText", "FuzzParseJSON"} {
-		files, _ := filepath.Glob(filepath.Join("testdata", "fuzz", dir, "*"))
-		for _, file := range files {
-			input := corpusString(t, file)
+		for _, input := range cql2Corpus(t, dir) {
 			if dir == "FuzzParseText" {
 				filters = append(filters, func() (cql2.Expr, error) { return cql2.ParseText(input) })
 			} else {
@@ -211,11 +224,11 @@ func TestAcceptedFiltersPrepare(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		where, args, err := cql2.Compile(e, parcels, 1)
+		where, args, err := store.FilterSQL(store.FeatureQuery{Layer: parcels, Filter: e}, 1)
 		if err != nil {
 			continue
 		}
-		sd, err := conn.Conn().Prepare(ctx, "f"+strconv.Itoa(i), "SELECT id FROM parcels WHERE id > $1 AND "+where)
+		sd, err := conn.Conn().Prepare(ctx, "f"+strconv.Itoa(i), "SELECT id FROM parcels t WHERE id > $1 AND "+where)
 		if err != nil {
 			t.Errorf("PREPARE %s: %v", where, err)
 			continue
@@ -231,30 +244,39 @@ func TestAcceptedFiltersPrepare(t *testing.T) {
 	t.Logf("%d of %d filters prepared", prepared, len(filters))
 }
 
-// corpusString reads a one-value fuzz corpus file (go test fuzz v1, string or []byte).
-func corpusString(t *testing.T, file string) string {
+// cql2Corpus reads the one-value entries (go test fuzz v1, string or []byte) of cql2's fuzz
+// corpus for fuzz test name, its seeds among them.
+func cql2Corpus(t testing.TB, name string) []string {
 	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob(filepath.Join("..", "cql2", "testdata", "fuzz", name, "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no corpus for %s: %v", name, err)
 	}
-	lines := strings.SplitN(string(b), "\n", 2)
-	if len(lines) != 2 || lines[0] != "go test fuzz v1" {
-		t.Fatalf("%s: not a fuzz corpus file", file)
+	var out []string
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitN(string(b), "\n", 2)
+		if len(lines) != 2 || lines[0] != "go test fuzz v1" {
+			t.Fatalf("%s: not a fuzz corpus file", file)
+		}
+		v := strings.TrimSpace(lines[1])
+		v = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(v, "string("), "[]byte("), ")")
+		s, err := strconv.Unquote(v)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		out = append(out, s)
 	}
-	v := strings.TrimSpace(lines[1])
-	v = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(v, "string("), "[]byte("), ")")
-	s, err := strconv.Unquote(v)
-	if err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	return s
+	return out
 }
 
 // TestSpatialFiltersUseTheIndex plans filters on a table of 48 000 parcels and requires a scan
 // of its GiST index: a filter that casts the column, or transforms it, would not use it.
 func TestSpatialFiltersUseTheIndex(t *testing.T) {
-	pool := cityDB(t)
+	_, pool, _ := filterDB(t)
 	ctx := context.Background()
 	if _, err := pool.Exec(ctx, `CREATE TABLE parcels_big AS
 		SELECT row_number() OVER () AS id, ST_Translate(geom, dx * 0.1, dy * 0.1)::geometry(MultiPolygon, 4326) AS geom
@@ -267,7 +289,7 @@ func TestSpatialFiltersUseTheIndex(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Collect(geom)) c FROM parcels) s`).Scan(&cx, &cy); err != nil {
 		t.Fatal(err)
 	}
-	schema := cql2.Schema{Properties: map[string]cql2.Column{"geometry": {Name: "geom", Type: cql2.TypeGeometry, SRID: 4326}}}
+	big := store.LayerRow{Name: "parcels_big", Table: "parcels_big", GeomColumn: "geom", IDColumn: "id"}
 	for _, filter := range []string{
 		fmt.Sprintf(`S_DWITHIN(geometry, POINT(%f %f), 100)`, cx, cy),
 		fmt.Sprintf(`S_DWITHIN(LINESTRING(%f %f, %f %f), geometry, 30)`, cx, cy, cx+0.001, cy),
@@ -278,12 +300,12 @@ func TestSpatialFiltersUseTheIndex(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		where, args, err := cql2.Compile(e, schema, 0)
+		where, args, err := store.FilterSQL(store.FeatureQuery{Layer: big, Filter: e}, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var plan []byte
-		if err := pool.QueryRow(ctx, "EXPLAIN (FORMAT JSON) SELECT id FROM parcels_big WHERE "+where, args...).Scan(&plan); err != nil {
+		if err := pool.QueryRow(ctx, "EXPLAIN (FORMAT JSON) SELECT id FROM parcels_big t WHERE "+where, args...).Scan(&plan); err != nil {
 			t.Fatal(err)
 		}
 		var doc []struct{ Plan planNode }
@@ -294,23 +316,4 @@ func TestSpatialFiltersUseTheIndex(t *testing.T) {
 			t.Errorf("%s does not scan parcels_big_geom:\n%s", filter, plan)
 		}
 	}
-}
-
-// planNode is the part of an EXPLAIN (FORMAT JSON) plan that tells which index a node scans.
-type planNode struct {
-	NodeType  string     `json:"Node Type"`
-	IndexName string     `json:"Index Name"`
-	Plans     []planNode `json:"Plans"`
-}
-
-func (n planNode) uses(index string) bool {
-	if strings.HasSuffix(n.NodeType, "Index Scan") && n.IndexName == index {
-		return true
-	}
-	for _, c := range n.Plans {
-		if c.uses(index) {
-			return true
-		}
-	}
-	return false
 }

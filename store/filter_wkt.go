@@ -1,4 +1,4 @@
-package cql2
+package store
 
 import (
 	"strconv"
@@ -7,8 +7,8 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// wktString writes g as WKT for ST_GeomFromText, numbers in plain decimal notation with the
-// fewest digits that read back to the same float64.
+// wktString writes a filter's geometry g as WKT for ST_GeomFromText, numbers in plain
+// decimal notation with the fewest digits that read back to the same float64.
 func wktString(g orb.Geometry) string {
 	var b strings.Builder
 	writeWKT(&b, g)
