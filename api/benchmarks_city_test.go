@@ -39,7 +39,7 @@ func bigCity(b *testing.B) (string, *store.DB, [4]float64) {
 	if err != nil || !ok {
 		b.Fatalf("parcels extent: %v", err)
 	}
-	ts := httptest.NewServer((&api.Server{DB: db, Tiles: svc}).Handler())
+	ts := httptest.NewServer(testServer(api.Server{DB: db, Tiles: svc}).Handler())
 	b.Cleanup(ts.Close)
 	return ts.URL, db, bounds
 }

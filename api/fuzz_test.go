@@ -36,7 +36,7 @@ func FuzzTilePath(f *testing.F) {
 	for _, l := range layers {
 		zooms[l.Name] = [2]int{l.MinZoom, l.MaxZoom}
 	}
-	handler := (&api.Server{DB: db, Tiles: svc}).Handler()
+	handler := testServer(api.Server{DB: db, Tiles: svc}).Handler()
 	f.Fuzz(func(t *testing.T, layers, z, x, y string) {
 		oneSegment := true
 		for _, seg := range []string{layers, z, x, y} {
@@ -147,7 +147,9 @@ func FuzzRequestBody(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	handler := (&api.Server{DB: db, Tiles: tiles.New(db, nil), EditMaxBytes: 64 << 10, QueryMaxBytes: 64 << 10}).Handler()
+	handler := testServer(api.Server{DB: db, Tiles: tiles.New(db, nil)}, func(s *api.Server) {
+		s.Config.Limits.EditMaxBytes, s.Config.Limits.QueryMaxBytes = 64<<10, 64<<10
+	}).Handler()
 	targets := []struct{ method, path string }{
 		{http.MethodPost, "/v1/layers/parcels/features"},
 		{http.MethodPut, "/v1/layers/parcels/features/1"},

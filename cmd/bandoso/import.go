@@ -57,7 +57,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	bbox := fs.String("bbox", "", "with --layer osm: `minlon,minlat,maxlon,maxlat`, the part of the extract to import")
 	actor := fs.String("actor", "", "who imports, for the audit log (default import:<user>)")
 	reportFormat := fs.String("report", "text", "report format on stdout: text (counts by problem with examples) or json (every problem)")
-	importStatementFlag(fs, env, &cfg)
+	importStatementFlag(fs, &cfg)
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	}
 	defer src.Close()
 	log := cfg.logger(env.Stderr)
-	db, err := store.Open(ctx, string(cfg.DatabaseURL), cfg.importOptions(log))
+	db, err := store.Open(ctx, string(cfg.Database.URL), cfg.importOptions(log))
 	if err != nil {
 		return err
 	}

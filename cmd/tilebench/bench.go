@@ -32,7 +32,9 @@ type Bench struct {
 // logging each request as serve does (to nowhere), and returns its URL and a stop func.
 func (b *Bench) server(cache *tiles.Cache) (string, func()) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s := &api.Server{DB: b.DB, Log: log, Tiles: tiles.New(b.DB, cache), Version: "tilebench"}
+	cfg := api.DefaultConfig()
+	cfg.Limits.RateLimit = api.RateLimit{} // one client asks for every tile: a limit would measure the limiter
+	s := api.New(api.Server{DB: b.DB, Log: log, Tiles: tiles.New(b.DB, cache), Version: "tilebench", Config: cfg})
 	ts := httptest.NewServer(s.Handler())
 	return ts.URL, ts.Close
 }
