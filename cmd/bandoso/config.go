@@ -99,7 +99,7 @@ func flagSet(name, summary string, env Env, cfg *Config) *flag.FlagSet {
 	fs.TextVar(&cfg.Log.Level, "log-level", cfg.Log.Level, "least severe log `level`: debug, info, warn or error")
 	fs.StringVar(&cfg.Log.Format, "log-format", cfg.Log.Format, "log format: text or json")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: bandoso %s [flags]\n\n%s\n\nFlags (a flag wins over the environment variable it names):\n", name, summary)
+		fmt.Fprintf(fs.Output(), "Usage: bandoso %s [flags]\n\n%s\n\nFlags, each also read from the environment variable it names; a flag wins:\n", name, summary)
 		fs.PrintDefaults()
 	}
 	return fs
@@ -117,11 +117,7 @@ func parse(fs *flag.FlagSet, args []string, env Env, cfg *Config) error {
 // parseFlags parses args, then sets each flag they leave out from its environment variable,
 // without checking the configuration, for a command that may not need the database.
 func parseFlags(fs *flag.FlagSet, args []string, env Env) error {
-	fs.VisitAll(func(f *flag.Flag) {
-		if v := envName(f.Name); v != "" {
-			f.Usage += " (env " + v + ")"
-		}
-	})
+	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -131,7 +127,13 @@ func parseFlags(fs *flag.FlagSet, args []string, env Env) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
-	return setFromEnv(fs, env.Getenv)
+	if err := setFromEnv(fs, env.Getenv); err != nil {
+		return err
+	}
+	if env.parsed != nil {
+		return env.parsed(fs)
+	}
+	return nil
 }
 
 // Validate reports the first bad setting by the names of its flag and variable.

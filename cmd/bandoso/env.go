@@ -3,9 +3,16 @@ package main
 import (
 	"flag"
 	"fmt"
+	"strings"
 )
 
-// knownEnv are the variables of the settings that have one.
+// envPrefix starts the variable of every flag but those in knownEnv: without it generic
+// names (--name, --file, --mode, --size) would be read from an environment set for
+// something else.
+const envPrefix = "BANDOSO_"
+
+// knownEnv are the variables older than the rule; they keep their names, which other
+// programs share (DATABASE_URL).
 var knownEnv = map[string]string{
 	"database-url":             "DATABASE_URL",
 	"log-level":                "LOG_LEVEL",
@@ -15,16 +22,19 @@ var knownEnv = map[string]string{
 	"import-statement-timeout": "IMPORT_STATEMENT_TIMEOUT",
 }
 
-// envName is the environment variable of the flag called name; "" for none.
-func envName(name string) string { return knownEnv[name] }
+// envName is the environment variable of the flag called name: BANDOSO_ and the name in
+// capitals with _ for -, so --tile-max-age is BANDOSO_TILE_MAX_AGE.
+func envName(name string) string {
+	if v, ok := knownEnv[name]; ok {
+		return v
+	}
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
 
 // setting names a setting in an error: its flag and its variable, either of which may
 // have set it.
 func setting(name string) string {
-	if v := envName(name); v != "" {
-		return "--" + name + " (env " + v + ")"
-	}
-	return "--" + name
+	return "--" + name + " (env " + envName(name) + ")"
 }
 
 // setFromEnv sets each flag of fs that the command line left out from its environment
@@ -34,9 +44,6 @@ func setFromEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if envName(f.Name) == "" {
-			return
-		}
 		v := getenv(envName(f.Name))
 		if err != nil || given[f.Name] || v == "" {
 			return

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -211,7 +212,14 @@ func importProgress(env Env, file string) *progressbar.ProgressBar {
 // keyValues is a repeatable flag of target=value pairs separated by commas.
 type keyValues struct{ m map[string]string }
 
-func (k *keyValues) String() string { return "" }
+func (k *keyValues) String() string {
+	pairs := make([]string, 0, len(k.m))
+	for key, v := range k.m {
+		pairs = append(pairs, key+"="+v)
+	}
+	slices.Sort(pairs)
+	return strings.Join(pairs, ",")
+}
 
 func (k *keyValues) Set(s string) error {
 	if k.m == nil {
