@@ -22,11 +22,6 @@ import (
 // all or nothing; the status says which: 201 written, 200 a clean dry run, 422 refused.
 const (
 	importPath = "/v1/admin/import"
-	// defaultImportMaxBytes bounds the whole multipart body; larger is 413.
-	defaultImportMaxBytes = 512 << 20
-	// defaultImportTimeout bounds the request: the upload, then every feature checked and
-	// written in one transaction.
-	defaultImportTimeout = 15 * time.Minute
 	// importOutcomeError is the outcome metrics give an import that failed without a report.
 	importOutcomeError = "error"
 )
@@ -40,14 +35,14 @@ func (s *Server) handleImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Counted once the key is good: a failure past it, before any report, is an "error".
 	outcome, features := importOutcomeError, 0
-	defer func() { s.Metrics.observeImport(outcome, features) }()
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.ImportTimeout))
+	defer func() { s.metrics.observeImport(outcome, features) }()
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.Config.Limits.ImportTimeout))
 	dir, err := os.MkdirTemp("", "bandoso-import-*")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	r.Body = http.MaxBytesReader(w, s.newBodyReader(w, r, time.Time{}), s.ImportMaxBytes)
+	r.Body = http.MaxBytesReader(w, s.newBodyReader(w, r, time.Time{}), s.Config.Limits.ImportMaxBytes)
 	form, err := readImportForm(r, dir)
 	if err != nil {
 		return err

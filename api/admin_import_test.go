@@ -25,7 +25,7 @@ const testImportMaxBytes = 64 << 10
 // change hub, as serve runs it.
 func newImportEnv(t *testing.T) tileEnv {
 	t.Helper()
-	return newCityEnv(t, 2000, withLiveTiles, func(s *api.Server) { s.ImportMaxBytes = testImportMaxBytes })
+	return newCityEnv(t, 2000, withLiveTiles, func(s *api.Server) { s.Config.Limits.ImportMaxBytes = testImportMaxBytes })
 }
 
 // importPart is one part of the form: a field, or the file when fileName is set.

@@ -10,14 +10,8 @@ import (
 	"bandoso/admit"
 )
 
-const (
-	// defaultTileTimeout bounds a tile: one slower than this reaches a map that has moved on.
-	defaultTileTimeout = 10 * time.Second
-	// defaultUploadsPerClient is how many batch or import uploads one client may send at once.
-	defaultUploadsPerClient = 2
-	// uploadRetryAfter is the Retry-After of an upload past its client's cap: uploads last.
-	uploadRetryAfter = 10
-)
+// uploadRetryAfter is the Retry-After of an upload past its client's cap: uploads last.
+const uploadRetryAfter = 10
 
 // errTooManyUploads is a client sending as many uploads at once as it may: 429.
 var errTooManyUploads = errors.New("too many uploads in progress for this client")

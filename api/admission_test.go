@@ -36,9 +36,7 @@ type countedServer struct {
 func serveCounted(t testing.TB, db *store.DB, configure func(*api.Server)) *countedServer {
 	t.Helper()
 	cat := catalog.New(db)
-	s := &api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), Version: "test"}
-	configure(s)
-	h := s.Handler()
+	h := testServer(api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), Version: "test"}, configure).Handler()
 	c := &countedServer{entered: map[string]int{}}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.mu.Lock()
@@ -138,7 +136,7 @@ func TestSlowUploadsHoldNoPlace(t *testing.T) {
 	gate := admit.New(places, 64, 20*time.Second)
 	c := serveCounted(t, db, func(s *api.Server) {
 		s.DBWork, s.Tiles.Gate = gate, gate
-		s.UploadsPerClient = 100 // as many sockets as a botnet: one client here, many there
+		s.Config.Limits.UploadsPerClient = 100 // as many sockets as a botnet: one client here, many there
 	})
 	const each = places + 1
 	for range each {
@@ -171,7 +169,7 @@ func TestBodyStalls(t *testing.T) {
 	gate := admit.New(2, 8, 5*time.Second)
 	c := serveCounted(t, db, func(s *api.Server) {
 		s.DBWork, s.Tiles.Gate = gate, gate
-		s.BodyTimeout = time.Second
+		s.Config.HTTP.BodyTimeout = time.Second
 	})
 	// Nothing after the start: each connection's period is longer than the test.
 	query := trickle(t, c.url, "/v1/parcels/query", "application/json", "{", " ", time.Hour)
@@ -208,7 +206,7 @@ func TestUploadsPerClient(t *testing.T) {
 	db := storetest.New(t)
 	c := serveCounted(t, db, func(s *api.Server) {
 		s.DBWork = admit.New(4, 8, 5*time.Second)
-		s.UploadsPerClient = 2
+		s.Config.Limits.UploadsPerClient = 2
 	})
 	trickleBatch(t, c.url, "/v1/geocode/batch")
 	trickleBatch(t, c.url, "/v1/parse/batch")
@@ -259,7 +257,7 @@ func TestReadyzBusy(t *testing.T) {
 	const busyAfter = 2 * time.Second
 	c := serveCounted(t, db, func(s *api.Server) {
 		s.DBWork, s.Tiles.Gate = gate, gate
-		s.BusyAfter = busyAfter
+		s.Config.Database.BusyAfter = busyAfter
 	})
 	checkPrompt(t, c.url, "/readyz", 10*time.Second)
 	full := time.Now()

@@ -45,10 +45,10 @@ func (s *Server) baseURL(next http.Handler) http.Handler {
 // for; otherwise the request's own scheme and Host.
 func (s *Server) base(r *http.Request) (url, vary string) {
 	switch {
-	case s.PublicURL != "":
-		return s.PublicURL, ""
-	case trustedAddr(s.TrustedProxies, peerAddr(r.RemoteAddr)):
-		return forwardedBase(r, s.TrustedProxies), "Host, " + varyForwarded
+	case s.Config.HTTP.PublicURL != "":
+		return s.Config.HTTP.PublicURL, ""
+	case trustedAddr(s.Config.HTTP.TrustedProxies, peerAddr(r.RemoteAddr)):
+		return forwardedBase(r, s.Config.HTTP.TrustedProxies), "Host, " + varyForwarded
 	default:
 		return directBase(r), "Host"
 	}

@@ -43,7 +43,7 @@ func TestBaseURL(t *testing.T) {
 			for k, v := range c.headers {
 				r.Header.Set(k, v)
 			}
-			s := &Server{TrustedProxies: proxy, PublicURL: c.public}
+			s := &Server{Config: Config{HTTP: HTTPConfig{TrustedProxies: proxy, PublicURL: c.public}}}
 			if got, _ := s.base(r); got != c.want {
 				t.Errorf("base = %q, want %q", got, c.want)
 			}

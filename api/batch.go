@@ -19,12 +19,9 @@ import (
 
 // Batch routes: a CSV file posted, answered as CSV, row by row.
 const (
-	// defaultBatchMaxBytes bounds an uploaded file; rows past it get an error row.
-	defaultBatchMaxBytes = 64 << 20
-	// defaultBatchTimeout bounds the whole request; each row has batchRowTimeout.
-	defaultBatchTimeout = 15 * time.Minute
-	batchRowTimeout     = 5 * time.Second
-	paramColumn         = "column"
+	// batchRowTimeout bounds one row; Limits.BatchTimeout the whole request.
+	batchRowTimeout = 5 * time.Second
+	paramColumn     = "column"
 )
 
 // addressHeaders are header names taken as the address column, folded, when ?column= is not
@@ -50,10 +47,10 @@ type batchSpec struct {
 // and a body that stalls for the body timeout ends the request.
 func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, spec batchSpec) error {
 	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Now().Add(s.BatchTimeout))
+	_ = rc.SetWriteDeadline(time.Now().Add(s.Config.Limits.BatchTimeout))
 	br := s.newBodyReader(w, r, time.Time{})
 	r.Body = br
-	body, err := batchBody(w, r, s.BatchMaxBytes)
+	body, err := batchBody(w, r, s.Config.Limits.BatchMaxBytes)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func bigCity(b *testing.B) (string, *store.DB, [4]float64) {
 	if err != nil || !ok {
 		b.Fatalf("parcels extent: %v", err)
 	}
-	ts := httptest.NewServer((&api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil)}).Handler())
+	ts := httptest.NewServer(testServer(api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil)}).Handler())
 	b.Cleanup(ts.Close)
 	return ts.URL, db, [4]float64{bounds.Left(), bounds.Bottom(), bounds.Right(), bounds.Top()}
 }

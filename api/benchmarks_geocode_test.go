@@ -102,7 +102,7 @@ func BenchmarkGeocodeDemo(b *testing.B) {
 				queries = append(queries, q)
 			}
 		}
-		ts := httptest.NewServer((&api.Server{DB: db}).Handler())
+		ts := httptest.NewServer(testServer(api.Server{DB: db}).Handler())
 		b.Cleanup(ts.Close)
 		b.Run(name, func(b *testing.B) {
 			benchLatency(b, func(i int) *http.Request {

@@ -27,7 +27,7 @@ func BenchmarkUnderSlowUploads(b *testing.B) {
 	storetest.LoadDemo(b, db, 1, 2000)
 	c := serveCounted(b, db, func(s *api.Server) {
 		s.DBWork = admit.New(14, 64, 5*time.Second).PerClient(7)
-		s.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		s.Config.HTTP.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	})
 	for i := range 50 {
 		from := fmt.Sprintf("198.51.100.%d", i+1)

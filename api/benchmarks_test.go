@@ -27,7 +27,7 @@ func benchCity(b *testing.B) (string, *store.DB) {
 	}
 	b.Cleanup(db.Close)
 	storetest.LoadDemo(b, db, 1, 20000)
-	ts := httptest.NewServer((&api.Server{DB: db}).Handler())
+	ts := httptest.NewServer(testServer(api.Server{DB: db}).Handler())
 	b.Cleanup(ts.Close)
 	return ts.URL, db
 }

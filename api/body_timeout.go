@@ -11,9 +11,6 @@ import (
 	"time"
 )
 
-// defaultBodyTimeout is how long a body may stall, sending nothing, before its request ends.
-const defaultBodyTimeout = 30 * time.Second
-
 // errSlowBody is a body that stopped arriving: 408.
 var errSlowBody = errors.New("the request body stopped arriving")
 
@@ -41,7 +38,7 @@ func (s *Server) newBodyReader(w http.ResponseWriter, r *http.Request, until tim
 	if until.IsZero() || !after.IsZero() && after.Before(until) {
 		until = after
 	}
-	return &bodyReader{body: r.Body, rc: http.NewResponseController(w), stall: s.BodyTimeout, until: until, after: after}
+	return &bodyReader{body: r.Body, rc: http.NewResponseController(w), stall: s.Config.HTTP.BodyTimeout, until: until, after: after}
 }
 
 func (b *bodyReader) Close() error { return b.body.Close() }
@@ -80,9 +77,9 @@ func (s *Server) readBodyFirst(w http.ResponseWriter, r *http.Request) error {
 	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return nil
 	}
-	limit := max(s.QueryMaxBytes, s.EditMaxBytes, catalogMaxBytes)
+	limit := max(s.Config.Limits.QueryMaxBytes, s.Config.Limits.EditMaxBytes, catalogMaxBytes)
 	withAbortableBody(r) // a client gone mid-body is a 499, not a server error
-	raw, err := io.ReadAll(http.MaxBytesReader(w, s.newBodyReader(w, r, time.Now().Add(s.BodyTimeout)), limit))
+	raw, err := io.ReadAll(http.MaxBytesReader(w, s.newBodyReader(w, r, time.Now().Add(s.Config.HTTP.BodyTimeout)), limit))
 	if err != nil {
 		return err
 	}

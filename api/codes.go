@@ -12,10 +12,6 @@ import (
 	"bandoso/store"
 )
 
-// defaultCityCentre is Ho Chi Minh City's centre (Nhà hát Thành phố), lon and lat: short plus
-// codes are recovered near it unless Server.CityCentre says otherwise.
-var defaultCityCentre = [2]float64{106.7009, 10.7769}
-
 // Kinds of code GET /v1/codes/{code} tells apart, as its answers name them.
 const (
 	codeKindRegistry = "registry"
@@ -115,7 +111,7 @@ func (s *Server) plusCode(w http.ResponseWriter, r *http.Request, raw string) er
 	switch {
 	case geo.IsFullOLC(code):
 	case geo.IsShortOLC(code):
-		centre := s.cityCentre()
+		centre := s.Config.Geocoding.CityCentre
 		full, err := geo.RecoverNearestOLC(code, centre[1], centre[0])
 		if err != nil {
 			return &ParamError{paramCode, "short plus code: " + strings.TrimPrefix(err.Error(), "geo: ")}
@@ -149,11 +145,4 @@ func (s *Server) plusCode(w http.ResponseWriter, r *http.Request, raw string) er
 	}
 	return writeJSON(w, mediaGeoJSON, plusCodeFeature{Type: "Feature", BBox: [4]float64{area.LngLo, area.LatLo, area.LngHi, area.LatHi},
 		Geometry: pointGeometry(lon, lat), Properties: props})
-}
-
-func (s *Server) cityCentre() [2]float64 {
-	if s.CityCentre == ([2]float64{}) {
-		return defaultCityCentre
-	}
-	return s.CityCentre
 }

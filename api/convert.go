@@ -63,7 +63,7 @@ type newUnit struct {
 // to decide; without one, or when the location lies in none of them, every candidate is
 // listed and the answer is ambiguous.
 func (s *Server) handleConvert(w http.ResponseWriter, r *http.Request) error {
-	parsed, q, err := convertQuery(r, s.units())
+	parsed, q, err := convertQuery(r, s.Units)
 	if err != nil {
 		return err
 	}

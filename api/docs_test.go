@@ -23,7 +23,7 @@ func TestDocsExamples(t *testing.T) {
 		u := storetest.NewURL(t)
 		db := openStore(t, u)
 		storetest.LoadDemo(t, db, 1, 20000)
-		ts := httptest.NewServer((&api.Server{DB: db}).Handler())
+		ts := httptest.NewServer(testServer(api.Server{DB: db}).Handler())
 		t.Cleanup(ts.Close)
 		runDocsExamples(t, "## Geocoding", ts.URL)
 		runDocsExamples(t, "## Old → new administrative units", ts.URL)

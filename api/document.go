@@ -14,7 +14,7 @@ func (s *Server) writeDocument(w http.ResponseWriter, r *http.Request, contentTy
 		return err
 	}
 	h := w.Header()
-	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.TileMaxAge.Seconds())))
+	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.Config.Tiles.MaxAge.Seconds())))
 	varyOnBase(r)
 	return writeBody(w, r, contentType, body)
 }

@@ -22,9 +22,6 @@ const (
 // audit answer that shows the edit.
 const reasonMaxBytes = 1024
 
-// defaultEditMaxBytes bounds the body of a feature edit when Server.EditMaxBytes is zero.
-const defaultEditMaxBytes = 4 << 20
-
 // PreconditionError is an edit sent without If-Match: 428, so that nobody overwrites a
 // change they have not seen by forgetting the header.
 type PreconditionError struct{}
@@ -76,7 +73,7 @@ func featureID(r *http.Request) (int64, error) {
 // readEdit decodes the body of an edit into e, with the reason from the body or ?reason=.
 func (s *Server) readEdit(w http.ResponseWriter, r *http.Request, e *store.Edit, id int64) error {
 	var b featureBody
-	err := decodeBody(w, r, s.EditMaxBytes, &b)
+	err := decodeBody(w, r, s.Config.Limits.EditMaxBytes, &b)
 	if err != nil {
 		return err
 	}

@@ -115,8 +115,10 @@ func TestForwardedHeaders(t *testing.T) {
 
 	t.Run("with a public URL, links are its whatever the request says, and publicly cacheable", func(t *testing.T) {
 		cat := catalog.New(e.db)
-		url := serve(t, &api.Server{DB: e.db, Catalog: cat, Tiles: tiles.New(e.db, cat, nil), Web: web.Embedded(), TileMaxAge: 90 * time.Second,
-			PublicURL: "https://maps.example.vn/gis/", TrustedProxies: localProxy})
+		url := serve(t, api.Server{DB: e.db, Catalog: cat, Tiles: tiles.New(e.db, cat, nil), Web: web.Embedded()}, func(s *api.Server) {
+			s.Config.Tiles.MaxAge = 90 * time.Second
+			s.Config.HTTP.PublicURL, s.Config.HTTP.TrustedProxies = "https://maps.example.vn/gis/", localProxy
+		})
 		for _, path := range linkedPaths {
 			res, body := send(t, http.MethodGet, url+path, attackHeaders[1]...)
 			if res.StatusCode != http.StatusOK || strings.Contains(string(body), "evil.example") ||

@@ -37,7 +37,7 @@ func FuzzTilePath(f *testing.F) {
 	for _, l := range layers {
 		zooms[l.Name] = [2]int{l.MinZoom, l.MaxZoom}
 	}
-	handler := (&api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil)}).Handler()
+	handler := testServer(api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil)}).Handler()
 	f.Fuzz(func(t *testing.T, layers, z, x, y string) {
 		oneSegment := true
 		for _, seg := range []string{layers, z, x, y} {
@@ -149,7 +149,9 @@ func FuzzRequestBody(f *testing.F) {
 		f.Fatal(err)
 	}
 	cat := catalog.New(db)
-	handler := (&api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), EditMaxBytes: 64 << 10, QueryMaxBytes: 64 << 10}).Handler()
+	handler := testServer(api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil)}, func(s *api.Server) {
+		s.Config.Limits.EditMaxBytes, s.Config.Limits.QueryMaxBytes = 64<<10, 64<<10
+	}).Handler()
 	targets := []struct{ method, path string }{
 		{http.MethodPost, "/v1/layers/parcels/features"},
 		{http.MethodPut, "/v1/layers/parcels/features/1"},

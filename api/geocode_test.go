@@ -41,7 +41,7 @@ func newGeoEnv(t *testing.T) geoEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	ts := httptest.NewServer((&api.Server{DB: db}).Handler())
+	ts := httptest.NewServer(testServer(api.Server{DB: db}).Handler())
 	t.Cleanup(ts.Close)
 	return geoEnv{url: ts.URL, pool: pool, db: db}
 }
@@ -415,7 +415,7 @@ func TestGeocodeBatch(t *testing.T) {
 	})
 
 	t.Run("a file past the size limit ends with an error row", func(t *testing.T) {
-		ts := httptest.NewServer((&api.Server{DB: e.db, BatchMaxBytes: int64(len(file) / 2)}).Handler())
+		ts := httptest.NewServer(testServer(api.Server{DB: e.db}, func(s *api.Server) { s.Config.Limits.BatchMaxBytes = int64(len(file) / 2) }).Handler())
 		defer ts.Close()
 		status, rows, raw := postCSV(t, ts.URL, "", "text/csv", bytes.NewReader(file))
 		if status != http.StatusOK || len(rows) < 3 {

@@ -24,7 +24,7 @@ func TestSecurityHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer((&api.Server{Web: files}).Handler())
+	ts := httptest.NewServer(testServer(api.Server{Web: files}).Handler())
 	t.Cleanup(ts.Close)
 
 	_, rest, _ := bytes.Cut(index.Body, []byte(`<script type="importmap">`))
@@ -61,7 +61,7 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 
 	t.Run("HSTS only over HTTPS, as a trusted proxy reports it", func(t *testing.T) {
-		proxied := serve(t, &api.Server{TrustedProxies: localProxy})
+		proxied := serve(t, api.Server{}, trustLocalProxy)
 		for _, header := range [][]string{{"X-Forwarded-Proto", "https"}, {"Forwarded", "for=1.2.3.4;proto=https"}} {
 			res, _ := send(t, http.MethodGet, proxied+"/healthz", header...)
 			if got := res.Header.Get("Strict-Transport-Security"); got != "max-age=31536000" {
@@ -72,7 +72,7 @@ func TestSecurityHeaders(t *testing.T) {
 				t.Errorf("%v from a peer not trusted: Strict-Transport-Security %q", header, got)
 			}
 		}
-		tls := httptest.NewTLSServer((&api.Server{}).Handler())
+		tls := httptest.NewTLSServer(testServer(api.Server{}).Handler())
 		t.Cleanup(tls.Close)
 		res, err := tls.Client().Get(tls.URL + "/healthz")
 		if err != nil {

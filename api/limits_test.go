@@ -28,9 +28,7 @@ import (
 func serveLimited(t *testing.T, db *store.DB, configure func(*api.Server)) string {
 	t.Helper()
 	cat := catalog.New(db)
-	s := &api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), Version: "test"}
-	configure(s)
-	ts := httptest.NewServer(s.Handler())
+	ts := httptest.NewServer(testServer(api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), Version: "test"}, configure).Handler())
 	t.Cleanup(ts.Close)
 	return ts.URL
 }
@@ -43,7 +41,7 @@ func TestRateLimit(t *testing.T) {
 	db := storetest.New(t)
 	// A rate this slow refills nothing during the test: each client has its burst, 2.
 	slow := api.RateLimit{Rate: 0.001, Burst: 2}
-	url := serveLimited(t, db, func(s *api.Server) { s.RateLimit = slow })
+	url := serveLimited(t, db, func(s *api.Server) { s.Config.Limits.RateLimit = slow })
 	get := func(what, path string, status int, header ...string) *http.Response {
 		t.Helper()
 		res, body := send(t, http.MethodGet, url+path, header...)
@@ -77,8 +75,8 @@ func TestRateLimit(t *testing.T) {
 	}
 
 	proxied := serveLimited(t, db, func(s *api.Server) {
-		s.RateLimit = slow
-		s.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		s.Config.Limits.RateLimit = slow
+		s.Config.HTTP.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
 	})
 	for _, c := range []struct {
 		forwarded string
@@ -144,7 +142,7 @@ func TestDBWorkGate(t *testing.T) {
 func TestTileTimeout(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t)
-	url := serveLimited(t, db, func(s *api.Server) { s.TileTimeout = time.Nanosecond })
+	url := serveLimited(t, db, func(s *api.Server) { s.Config.Tiles.Timeout = time.Nanosecond })
 	tile := maptile.At(orb.Point{106.70, 10.78}, 16)
 	for _, path := range []string{tilePath("parcels", tile),
 		"/ogc/collections/parcels/tiles/WebMercatorQuad/16/" + strconv.Itoa(int(tile.Y)) + "/" + strconv.Itoa(int(tile.X))} {
@@ -161,7 +159,7 @@ func TestTileTimeout(t *testing.T) {
 func TestItemsMaxLimit(t *testing.T) {
 	t.Parallel()
 	e := newCityEnv(t, 50)
-	url := serveLimited(t, e.db, func(s *api.Server) { s.ItemsMaxLimit = 3 })
+	url := serveLimited(t, e.db, func(s *api.Server) { s.Config.Limits.ItemsMaxLimit = 3 })
 	res, body := send(t, http.MethodGet, url+"/ogc/collections/parcels/items?limit=40")
 	fc := checkStatus(t, "items", res, body, 200)
 	if n := len(fc["features"].([]any)); n != 3 {
@@ -197,7 +195,7 @@ func metricValue(t *testing.T, url, name string) float64 {
 func TestMadeUpKeysSpareTheDatabase(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t)
-	url := serveLimited(t, db, func(s *api.Server) { s.RateLimit = api.RateLimit{Rate: 1000, Burst: 1000} })
+	url := serveLimited(t, db, func(s *api.Server) { s.Config.Limits.RateLimit = api.RateLimit{Rate: 1000, Burst: 1000} })
 	const sent = 200
 	before := db.Stats().AcquireCount()
 	refused := 0

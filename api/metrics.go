@@ -30,10 +30,10 @@ type Metrics struct {
 	rateLimited    prometheus.Counter
 }
 
-// NewMetrics returns a registry with the HTTP, import, Go runtime and process metrics, and
+// newMetrics returns a registry with the HTTP, import, Go runtime and process metrics, and
 // those read at scrape time from db's pool and t's counters; db and t may be nil. Tile query
 // durations are counted when the tile service reports them to ObserveTileQuery.
-func NewMetrics(db *store.DB, t *tiles.Service) *Metrics {
+func newMetrics(db *store.DB, t *tiles.Service) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "bandoso_http_requests_total",
@@ -61,8 +61,8 @@ func NewMetrics(db *store.DB, t *tiles.Service) *Metrics {
 	return m
 }
 
-// WatchGate adds the state of the gate in front of database work; call it once.
-func (m *Metrics) WatchGate(g *admit.Gate) { m.reg.MustRegister(gateCollector{g}) }
+// watchGate adds the state of the gate in front of database work; call it once.
+func (m *Metrics) watchGate(g *admit.Gate) { m.reg.MustRegister(gateCollector{g}) }
 
 // durationBuckets span a cached tile (1 ms) to a slow query near the request timeout (10 s).
 var durationBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}

@@ -27,9 +27,7 @@ func TestMetrics(t *testing.T) {
 	db := storetest.New(t)
 	cat := catalog.New(db)
 	ts := tiles.New(db, cat, tiles.NewCache(1<<20, time.Hour))
-	m := api.NewMetrics(db, ts)
-	ts.ObserveQuery = m.ObserveTileQuery
-	srv := httptest.NewServer((&api.Server{DB: db, Catalog: cat, Tiles: ts, Metrics: m, Version: "test"}).Handler())
+	srv := httptest.NewServer(testServer(api.Server{DB: db, Catalog: cat, Tiles: ts, Version: "test"}).Handler())
 	t.Cleanup(srv.Close)
 
 	a := maptile.At(orb.Point{106.70, 10.78}, 16)
@@ -120,7 +118,7 @@ func TestMetrics(t *testing.T) {
 // TestMetricsBare: a server built without metrics still serves /metrics, of its own.
 func TestMetricsBare(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer((&api.Server{}).Handler())
+	srv := httptest.NewServer(testServer(api.Server{}).Handler())
 	t.Cleanup(srv.Close)
 	send(t, http.MethodGet, srv.URL+"/healthz")
 	res, body := send(t, http.MethodGet, srv.URL+"/metrics")

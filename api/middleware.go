@@ -69,7 +69,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			route = rc.RoutePattern()
 		}
 		took := time.Since(start)
-		s.Metrics.observeRequest(route, r.Method, status, took)
+		s.metrics.observeRequest(route, r.Method, status, took)
 		log.Info("request", "route", route, "status", status, "bytes", ww.BytesWritten(),
 			"duration_ms", float64(took.Microseconds())/1000)
 	})
@@ -97,12 +97,12 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 // never writes a text/plain body of its own.
 func (s *Server) timeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d := s.RequestTimeout
+		d := s.Config.HTTP.RequestTimeout
 		switch r.URL.Path {
 		case batchPath, parseBatchPath:
-			d = s.BatchTimeout // a long upload answered row by row
+			d = s.Config.Limits.BatchTimeout // a long upload answered row by row
 		case importPath:
-			d = s.ImportTimeout // a large upload, then every feature checked and written
+			d = s.Config.Limits.ImportTimeout // a large upload, then every feature checked and written
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()

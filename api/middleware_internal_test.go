@@ -21,7 +21,7 @@ import (
 func TestRequestID(t *testing.T) {
 	t.Parallel()
 	logs := &testlog.Buffer{}
-	s := &Server{Log: slog.New(slog.NewJSONHandler(logs, nil))}
+	s := New(Server{Log: slog.New(slog.NewJSONHandler(logs, nil)), Config: DefaultConfig()})
 	mux := s.Handler().(*chi.Mux)
 	mux.Get("/inside", func(w http.ResponseWriter, r *http.Request) {
 		loggerFrom(r.Context(), s.Log).Info("inside")

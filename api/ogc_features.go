@@ -43,12 +43,8 @@ const (
 	mediaCSV     = "text/csv; charset=utf-8"
 )
 
-// Item limits: the default page and the largest, Server.ItemsMaxLimit's default (a larger
-// limit is served the largest, as OGC API – Features Part 1 §7.15.3 asks, not refused).
-const (
-	defaultItemLimit     = 100
-	defaultItemsMaxLimit = 10000
-)
+// defaultItemLimit is an items page without a limit; Limits.ItemsMaxLimit is the largest.
+const defaultItemLimit = 100
 
 func (s *Server) ogcFeatureRoutes(r chi.Router) {
 	r.Get(ogcPrefix+"/collections/{collectionId}/items", s.h(s.handleItems))
@@ -82,7 +78,7 @@ func (s *Server) parseItems(r *http.Request, l *catalog.Layer) (itemRequest, err
 		var err error
 		switch name {
 		case paramLimit:
-			req.q.Limit, err = parseLimit(v, defaultItemLimit, s.ItemsMaxLimit)
+			req.q.Limit, err = parseLimit(v, defaultItemLimit, s.Config.Limits.ItemsMaxLimit)
 		case paramBBox:
 			var b [4]float64
 			b, err = parseBBox(v)

@@ -22,10 +22,10 @@ func (s *Server) ogcTileRoutes(r chi.Router) {
 	r.Get(ogcPrefix+"/tileMatrixSets/{tileMatrixSetId}", s.h(s.handleTileMatrixSet))
 	r.Get(ogcPrefix+"/tiles", s.h(s.handleDatasetTilesets))
 	r.Get(ogcPrefix+"/tiles/{tileMatrixSetId}", s.h(s.handleDatasetTileset))
-	r.With(s.within(s.TileTimeout)).Get(ogcPrefix+"/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", s.h(s.handleDatasetTile))
+	r.With(s.within(s.Config.Tiles.Timeout)).Get(ogcPrefix+"/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", s.h(s.handleDatasetTile))
 	r.Get(ogcPrefix+"/collections/{collectionId}/tiles", s.h(s.handleCollectionTilesets))
 	r.Get(ogcPrefix+"/collections/{collectionId}/tiles/{tileMatrixSetId}", s.h(s.handleCollectionTileset))
-	r.With(s.within(s.TileTimeout)).Get(ogcPrefix+"/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", s.h(s.handleCollectionTile))
+	r.With(s.within(s.Config.Tiles.Timeout)).Get(ogcPrefix+"/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", s.h(s.handleCollectionTile))
 }
 
 // tmsURI names WebMercatorQuad in the OGC's register of tile matrix sets.

@@ -111,8 +111,8 @@ func (s *Server) openAPIComponents(layers []*catalog.Layer) obj {
 		"schemas": schemas,
 		"parameters": obj{
 			paramLimit: obj{"name": paramLimit, "in": "query", "style": "form", "explode": false,
-				"description": "the most features in a page; a larger value is served " + strconv.Itoa(s.ItemsMaxLimit),
-				"schema":      obj{"type": "integer", "minimum": 1, "maximum": s.ItemsMaxLimit, "default": defaultItemLimit}},
+				"description": "the most features in a page; a larger value is served " + strconv.Itoa(s.Config.Limits.ItemsMaxLimit),
+				"schema":      obj{"type": "integer", "minimum": 1, "maximum": s.Config.Limits.ItemsMaxLimit, "default": defaultItemLimit}},
 			paramBBox: obj{"name": paramBBox, "in": "query", "style": "form", "explode": false,
 				"description": "only features meeting this box: min x, min y, max x, max y in bbox-crs (CRS84 by default)",
 				"schema":      obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}}},

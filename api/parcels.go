@@ -131,7 +131,7 @@ func (s *Server) parcelKey(r *http.Request) (store.ParcelKey, error) {
 	}
 	code := ""
 	if len(units) != 1 {
-		code = oldWardCode(ward, s.units())
+		code = oldWardCode(ward, s.Units)
 	}
 	switch {
 	case code != "" && (len(units) == 0 || slices.ContainsFunc(units, func(u store.AdminUnit) bool { return u.Code == code })):

@@ -49,7 +49,7 @@ func newParseServer(t *testing.T) string {
 		VALUES ('Lê Lợi', 'SRID=4326;MULTILINESTRING((106.70 10.77, 106.71 10.77))')`); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer((&api.Server{DB: db}).Handler())
+	ts := httptest.NewServer(testServer(api.Server{DB: db}).Handler())
 	t.Cleanup(ts.Close)
 	return ts.URL
 }
@@ -283,7 +283,7 @@ func BenchmarkParseAddress(b *testing.B) {
 		VALUES ('Lê Lợi', 'SRID=4326;MULTILINESTRING((106.70 10.77, 106.71 10.77))')`); err != nil {
 		b.Fatal(err)
 	}
-	h := (&api.Server{DB: db}).Handler()
+	h := testServer(api.Server{DB: db}).Handler()
 	inputs := []string{"12 le loi, p ben nghe, q1", "357/28,Ng-T- Thuật,P1,Q3,TP.HồChíMinh.",
 		"Phường Phúc Xá, Quận Ba Đình, Hà Nội", "5 Lê Lợi, Phường Đa Kao, Quận 1",
 		"Số 7 ngõ 12 Quán Thánh, Phuong Quan Thanh, Quan Ba Dinh, Ha Noi", "123/45/6A Nguyễn Trãi P.Bến Thành Q.1 HCM"}

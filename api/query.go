@@ -15,14 +15,11 @@ import (
 	"bandoso/store"
 )
 
-// Limits of POST /v1/parcels/query; Server's QueryMaxBytes and QueryMaxAreaM2 override the
-// first two.
+// Limits of POST /v1/parcels/query besides Limits.QueryMaxBytes and QueryMaxAreaM2.
 const (
-	defaultQueryMaxBytes  = 1 << 20 // 1 MiB of JSON holds about 30,000 vertices
-	defaultQueryMaxAreaM2 = 100e6   // 100 km², a large ward: totals over it take seconds
-	defaultQueryLimit     = 100
-	maxQueryLimit         = 1000 // a larger limit is served this many, as OGC API – Features does
-	maxQueryBufferM       = 5000
+	defaultQueryLimit = 100
+	maxQueryLimit     = 1000 // a larger limit is served this many, as OGC API – Features does
+	maxQueryBufferM   = 5000
 	// A posted geometry's positions are tested against every parcel its box meets, and each
 	// buffered position becomes a circle of 33: both are bounded, so that a query's work on
 	// a city of a million parcels stays within its deadline.
@@ -101,10 +98,10 @@ func (s *Server) handleParcelQuery(w http.ResponseWriter, r *http.Request) error
 // only the known members (decodeBody), a valid GeoJSON geometry in longitude and latitude.
 func (s *Server) readParcelQuery(w http.ResponseWriter, r *http.Request) (store.ParcelQuery, error) {
 	var body parcelQuery
-	if err := decodeBody(w, r, s.QueryMaxBytes, &body); err != nil {
+	if err := decodeBody(w, r, s.Config.Limits.QueryMaxBytes, &body); err != nil {
 		return store.ParcelQuery{}, err
 	}
-	q := store.ParcelQuery{BufferM: body.BufferM, Limit: defaultQueryLimit, MaxAreaM2: s.QueryMaxAreaM2}
+	q := store.ParcelQuery{BufferM: body.BufferM, Limit: defaultQueryLimit, MaxAreaM2: s.Config.Limits.QueryMaxAreaM2}
 	g, err := parseGeoJSON(body.Geometry)
 	if err != nil {
 		return q, err

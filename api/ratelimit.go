@@ -74,7 +74,7 @@ func unmetered(path string) bool {
 // key when it sends a valid one, so that clients behind one address (an office, a mobile
 // carrier) with keys of their own do not share a budget; otherwise its address.
 func (s *Server) rateLimit(next http.Handler) http.Handler {
-	l := newRateLimiter(s.RateLimit)
+	l := newRateLimiter(s.Config.Limits.RateLimit)
 	if l == nil {
 		return next
 	}
@@ -85,7 +85,7 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 		}
 		addr := "ip:" + s.clientAddr(r)
 		if s.keyUncached(r) && !bucket(l.lookups, addr, keyLookupRate, keyLookupBurst).Allow() {
-			s.Metrics.rateLimited.Inc()
+			s.metrics.rateLimited.Inc()
 			w.Header().Set("Retry-After", "1")
 			s.problem(w, r, errRateLimited)
 			return
@@ -95,7 +95,7 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 		res := b.ReserveN(now, 1)
 		if delay := res.DelayFrom(now); delay > 0 {
 			res.CancelAt(now) // a refused request spends nothing
-			s.Metrics.rateLimited.Inc()
+			s.metrics.rateLimited.Inc()
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(delay.Seconds()))))
 			s.problem(w, r, errRateLimited)
 			return
@@ -109,7 +109,7 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 // one subscriber gets.
 func (s *Server) clientAddr(r *http.Request) string {
 	addr := peerAddr(r.RemoteAddr)
-	if trustedAddr(s.TrustedProxies, addr) {
+	if trustedAddr(s.Config.HTTP.TrustedProxies, addr) {
 		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 		for i := len(hops) - 1; i >= 0; i-- {
 			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
@@ -117,7 +117,7 @@ func (s *Server) clientAddr(r *http.Request) string {
 				break // a hop we cannot read: stop at the last one we trust
 			}
 			addr = hop.Unmap()
-			if !trustedAddr(s.TrustedProxies, addr) {
+			if !trustedAddr(s.Config.HTTP.TrustedProxies, addr) {
 				break
 			}
 		}

@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"net/netip"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -26,12 +24,12 @@ import (
 	"bandoso/web"
 )
 
-// Server holds what the handlers need. Fields are set by cmd before Handler is called.
+// Server holds what the handlers need: the services cmd builds and one Config. New makes
+// a Server ready to route; Handler only routes.
 type Server struct {
-	DB  *store.DB
+	DB *store.DB
+	// Log receives every request's line; nil means none.
 	Log *slog.Logger
-	// RequestTimeout bounds every request's context; database calls stop with it.
-	RequestTimeout time.Duration
 	// Version is reported by /healthz.
 	Version string
 	// Catalog is the layer catalog that OGC API Features, /v1/layers and access to restricted
@@ -40,78 +38,82 @@ type Server struct {
 	// Tiles serves /tiles/… and the OGC API tiles of the layers of Catalog; without either the
 	// routes are absent.
 	Tiles *tiles.Service
-	// TileMaxAge is the max-age of Cache-Control on tiles; zero means 60 seconds.
-	TileMaxAge time.Duration
-	// QueryMaxBytes bounds the body of POST /v1/parcels/query (413 beyond); zero means 1 MiB.
-	QueryMaxBytes int64
-	// QueryMaxAreaM2 bounds the area, buffer included, that one parcel query may cover;
-	// zero means 100 km².
-	QueryMaxAreaM2 float64
-	// BatchMaxBytes bounds a file posted to /v1/geocode/batch or /v1/parse/batch; zero means
-	// 64 MiB.
-	BatchMaxBytes int64
-	// BatchTimeout replaces RequestTimeout for /v1/geocode/batch and /v1/parse/batch; zero
-	// means 15 minutes.
-	BatchTimeout time.Duration
-	// ImportMaxBytes bounds the body of POST /v1/admin/import (413 beyond); zero means 512 MiB.
-	ImportMaxBytes int64
-	// ImportTimeout replaces RequestTimeout for POST /v1/admin/import; zero means 15 minutes.
-	ImportTimeout time.Duration
 	// Geocoder answers /v1/geocode and /v1/autocomplete; nil means one over DB.
 	Geocoder *geocode.Geocoder
 	// Units recognises administrative units by name in /v1/convert and the parcel look-up;
 	// nil means the national gazetteer.
 	Units address.UnitMatcher
-	// CityCentre (lon, lat) is where short plus codes are recovered; zero means Ho Chi Minh
-	// City's centre.
-	CityCentre [2]float64
 	// Changes brings committed changes to the tile cache and the geocoder; a handler that
 	// writes calls Changes.CatchUp after its commit so that the next read shows the change
 	// even before the database's notification arrives. It may be nil (CatchUp does nothing).
 	Changes *live.Hub
-	// EditMaxBytes bounds the body of a feature edit (413 beyond); zero means 4 MiB.
-	EditMaxBytes int64
 	// Web serves the viewer at / and the styles at /styles/…; without it the routes are absent.
 	Web *web.Files
-	// Metrics counts requests and imports and is served at /metrics; nil means a registry
-	// of the server's own over DB and Tiles.
-	Metrics *Metrics
-	// RateLimit is each client's request budget; the zero value is no limit.
-	RateLimit RateLimit
-	// TrustedProxies are the networks of reverse proxies believed about the client: its
-	// address (X-Forwarded-For, for rate limits) and the URL it asked for (Forwarded,
-	// X-Forwarded-Proto, -Host and -Prefix, for links). Other peers' forwarded headers are
-	// ignored.
-	TrustedProxies []netip.Prefix
-	// PublicURL is the URL clients reach the service at, such as
-	// https://maps.hcmc.gov.vn/bandoso: links in answers start with it whatever the request
-	// says. Empty: each request's own, behind a trusted proxy the one it forwarded.
-	PublicURL string
 	// DBWork caps the requests doing database work at once: routes that query the database
 	// wait their turn behind it, or are answered 503 busy. Tiles pass it only on a cache
 	// miss, which is why the tile service takes it too (tiles.Service.Gate). Nil: no cap.
 	DBWork *admit.Gate
-	// TileTimeout replaces RequestTimeout for tiles, shorter: a map asks again as it moves,
-	// and a tile later than this is of no use to it. Zero means 10 seconds.
-	TileTimeout time.Duration
-	// ItemsMaxLimit is the most features one OGC API items page holds; a larger limit is
-	// served this many. Zero means 10,000.
-	ItemsMaxLimit int
-	// BodyTimeout bounds how long a request body may stall, sending nothing; a body behind
-	// the gate must also come whole within it, before the request takes its place. Zero
-	// means 30 seconds.
-	BodyTimeout time.Duration
-	// UploadsPerClient caps the batch and import uploads one client sends at once (429
-	// beyond); zero means 2.
-	UploadsPerClient int
-	// BusyAfter is how long DBWork may stay full before /readyz answers 503 busy, so that a
-	// load balancer sends new work elsewhere; zero means 10 seconds.
-	BusyAfter time.Duration
+	// Config is every setting, taken as given: start from DefaultConfig.
+	Config Config
 
+	metrics    *Metrics
 	keys       *keyCache
 	uploads    *admit.Quota // uploads in progress per client
 	layerStats *layerStatsCache
 }
+
+// New returns s ready to route: what s was not given is made (a logger to nowhere, a
+// geocoder over DB, the national gazetteer), its metrics registry counts the tile service's
+// queries and the gate, and its caches of keys and layer statistics follow s.Changes, as
+// does the geocoder's list of street names.
+func New(s Server) *Server {
+	if s.Log == nil {
+		s.Log = slog.New(slog.DiscardHandler)
+	}
+	if s.Geocoder == nil && s.DB != nil {
+		s.Geocoder = geocode.New(s.DB)
+	}
+	if s.Units == nil {
+		s.Units = gazetteer.Official()
+	}
+	s.Config.HTTP.PublicURL = strings.TrimRight(s.Config.HTTP.PublicURL, "/")
+	s.metrics = newMetrics(s.DB, s.Tiles)
+	if s.Tiles != nil {
+		s.Tiles.ObserveQuery = s.metrics.ObserveTileQuery
+	}
+	if s.DBWork != nil {
+		s.metrics.watchGate(s.DBWork)
+	}
+	s.keys = newKeyCache()
+	s.uploads = admit.NewQuota(s.Config.Limits.UploadsPerClient)
+	s.layerStats = expirable.NewLRU[string, store.LayerStats](256, nil, layerStatsTTL)
+	if s.Changes != nil {
+		// Feature counts and update times follow every committed change, here or elsewhere.
+		s.Changes.Subscribe(func([]store.Change) { s.layerStats.Purge() })
+		// A key revoked here or by `bandoso keys revoke` stops working at once.
+		s.Changes.Subscribe(func(changes []store.Change) {
+			if touches(changes, store.KeysTable) {
+				s.keys.Purge()
+			}
+		})
+		if s.Geocoder != nil {
+			s.Changes.Subscribe(func(changes []store.Change) {
+				if touches(changes, "streets") {
+					s.Geocoder.ForgetStreets()
+				}
+			})
+		}
+	}
+	return &s
+}
+
+// touches says whether changes change table.
+func touches(changes []store.Change, table string) bool {
+	return slices.ContainsFunc(changes, func(c store.Change) bool { return c.Table == table })
+}
+
+// Metrics is the server's registry, served at /metrics and, by cmd, on the admin listener.
+func (s *Server) Metrics() *Metrics { return s.metrics }
 
 // handlerFunc is a handler that returns its error instead of writing it.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
@@ -126,75 +128,10 @@ func (s *Server) h(fn handlerFunc) http.HandlerFunc {
 	}
 }
 
-// Handler returns the router with every route and middleware.
+// Handler returns the router with every route and middleware. s must come from New.
 func (s *Server) Handler() http.Handler {
-	if s.Log == nil {
-		s.Log = slog.New(slog.DiscardHandler)
-	}
-	if s.RequestTimeout <= 0 {
-		s.RequestTimeout = 30 * time.Second
-	}
-	if s.TileMaxAge <= 0 {
-		s.TileMaxAge = 60 * time.Second
-	}
-	if s.QueryMaxBytes <= 0 {
-		s.QueryMaxBytes = defaultQueryMaxBytes
-	}
-	if s.QueryMaxAreaM2 <= 0 {
-		s.QueryMaxAreaM2 = defaultQueryMaxAreaM2
-	}
-	if s.BatchMaxBytes <= 0 {
-		s.BatchMaxBytes = defaultBatchMaxBytes
-	}
-	if s.BatchTimeout <= 0 {
-		s.BatchTimeout = defaultBatchTimeout
-	}
-	if s.ImportMaxBytes <= 0 {
-		s.ImportMaxBytes = defaultImportMaxBytes
-	}
-	if s.ImportTimeout <= 0 {
-		s.ImportTimeout = defaultImportTimeout
-	}
-	if s.TileTimeout <= 0 {
-		s.TileTimeout = defaultTileTimeout
-	}
-	if s.ItemsMaxLimit <= 0 {
-		s.ItemsMaxLimit = defaultItemsMaxLimit
-	}
-	s.PublicURL = strings.TrimRight(s.PublicURL, "/")
-	if s.BodyTimeout <= 0 {
-		s.BodyTimeout = defaultBodyTimeout
-	}
-	if s.UploadsPerClient <= 0 {
-		s.UploadsPerClient = defaultUploadsPerClient
-	}
-	if s.BusyAfter <= 0 {
-		s.BusyAfter = defaultBusyAfter
-	}
-	if s.EditMaxBytes <= 0 {
-		s.EditMaxBytes = defaultEditMaxBytes
-	}
-	if s.Geocoder == nil && s.DB != nil {
-		s.Geocoder = geocode.New(s.DB)
-	}
-	if s.Metrics == nil {
-		s.Metrics = NewMetrics(s.DB, s.Tiles)
-		if s.DBWork != nil {
-			s.Metrics.WatchGate(s.DBWork)
-		}
-	}
-	s.keys = newKeyCache()
-	s.uploads = admit.NewQuota(s.UploadsPerClient)
-	s.layerStats = expirable.NewLRU[string, store.LayerStats](256, nil, layerStatsTTL)
-	if s.Changes != nil {
-		// Feature counts and update times follow every committed change, here or elsewhere.
-		s.Changes.Subscribe(func([]store.Change) { s.layerStats.Purge() })
-		// A key revoked here or by `bandoso keys revoke` stops working at once.
-		s.Changes.Subscribe(func(changes []store.Change) {
-			if slices.ContainsFunc(changes, func(c store.Change) bool { return c.Table == store.KeysTable }) {
-				s.keys.Purge()
-			}
-		})
+	if s.metrics == nil {
+		panic("api: Handler of a Server not made by New")
 	}
 	r := chi.NewRouter()
 	// GetHead answers HEAD with the GET handler; net/http drops the body.
@@ -208,12 +145,12 @@ func (s *Server) Handler() http.Handler {
 
 	r.Get("/healthz", s.h(s.handleHealthz))
 	r.Get("/readyz", s.h(s.handleReadyz))
-	r.Method(http.MethodGet, metricsPath, s.Metrics.Handler())
+	r.Method(http.MethodGet, metricsPath, s.metrics.Handler())
 	if s.Catalog != nil {
 		s.ogcRoutes(r)
 	}
 	if s.Catalog != nil && s.Tiles != nil {
-		r.With(s.within(s.TileTimeout)).Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
+		r.With(s.within(s.Config.Tiles.Timeout)).Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
 		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))
 		s.ogcTileRoutes(r)
 	}
@@ -289,12 +226,4 @@ func allowedMethods(r chi.Routes, path string) []string {
 func writeJSON(w http.ResponseWriter, contentType string, v any) error {
 	w.Header().Set("Content-Type", contentType)
 	return json.NewEncoder(w).Encode(v)
-}
-
-// units is the matcher of administrative units the handlers parse with.
-func (s *Server) units() address.UnitMatcher {
-	if s.Units != nil {
-		return s.Units
-	}
-	return gazetteer.Official()
 }

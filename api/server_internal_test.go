@@ -20,7 +20,7 @@ import (
 func TestPanicIsInternalError(t *testing.T) {
 	t.Parallel()
 	var logs strings.Builder
-	s := &Server{Log: slog.New(slog.NewJSONHandler(&logs, nil))}
+	s := New(Server{Log: slog.New(slog.NewJSONHandler(&logs, nil)), Config: DefaultConfig()})
 	mux := s.Handler().(*chi.Mux)
 	mux.Get("/boom", func(http.ResponseWriter, *http.Request) { panic("password=hunter2 in a secret place") })
 	ts := httptest.NewServer(mux)
@@ -54,7 +54,7 @@ func TestPanicIsInternalError(t *testing.T) {
 func TestClientGoneIsLogged499(t *testing.T) {
 	t.Parallel()
 	var logs testlog.Buffer
-	s := &Server{Log: slog.New(slog.NewJSONHandler(&logs, nil))}
+	s := New(Server{Log: slog.New(slog.NewJSONHandler(&logs, nil)), Config: DefaultConfig()})
 	mux := s.Handler().(*chi.Mux)
 	entered := make(chan struct{})
 	mux.Get("/slow", s.h(func(w http.ResponseWriter, r *http.Request) error {
@@ -82,7 +82,7 @@ func TestClientGoneIsLogged499(t *testing.T) {
 // HEAD is answered wherever GET is, without a body.
 func TestHeadAnswersLikeGet(t *testing.T) {
 	t.Parallel()
-	s := &Server{}
+	s := New(Server{Config: DefaultConfig()})
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 	res, err := http.Head(ts.URL + "/healthz")
@@ -99,7 +99,7 @@ func TestHeadAnswersLikeGet(t *testing.T) {
 // A preflight asking for a method the path routes is allowed that method besides GET and HEAD.
 func TestPreflightRoutedMethod(t *testing.T) {
 	t.Parallel()
-	s := &Server{}
+	s := New(Server{Config: DefaultConfig()})
 	mux := s.Handler().(*chi.Mux)
 	mux.Post("/healthz", func(http.ResponseWriter, *http.Request) {})
 	req := httptest.NewRequest(http.MethodOptions, "/healthz", nil)

@@ -15,11 +15,28 @@ import (
 	"bandoso/store/storetest"
 )
 
+// testServer is s as api.New makes it, configured as the tests serve: the defaults without a
+// rate limit, since tests send bursts no client would (the rate limit tests set one), then
+// each configure in turn. s.Config is replaced: set it in a configure func.
+func testServer(s api.Server, configure ...func(*api.Server)) *api.Server {
+	return api.New(configured(s, configure...))
+}
+
+// configured is s as testServer configures it, before api.New.
+func configured(s api.Server, configure ...func(*api.Server)) api.Server {
+	s.Config = api.DefaultConfig()
+	s.Config.Limits.RateLimit = api.RateLimit{}
+	for _, c := range configure {
+		c(&s)
+	}
+	return s
+}
+
 // newServer serves the real router on db and returns its URL and its log.
 func newServer(t *testing.T, db *store.DB) (string, *testlog.Buffer) {
 	t.Helper()
 	logs := &testlog.Buffer{}
-	s := &api.Server{DB: db, Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Version: "test"}
+	s := testServer(api.Server{DB: db, Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), Version: "test"})
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
 	return ts.URL, logs

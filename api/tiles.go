@@ -44,7 +44,7 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []strin
 		return err
 	}
 	h := w.Header()
-	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.TileMaxAge.Seconds())))
+	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.Config.Tiles.MaxAge.Seconds())))
 	h.Set("Vary", "Accept-Encoding")
 	if tile.Empty() {
 		w.WriteHeader(http.StatusNoContent)

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,15 +88,16 @@ func serveCity(t *testing.T, url string, db *store.DB, table string, configure .
 	}
 	logs := &testlog.Buffer{}
 	cat := catalog.New(db)
-	s := &api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), TileMaxAge: 90 * time.Second, Version: "test", Web: web.Embedded(),
-		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-	for _, c := range configure {
-		c(s)
-	}
-	proxied := *s
-	proxied.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-	pts := httptest.NewServer(proxied.Handler())
+	base := configured(api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), Version: "test", Web: web.Embedded(),
+		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))},
+		append([]func(*api.Server){func(s *api.Server) { s.Config.Tiles.MaxAge = 90 * time.Second }}, configure...)...)
+	// The proxied server shares the services; made first, so that the tile service reports
+	// its queries to the other's metrics.
+	proxied := base
+	trustLocalProxy(&proxied)
+	pts := httptest.NewServer(api.New(proxied).Handler())
 	t.Cleanup(pts.Close)
+	s := api.New(base)
 	env.proxied = pts.URL
 	env.handler = s.Handler()
 	ts := httptest.NewServer(env.handler)

@@ -19,19 +19,22 @@ import (
 // newWebServer serves only the viewer and the styles: they need no database.
 func newWebServer(t *testing.T, files *web.Files) string {
 	t.Helper()
-	return serve(t, &api.Server{Web: files})
+	return serve(t, api.Server{Web: files})
 }
 
-// serve serves s and returns its URL.
-func serve(t *testing.T, s *api.Server) string {
+// serve serves s made by testServer and returns its URL.
+func serve(t *testing.T, s api.Server, configure ...func(*api.Server)) string {
 	t.Helper()
-	ts := httptest.NewServer(s.Handler())
+	ts := httptest.NewServer(testServer(s, configure...).Handler())
 	t.Cleanup(ts.Close)
 	return ts.URL
 }
 
 // localProxy trusts httptest's client, 127.0.0.1, as a reverse proxy.
 var localProxy = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+
+// trustLocalProxy configures a server to trust localProxy.
+func trustLocalProxy(s *api.Server) { s.Config.HTTP.TrustedProxies = localProxy }
 
 // styleDoc is what the tests read of a MapLibre style.
 type styleDoc struct {
@@ -116,7 +119,7 @@ func TestStyle(t *testing.T) {
 	})
 
 	t.Run("behind a proxy", func(t *testing.T) {
-		proxied := serve(t, &api.Server{Web: web.Embedded(), TrustedProxies: localProxy})
+		proxied := serve(t, api.Server{Web: web.Embedded()}, trustLocalProxy)
 		res, body := send(t, http.MethodGet, proxied+"/styles/default.json", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "map.example.vn",
 			"X-Forwarded-Prefix", "/bandoso")
 		if !varies(res.Header, "X-Forwarded-Host") {

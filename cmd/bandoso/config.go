@@ -6,51 +6,40 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/netip"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"bandoso/api"
 	"bandoso/store"
 )
 
-// Config is the program's configuration. Precedence: defaults, then environment, then flags.
+// Config is the program's configuration, grouped by concern. Precedence: defaults, then
+// environment, then flags. A group that api reads embeds api's own, so that each default is
+// written once: in api.DefaultConfig, or here for what only the program uses.
 type Config struct {
-	DatabaseURL       secretURL
-	ListenAddr        string
-	AdminListenAddr   string // pprof and metrics; empty: none
-	LogLevel          slog.Level
-	LogFormat         string // text or json
-	MaxConns          int
-	RequestTimeout    time.Duration
-	StatementTimeout  time.Duration
-	ImportStmtTimeout time.Duration // one statement of an import or demo load, and its idle transaction
+	Log       logConfig
+	HTTP      httpConfig
+	Limits    api.Limits
+	Tiles     tileConfig
+	Database  databaseConfig
+	Geocoding api.GeocodingConfig
+}
+
+// logConfig is the program's one logger.
+type logConfig struct {
+	Level  slog.Level
+	Format string // text or json
+}
+
+// httpConfig is how api times requests and whom it believes, and the listener's settings.
+type httpConfig struct {
+	api.HTTPConfig
+	Listen            string
+	AdminListen       string // pprof and metrics; empty: none
 	ShutdownTimeout   time.Duration
-	TileMaxAge        time.Duration
-	TileCacheMB       int
-	TileCacheTTL      time.Duration // safety net: changes drop tiles as they commit
-	QueryMaxBytes     int64         // body limit of POST /v1/parcels/query
-	BatchMaxBytes     int64         // file limit of the batch routes (geocode, parse)
-	QueryMaxKM2       float64       // largest area one parcel query may cover
-	ImportMaxBytes    int64         // body limit of POST /v1/admin/import
-	EditMaxBytes      int64         // body limit of a feature edit
-	ItemsMaxLimit     int           // most features in one OGC API items page
-	TileTimeout       time.Duration // a tile's deadline, its statements' timeout
-	BatchTimeout      time.Duration // deadline of the batch routes (geocode, parse)
-	ImportTimeout     time.Duration // deadline of POST /v1/admin/import
-	RateLimit         float64       // requests per second per client; 0: no limit
-	RateBurst         int           // requests a client may send at once
-	TrustedProxies    string        // comma-separated CIDRs whose forwarded headers are believed
-	PublicURL         string        // URL links start with; empty: each request's own
-	DBWork            int           // requests doing database work at once; 0: max-conns - 2
-	DBQueue           int           // requests waiting for a turn at database work
-	DBQueueWait       time.Duration // longest such a wait
-	DBWorkPerClient   int           // of those, held by one client at once; 0: half of them
-	UploadsPerClient  int           // batch and import uploads one client sends at once
-	BodyTimeout       time.Duration // a request body sending nothing; a gated body whole
-	ReadyBusyAfter    time.Duration // the gate full this long: /readyz says busy
 	ReadHeaderTimeout time.Duration
 	ReadTimeout       time.Duration // whole request, body included (batch and import extend it)
 	WriteTimeout      time.Duration // 0: request timeout + 15 s (batch and import extend it)
@@ -58,70 +47,66 @@ type Config struct {
 	MaxHeaderBytes    int
 }
 
-// DefaultConfig holds every default in one place.
+// tileConfig is api's tile settings and the tile cache's.
+type tileConfig struct {
+	api.TileConfig
+	CacheMB  int
+	CacheTTL time.Duration // safety net: changes drop tiles as they commit
+}
+
+// databaseConfig is the pool, the timeouts of its statements, and the gate in front of
+// database work.
+type databaseConfig struct {
+	api.DatabaseConfig
+	URL                    secretURL
+	MaxConns               int
+	StatementTimeout       time.Duration
+	ImportStatementTimeout time.Duration // one statement of an import or demo load, and its idle transaction
+	Work                   int           // requests doing database work at once; 0: max-conns - 2
+	Queue                  int           // requests waiting for a turn at database work
+	QueueWait              time.Duration // longest such a wait
+	WorkPerClient          int           // of those, held by one client at once; 0: half of them
+}
+
+// DefaultConfig holds every default: api's, and those of the program around it.
 func DefaultConfig() Config {
+	a := api.DefaultConfig()
 	return Config{
-		ListenAddr:        ":8080",
-		LogLevel:          slog.LevelInfo,
-		LogFormat:         "text",
-		MaxConns:          16,
-		RequestTimeout:    30 * time.Second,
-		StatementTimeout:  25 * time.Second,
-		ImportStmtTimeout: time.Hour,
-		ShutdownTimeout:   20 * time.Second,
-		TileMaxAge:        60 * time.Second,
-		TileCacheMB:       128,
-		TileCacheTTL:      time.Hour,
-		QueryMaxBytes:     1 << 20,
-		BatchMaxBytes:     64 << 20,
-		QueryMaxKM2:       100,
-		ImportMaxBytes:    512 << 20,
-		EditMaxBytes:      4 << 20,
-		ItemsMaxLimit:     10000,
-		TileTimeout:       10 * time.Second,
-		BatchTimeout:      15 * time.Minute,
-		ImportTimeout:     15 * time.Minute,
-		RateLimit:         50,
-		RateBurst:         200,
-		DBQueue:           512,
-		DBQueueWait:       5 * time.Second,
-		UploadsPerClient:  2,
-		BodyTimeout:       30 * time.Second,
-		ReadyBusyAfter:    10 * time.Second,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		Log: logConfig{Level: slog.LevelInfo, Format: "text"},
+		HTTP: httpConfig{HTTPConfig: a.HTTP, Listen: ":8080", ShutdownTimeout: 20 * time.Second,
+			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10},
+		Limits: a.Limits,
+		Tiles:  tileConfig{TileConfig: a.Tiles, CacheMB: 128, CacheTTL: time.Hour},
+		Database: databaseConfig{DatabaseConfig: a.Database, MaxConns: 16, StatementTimeout: 25 * time.Second,
+			ImportStatementTimeout: time.Hour, Queue: 512, QueueWait: 5 * time.Second},
+		Geocoding: a.Geocoding,
 	}
 }
 
-// flagSet binds the common flags of every subcommand onto cfg, with defaults taken from the
-// environment, and a --help text that names each variable.
+// api is the part of the configuration that api.Server takes.
+func (c Config) api() api.Config {
+	return api.Config{HTTP: c.HTTP.HTTPConfig, Limits: c.Limits, Tiles: c.Tiles.TileConfig,
+		Database: c.Database.DatabaseConfig, Geocoding: c.Geocoding}
+}
+
+// flagSet binds the common flags of every subcommand onto cfg, and a --help text that names
+// each flag's environment variable.
 func flagSet(name, summary string, env Env, cfg *Config) *flag.FlagSet {
 	fs := flag.NewFlagSet("bandoso "+name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	if v := env.Getenv("DATABASE_URL"); v != "" {
-		cfg.DatabaseURL = secretURL(v)
-	}
-	fs.Var(&cfg.DatabaseURL, "database-url", "PostgreSQL `url` of the city database, e.g. postgres://user:pass@host:5432/bandoso\n(env DATABASE_URL; make run and make test start a local PostGIS and set it)")
-	if v := env.Getenv("LOG_LEVEL"); v != "" {
-		_ = cfg.LogLevel.UnmarshalText([]byte(v)) // checked again when flags are parsed
-	}
-	fs.Func("log-level", "least severe log `level`: debug, info, warn or error (env LOG_LEVEL; default info)", func(s string) error {
-		return cfg.LogLevel.UnmarshalText([]byte(s))
-	})
-	if v := env.Getenv("LOG_FORMAT"); v != "" {
-		cfg.LogFormat = v
-	}
-	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "log format: text or json (env LOG_FORMAT)")
+	fs.Var(&cfg.Database.URL, "database-url", "PostgreSQL `url` of the city database, e.g. postgres://user:pass@host:5432/bandoso\n"+
+		"(make run and make test start a local PostGIS and set it)")
+	fs.TextVar(&cfg.Log.Level, "log-level", cfg.Log.Level, "least severe log `level`: debug, info, warn or error")
+	fs.StringVar(&cfg.Log.Format, "log-format", cfg.Log.Format, "log format: text or json")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: bandoso %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fmt.Fprintf(fs.Output(), "Usage: bandoso %s [flags]\n\n%s\n\nFlags, each also read from the environment variable it names; a flag wins:\n", name, summary)
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
-// parse parses args and checks the result, naming the flag or variable at fault.
+// parse parses args and the environment and checks the result, naming the flag and
+// variable at fault.
 func parse(fs *flag.FlagSet, args []string, env Env, cfg *Config) error {
 	if err := parseFlags(fs, args, env); err != nil {
 		return err
@@ -129,15 +114,10 @@ func parse(fs *flag.FlagSet, args []string, env Env, cfg *Config) error {
 	return cfg.Validate()
 }
 
-// parseFlags parses args without checking the configuration, for a command that may not
-// need the database.
+// parseFlags parses args, then sets each flag they leave out from its environment variable,
+// without checking the configuration, for a command that may not need the database.
 func parseFlags(fs *flag.FlagSet, args []string, env Env) error {
-	if v := env.Getenv("LOG_LEVEL"); v != "" {
-		var l slog.Level
-		if err := l.UnmarshalText([]byte(v)); err != nil {
-			return fmt.Errorf("LOG_LEVEL: %w", err)
-		}
-	}
+	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -147,139 +127,116 @@ func parseFlags(fs *flag.FlagSet, args []string, env Env) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
+	if err := setFromEnv(fs, env.Getenv); err != nil {
+		return err
+	}
+	if env.parsed != nil {
+		return env.parsed(fs)
+	}
 	return nil
 }
 
-// Validate reports the first bad setting by the name of its variable.
+// Validate reports the first bad setting by the names of its flag and variable.
 func (c Config) Validate() error {
-	if c.DatabaseURL == "" {
+	if c.Database.URL == "" {
 		return errors.New("DATABASE_URL is not set (or pass --database-url); `make run` starts a local PostGIS and sets it")
 	}
 	// pgx takes URLs and keyword/value strings alike, and redacts the password in its errors.
-	if _, err := pgconn.ParseConfig(string(c.DatabaseURL)); err != nil {
-		return fmt.Errorf("DATABASE_URL: %v", err)
+	if _, err := pgconn.ParseConfig(string(c.Database.URL)); err != nil {
+		return fmt.Errorf("%s: %v", setting("database-url"), err)
 	}
-	if c.LogFormat != "text" && c.LogFormat != "json" {
-		return fmt.Errorf("LOG_FORMAT: %q is neither text nor json", c.LogFormat)
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		return fmt.Errorf("%s: %q is neither text nor json", setting("log-format"), c.Log.Format)
 	}
-	if c.TileCacheMB < 0 {
-		return fmt.Errorf("--tile-cache-mb: must be 0 (no cache) or more, not %d", c.TileCacheMB)
+	if c.Tiles.CacheMB < 0 {
+		return fmt.Errorf("%s: must be 0 (no cache) or more, not %d", setting("tile-cache-mb"), c.Tiles.CacheMB)
 	}
-	if c.MaxConns < 1 {
-		return fmt.Errorf("--max-conns: must be at least 1, not %d", c.MaxConns)
+	if c.Database.MaxConns < 1 {
+		return fmt.Errorf("%s: must be at least 1, not %d", setting("max-conns"), c.Database.MaxConns)
 	}
-	for name, d := range map[string]time.Duration{"--request-timeout": c.RequestTimeout, "--statement-timeout": c.StatementTimeout, "--shutdown-timeout": c.ShutdownTimeout,
-		"--tile-max-age": c.TileMaxAge, "--tile-cache-ttl": c.TileCacheTTL, "--tile-timeout": c.TileTimeout,
-		"--batch-timeout": c.BatchTimeout, "--import-timeout": c.ImportTimeout, "--db-queue-wait": c.DBQueueWait,
-		"--body-timeout": c.BodyTimeout, "--ready-busy-after": c.ReadyBusyAfter,
-		"--read-header-timeout": c.ReadHeaderTimeout, "--read-timeout": c.ReadTimeout, "--idle-timeout": c.IdleTimeout,
-		"--import-statement-timeout (env IMPORT_STATEMENT_TIMEOUT)": c.ImportStmtTimeout} {
+	for name, d := range map[string]time.Duration{"request-timeout": c.HTTP.RequestTimeout, "statement-timeout": c.Database.StatementTimeout,
+		"shutdown-timeout": c.HTTP.ShutdownTimeout, "tile-max-age": c.Tiles.MaxAge, "tile-cache-ttl": c.Tiles.CacheTTL,
+		"tile-timeout": c.Tiles.Timeout, "batch-timeout": c.Limits.BatchTimeout, "import-timeout": c.Limits.ImportTimeout,
+		"db-queue-wait": c.Database.QueueWait, "body-timeout": c.HTTP.BodyTimeout, "ready-busy-after": c.Database.BusyAfter,
+		"read-header-timeout": c.HTTP.ReadHeaderTimeout, "read-timeout": c.HTTP.ReadTimeout, "idle-timeout": c.HTTP.IdleTimeout,
+		"import-statement-timeout": c.Database.ImportStatementTimeout} {
 		if d <= 0 {
-			return fmt.Errorf("%s: must be positive", name)
+			return fmt.Errorf("%s: must be positive", setting(name))
 		}
 	}
-	if c.WriteTimeout < 0 {
-		return errors.New("--write-timeout: must be 0 (request timeout + 15 s) or positive")
+	if c.HTTP.WriteTimeout < 0 {
+		return fmt.Errorf("%s: must be 0 (request timeout + 15 s) or positive", setting("write-timeout"))
 	}
-	for name, n := range map[string]int64{"--query-max-bytes": c.QueryMaxBytes, "--batch-max-bytes": c.BatchMaxBytes,
-		"--import-max-bytes": c.ImportMaxBytes, "--edit-max-bytes": c.EditMaxBytes, "--items-max-limit": int64(c.ItemsMaxLimit),
-		"--max-header-bytes": int64(c.MaxHeaderBytes)} {
+	for name, n := range map[string]int64{"query-max-bytes": c.Limits.QueryMaxBytes, "batch-max-bytes": c.Limits.BatchMaxBytes,
+		"import-max-bytes": c.Limits.ImportMaxBytes, "edit-max-bytes": c.Limits.EditMaxBytes, "items-max-limit": int64(c.Limits.ItemsMaxLimit),
+		"max-header-bytes": int64(c.HTTP.MaxHeaderBytes)} {
 		if n < 1 {
-			return fmt.Errorf("%s: must be at least 1, not %d", name, n)
+			return fmt.Errorf("%s: must be at least 1, not %d", setting(name), n)
 		}
 	}
-	if c.RateLimit < 0 || c.RateBurst < 1 {
-		return fmt.Errorf("--rate-limit, --rate-burst: want a rate of 0 (no limit) or more and a burst of at least 1, not %g and %d", c.RateLimit, c.RateBurst)
+	if r := c.Limits.RateLimit; r.Rate < 0 || r.Burst < 1 {
+		return fmt.Errorf("%s, %s: want a rate of 0 (no limit) or more and a burst of at least 1, not %g and %d",
+			setting("rate-limit"), setting("rate-burst"), r.Rate, r.Burst)
 	}
-	if c.DBWork < 0 || c.DBQueue < 0 || c.DBWorkPerClient < 0 {
-		return fmt.Errorf("--db-work, --db-queue, --db-work-per-client: must be 0 or more, not %d, %d and %d", c.DBWork, c.DBQueue, c.DBWorkPerClient)
+	if d := c.Database; d.Work < 0 || d.Queue < 0 || d.WorkPerClient < 0 {
+		return fmt.Errorf("%s, %s, %s: must be 0 or more, not %d, %d and %d",
+			setting("db-work"), setting("db-queue"), setting("db-work-per-client"), d.Work, d.Queue, d.WorkPerClient)
 	}
-	if c.UploadsPerClient < 1 {
-		return fmt.Errorf("--uploads-per-client: must be at least 1, not %d", c.UploadsPerClient)
+	if c.Limits.UploadsPerClient < 1 {
+		return fmt.Errorf("%s: must be at least 1, not %d", setting("uploads-per-client"), c.Limits.UploadsPerClient)
 	}
-	if _, err := c.trustedProxies(); err != nil {
-		return err
-	}
-	if c.PublicURL != "" {
-		u, err := url.Parse(c.PublicURL)
+	if p := c.HTTP.PublicURL; p != "" {
+		u, err := url.Parse(p)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-			return fmt.Errorf("PUBLIC_URL: %q is not an http or https URL without a query, such as https://maps.example.vn/bandoso", c.PublicURL)
+			return fmt.Errorf("%s: %q is not an http or https URL without a query, such as https://maps.example.vn/bandoso", setting("public-url"), p)
 		}
 	}
 	return nil
 }
 
-// trustedProxies parses --trusted-proxies: CIDRs or single addresses, comma-separated.
-func (c Config) trustedProxies() ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, f := range strings.Split(c.TrustedProxies, ",") {
-		if f = strings.TrimSpace(f); f == "" {
-			continue
-		}
-		p, err := netip.ParsePrefix(f)
-		if err != nil {
-			a, aerr := netip.ParseAddr(f)
-			if aerr != nil {
-				return nil, fmt.Errorf("--trusted-proxies: %q is neither a network (10.0.0.0/8) nor an address", f)
-			}
-			p = netip.PrefixFrom(a, a.BitLen())
-		}
-		out = append(out, p.Masked())
-	}
-	return out, nil
-}
-
-// dbWork is --db-work, or by default all the pool's connections but two: one for the change
+// work is --db-work, or by default all the pool's connections but two: one for the change
 // listener, one for /readyz and the catalog whatever the load.
-func (c Config) dbWork() int {
-	if c.DBWork > 0 {
-		return c.DBWork
+func (d databaseConfig) work() int {
+	if d.Work > 0 {
+		return d.Work
 	}
-	return max(c.MaxConns-2, 1)
+	return max(d.MaxConns-2, 1)
 }
 
-// dbWorkPerClient is --db-work-per-client, or by default half the places: one client, an
+// workPerClient is --db-work-per-client, or by default half the places: one client, an
 // address or a key, cannot take the whole gate.
-func (c Config) dbWorkPerClient() int {
-	if c.DBWorkPerClient > 0 {
-		return c.DBWorkPerClient
+func (d databaseConfig) workPerClient() int {
+	if d.WorkPerClient > 0 {
+		return d.WorkPerClient
 	}
-	return max(c.dbWork()/2, 1)
+	return max(d.work()/2, 1)
 }
 
 // writeTimeout is --write-timeout, or by default the request timeout and 15 s to write the
 // answer, so that a request's 503 always gets out.
-func (c Config) writeTimeout() time.Duration {
-	if c.WriteTimeout > 0 {
-		return c.WriteTimeout
+func (h httpConfig) writeTimeout() time.Duration {
+	if h.WriteTimeout > 0 {
+		return h.WriteTimeout
 	}
-	return c.RequestTimeout + 15*time.Second
+	return h.RequestTimeout + 15*time.Second
 }
 
-// importStatementFlag binds --import-statement-timeout (env IMPORT_STATEMENT_TIMEOUT), for
-// the commands that write in bulk.
-func importStatementFlag(fs *flag.FlagSet, env Env, cfg *Config) {
-	if v := env.Getenv("IMPORT_STATEMENT_TIMEOUT"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			cfg.ImportStmtTimeout = d
-		} else {
-			cfg.ImportStmtTimeout = -1 // Validate names the setting
-		}
-	}
-	fs.DurationVar(&cfg.ImportStmtTimeout, "import-statement-timeout", cfg.ImportStmtTimeout,
-		"longest one SQL statement of the import may run on the server, and its transaction sit idle (env IMPORT_STATEMENT_TIMEOUT)")
+// importStatementFlag binds --import-statement-timeout, for the commands that write in bulk.
+func importStatementFlag(fs *flag.FlagSet, cfg *Config) {
+	fs.DurationVar(&cfg.Database.ImportStatementTimeout, "import-statement-timeout", cfg.Database.ImportStatementTimeout,
+		"longest one SQL statement of the import may run on the server, and its transaction sit idle")
 }
 
 // importOptions are the pool options of a command that writes in bulk.
 func (c Config) importOptions(log *slog.Logger) store.Options {
-	return store.Options{MaxConns: 2, StatementTimeout: c.ImportStmtTimeout, LongStatementTimeout: c.ImportStmtTimeout,
-		Logger: log, AppName: "bandoso import"}
+	t := c.Database.ImportStatementTimeout
+	return store.Options{MaxConns: 2, StatementTimeout: t, LongStatementTimeout: t, Logger: log, AppName: "bandoso import"}
 }
 
 // logger builds the program's one logger.
 func (c Config) logger(w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: c.LogLevel}
-	if c.LogFormat == "json" {
+	opts := &slog.HandlerOptions{Level: c.Log.Level}
+	if c.Log.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))

@@ -25,7 +25,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		"OpenStreetMap export (--osm) into them")
 	osmFile := fs.String("osm", "", "write the city to this OpenStreetMap `file` instead of loading it: .osm.pbf (or .pbf) for PBF,\n"+
 		".osm for XML; needs no database")
-	importStatementFlag(fs, env, &cfg)
+	importStatementFlag(fs, &cfg)
 	if err := parseFlags(fs, args, env); err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	log := cfg.logger(env.Stderr)
 	opt := cfg.importOptions(log)
 	opt.AppName = "bandoso demo"
-	db, err := store.Open(ctx, string(cfg.DatabaseURL), opt)
+	db, err := store.Open(ctx, string(cfg.Database.URL), opt)
 	if err != nil {
 		return err
 	}

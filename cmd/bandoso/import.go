@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,7 +58,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	bbox := fs.String("bbox", "", "with --layer osm: `minlon,minlat,maxlon,maxlat`, the part of the extract to import")
 	actor := fs.String("actor", "", "who imports, for the audit log (default import:<user>)")
 	reportFormat := fs.String("report", "text", "report format on stdout: text (counts by problem with examples) or json (every problem)")
-	importStatementFlag(fs, env, &cfg)
+	importStatementFlag(fs, &cfg)
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	}
 	defer src.Close()
 	log := cfg.logger(env.Stderr)
-	db, err := store.Open(ctx, string(cfg.DatabaseURL), cfg.importOptions(log))
+	db, err := store.Open(ctx, string(cfg.Database.URL), cfg.importOptions(log))
 	if err != nil {
 		return err
 	}
@@ -211,7 +212,14 @@ func importProgress(env Env, file string) *progressbar.ProgressBar {
 // keyValues is a repeatable flag of target=value pairs separated by commas.
 type keyValues struct{ m map[string]string }
 
-func (k *keyValues) String() string { return "" }
+func (k *keyValues) String() string {
+	pairs := make([]string, 0, len(k.m))
+	for key, v := range k.m {
+		pairs = append(pairs, key+"="+v)
+	}
+	slices.Sort(pairs)
+	return strings.Join(pairs, ",")
+}
 
 func (k *keyValues) Set(s string) error {
 	if k.m == nil {

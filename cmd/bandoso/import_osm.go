@@ -66,7 +66,7 @@ func runImportOSM(ctx context.Context, env Env, cfg Config, o osmImport) error {
 	}
 	defer r.Close()
 	log := cfg.logger(env.Stderr)
-	db, err := store.Open(ctx, string(cfg.DatabaseURL), cfg.importOptions(log))
+	db, err := store.Open(ctx, string(cfg.Database.URL), cfg.importOptions(log))
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func runKeys(ctx context.Context, env Env, args []string) error {
 	if err := parse(fs, rest, env, &cfg); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, string(cfg.DatabaseURL), store.Options{MaxConns: 1, Logger: cfg.logger(env.Stderr)})
+	db, err := store.Open(ctx, string(cfg.Database.URL), store.Options{MaxConns: 1, Logger: cfg.logger(env.Stderr)})
 	if err != nil {
 		return err
 	}

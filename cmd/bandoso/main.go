@@ -44,6 +44,9 @@ type Env struct {
 	IsTerminal bool
 	// Listening, when set, is told the address serve listens on (tests listen on port 0).
 	Listening func(net.Addr)
+	// parsed, when set, is shown each command's flags once they are parsed, environment
+	// included; an error it returns ends the command (tests read the flags and stop).
+	parsed func(*flag.FlagSet) error
 }
 
 func main() {

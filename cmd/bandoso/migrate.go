@@ -13,7 +13,7 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
-	db, err := store.Open(ctx, string(cfg.DatabaseURL), store.Options{MaxConns: 2, StatementTimeout: -1, Logger: cfg.logger(env.Stderr)})
+	db, err := store.Open(ctx, string(cfg.Database.URL), store.Options{MaxConns: 2, StatementTimeout: -1, Logger: cfg.logger(env.Stderr)})
 	if err != nil {
 		return err
 	}

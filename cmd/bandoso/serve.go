@@ -14,7 +14,6 @@ import (
 	"bandoso/api"
 	"bandoso/catalog"
 	"bandoso/gazetteer"
-	"bandoso/geocode"
 	"bandoso/live"
 	"bandoso/store"
 	"bandoso/tiles"
@@ -24,37 +23,18 @@ import (
 func runServe(ctx context.Context, env Env, args []string) error {
 	cfg := DefaultConfig()
 	fs := flagSet("serve", "Serve the city's map over HTTP until SIGINT or SIGTERM, then finish requests in flight and stop.", env, &cfg)
-	if v := env.Getenv("LISTEN_ADDR"); v != "" {
-		cfg.ListenAddr = v
-	}
-	fs.StringVar(&cfg.ListenAddr, "listen", cfg.ListenAddr, "address to listen on, host:port (env LISTEN_ADDR)")
-	if v := env.Getenv("PUBLIC_URL"); v != "" {
-		cfg.PublicURL = v
-	}
-	fs.StringVar(&cfg.PublicURL, "public-url", cfg.PublicURL, "URL clients reach the service at, e.g. https://maps.example.vn/bandoso, that links in answers start with (env PUBLIC_URL);\nempty: the request's own, behind --trusted-proxies the one they forward")
-	fs.StringVar(&cfg.AdminListenAddr, "admin-listen", cfg.AdminListenAddr, "address, host:port, of a second listener serving /debug/pprof/ and /metrics; empty for none")
-	fs.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "most database connections the pool opens")
-	fs.DurationVar(&cfg.RequestTimeout, "request-timeout", cfg.RequestTimeout, "longest a request may take before it is answered 503")
-	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", cfg.StatementTimeout, "longest one SQL statement may run on the server")
-	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "longest to wait for requests in flight at shutdown")
-	fs.DurationVar(&cfg.TileMaxAge, "tile-max-age", cfg.TileMaxAge, "how long clients and proxies may reuse a tile (Cache-Control max-age)")
-	fs.IntVar(&cfg.TileCacheMB, "tile-cache-mb", cfg.TileCacheMB, "megabytes of tiles kept in memory; 0 turns the cache off")
-	fs.DurationVar(&cfg.TileCacheTTL, "tile-cache-ttl", cfg.TileCacheTTL, "longest the tile cache keeps a tile; changes drop the tiles they touch at once, this is a safety net")
-	fs.Int64Var(&cfg.QueryMaxBytes, "query-max-bytes", cfg.QueryMaxBytes, "largest body of a parcel query (POST /v1/parcels/query); larger is 413")
-	fs.Int64Var(&cfg.BatchMaxBytes, "batch-max-bytes", cfg.BatchMaxBytes, "largest file for batch geocoding and parsing (POST /v1/geocode/batch, /v1/parse/batch); the rows past it get an error row")
-	fs.Int64Var(&cfg.ImportMaxBytes, "import-max-bytes", cfg.ImportMaxBytes, "largest upload to import (POST /v1/admin/import); larger is 413")
-	fs.Float64Var(&cfg.QueryMaxKM2, "query-max-km2", cfg.QueryMaxKM2, "largest area in km², buffer included, that one parcel query may cover")
+	serveFlags(fs, &cfg)
 	limitFlags(fs, &cfg)
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
 	log := cfg.logger(env.Stderr)
-	log.Info("starting", "version", version, "listen", cfg.ListenAddr, "database", cfg.DatabaseURL,
-		"max_conns", cfg.MaxConns, "request_timeout", cfg.RequestTimeout, "statement_timeout", cfg.StatementTimeout,
-		"tile_max_age", cfg.TileMaxAge, "tile_cache_mb", cfg.TileCacheMB, "tile_cache_ttl", cfg.TileCacheTTL)
+	log.Info("starting", "version", version, "listen", cfg.HTTP.Listen, "database", cfg.Database.URL,
+		"max_conns", cfg.Database.MaxConns, "request_timeout", cfg.HTTP.RequestTimeout, "statement_timeout", cfg.Database.StatementTimeout,
+		"tile_max_age", cfg.Tiles.MaxAge, "tile_cache_mb", cfg.Tiles.CacheMB, "tile_cache_ttl", cfg.Tiles.CacheTTL)
 
-	db, err := store.Open(ctx, string(cfg.DatabaseURL), store.Options{
-		MaxConns: int32(cfg.MaxConns), StatementTimeout: cfg.StatementTimeout, Logger: log,
+	db, err := store.Open(ctx, string(cfg.Database.URL), store.Options{
+		MaxConns: int32(cfg.Database.MaxConns), StatementTimeout: cfg.Database.StatementTimeout, Logger: log,
 	})
 	if err != nil {
 		return err
@@ -66,8 +46,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	}
 
 	var cache *tiles.Cache
-	if cfg.TileCacheMB > 0 {
-		cache = tiles.NewCache(int64(cfg.TileCacheMB)<<20, cfg.TileCacheTTL)
+	if cfg.Tiles.CacheMB > 0 {
+		cache = tiles.NewCache(int64(cfg.Tiles.CacheMB)<<20, cfg.Tiles.CacheTTL)
 	}
 	layerCatalog := catalog.New(db)
 	// Read the layer catalog now when the database is up; otherwise the first request does.
@@ -75,39 +55,31 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		log.Warn("layer catalog not read yet; requests will retry", "err", err)
 	}
 	tileService := tiles.New(db, layerCatalog, cache)
-	geocoder := geocode.New(db) // builds the national gazetteer now, not on the first request
-	changes := newChanges(db, log, layerCatalog, tileService, geocoder)
-	metrics := api.NewMetrics(db, tileService)
-	tileService.ObserveQuery = metrics.ObserveTileQuery
-	proxies, _ := cfg.trustedProxies() // checked by Validate
-	dbWork := admit.New(cfg.dbWork(), cfg.DBQueue, cfg.DBQueueWait).PerClient(cfg.dbWorkPerClient())
+	changes := newChanges(db, log, layerCatalog, tileService)
+	dbWork := admit.New(cfg.Database.work(), cfg.Database.Queue, cfg.Database.QueueWait).PerClient(cfg.Database.workPerClient())
 	tileService.Gate = dbWork
-	metrics.WatchGate(dbWork)
-	srv := &api.Server{Metrics: metrics, DB: db, Log: log, RequestTimeout: cfg.RequestTimeout, Version: version,
-		Catalog: layerCatalog, Tiles: tileService, Geocoder: geocoder, Units: gazetteer.Official(), Changes: changes, TileMaxAge: cfg.TileMaxAge, Web: web.Embedded(),
-		QueryMaxBytes: cfg.QueryMaxBytes, QueryMaxAreaM2: cfg.QueryMaxKM2 * 1e6, BatchMaxBytes: cfg.BatchMaxBytes,
-		ImportMaxBytes: cfg.ImportMaxBytes, EditMaxBytes: cfg.EditMaxBytes, ItemsMaxLimit: cfg.ItemsMaxLimit,
-		TileTimeout: cfg.TileTimeout, BatchTimeout: cfg.BatchTimeout, ImportTimeout: cfg.ImportTimeout,
-		RateLimit: api.RateLimit{Rate: cfg.RateLimit, Burst: cfg.RateBurst}, TrustedProxies: proxies, PublicURL: cfg.PublicURL, DBWork: dbWork,
-		UploadsPerClient: cfg.UploadsPerClient, BodyTimeout: cfg.BodyTimeout, BusyAfter: cfg.ReadyBusyAfter}
+	// New builds the geocoder, and with it the national gazetteer, now rather than on the
+	// first request.
+	srv := api.New(api.Server{DB: db, Log: log, Version: version, Catalog: layerCatalog, Tiles: tileService,
+		Units: gazetteer.Official(), Changes: changes, Web: web.Embedded(), DBWork: dbWork, Config: cfg.api()})
 	hs := &http.Server{
 		Handler:           srv.Handler(),
-		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
-		ReadTimeout:       cfg.ReadTimeout,
-		WriteTimeout:      cfg.writeTimeout(),
-		IdleTimeout:       cfg.IdleTimeout,
-		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
+		ReadTimeout:       cfg.HTTP.ReadTimeout,
+		WriteTimeout:      cfg.HTTP.writeTimeout(),
+		IdleTimeout:       cfg.HTTP.IdleTimeout,
+		MaxHeaderBytes:    cfg.HTTP.MaxHeaderBytes,
 	}
-	if cfg.AdminListenAddr != "" {
-		admin, err := serveAdmin(cfg.AdminListenAddr, metrics, log)
+	if cfg.HTTP.AdminListen != "" {
+		admin, err := serveAdmin(cfg.HTTP.AdminListen, srv.Metrics(), log)
 		if err != nil {
 			return err
 		}
 		defer admin.Close()
 	}
-	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
-		return fmt.Errorf("LISTEN_ADDR: %w", err)
+		return fmt.Errorf("%s: %w", setting("listen"), err)
 	}
 	log.Info("listening", "addr", ln.Addr().String())
 	if env.Listening != nil {
@@ -127,8 +99,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down", "grace", cfg.ShutdownTimeout)
-	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	log.Info("shutting down", "grace", cfg.HTTP.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.HTTP.ShutdownTimeout)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
@@ -140,44 +112,54 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// limitFlags binds the flags of the limits a server puts on its clients and on itself.
-func limitFlags(fs *flag.FlagSet, cfg *Config) {
-	fs.Int64Var(&cfg.EditMaxBytes, "edit-max-bytes", cfg.EditMaxBytes, "largest body of a feature edit (POST, PUT, PATCH /v1/layers/{layer}/features); larger is 413")
-	fs.IntVar(&cfg.ItemsMaxLimit, "items-max-limit", cfg.ItemsMaxLimit, "most features in one OGC API items page; a larger limit is served this many")
-	fs.DurationVar(&cfg.TileTimeout, "tile-timeout", cfg.TileTimeout, "longest a tile may take, its SQL included; past it the tile is 503")
-	fs.DurationVar(&cfg.BatchTimeout, "batch-timeout", cfg.BatchTimeout, "longest a batch geocoding or parsing request (POST /v1/geocode/batch, /v1/parse/batch) may take, upload included")
-	fs.DurationVar(&cfg.ImportTimeout, "import-timeout", cfg.ImportTimeout, "longest an import over HTTP (POST /v1/admin/import) may take, upload included")
-	fs.Float64Var(&cfg.RateLimit, "rate-limit", cfg.RateLimit, "requests per second each client may send on average (a client is its API key, else its address); 0 for no limit")
-	fs.IntVar(&cfg.RateBurst, "rate-burst", cfg.RateBurst, "requests a client may send at once before --rate-limit applies; past both it is answered 429 with Retry-After")
-	fs.StringVar(&cfg.TrustedProxies, "trusted-proxies", cfg.TrustedProxies, "comma-separated networks of reverse proxies (e.g. 10.0.0.0/8) believed about the client: X-Forwarded-For names it for rate limits,\nForwarded and X-Forwarded-Proto, -Host and -Prefix the URL it asked for (without --public-url)")
-	fs.IntVar(&cfg.DBWork, "db-work", cfg.DBWork, "requests doing database work at once, the rest queue; 0 for --max-conns minus 2")
-	fs.IntVar(&cfg.DBQueue, "db-queue", cfg.DBQueue, "requests that may queue for database work; past it they are 503 at once")
-	fs.DurationVar(&cfg.DBQueueWait, "db-queue-wait", cfg.DBQueueWait, "longest a request waits in that queue before it is 503")
-	fs.IntVar(&cfg.DBWorkPerClient, "db-work-per-client", cfg.DBWorkPerClient, "of --db-work, most one client (its API key, else its address) holds at once; past it its requests queue, then 429; 0 for half")
-	fs.IntVar(&cfg.UploadsPerClient, "uploads-per-client", cfg.UploadsPerClient, "batch and import uploads one client may send at once; past it 429 with Retry-After")
-	fs.DurationVar(&cfg.BodyTimeout, "body-timeout", cfg.BodyTimeout, "longest a request body may send nothing before the request ends (408, or an error row for a batch); other bodies must also come whole within it before their request queues for database work")
-	fs.DurationVar(&cfg.ReadyBusyAfter, "ready-busy-after", cfg.ReadyBusyAfter, "how long every place for database work may stay taken before /readyz answers 503 busy")
-	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", cfg.ReadHeaderTimeout, "longest a client may take to send a request's headers")
-	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", cfg.ReadTimeout, "longest a client may take to send a whole request, body included (batch and import bodies allow --body-timeout between bytes instead)")
-	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", cfg.WriteTimeout, "longest from a request's headers to the end of its answer; 0 for --request-timeout plus 15 s")
-	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "longest a kept-alive connection may wait for its next request")
-	fs.IntVar(&cfg.MaxHeaderBytes, "max-header-bytes", cfg.MaxHeaderBytes, "largest request header block; larger is 431")
+// serveFlags binds the flags of where serve listens, its pool and its tiles.
+func serveFlags(fs *flag.FlagSet, cfg *Config) {
+	fs.StringVar(&cfg.HTTP.Listen, "listen", cfg.HTTP.Listen, "address to listen on, host:port")
+	fs.StringVar(&cfg.HTTP.PublicURL, "public-url", cfg.HTTP.PublicURL, "URL clients reach the service at, e.g. https://maps.example.vn/bandoso, that links in answers start with;\nempty: the request's own, behind --trusted-proxies the one they forward")
+	fs.StringVar(&cfg.HTTP.AdminListen, "admin-listen", cfg.HTTP.AdminListen, "address, host:port, of a second listener serving /debug/pprof/ and /metrics; empty for none")
+	fs.IntVar(&cfg.Database.MaxConns, "max-conns", cfg.Database.MaxConns, "most database connections the pool opens")
+	fs.DurationVar(&cfg.HTTP.RequestTimeout, "request-timeout", cfg.HTTP.RequestTimeout, "longest a request may take before it is answered 503")
+	fs.DurationVar(&cfg.Database.StatementTimeout, "statement-timeout", cfg.Database.StatementTimeout, "longest one SQL statement may run on the server")
+	fs.DurationVar(&cfg.HTTP.ShutdownTimeout, "shutdown-timeout", cfg.HTTP.ShutdownTimeout, "longest to wait for requests in flight at shutdown")
+	fs.DurationVar(&cfg.Tiles.MaxAge, "tile-max-age", cfg.Tiles.MaxAge, "how long clients and proxies may reuse a tile (Cache-Control max-age)")
+	fs.IntVar(&cfg.Tiles.CacheMB, "tile-cache-mb", cfg.Tiles.CacheMB, "megabytes of tiles kept in memory; 0 turns the cache off")
+	fs.DurationVar(&cfg.Tiles.CacheTTL, "tile-cache-ttl", cfg.Tiles.CacheTTL, "longest the tile cache keeps a tile; changes drop the tiles they touch at once, this is a safety net")
+	fs.Int64Var(&cfg.Limits.QueryMaxBytes, "query-max-bytes", cfg.Limits.QueryMaxBytes, "largest body of a parcel query (POST /v1/parcels/query); larger is 413")
+	fs.Int64Var(&cfg.Limits.BatchMaxBytes, "batch-max-bytes", cfg.Limits.BatchMaxBytes, "largest file for batch geocoding and parsing (POST /v1/geocode/batch, /v1/parse/batch); the rows past it get an error row")
+	fs.Int64Var(&cfg.Limits.ImportMaxBytes, "import-max-bytes", cfg.Limits.ImportMaxBytes, "largest upload to import (POST /v1/admin/import); larger is 413")
+	fs.Var(km2{&cfg.Limits.QueryMaxAreaM2}, "query-max-km2", "largest area, in `km²`, buffer included, that one parcel query may cover")
 }
 
-// newChanges is the hub through which committed changes reach the layer catalog, the tile
-// cache and the geocoder's list of street names.
-func newChanges(db *store.DB, log *slog.Logger, c *catalog.Catalog, t *tiles.Service, g *geocode.Geocoder) *live.Hub {
+// limitFlags binds the flags of the limits a server puts on its clients and on itself.
+func limitFlags(fs *flag.FlagSet, cfg *Config) {
+	fs.Int64Var(&cfg.Limits.EditMaxBytes, "edit-max-bytes", cfg.Limits.EditMaxBytes, "largest body of a feature edit (POST, PUT, PATCH /v1/layers/{layer}/features); larger is 413")
+	fs.IntVar(&cfg.Limits.ItemsMaxLimit, "items-max-limit", cfg.Limits.ItemsMaxLimit, "most features in one OGC API items page; a larger limit is served this many")
+	fs.DurationVar(&cfg.Tiles.Timeout, "tile-timeout", cfg.Tiles.Timeout, "longest a tile may take, its SQL included; past it the tile is 503")
+	fs.DurationVar(&cfg.Limits.BatchTimeout, "batch-timeout", cfg.Limits.BatchTimeout, "longest a batch geocoding or parsing request (POST /v1/geocode/batch, /v1/parse/batch) may take, upload included")
+	fs.DurationVar(&cfg.Limits.ImportTimeout, "import-timeout", cfg.Limits.ImportTimeout, "longest an import over HTTP (POST /v1/admin/import) may take, upload included")
+	fs.Float64Var(&cfg.Limits.RateLimit.Rate, "rate-limit", cfg.Limits.RateLimit.Rate, "requests per second each client may send on average (a client is its API key, else its address); 0 for no limit")
+	fs.IntVar(&cfg.Limits.RateLimit.Burst, "rate-burst", cfg.Limits.RateLimit.Burst, "requests a client may send at once before --rate-limit applies; past both it is answered 429 with Retry-After")
+	fs.Var(prefixList{&cfg.HTTP.TrustedProxies}, "trusted-proxies", "comma-separated `networks` of reverse proxies (e.g. 10.0.0.0/8) believed about the client: X-Forwarded-For names it for rate limits,\nForwarded and X-Forwarded-Proto, -Host and -Prefix the URL it asked for (without --public-url)")
+	fs.IntVar(&cfg.Database.Work, "db-work", cfg.Database.Work, "requests doing database work at once, the rest queue; 0 for --max-conns minus 2")
+	fs.IntVar(&cfg.Database.Queue, "db-queue", cfg.Database.Queue, "requests that may queue for database work; past it they are 503 at once")
+	fs.DurationVar(&cfg.Database.QueueWait, "db-queue-wait", cfg.Database.QueueWait, "longest a request waits in that queue before it is 503")
+	fs.IntVar(&cfg.Database.WorkPerClient, "db-work-per-client", cfg.Database.WorkPerClient, "of --db-work, most one client (its API key, else its address) holds at once; past it its requests queue, then 429; 0 for half")
+	fs.IntVar(&cfg.Limits.UploadsPerClient, "uploads-per-client", cfg.Limits.UploadsPerClient, "batch and import uploads one client may send at once; past it 429 with Retry-After")
+	fs.DurationVar(&cfg.HTTP.BodyTimeout, "body-timeout", cfg.HTTP.BodyTimeout, "longest a request body may send nothing before the request ends (408, or an error row for a batch); other bodies must also come whole within it before their request queues for database work")
+	fs.DurationVar(&cfg.Database.BusyAfter, "ready-busy-after", cfg.Database.BusyAfter, "how long every place for database work may stay taken before /readyz answers 503 busy")
+	fs.DurationVar(&cfg.HTTP.ReadHeaderTimeout, "read-header-timeout", cfg.HTTP.ReadHeaderTimeout, "longest a client may take to send a request's headers")
+	fs.DurationVar(&cfg.HTTP.ReadTimeout, "read-timeout", cfg.HTTP.ReadTimeout, "longest a client may take to send a whole request, body included (batch and import bodies allow --body-timeout between bytes instead)")
+	fs.DurationVar(&cfg.HTTP.WriteTimeout, "write-timeout", cfg.HTTP.WriteTimeout, "longest from a request's headers to the end of its answer; 0 for --request-timeout plus 15 s")
+	fs.DurationVar(&cfg.HTTP.IdleTimeout, "idle-timeout", cfg.HTTP.IdleTimeout, "longest a kept-alive connection may wait for its next request")
+	fs.IntVar(&cfg.HTTP.MaxHeaderBytes, "max-header-bytes", cfg.HTTP.MaxHeaderBytes, "largest request header block; larger is 431")
+}
+
+// newChanges is the hub through which committed changes reach the layer catalog and then the
+// tile cache; api.New subscribes the server's own caches.
+func newChanges(db *store.DB, log *slog.Logger, c *catalog.Catalog, t *tiles.Service) *live.Hub {
 	hub := live.New(db, log)
 	hub.Subscribe(c.Apply)
 	hub.Subscribe(t.Apply)
-	hub.Subscribe(func(changes []store.Change) {
-		for _, c := range changes {
-			if c.Table == "streets" {
-				g.ForgetStreets()
-				return
-			}
-		}
-	})
 	return hub
 }
 

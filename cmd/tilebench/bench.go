@@ -33,8 +33,10 @@ type Bench struct {
 // logging each request as serve does (to nowhere), and returns its URL and a stop func.
 func (b *Bench) server(cache *tiles.Cache) (string, func()) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cfg := api.DefaultConfig()
+	cfg.Limits.RateLimit = api.RateLimit{} // one client asks for every tile: a limit would measure the limiter
 	layers := catalog.New(b.DB)
-	s := &api.Server{DB: b.DB, Log: log, Catalog: layers, Tiles: tiles.New(b.DB, layers, cache), Version: "tilebench"}
+	s := api.New(api.Server{DB: b.DB, Log: log, Catalog: layers, Tiles: tiles.New(b.DB, layers, cache), Version: "tilebench", Config: cfg})
 	ts := httptest.NewServer(s.Handler())
 	return ts.URL, ts.Close
 }
