@@ -16,11 +16,9 @@ import (
 	"time"
 
 	"bandoso/admit"
+	"bandoso/geo"
 	"bandoso/store"
 )
-
-// MaxZoom is the deepest zoom served; the catalog's zoom ranges stop there too.
-const MaxZoom = 24
 
 // ErrUnknownLayer: a requested layer is not in the catalog. It comes wrapped in a
 // *LayerError naming the layer.
@@ -98,7 +96,7 @@ func newLayer(r store.LayerRow) *Layer {
 	l := &Layer{Name: r.Name, Title: r.Title, Description: r.Description,
 		GeometryType: r.GeometryType, FieldKinds: map[string]string{},
 		Source: r.Source, Licence: r.Licence, Synthetic: r.Synthetic, Public: r.Public,
-		MinZoom: r.MinZoom, MaxZoom: min(r.MaxZoom, MaxZoom), Bands: r.Bands, row: r}
+		MinZoom: r.MinZoom, MaxZoom: min(r.MaxZoom, geo.MaxZoom), Bands: r.Bands, row: r}
 	for _, src := range append(slices.Clone(r.Bands), r.Tiles) {
 		l.queries = append(l.queries, store.NewTileQuery(r.Name, src))
 		for i, f := range src.Fields {
@@ -198,12 +196,8 @@ func (s *Service) catalog(ctx context.Context) (map[string]*Layer, error) {
 			}
 		}
 		if len(changed) > 0 {
-			s.cache.Drop(func(key string) bool {
-				names, _, _, _, ok := parseTileKey(key)
-				if !ok {
-					return true
-				}
-				for n := range strings.SplitSeq(names, ",") {
+			s.cache.Drop(func(key Key) bool {
+				for n := range key.Names() {
 					if changed[n] {
 						return true
 					}
@@ -312,12 +306,12 @@ func (s *Service) Queries(ctx context.Context, names []string, z int) (served []
 	return served, qs, nil
 }
 
-// Tile returns the MVT tile z/x/y holding the named layers, in the order named. Layers
-// outside their zoom range at z are left out; a tile with no features is Empty. MVT
-// layers are independent messages of one repeated field (MVT 2.1 §4.1), so the tile is the
-// concatenation of each layer's bytes. z, x and y must be a valid tile.
-func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile, error) {
-	served, qs, err := s.Queries(ctx, names, z)
+// Tile returns the MVT tile t holding the named layers, in the order named. Layers outside
+// their zoom range at t's zoom are left out; a tile with no features is Empty. MVT layers
+// are independent messages of one repeated field (MVT 2.1 §4.1), so the tile is the
+// concatenation of each layer's bytes. t must be Valid.
+func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, error) {
+	served, qs, err := s.Queries(ctx, names, int(t.Z))
 	if err != nil {
 		return nil, err
 	}
@@ -331,7 +325,7 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 		}
 		defer leave()
 		start := time.Now()
-		parts, err := s.db.Tile(ctx, qs, z, x, y)
+		parts, err := s.db.Tile(ctx, qs, t)
 		took := time.Since(start)
 		s.queries.Add(1)
 		s.queryNanos.Add(int64(took))
@@ -346,13 +340,13 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 	if s.cache == nil {
 		return query(ctx)
 	}
-	key := tileKey(served, z, x, y)
+	key := newKey(served, t)
 	epoch := s.epoch.Load()
 	if tile, ok := s.cache.Get(key); ok {
 		return tile, nil
 	}
 	// Callers after a change do not join a query started before it.
-	flight := key + "@" + strconv.FormatInt(epoch, 10)
+	flight := key.String() + "@" + strconv.FormatInt(epoch, 10)
 	return s.flights.do(ctx, flight, func(ctx context.Context) (*Tile, error) {
 		tile, err := query(ctx)
 		if err == nil && s.epoch.Load() == epoch {
@@ -360,9 +354,4 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 		}
 		return tile, err
 	})
-}
-
-// tileKey is the cache key of tile z/x/y of layers: "parcels,streets/16/52192/30793".
-func tileKey(layers []string, z, x, y int) string {
-	return strings.Join(layers, ",") + "/" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
 }
