@@ -8,13 +8,16 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
 	"bandoso/geo"
 	"bandoso/store"
 )
 
 // defaultCityCentre is Ho Chi Minh City's centre (Nhà hát Thành phố), lon and lat: short plus
 // codes are recovered near it unless Server.CityCentre says otherwise.
-var defaultCityCentre = [2]float64{106.7009, 10.7769}
+var defaultCityCentre = orb.Point{106.7009, 10.7769}
 
 // Kinds of code GET /v1/codes/{code} tells apart, as its answers name them.
 const (
@@ -99,7 +102,7 @@ func (s *Server) nationalAddress(r *http.Request, raw string) (store.Address, er
 // plusCodeFeature is a plus code's cell: its centre as the geometry, its bounds as bbox.
 type plusCodeFeature struct {
 	Type       string          `json:"type"`
-	BBox       [4]float64      `json:"bbox"`
+	BBox       geojson.BBox    `json:"bbox"`
 	Geometry   json.RawMessage `json:"geometry"`
 	Properties map[string]any  `json:"properties"`
 }
@@ -116,7 +119,7 @@ func (s *Server) plusCode(w http.ResponseWriter, r *http.Request, raw string) er
 	case geo.IsFullOLC(code):
 	case geo.IsShortOLC(code):
 		centre := s.cityCentre()
-		full, err := geo.RecoverNearestOLC(code, centre[1], centre[0])
+		full, err := geo.RecoverNearestOLC(code, centre.Lat(), centre.Lon())
 		if err != nil {
 			return &ParamError{paramCode, "short plus code: " + strings.TrimPrefix(err.Error(), "geo: ")}
 		}
@@ -147,12 +150,12 @@ func (s *Server) plusCode(w http.ResponseWriter, r *http.Request, raw string) er
 	if len(rev.Addresses) > 0 {
 		props["address"] = nearAddressFeature(rev.Addresses[0], rev.Location)
 	}
-	return writeJSON(w, mediaGeoJSON, plusCodeFeature{Type: "Feature", BBox: [4]float64{area.LngLo, area.LatLo, area.LngHi, area.LatHi},
+	return writeJSON(w, mediaGeoJSON, plusCodeFeature{Type: "Feature", BBox: geojson.BBox{area.LngLo, area.LatLo, area.LngHi, area.LatHi},
 		Geometry: pointGeometry(lon, lat), Properties: props})
 }
 
-func (s *Server) cityCentre() [2]float64 {
-	if s.CityCentre == ([2]float64{}) {
+func (s *Server) cityCentre() orb.Point {
+	if s.CityCentre == (orb.Point{}) {
 		return defaultCityCentre
 	}
 	return s.CityCentre

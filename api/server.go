@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/hashicorp/golang-lru/v2/expirable"
+	"github.com/paulmach/orb"
 
 	"bandoso/address"
 	"bandoso/admit"
@@ -59,7 +60,7 @@ type Server struct {
 	Units address.UnitMatcher
 	// CityCentre (lon, lat) is where short plus codes are recovered; zero means Ho Chi Minh
 	// City's centre.
-	CityCentre [2]float64
+	CityCentre orb.Point
 	// Changes brings committed changes to the tile cache and the geocoder; a handler that
 	// writes calls Changes.CatchUp after its commit so that the next read shows the change
 	// even before the database's notification arrives. It may be nil (CatchUp does nothing).

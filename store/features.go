@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 )
 
 // FeatureQuery selects features of one catalog layer for OGC API – Features. Every value
@@ -16,8 +17,8 @@ import (
 // identifiers and of Where, which the caller compiled with placeholders.
 type FeatureQuery struct {
 	Layer LayerRow
-	// BBox is west, south, east, north in BBoxSRID (4326 when zero), axes east then north.
-	BBox     *[4]float64
+	// BBox is in BBoxSRID (4326 when zero), axes east then north.
+	BBox     *orb.Bound
 	BBoxSRID int
 	// Equals are property = value filters, by field name; values are parsed by the column's
 	// own type, so a bad value is ErrInvalid.
@@ -87,7 +88,7 @@ func (q FeatureQuery) conditions() (string, []any, error) {
 		}
 		b := q.BBox
 		env := fmt.Sprintf("ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, %s::int), 4326)",
-			param(b[0]), param(b[1]), param(b[2]), param(b[3]), param(srid))
+			param(b.Min[0]), param(b.Min[1]), param(b.Max[0]), param(b.Max[1]), param(srid))
 		conds = append(conds, fmt.Sprintf("ST_Intersects(%s, %s)", geom, env))
 	}
 	if q.From != nil || q.To != nil {
