@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/paulmach/orb/geojson"
+
 	"bandoso/geo"
 	"bandoso/store"
 )
@@ -95,7 +97,7 @@ func (s *Server) nationalAddress(r *http.Request, raw string) (store.Address, er
 // plusCodeFeature is a plus code's cell: its centre as the geometry, its bounds as bbox.
 type plusCodeFeature struct {
 	Type       string          `json:"type"`
-	BBox       [4]float64      `json:"bbox"`
+	BBox       geojson.BBox    `json:"bbox"`
 	Geometry   json.RawMessage `json:"geometry"`
 	Properties map[string]any  `json:"properties"`
 }
@@ -112,7 +114,7 @@ func (s *Server) plusCode(w http.ResponseWriter, r *http.Request, raw string) er
 	case geo.IsFullOLC(code):
 	case geo.IsShortOLC(code):
 		centre := s.Config.Geocoding.CityCentre
-		full, err := geo.RecoverNearestOLC(code, centre[1], centre[0])
+		full, err := geo.RecoverNearestOLC(code, centre.Lat(), centre.Lon())
 		if err != nil {
 			return &ParamError{paramCode, "short plus code: " + strings.TrimPrefix(err.Error(), "geo: ")}
 		}
@@ -143,6 +145,6 @@ func (s *Server) plusCode(w http.ResponseWriter, r *http.Request, raw string) er
 	if len(rev.Addresses) > 0 {
 		props["address"] = nearAddressFeature(rev.Addresses[0], rev.Location)
 	}
-	return writeJSON(w, mediaGeoJSON, plusCodeFeature{Type: "Feature", BBox: [4]float64{area.LngLo, area.LatLo, area.LngHi, area.LatHi},
+	return writeJSON(w, mediaGeoJSON, plusCodeFeature{Type: "Feature", BBox: geojson.BBox{area.LngLo, area.LatLo, area.LngHi, area.LatHi},
 		Geometry: pointGeometry(lon, lat), Properties: props})
 }

@@ -3,6 +3,8 @@ package api
 import (
 	"net/netip"
 	"time"
+
+	"github.com/paulmach/orb"
 )
 
 // Config is every setting of a Server, grouped by concern. DefaultConfig writes each
@@ -83,7 +85,7 @@ type DatabaseConfig struct {
 // GeocodingConfig places the city for the address routes.
 type GeocodingConfig struct {
 	// CityCentre (lon, lat) is where short plus codes are recovered.
-	CityCentre [2]float64
+	CityCentre orb.Point
 }
 
 // DefaultConfig holds the default of every setting of a Server.
@@ -108,6 +110,6 @@ func DefaultConfig() Config {
 		Tiles:    TileConfig{MaxAge: 60 * time.Second, Timeout: 10 * time.Second},
 		Database: DatabaseConfig{BusyAfter: 10 * time.Second},
 		// Ho Chi Minh City's centre (Nhà hát Thành phố)
-		Geocoding: GeocodingConfig{CityCentre: [2]float64{106.7009, 10.7769}},
+		Geocoding: GeocodingConfig{CityCentre: orb.Point{106.7009, 10.7769}},
 	}
 }

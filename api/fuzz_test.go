@@ -13,6 +13,7 @@ import (
 
 	"bandoso/api"
 	"bandoso/catalog"
+	"bandoso/geo"
 	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
@@ -49,7 +50,7 @@ func FuzzTilePath(f *testing.F) {
 		// {y}.mvt: a dot in y ends the parameter early, and the route may not match.
 		if oneSegment && !strings.Contains(y, ".") {
 			checkFuzzedParam(t, path, p, http.StatusBadRequest,
-				firstOutside([3]string{"z", "x", "y"}, [3]string{z, x, y}, 0, tiles.MaxZoom))
+				firstOutside([3]string{"z", "x", "y"}, [3]string{z, x, y}, 0, geo.MaxZoom))
 		}
 
 		path = "/ogc/collections/" + layers + "/tiles/WebMercatorQuad/" + z + "/" + y + "/" + x

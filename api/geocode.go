@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paulmach/orb"
+
 	"bandoso/address"
 	"bandoso/geo"
 	"bandoso/geocode"
@@ -130,7 +132,7 @@ func geocodeRequest(r *http.Request, structured bool) (geocode.Request, error) {
 		if err != nil {
 			return req, err
 		}
-		req.Focus = &[2]float64{lon, lat}
+		req.Focus = &orb.Point{lon, lat}
 	}
 	return req, nil
 }

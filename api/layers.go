@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
-	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"bandoso/catalog"
 	"bandoso/store"
@@ -37,10 +37,10 @@ type catalogEntry struct {
 	MinZoom      int            `json:"min_zoom"`
 	MaxZoom      int            `json:"max_zoom"`
 	// UpdatedAt is the later of the catalog entry's change and its data's.
-	UpdatedAt    time.Time   `json:"updated_at"`
-	FeatureCount int64       `json:"feature_count"`
-	Extent       *[4]float64 `json:"extent"`
-	Links        []link      `json:"links"`
+	UpdatedAt    time.Time    `json:"updated_at"`
+	FeatureCount int64        `json:"feature_count"`
+	Extent       geojson.BBox `json:"extent"`
+	Links        []link       `json:"links"`
 }
 
 type catalogField struct {
@@ -124,9 +124,6 @@ func (s *Server) handlePatchLayer(w http.ResponseWriter, r *http.Request) error 
 	return s.writeCatalogEntry(w, r, l)
 }
 
-// lonLatBox is bounds as west, south, east, north, the order of JSON extents and bboxes.
-func lonLatBox(b orb.Bound) [4]float64 { return [4]float64{b.Left(), b.Bottom(), b.Right(), b.Top()} }
-
 func (s *Server) catalogEntry(r *http.Request, l *catalog.Layer) (catalogEntry, error) {
 	e := catalogEntry{Name: l.Name, Title: l.Title, Description: l.Description, Source: l.Source,
 		Licence: l.Licence, Synthetic: l.Synthetic, Public: l.Public, GeometryType: l.GeometryType,
@@ -151,8 +148,7 @@ func (s *Server) catalogEntry(r *http.Request, l *catalog.Layer) (catalogEntry, 
 		return e, err
 	}
 	if ok {
-		box := lonLatBox(b)
-		e.Extent = &box
+		e.Extent = geojson.NewBBox(b)
 	}
 	base := externalBase(r)
 	e.Links = []link{

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb/geojson"
 
 	"bandoso/catalog"
 	"bandoso/cql2"
@@ -108,8 +109,8 @@ func crsURIs() []string {
 
 type extent struct {
 	Spatial struct {
-		BBox [][4]float64 `json:"bbox"`
-		CRS  string       `json:"crs"`
+		BBox []geojson.BBox `json:"bbox"`
+		CRS  string         `json:"crs"`
 	} `json:"spatial"`
 }
 
@@ -159,12 +160,12 @@ func (s *Server) collection(r *http.Request, l *catalog.Layer) (collection, erro
 			{Href: href + "/queryables", Rel: relQueryables, Type: mediaJSONSchema, Title: "what filters may name"},
 		},
 		ItemType: "feature", CRS: crsURIs(), StorageCRS: geo.CRS84}
-	b, ok, err := s.Catalog.Bounds(r.Context(), l)
+	b, ok, err := s.layersBound(r.Context(), []*catalog.Layer{l})
 	if err != nil || !ok {
 		return c, err
 	}
 	c.Extent = &extent{}
-	c.Extent.Spatial.BBox = [][4]float64{lonLatBox(b)}
+	c.Extent.Spatial.BBox = []geojson.BBox{geojson.NewBBox(b)}
 	c.Extent.Spatial.CRS = crsCRS84
 	return c, nil
 }

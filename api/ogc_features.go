@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb"
 
 	"bandoso/catalog"
 	"bandoso/geo"
@@ -80,7 +81,7 @@ func (s *Server) parseItems(r *http.Request, l *catalog.Layer) (itemRequest, err
 		case paramLimit:
 			req.q.Limit, err = parseLimit(v, defaultItemLimit, s.Config.Limits.ItemsMaxLimit)
 		case paramBBox:
-			var b [4]float64
+			var b orb.Bound
 			b, err = parseBBox(v)
 			req.q.BBox = &b
 		case paramBBoxCRS:
@@ -91,9 +92,8 @@ func (s *Server) parseItems(r *http.Request, l *catalog.Layer) (itemRequest, err
 			req.q.BBoxSRID = c.SRID
 			if c.LatFirst {
 				defer func() {
-					if req.q.BBox != nil {
-						b := req.q.BBox
-						b[0], b[1], b[2], b[3] = b[1], b[0], b[3], b[2]
+					if b := req.q.BBox; b != nil {
+						*b = orb.Bound{Min: orb.Point{b.Min[1], b.Min[0]}, Max: orb.Point{b.Max[1], b.Max[0]}}
 					}
 				}()
 			}
@@ -271,21 +271,21 @@ func parseLimit(v string, def, max int) (int, error) {
 }
 
 // parseBBox reads a two-dimensional bbox: four finite numbers, lower corner first.
-func parseBBox(v string) ([4]float64, error) {
-	var b [4]float64
+func parseBBox(v string) (orb.Bound, error) {
 	parts := strings.Split(v, ",")
 	if len(parts) != 4 {
-		return b, fmt.Errorf("want four numbers minx,miny,maxx,maxy, got %d values", len(parts))
+		return orb.Bound{}, fmt.Errorf("want four numbers minx,miny,maxx,maxy, got %d values", len(parts))
 	}
-	for i, p := range parts {
-		f, ok := parseNumber(strings.TrimSpace(p))
+	var b orb.Bound
+	for i, v := range []*float64{&b.Min[0], &b.Min[1], &b.Max[0], &b.Max[1]} {
+		f, ok := parseNumber(strings.TrimSpace(parts[i]))
 		if !ok {
-			return b, fmt.Errorf("%q is not a number", p)
+			return orb.Bound{}, fmt.Errorf("%q is not a number", parts[i])
 		}
-		b[i] = f
+		*v = f
 	}
-	if b[0] > b[2] || b[1] > b[3] {
-		return b, fmt.Errorf("the lower corner (%g, %g) lies above or right of the upper (%g, %g)", b[0], b[1], b[2], b[3])
+	if b.IsEmpty() {
+		return b, fmt.Errorf("the lower corner (%g, %g) lies above or right of the upper (%g, %g)", b.Min[0], b.Min[1], b.Max[0], b.Max[1])
 	}
 	return b, nil
 }

@@ -6,10 +6,10 @@ import (
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb"
 
 	"bandoso/catalog"
 	"bandoso/geo"
-	"bandoso/tiles"
 )
 
 // OGC API – Tiles 1.0 (OGC 20-057) over the same vector tiles as /tiles: the tile matrix set
@@ -44,15 +44,15 @@ type tileMatrixSet struct {
 }
 
 type tileMatrix struct {
-	ID               string     `json:"id"`
-	ScaleDenominator float64    `json:"scaleDenominator"`
-	CellSize         float64    `json:"cellSize"`
-	CornerOfOrigin   string     `json:"cornerOfOrigin"`
-	PointOfOrigin    [2]float64 `json:"pointOfOrigin"`
-	TileWidth        int        `json:"tileWidth"`
-	TileHeight       int        `json:"tileHeight"`
-	MatrixWidth      int        `json:"matrixWidth"`
-	MatrixHeight     int        `json:"matrixHeight"`
+	ID               string    `json:"id"`
+	ScaleDenominator float64   `json:"scaleDenominator"`
+	CellSize         float64   `json:"cellSize"`
+	CornerOfOrigin   string    `json:"cornerOfOrigin"`
+	PointOfOrigin    orb.Point `json:"pointOfOrigin"`
+	TileWidth        int       `json:"tileWidth"`
+	TileHeight       int       `json:"tileHeight"`
+	MatrixWidth      int       `json:"matrixWidth"`
+	MatrixHeight     int       `json:"matrixHeight"`
 }
 
 const tmsTitle = "Google Maps Compatible for the World"
@@ -63,12 +63,12 @@ func webMercatorQuad() tileMatrixSet {
 	tms := tileMatrixSet{ID: tmsWebMercatorQuad, Title: tmsTitle, URI: tmsURI, CRS: crsEPSG3857,
 		OrderedAxes:       []string{"E", "N"},
 		WellKnownScaleSet: "http://www.opengis.net/def/wkss/OGC/1.0/GoogleMapsCompatible",
-		BoundingBox:       boundingBox{LowerLeft: [2]float64{-h, -h}, UpperRight: [2]float64{h, h}, CRS: crsEPSG3857}}
-	for z := 0; z <= geo.WebMercatorQuadMaxZoom; z++ {
+		BoundingBox:       boundingBox{LowerLeft: orb.Point{-h, -h}, UpperRight: orb.Point{h, h}, CRS: crsEPSG3857}}
+	for z := 0; z <= geo.MaxZoom; z++ {
 		n := geo.MatrixSize(z)
 		tms.TileMatrices = append(tms.TileMatrices, tileMatrix{ID: strconv.Itoa(z),
 			ScaleDenominator: geo.ScaleDenominator(z), CellSize: geo.CellSizeM(z), CornerOfOrigin: "topLeft",
-			PointOfOrigin: [2]float64{-h, h}, TileWidth: geo.TileSizePx, TileHeight: geo.TileSizePx,
+			PointOfOrigin: orb.Point{-h, h}, TileWidth: geo.TileSizePx, TileHeight: geo.TileSizePx,
 			MatrixWidth: n, MatrixHeight: n})
 	}
 	return tms
@@ -134,9 +134,9 @@ type tilesetLayer struct {
 }
 
 type boundingBox struct {
-	LowerLeft  [2]float64 `json:"lowerLeft"`
-	UpperRight [2]float64 `json:"upperRight"`
-	CRS        string     `json:"crs"`
+	LowerLeft  orb.Point `json:"lowerLeft"`
+	UpperRight orb.Point `json:"upperRight"`
+	CRS        string    `json:"crs"`
 }
 
 // geometryDimension is 0 for points, 1 for lines and 2 for surfaces (OGC 17-083r4 Table 11).
@@ -163,8 +163,6 @@ func (s *Server) tilesetOf(r *http.Request, href, title string, layers []*catalo
 		last := geo.MatrixSize(z) - 1
 		ts.Limits = append(ts.Limits, matrixLimits{TileMatrix: strconv.Itoa(z), MaxTileRow: last, MaxTileCol: last})
 	}
-	var bounds [4]float64
-	hasBounds := false
 	for _, l := range layers {
 		props := make(map[string]any, len(l.TileFields))
 		for _, f := range l.TileFields {
@@ -175,25 +173,20 @@ func (s *Server) tilesetOf(r *http.Request, href, title string, layers []*catalo
 			MinTileMatrix: strconv.Itoa(l.MinZoom), MaxTileMatrix: strconv.Itoa(l.MaxZoom),
 			PropertiesSchema: map[string]any{"type": "object", "properties": props},
 			Links:            []link{{Href: base + ogcPrefix + "/collections/" + l.Name, Rel: relGeodata, Type: mediaJSON, Title: l.Title}}})
-		b, ok, err := s.Catalog.Bounds(r.Context(), l)
-		if err != nil {
-			return ts, err
-		}
-		if ok {
-			bounds = unionBounds(bounds, lonLatBox(b), hasBounds)
-			hasBounds = true
-		}
 	}
-	if hasBounds {
-		ts.BoundingBox = &boundingBox{LowerLeft: [2]float64{bounds[0], bounds[1]},
-			UpperRight: [2]float64{bounds[2], bounds[3]}, CRS: crsCRS84}
+	bound, ok, err := s.layersBound(r.Context(), layers)
+	if err != nil {
+		return ts, err
+	}
+	if ok {
+		ts.BoundingBox = &boundingBox{LowerLeft: bound.Min, UpperRight: bound.Max, CRS: crsCRS84}
 	}
 	return ts, nil
 }
 
 // zoomRange is the zooms at which any of layers is in tiles.
 func zoomRange(layers []*catalog.Layer) (minZ, maxZ int) {
-	minZ = tiles.MaxZoom
+	minZ = geo.MaxZoom
 	for _, l := range layers {
 		minZ, maxZ = min(minZ, l.MinZoom), max(maxZ, l.MaxZoom)
 	}
@@ -321,5 +314,5 @@ func (s *Server) serveOGCTile(w http.ResponseWriter, r *http.Request, layers []*
 	for i, l := range layers {
 		names[i] = l.Name
 	}
-	return s.serveTile(w, r, names, z, col, row)
+	return s.serveTile(w, r, names, geo.NewTile(z, col, row))
 }

@@ -8,7 +8,6 @@ import (
 	"bandoso/catalog"
 	"bandoso/geo"
 	"bandoso/store"
-	"bandoso/tiles"
 )
 
 // The OpenAPI 3.0 document at /ogc/api (OGC API – Features Part 1, conformance class oas30),
@@ -76,7 +75,7 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 			"description": "one or several layer names, comma-separated",
 			"schema":      obj{"type": "string", "pattern": listPattern(names)}}
 		add(nil, "/tiles/{layers}/{z}/{x}/{y}.mvt", op("tile", "A Mapbox Vector Tile (XYZ scheme) holding each named layer whose zoom range includes z; 204 when empty.", "Vector tiles",
-			[]any{layersParam, pathInt(paramZ, 0, tiles.MaxZoom), pathInt(paramX, 0, -1), pathInt(paramY, 0, -1), acceptEncoding(), asOfParam},
+			[]any{layersParam, pathInt(paramZ, 0, geo.MaxZoom), pathInt(paramX, 0, -1), pathInt(paramY, 0, -1), acceptEncoding(), asOfParam},
 			tileResponses(), errs(400, 404)))
 		add(nil, "/tiles/{layers}.json", op("tileJSON", "TileJSON 3.0.0 of the named layers' tiles.", "Vector tiles",
 			[]any{layersParam}, ok200(mediaJSON, ref("TileJSON")), notModified(), errs(404)))

@@ -137,7 +137,7 @@ func (s *Server) openAPIComponents(layers []*catalog.Layer) obj {
 				"schema":      str},
 			paramFeatureID:     obj{"name": paramFeatureID, "in": "path", "required": true, "schema": obj{"type": "integer", "format": "int64"}},
 			paramTileMatrixSet: obj{"name": paramTileMatrixSet, "in": "path", "required": true, "schema": obj{"type": "string", "enum": []string{tmsWebMercatorQuad}}},
-			paramTileMatrix:    obj{"name": paramTileMatrix, "in": "path", "required": true, "description": "the zoom", "schema": obj{"type": "integer", "minimum": 0, "maximum": geo.WebMercatorQuadMaxZoom}},
+			paramTileMatrix:    obj{"name": paramTileMatrix, "in": "path", "required": true, "description": "the zoom", "schema": obj{"type": "integer", "minimum": 0, "maximum": geo.MaxZoom}},
 			paramTileRow:       obj{"name": paramTileRow, "in": "path", "required": true, "description": "XYZ's y", "schema": obj{"type": "integer", "minimum": 0}},
 			paramTileCol:       obj{"name": paramTileCol, "in": "path", "required": true, "description": "XYZ's x", "schema": obj{"type": "integer", "minimum": 0}},
 		},

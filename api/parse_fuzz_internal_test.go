@@ -36,15 +36,15 @@ func FuzzParseBBox(f *testing.F) {
 		if strings.Count(v, ",") != 3 {
 			t.Fatalf("%q accepted as %v without four values", v, b)
 		}
-		for _, x := range b {
+		for _, x := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				t.Fatalf("%q accepted as %v", v, b)
 			}
 		}
-		if b[0] > b[2] || b[1] > b[3] {
+		if b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] {
 			t.Fatalf("%q accepted with its corners crossed: %v", v, b)
 		}
-		again, err := parseBBox(fmt.Sprintf("%s,%s,%s,%s", ftoa(b[0]), ftoa(b[1]), ftoa(b[2]), ftoa(b[3])))
+		again, err := parseBBox(fmt.Sprintf("%s,%s,%s,%s", ftoa(b.Min[0]), ftoa(b.Min[1]), ftoa(b.Max[0]), ftoa(b.Max[1])))
 		if err != nil || again != b {
 			t.Fatalf("%q read as %v, written back read as %v, %v", v, b, again, err)
 		}

@@ -1,13 +1,18 @@
 package api
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"slices"
 	"strings"
 
 	"bandoso/catalog"
-	"bandoso/tiles"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+
+	"bandoso/geo"
 )
 
 // tileJSON is a TileJSON 3.0.0 document (github.com/mapbox/tilejson-spec, 3.0.0).
@@ -55,10 +60,8 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) error {
 	base := externalBase(r)
 	doc := tileJSON{TileJSON: "3.0.0", Name: strings.Join(names, ","), Version: "1.0.0", Scheme: "xyz",
 		Tiles:   []string{base + "/tiles/" + strings.Join(names, ",") + "/{z}/{x}/{y}.mvt"},
-		MinZoom: tiles.MaxZoom}
+		MinZoom: geo.MaxZoom}
 	var credits []string
-	var bounds [4]float64
-	hasBounds := false
 	for _, l := range layers {
 		doc.MinZoom = min(doc.MinZoom, l.MinZoom)
 		doc.MaxZoom = max(doc.MaxZoom, l.MaxZoom)
@@ -69,23 +72,19 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) error {
 		doc.VectorLayers = append(doc.VectorLayers, vectorLayer{ID: l.Name, Description: l.Title + ": " + l.Description,
 			MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: fields})
 		credits = appendNew(credits, layerCredit(l))
-		b, ok, err := s.Catalog.Bounds(r.Context(), l)
-		if err != nil {
-			return err
-		}
-		if ok {
-			bounds = unionBounds(bounds, lonLatBox(b), hasBounds)
-			hasBounds = true
-		}
 	}
 	if len(layers) == 1 {
 		doc.Description = layers[0].Description
 	}
 	doc.Attribution = strings.Join(credits, "; ")
-	if hasBounds {
-		doc.Bounds = bounds[:]
-		doc.Center = []float64{round6((bounds[0] + bounds[2]) / 2), round6((bounds[1] + bounds[3]) / 2),
-			float64(min(max(fitZoom(bounds), doc.MinZoom), doc.MaxZoom))}
+	bound, ok, err := s.layersBound(r.Context(), layers)
+	if err != nil {
+		return err
+	}
+	if ok {
+		c := bound.Center()
+		doc.Bounds = geojson.NewBBox(bound)
+		doc.Center = []float64{round6(c[0]), round6(c[1]), float64(min(max(fitZoom(bound), doc.MinZoom), doc.MaxZoom))}
 	}
 	return s.writeDocument(w, r, mediaTileJSON, doc)
 }
@@ -131,24 +130,34 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-func unionBounds(a, b [4]float64, haveA bool) [4]float64 {
-	if !haveA {
-		return b
+// layersBound is the extent of the features of layers together, in degrees; ok is false
+// when every one is empty.
+func (s *Server) layersBound(ctx context.Context, layers []*catalog.Layer) (bound orb.Bound, ok bool, err error) {
+	for _, l := range layers {
+		lb, has, err := s.Catalog.Bounds(ctx, l)
+		if err != nil {
+			return orb.Bound{}, false, err
+		}
+		if !has {
+			continue
+		}
+		if ok {
+			bound = bound.Union(lb)
+		} else {
+			bound, ok = lb, true
+		}
 	}
-	return [4]float64{min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])}
+	return bound, ok, nil
 }
 
-// fitZoom is the deepest zoom at which bounds fit in one 512-pixel tile, as MapLibre draws
-// vector tiles: a sensible zoom to open a map on.
-func fitZoom(b [4]float64) int {
-	w := b[2] - b[0]
-	// Web Mercator stretches latitude; compare in the projected unit, the fraction of the world
-	mercY := func(lat float64) float64 {
-		return math.Log(math.Tan(math.Pi/4+lat*math.Pi/360)) / (2 * math.Pi)
-	}
-	span := max(w/360, mercY(b[3])-mercY(b[1]))
+// fitZoom is the deepest zoom at which b fits in one tile, which MapLibre draws 512 pixels
+// wide: a sensible zoom to open a map on. Web Mercator stretches latitude, so b is measured
+// as a fraction of the projected world.
+func fitZoom(b orb.Bound) int {
+	nw, se := maptile.Fraction(b.LeftTop(), 0), maptile.Fraction(b.RightBottom(), 0)
+	span := max(se[0]-nw[0], se[1]-nw[1])
 	if span <= 0 {
-		return tiles.MaxZoom
+		return geo.MaxZoom
 	}
 	return int(math.Floor(math.Log2(1 / span)))
 }

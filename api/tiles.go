@@ -7,13 +7,14 @@ import (
 	"strconv"
 	"strings"
 
+	"bandoso/geo"
 	"bandoso/tiles"
 )
 
 // handleTile serves GET /tiles/{layers}/{z}/{x}/{y}.mvt: one vector tile holding each named
 // layer whose zoom range includes z.
 func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) error {
-	z, x, y, err := tileCoords(r)
+	tile, err := tileParams(r)
 	if err != nil {
 		return err
 	}
@@ -23,22 +24,22 @@ func (s *Server) handleTile(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	return s.serveTile(w, r, names, z, x, y)
+	return s.serveTile(w, r, names, tile)
 }
 
-// serveTile writes XYZ tile z/x/y of the named layers, for every route that serves tiles, so
+// serveTile writes tile at of the named layers, for every route that serves tiles, so
 // that each answers with the same bytes and headers: gzip when accepted, a strong ETag and
 // 304, Cache-Control, and 204 for a tile without features. An unknown layer is 404 naming it.
-func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []string, z, x, y int) error {
-	at, err := asOf(r)
+func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []string, at geo.Tile) error {
+	past, err := asOf(r)
 	if err != nil {
 		return err
 	}
 	var tile *tiles.Tile
-	if at != nil {
-		tile, err = s.Tiles.TileAsOf(r.Context(), names, z, x, y, *at)
+	if past != nil {
+		tile, err = s.Tiles.TileAsOf(r.Context(), names, at, *past)
 	} else {
-		tile, err = s.Tiles.Tile(r.Context(), names, z, x, y)
+		tile, err = s.Tiles.Tile(r.Context(), names, at)
 	}
 	if err != nil {
 		return err
@@ -68,17 +69,19 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []strin
 	return nil
 }
 
-// tileCoords parses z, x and y, naming the parameter that is not an integer or out of range.
-func tileCoords(r *http.Request) (z, x, y int, err error) {
-	if z, err = intParam(r, paramZ, tiles.MaxZoom); err != nil {
-		return
+// tileParams parses z, x and y, naming the parameter that is not an integer or out of range.
+func tileParams(r *http.Request) (geo.Tile, error) {
+	z, err := intParam(r, paramZ, geo.MaxZoom)
+	if err != nil {
+		return geo.Tile{}, err
 	}
-	last := 1<<z - 1
-	if x, err = intParam(r, paramX, last); err != nil {
-		return
+	last := geo.MatrixSize(z) - 1
+	x, err := intParam(r, paramX, last)
+	if err != nil {
+		return geo.Tile{}, err
 	}
-	y, err = intParam(r, paramY, last)
-	return
+	y, err := intParam(r, paramY, last)
+	return geo.NewTile(z, x, y), err
 }
 
 // intParam reads path parameter name as an integer from 0 to max.

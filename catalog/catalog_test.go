@@ -117,7 +117,7 @@ func TestCatalog(t *testing.T) {
 		if b, _, _ := c.Bounds(ctx, l); !sameBound(b, before) {
 			t.Errorf("bounds %v after a change of streets, want those kept, %v", b, before)
 		}
-		c.Apply([]store.Change{{Table: "parcels", Boxes: [][4]float64{{after.Right() - 0.01, after.Bottom(), after.Right(), after.Top()}}}})
+		c.Apply([]store.Change{{Table: "parcels", Boxes: []orb.Bound{{Min: orb.Point{after.Right() - 0.01, after.Bottom()}, Max: after.Max}}}})
 		if b, ok, err := c.Bounds(ctx, l); err != nil || !ok || !sameBound(b, after) || b.Right() <= before.Right() {
 			t.Errorf("bounds %v, %v, %v after the change of parcels, want %v", b, ok, err, after)
 		}

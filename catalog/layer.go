@@ -69,8 +69,7 @@ func (c *Catalog) Bounds(ctx context.Context, l *Layer) (bounds orb.Bound, ok bo
 		if err != nil {
 			return bounds, false, err // not kept: the next call reads again
 		}
-		l.bounds = orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}}
-		l.hasBounds, l.boundsRead = ok, true
+		l.bounds, l.hasBounds, l.boundsRead = b, ok, true
 	}
 	return l.bounds, l.hasBounds, nil
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
 	"golang.org/x/text/unicode/norm"
 )
@@ -78,7 +79,7 @@ func (e *osmExport) streetNetwork() {
 }
 
 // segPoint is the point at position at along segment s.
-func (c *City) segPoint(s *osmSegment, at float64) [2]float64 {
+func (c *City) segPoint(s *osmSegment, at float64) orb.Point {
 	if s.vertical {
 		return c.point(s.fixed, at)
 	}

@@ -7,10 +7,14 @@ import "math"
 // 256 cells, counted from the top left corner. It is the XYZ scheme of web maps; its tile
 // matrix identifiers are the zooms "0" to "24", its rows are XYZ's y and its columns x.
 const (
-	// WebMercatorQuadMaxZoom is the deepest tile matrix the OGC definition lists.
-	WebMercatorQuadMaxZoom = 24
+	// MaxZoom is the deepest tile matrix the OGC definition lists, and the deepest zoom
+	// served.
+	MaxZoom = 24
 	// TileSizePx is the width and height of a WebMercatorQuad tile in cells.
 	TileSizePx = 256
+	// VectorTileSizePx is the width, in CSS pixels, at which MapLibre draws a vector tile
+	// (its default tileSize for vector sources): at map zoom z it shows tiles of zoom z.
+	VectorTileSizePx = 512
 	// WebMercatorHalfWorldM is half the width of the Web Mercator world in metres: π times
 	// the WGS84 semi-major axis, the sphere EPSG:3857 projects on.
 	WebMercatorHalfWorldM = math.Pi * wgs84A
@@ -30,14 +34,9 @@ func CellSizeM(z int) float64 {
 // standardized rendering pixel, 559082264.0287178 at zoom 0.
 func ScaleDenominator(z int) float64 { return CellSizeM(z) / standardPixelM }
 
+// CSSPixelM is the width of one CSS pixel of a vector tile of zoom z as MapLibre draws it, in
+// metres at the equator: 78271.51696402048 at zoom 0, halving at each zoom.
+func CSSPixelM(z int) float64 { return CellSizeM(z) * TileSizePx / VectorTileSizePx }
+
 // MatrixSize is the number of tiles across (and down) tile matrix z: 2^z.
 func MatrixSize(z int) int { return 1 << z }
-
-// TileBoundsM returns the extent of tile (row, col) of matrix z in EPSG:3857 metres as
-// minX, minY, maxX, maxY. Rows run down from the top left corner, as in XYZ's y.
-func TileBoundsM(z, row, col int) (minX, minY, maxX, maxY float64) {
-	size := 2 * WebMercatorHalfWorldM / float64(MatrixSize(z))
-	minX = -WebMercatorHalfWorldM + float64(col)*size
-	maxY = WebMercatorHalfWorldM - float64(row)*size
-	return minX, maxY - size, minX + size, maxY
-}

@@ -4,8 +4,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/paulmach/orb/maptile"
-
 	"bandoso/geo"
 )
 
@@ -34,41 +32,9 @@ func TestWebMercatorQuadPublishedValues(t *testing.T) {
 	if got := geo.WebMercatorHalfWorldM; !near(got, 20037508.3427892, 1e-12) {
 		t.Errorf("point of origin %.7f, want -20037508.3427892, 20037508.3427892", got)
 	}
-}
-
-func TestTileBoundsM(t *testing.T) {
-	h := geo.WebMercatorHalfWorldM
-	cases := []struct {
-		name        string
-		z, row, col int
-		minX, minY  float64
-		maxX, maxY  float64
-	}{
-		{"the world", 0, 0, 0, -h, -h, h, h},
-		{"top left of zoom 1", 1, 0, 0, -h, 0, 0, h},
-		{"row counts down, column right", 1, 1, 0, -h, -h, 0, 0},
-		{"bottom right of zoom 2", 2, 3, 3, h / 2, -h, h, -h / 2},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			minX, minY, maxX, maxY := geo.TileBoundsM(c.z, c.row, c.col)
-			for i, p := range [][2]float64{{minX, c.minX}, {minY, c.minY}, {maxX, c.maxX}, {maxY, c.maxY}} {
-				if math.Abs(p[0]-p[1]) > 1e-6 {
-					t.Errorf("bound %d: %f, want %f", i, p[0], p[1])
-				}
-			}
-		})
-	}
-	// Against orb's XYZ tiles: the tile's centre in degrees, projected to EPSG:3857, lies in
-	// the bounds, for a tile in Ho Chi Minh City and one at each corner of zoom 24.
-	for _, tile := range []maptile.Tile{maptile.New(52192, 30793, 16), maptile.New(0, 0, 24), maptile.New(1<<24-1, 1<<24-1, 24)} {
-		c := tile.Center()
-		x := c[0] * math.Pi / 180 * 6378137
-		y := math.Log(math.Tan(math.Pi/4+c[1]*math.Pi/360)) * 6378137
-		minX, minY, maxX, maxY := geo.TileBoundsM(int(tile.Z), int(tile.Y), int(tile.X))
-		if x < minX || x > maxX || y < minY || y > maxY {
-			t.Errorf("centre of %v (%f, %f) outside %f %f %f %f", tile, x, y, minX, minY, maxX, maxY)
-		}
+	// MapLibre's 512-pixel tiles: a CSS pixel at zoom z is half a cell.
+	if got := geo.CSSPixelM(1); !near(got, 78271.5169640205/2, 1e-9) {
+		t.Errorf("CSS pixel at zoom 1: %.10f", got)
 	}
 	if got := geo.MatrixSize(24); got != 16777216 {
 		t.Errorf("matrix size at zoom 24: %d", got)

@@ -13,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
 	"bandoso/address"
 	"bandoso/gazetteer"
 	"bandoso/store"
@@ -62,7 +65,7 @@ type Request struct {
 	House, Street, Ward, District, Province string
 	Limit                                   int
 	// Focus, when set, is a lon/lat; among equally good candidates the nearest come first.
-	Focus *[2]float64
+	Focus *orb.Point
 	// Omit holds the kinds of result (see Result.Kind) the asker may not see; the others
 	// fill the limit.
 	Omit map[string]bool
@@ -340,8 +343,7 @@ func rank(results []Result, r Request) []Result {
 		if r.Focus == nil {
 			return 0
 		}
-		dx, dy := x.lon-r.Focus[0], x.lat-r.Focus[1]
-		return dx*dx + dy*dy
+		return planar.DistanceSquared(orb.Point{x.lon, x.lat}, *r.Focus)
 	}
 	slices.SortStableFunc(results, func(a, b Result) int {
 		return cmp.Or(cmp.Compare(b.Confidence, a.Confidence), cmp.Compare(b.Score, a.Score), cmp.Compare(dist(a), dist(b)),

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 )
 
 // ChangesChannel is the NOTIFY channel on which every committed change is announced
@@ -22,10 +23,10 @@ type Change struct {
 	At    time.Time
 	Table string
 	// All means the whole table changed (truncated, rebuilt, or the catalog); Boxes are
-	// then nil. Otherwise Boxes are the changed rows' envelopes as west, south, east, north
-	// in degrees, possibly none (rows without a geometry).
+	// then nil. Otherwise Boxes are the changed rows' envelopes in degrees, possibly none
+	// (rows without a geometry).
 	All   bool
-	Boxes [][4]float64
+	Boxes []orb.Bound
 	// TxID is the changing transaction's id.
 	TxID int64
 }
@@ -97,9 +98,9 @@ func (db *DB) ChangesSince(ctx context.Context, c ChangeCursor, limit int) ([]Ch
 				return nil
 			}
 			if !ch.All {
-				ch.Boxes = make([][4]float64, len(boxes))
+				ch.Boxes = make([]orb.Bound, len(boxes))
 				for i, b := range boxes {
-					copy(ch.Boxes[i][:], b)
+					ch.Boxes[i] = orb.Bound{Min: orb.Point{b[0], b[1]}, Max: orb.Point{b[2], b[3]}}
 				}
 			}
 			out = append(out, ch)

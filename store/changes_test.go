@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 
 	"bandoso/store"
 	"bandoso/store/storetest"
@@ -62,9 +63,9 @@ func changesAfter(t *testing.T, db *store.DB, c store.ChangeCursor) ([]store.Cha
 	return got, next
 }
 
-func near(a, b [4]float64) bool {
-	for i := range a {
-		if math.Abs(a[i]-b[i]) > 1e-9 {
+func near(a, b orb.Bound) bool {
+	for i := range 2 {
+		if math.Abs(a.Min[i]-b.Min[i]) > 1e-9 || math.Abs(a.Max[i]-b.Max[i]) > 1e-9 {
 			return false
 		}
 	}
@@ -93,16 +94,16 @@ func TestChangesAnnounceEachStatement(t *testing.T) {
 		t.Fatalf("an insert of 3 parcels wrote %d changes, want 1: %+v", len(got), got)
 	}
 	c := got[0]
-	var want [][4]float64
+	var want []orb.Bound
 	for i := 1; i <= 3; i++ {
 		w := 106.70 + float64(i)*0.001
-		want = append(want, [4]float64{w, 10.78, w + 0.0002, 10.7802})
+		want = append(want, orb.Bound{Min: orb.Point{w, 10.78}, Max: orb.Point{w + 0.0002, 10.7802}})
 	}
 	if c.Table != "parcels" || c.All || len(c.Boxes) != 3 {
 		t.Fatalf("change %+v, want parcels with 3 boxes", c)
 	}
 	for _, w := range want {
-		if !slices.ContainsFunc(c.Boxes, func(b [4]float64) bool { return near(b, w) }) {
+		if !slices.ContainsFunc(c.Boxes, func(b orb.Bound) bool { return near(b, w) }) {
 			t.Errorf("boxes %v lack the parcel's envelope %v", c.Boxes, w)
 		}
 	}
@@ -150,7 +151,7 @@ func TestChangesBulkStatementRecordsItsExtent(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := changesAfter(t, db, head)
-	want := [4]float64{106.601, 10.70, 106.60 + 2.0 + 0.0002, 10.7002}
+	want := orb.Bound{Min: orb.Point{106.601, 10.70}, Max: orb.Point{106.60 + 2.0 + 0.0002, 10.7002}}
 	if len(got) != 1 || got[0].Table != "parcels" || len(got[0].Boxes) != 1 || !near(got[0].Boxes[0], want) {
 		t.Fatalf("a 2000-row insert with audit off wrote %+v, want one change with the extent %v", got, want)
 	}
@@ -276,10 +277,10 @@ func TestParcelWardTotalsFollowEdits(t *testing.T) {
 			totals = append(totals, c)
 		}
 	}
-	var wardBox [4]float64
+	var wardBox orb.Bound
 	if err := pool.QueryRow(ctx, `SELECT ST_XMin(g), ST_YMin(g), ST_XMax(g), ST_YMax(g)
 		FROM (SELECT ST_Transform(geom_3857, 4326) g FROM parcel_ward_totals WHERE ward_code = $1) s`, ward).
-		Scan(&wardBox[0], &wardBox[1], &wardBox[2], &wardBox[3]); err != nil {
+		Scan(&wardBox.Min[0], &wardBox.Min[1], &wardBox.Max[0], &wardBox.Max[1]); err != nil {
 		t.Fatal(err)
 	}
 	if len(totals) != 2 || len(totals[0].Boxes) != 1 || !near(totals[0].Boxes[0], wardBox) {

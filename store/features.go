@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"bandoso/cql2"
+	"github.com/paulmach/orb"
 )
 
 // FeatureQuery selects features of one catalog layer for OGC API – Features. Every value
@@ -18,8 +19,8 @@ import (
 // identifiers.
 type FeatureQuery struct {
 	Layer LayerRow
-	// BBox is west, south, east, north in BBoxSRID (4326 when zero), axes east then north.
-	BBox     *[4]float64
+	// BBox is in BBoxSRID (4326 when zero), axes east then north.
+	BBox     *orb.Bound
 	BBoxSRID int
 	// Equals are property = value filters, by field name; values are parsed by the column's
 	// own type, so a bad value is ErrInvalid.
@@ -93,7 +94,7 @@ func (q FeatureQuery) conditions() (string, []any, error) {
 		}
 		b := q.BBox
 		env := fmt.Sprintf("ST_Transform(ST_MakeEnvelope(%s, %s, %s, %s, %s::int), 4326)",
-			param(b[0]), param(b[1]), param(b[2]), param(b[3]), param(srid))
+			param(b.Min[0]), param(b.Min[1]), param(b.Max[0]), param(b.Max[1]), param(srid))
 		conds = append(conds, fmt.Sprintf("ST_Intersects(%s, %s)", geom, env))
 	}
 	if q.From != nil || q.To != nil {

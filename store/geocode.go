@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 
 	"bandoso/address"
 )
@@ -116,7 +117,7 @@ func (db *DB) StreetsNamed(ctx context.Context, fold string, names int) ([]Stree
 // ("" when not named), and a lon/lat to prefer (nil for none).
 type Near struct {
 	Ward, District, Province string
-	Focus                    *[2]float64
+	Focus                    *orb.Point
 }
 
 // sqlStreetsNear tells, for each of the street rows $1, the levels of the units of either
@@ -188,7 +189,7 @@ LIMIT $2`
 
 // StreetsPrefixed returns up to limit named streets a user typing fold may be after. focus,
 // when not nil, is a lon/lat the nearest streets are preferred to.
-func (db *DB) StreetsPrefixed(ctx context.Context, fold string, focus *[2]float64, limit int) ([]StreetMatch, error) {
+func (db *DB) StreetsPrefixed(ctx context.Context, fold string, focus *orb.Point, limit int) ([]StreetMatch, error) {
 	lon, lat := focusArgs(focus)
 	rows, _ := db.pool.Query(ctx, sqlStreetsPrefixed, escapeLike(fold), limit, lon, lat)
 	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StreetMatch, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 )
 
 // POIRef says what a named place (địa điểm) of the pois layer is: its row, the tag that
@@ -56,14 +57,14 @@ WITH m AS (
 // POIsNamed returns up to limit named places whose folded name is fold, or similar to it by
 // trigrams with a similarity of at least minSimilarity, best first; among equals the nearest
 // to focus when it is not nil.
-func (db *DB) POIsNamed(ctx context.Context, fold string, minSimilarity float64, focus *[2]float64, limit int) ([]POIMatch, error) {
+func (db *DB) POIsNamed(ctx context.Context, fold string, minSimilarity float64, focus *orb.Point, limit int) ([]POIMatch, error) {
 	lon, lat := focusArgs(focus)
 	return db.pois(ctx, sqlPOIsNamed, fold, limit, lon, lat, minSimilarity)
 }
 
 // POIsPrefixed returns up to limit named places a user typing fold may be after, those whose
 // name starts with it first; among equals the nearest to focus when it is not nil.
-func (db *DB) POIsPrefixed(ctx context.Context, fold string, focus *[2]float64, limit int) ([]POIMatch, error) {
+func (db *DB) POIsPrefixed(ctx context.Context, fold string, focus *orb.Point, limit int) ([]POIMatch, error) {
 	lon, lat := focusArgs(focus)
 	return db.pois(ctx, sqlPOIsPrefixed, escapeLike(fold), limit, lon, lat)
 }
@@ -79,9 +80,9 @@ func (db *DB) pois(ctx context.Context, sql string, args ...any) ([]POIMatch, er
 }
 
 // focusArgs are a focus point as query arguments, NULL when there is none.
-func focusArgs(focus *[2]float64) (lon, lat any) {
+func focusArgs(focus *orb.Point) (lon, lat any) {
 	if focus != nil {
-		return focus[0], focus[1]
+		return focus.Lon(), focus.Lat()
 	}
 	return nil, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"bandoso/store"
 	"bandoso/store/storetest"
 )
@@ -74,11 +76,11 @@ func TestPOIsNamed(t *testing.T) {
 	for _, fold := range []string{"vietcombank", "vietcom"} {
 		find := db.POIsNamed
 		if fold == "vietcom" {
-			find = func(ctx context.Context, fold string, _ float64, focus *[2]float64, limit int) ([]store.POIMatch, error) {
+			find = func(ctx context.Context, fold string, _ float64, focus *orb.Point, limit int) ([]store.POIMatch, error) {
 				return db.POIsPrefixed(ctx, fold, focus, limit)
 			}
 		}
-		m, err := find(ctx, fold, 0.5, &[2]float64{lon, lat}, 10)
+		m, err := find(ctx, fold, 0.5, &orb.Point{lon, lat}, 10)
 		if err != nil || len(m) != n || m[0].Lon != lon || m[0].Lat != lat {
 			t.Fatalf("%s near the last bank: %d of %d (%v), first %+v", fold, len(m), n, err, m)
 		}

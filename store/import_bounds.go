@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"bandoso/geo"
 )
 
 // An import refuses features outside a plausibility box that is configured, never derived
@@ -18,14 +21,14 @@ import (
 
 // importBounds is the box an import checks features against, and how to name it.
 type importBounds struct {
-	name                   string
-	minX, minY, maxX, maxY float64
+	name  string
+	bound orb.Bound
 }
 
 // envelope is the box as SQL.
 func (b importBounds) envelope() string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	return fmt.Sprintf("ST_MakeEnvelope(%s, %s, %s, %s, 4326)", f(b.minX), f(b.minY), f(b.maxX), f(b.maxY))
+	return fmt.Sprintf("ST_MakeEnvelope(%s, %s, %s, %s, 4326)", f(b.bound.Min[0]), f(b.bound.Min[1]), f(b.bound.Max[0]), f(b.bound.Max[1]))
 }
 
 const sqlImportRegion = `
@@ -41,21 +44,21 @@ LIMIT 1`
 func resolveBounds(ctx context.Context, tx pgx.Tx, spec string) (importBounds, error) {
 	spec = strings.TrimSpace(spec)
 	if parts := strings.Split(spec, ","); len(parts) == 4 {
-		var v [4]float64
-		for i, p := range parts {
-			x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		b := importBounds{name: "the box " + spec}
+		for i, v := range []*float64{&b.bound.Min[0], &b.bound.Min[1], &b.bound.Max[0], &b.bound.Max[1]} {
+			x, err := strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
 			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				return importBounds{}, &ImportParamError{Param: "bounds", Reason: fmt.Sprintf("%q is not a number of minlon,minlat,maxlon,maxlat", p)}
+				return importBounds{}, &ImportParamError{Param: "bounds", Reason: fmt.Sprintf("%q is not a number of minlon,minlat,maxlon,maxlat", parts[i])}
 			}
-			v[i] = x
+			*v = x
 		}
-		if v[0] >= v[2] || v[1] >= v[3] || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
+		if !geo.IsDegreesBox(b.bound) {
 			return importBounds{}, &ImportParamError{Param: "bounds", Reason: fmt.Sprintf("%q is not a box minlon,minlat,maxlon,maxlat in degrees", spec)}
 		}
-		return importBounds{name: "the box " + spec, minX: v[0], minY: v[1], maxX: v[2], maxY: v[3]}, nil
+		return b, nil
 	}
 	var b importBounds
-	err := tx.QueryRow(ctx, sqlImportRegion, spec).Scan(&b.name, &b.minX, &b.minY, &b.maxX, &b.maxY)
+	err := tx.QueryRow(ctx, sqlImportRegion, spec).Scan(&b.name, &b.bound.Min[0], &b.bound.Min[1], &b.bound.Max[0], &b.bound.Max[1])
 	if err == pgx.ErrNoRows {
 		return b, &ImportParamError{Param: "bounds", Reason: fmt.Sprintf("%q is neither vn, a province of 2025 (code or name, e.g. 79 or Hồ Chí Minh) nor minlon,minlat,maxlon,maxlat", spec)}
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 )
 
 // LayerRow is one published layer of the catalog (table layers), as tiles read it.
@@ -193,12 +194,12 @@ SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
 FROM (SELECT ST_Extent(ST_Transform(t.%s, 4326)) AS e FROM %s t WHERE true%s) s
 WHERE e IS NOT NULL`
 
-// LayerBounds returns the extent of layer l's rows as west, south, east, north in degrees;
-// ok is false for a layer with no rows. It reads the whole layer: call it once per catalog.
-func (db *DB) LayerBounds(ctx context.Context, l LayerRow) (bounds [4]float64, ok bool, err error) {
+// LayerBounds returns the extent of layer l's rows in degrees; ok is false for a layer with
+// no rows. It reads the whole layer: call it once per catalog.
+func (db *DB) LayerBounds(ctx context.Context, l LayerRow) (bounds orb.Bound, ok bool, err error) {
 	sql := fmt.Sprintf(sqlFmtLayerBounds, pgx.Identifier{l.GeomColumn}.Sanitize(),
 		pgx.Identifier{l.Table}.Sanitize(), whereAll(conjuncts(nil, l.RowFilter)))
-	err = db.pool.QueryRow(ctx, sql).Scan(&bounds[0], &bounds[1], &bounds[2], &bounds[3])
+	err = db.pool.QueryRow(ctx, sql).Scan(&bounds.Min[0], &bounds.Min[1], &bounds.Max[0], &bounds.Max[1])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return bounds, false, nil
 	}

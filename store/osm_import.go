@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/ewkb"
+	"github.com/paulmach/orb/geojson"
 
 	"bandoso/ingest"
 )
@@ -48,9 +49,9 @@ type OSMCounts struct {
 
 // OSMReport says what an extract held and what its import did.
 type OSMReport struct {
-	File   string     `json:"file"`
-	Bounds [4]float64 `json:"bounds"` // min lon, min lat, max lon, max lat: where vanished objects were removed
-	DryRun bool       `json:"dry_run"`
+	File   string       `json:"file"`
+	Bounds geojson.BBox `json:"bounds"` // min lon, min lat, max lon, max lat: where vanished objects were removed
+	DryRun bool         `json:"dry_run"`
 	// Records counts what was read by kind (road, building, address, poi, …).
 	Records   map[string]int `json:"records"`
 	Lines     OSMCounts      `json:"lines"`
@@ -113,8 +114,7 @@ func (db *DB) ImportOSM(ctx context.Context, r OSMReader, opt OSMImportOptions) 
 		if err := stageOSM(ctx, tx, r, &rep, log); err != nil {
 			return err
 		}
-		b := r.Bounds()
-		rep.Bounds = [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}
+		rep.Bounds = geojson.NewBBox(r.Bounds())
 		o := osmImport{tx: tx, rep: &rep, log: log}
 		if err := o.run(ctx, opt); err != nil {
 			return err

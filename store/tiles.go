@@ -3,13 +3,16 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"bandoso/geo"
 )
 
 // TileQuery is the statement that makes one layer's part of a vector tile. Its SQL is built
-// once from the catalog; each tile runs it with $1, $2, $3 = z, x, y, so no SQL text is ever
+// once from the catalog; each tile runs it with $1, $2, $3 = its z, x, y, so no SQL text is ever
 // built per request, and pgx prepares it once per connection.
 type TileQuery struct {
 	sql string
@@ -18,16 +21,8 @@ type TileQuery struct {
 // SQL is the statement's text, for EXPLAIN and for benchmarks that run it bare.
 func (q TileQuery) SQL() string { return q.sql }
 
-// Tile geometry parameters (MVT 2.1 §4.3): the extent of a tile in its own coordinates and
-// the buffer drawn beyond each edge, so that lines and outlines continue across tile seams.
-const (
-	TileExtent = 4096
-	TileBuffer = 64
-)
-
-// sqlPixelM is the size in metres of Web Mercator of one CSS pixel at zoom $1, for a
-// 512-pixel tile: the equator's length / 512 / 2^z.
-const sqlPixelM = "(78271.51696402048 / (1::bigint << $1))"
+// sqlPixelM is the size in metres of Web Mercator of one CSS pixel at zoom $1 (geo.CSSPixelM).
+var sqlPixelM = "(" + strconv.FormatFloat(geo.CSSPixelM(0), 'g', -1, 64) + " / (1::bigint << $1))"
 
 // sqlFmtTile makes one MVT layer. The envelope widened by the buffer (ST_TileEnvelope's
 // margin, a fraction of the tile) is brought to the source's CRS so that && can use the
@@ -60,7 +55,7 @@ func newTileQuery(name string, src TileSource, from string) TileQuery {
 	}
 	col := "t." + pgx.Identifier{src.GeomColumn}.Sanitize()
 	geom3857 := col
-	envelope := fmt.Sprintf("ST_TileEnvelope($1, $2, $3, margin => %g)", float64(TileBuffer)/TileExtent)
+	envelope := fmt.Sprintf("ST_TileEnvelope($1, $2, $3, margin => %g)", geo.TileMargin)
 	if src.SRID != 3857 {
 		geom3857 = "ST_Transform(" + col + ", 3857)"
 		srid := src.SRID
@@ -83,9 +78,9 @@ func newTileQuery(name string, src TileSource, from string) TileQuery {
 		drawn = fmt.Sprintf("ST_Simplify(%s, %g * %s, true)", geom3857, src.SimplifyPx, sqlPixelM)
 	}
 	return TileQuery{sql: fmt.Sprintf(sqlFmtTile,
-		quoteLiteral(name), TileExtent,
+		quoteLiteral(name), geo.TileExtent,
 		pgx.Identifier{src.IDColumn}.Sanitize(),
-		drawn, TileExtent, TileBuffer, fields.String(),
+		drawn, geo.TileExtent, geo.TileBuffer, fields.String(),
 		from,
 		pgx.Identifier{src.GeomColumn}.Sanitize(), envelope, conds)}
 }
@@ -107,22 +102,22 @@ func quoteLiteral(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
-// Tile runs the queries for tile z/x/y and returns each layer's MVT bytes, in order; a layer
+// Tile runs the queries for tile t and returns each layer's MVT bytes, in order; a layer
 // with no features in the tile gives no bytes. All queries go in one round trip, in one
 // read-only transaction with parallel query off: a tile touches few rows, and parallel
 // workers cost more to start than they save.
-func (db *DB) Tile(ctx context.Context, qs []TileQuery, z, x, y int) ([][]byte, error) {
-	return db.tile(ctx, qs, z, x, y)
+func (db *DB) Tile(ctx context.Context, qs []TileQuery, t geo.Tile) ([][]byte, error) {
+	return db.tile(ctx, qs, t)
 }
 
-// tile runs qs with arguments z, x, y and then more, if any (an as-of time).
-func (db *DB) tile(ctx context.Context, qs []TileQuery, z, x, y int, more ...any) ([][]byte, error) {
+// tile runs qs with arguments t's z, x, y and then more, if any (an as-of time).
+func (db *DB) tile(ctx context.Context, qs []TileQuery, t geo.Tile, more ...any) ([][]byte, error) {
 	out := make([][]byte, len(qs))
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		b.Queue("SET LOCAL max_parallel_workers_per_gather = 0")
 		for _, q := range qs {
-			b.Queue(q.sql, append([]any{z, x, y}, more...)...)
+			b.Queue(q.sql, append([]any{int(t.Z), int(t.X), int(t.Y)}, more...)...)
 		}
 		br := tx.SendBatch(ctx, b)
 		defer br.Close()

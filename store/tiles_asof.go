@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"bandoso/geo"
 )
 
 // pastLeastSizePx is the least size, in pixels, of a feature drawn in a past tile where the
@@ -40,6 +42,6 @@ func (db *DB) TileQueryAsOf(ctx context.Context, l LayerRow, z int) (TileQuery, 
 }
 
 // TileAsOf is Tile for statements made by TileQueryAsOf, as of time at.
-func (db *DB) TileAsOf(ctx context.Context, qs []TileQuery, z, x, y int, at time.Time) ([][]byte, error) {
-	return db.tile(ctx, qs, z, x, y, at)
+func (db *DB) TileAsOf(ctx context.Context, qs []TileQuery, t geo.Tile, at time.Time) ([][]byte, error) {
+	return db.tile(ctx, qs, t, at)
 }

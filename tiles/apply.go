@@ -2,10 +2,10 @@ package tiles
 
 import (
 	"maps"
-	"math"
-	"strconv"
-	"strings"
 
+	"github.com/paulmach/orb"
+
+	"bandoso/geo"
 	"bandoso/store"
 )
 
@@ -33,19 +33,16 @@ func (s *Service) Apply(changes []store.Change) {
 	s.mu.Lock()
 	drawn := maps.Clone(s.drawn)
 	s.mu.Unlock()
-	s.cache.Drop(func(key string) bool { return touches(key, drawn, byTable) })
+	s.cache.Drop(func(key Key) bool { return touches(key, drawn, byTable) })
 }
 
 // touches reports whether the tile cached under key draws a layer from a changed table
 // where a change's boxes meet the tile, buffer included.
-func touches(key string, drawn map[string]*drawing, byTable map[string][]store.Change) bool {
-	names, z, x, y, ok := parseTileKey(key)
-	if !ok {
-		return true // not ours to keep
-	}
-	var bounds [4]float64
-	var haveBounds bool
-	for name := range strings.SplitSeq(names, ",") {
+func touches(key Key, drawn map[string]*drawing, byTable map[string][]store.Change) bool {
+	z := int(key.Tile.Z)
+	var bound orb.Bound
+	var haveBound bool
+	for name := range key.Names() {
 		d := drawn[name]
 		if d == nil {
 			return true
@@ -54,39 +51,17 @@ func touches(key string, drawn map[string]*drawing, byTable map[string][]store.C
 			if c.All {
 				return true
 			}
-			if !haveBounds {
-				bounds, haveBounds = tileBoundsLonLat(z, x, y), true
+			if !haveBound {
+				// The tile grown by its buffer and one more unit of the extent, for features
+				// that snap onto the grid at its edge.
+				bound, haveBound = key.Tile.BufferBound(geo.TileBuffer+1), true
 			}
 			for _, b := range c.Boxes {
-				if b[0] <= bounds[2] && b[2] >= bounds[0] && b[1] <= bounds[3] && b[3] >= bounds[1] {
+				if b.Intersects(bound) {
 					return true
 				}
 			}
 		}
 	}
 	return false
-}
-
-// parseTileKey reads back a key made by tileKey.
-func parseTileKey(key string) (layers string, z, x, y int, ok bool) {
-	parts := strings.Split(key, "/")
-	if len(parts) != 4 {
-		return "", 0, 0, 0, false
-	}
-	var err [3]error
-	z, err[0] = strconv.Atoi(parts[1])
-	x, err[1] = strconv.Atoi(parts[2])
-	y, err[2] = strconv.Atoi(parts[3])
-	return parts[0], z, x, y, err[0] == nil && err[1] == nil && err[2] == nil
-}
-
-// tileBoundsLonLat is what tile z/x/y draws as west, south, east, north in degrees: the
-// tile grown by its buffer (store.TileBuffer) and one more unit of the extent, for features
-// that snap onto the grid at its edge.
-func tileBoundsLonLat(z, x, y int) [4]float64 {
-	grow := float64(store.TileBuffer+1) / store.TileExtent
-	n := math.Exp2(float64(z))
-	lon := func(tx float64) float64 { return tx/n*360 - 180 }
-	lat := func(ty float64) float64 { return math.Atan(math.Sinh(math.Pi*(1-2*ty/n))) * 180 / math.Pi }
-	return [4]float64{lon(float64(x) - grow), lat(float64(y+1) + grow), lon(float64(x+1) + grow), lat(float64(y) - grow)}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"bandoso/catalog"
+	"bandoso/geo"
 	"bandoso/live"
 	"bandoso/store"
 	"bandoso/store/storetest"
@@ -55,7 +56,7 @@ func instance(t *testing.T, url string) (*tiles.Service, *live.Hub) {
 	return s, hub
 }
 
-// sqlEditInTile changes the land use and area of the parcel nearest the middle of tile z/x/y.
+// sqlEditInTile changes the land use and area of the parcel nearest the middle of tile $1/$2/$3.
 const sqlEditInTile = `
 UPDATE parcels SET land_use = CASE land_use WHEN 'CLN' THEN 'ODT' ELSE 'CLN' END, area_m2 = area_m2 + 1000
 WHERE id = (SELECT id FROM parcels ORDER BY geom_3857 <-> ST_Centroid(ST_TileEnvelope($1, $2, $3)) LIMIT 1)
@@ -63,7 +64,7 @@ WHERE id = (SELECT id FROM parcels ORDER BY geom_3857 <-> ST_Centroid(ST_TileEnv
 
 func edit(t *testing.T, pool *pgxpool.Pool) {
 	t.Helper()
-	tag, err := pool.Exec(context.Background(), sqlEditInTile, z, x, y)
+	tag, err := pool.Exec(context.Background(), sqlEditInTile, int(centre.Z), int(centre.X), int(centre.Y))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,9 +73,9 @@ func edit(t *testing.T, pool *pgxpool.Pool) {
 	}
 }
 
-func tileData(t *testing.T, s *tiles.Service, z, x, y int) []byte {
+func tileData(t *testing.T, s *tiles.Service, at geo.Tile) []byte {
 	t.Helper()
-	tile, err := s.Tile(context.Background(), []string{"parcels"}, z, x, y)
+	tile, err := s.Tile(context.Background(), []string{"parcels"}, at)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,13 +94,13 @@ func TestEveryInstanceHearsAChange(t *testing.T) {
 	for range 2 {
 		s, hub := instance(t, url)
 		services = append(services, s)
-		before = append(before, tileData(t, s, z, x, y))
+		before = append(before, tileData(t, s, centre))
 		wg.Go(func() { hub.Listen(ctx) })
 	}
 	edit(t, pool)
 	for i, s := range services {
 		deadline := time.Now().Add(15 * time.Second)
-		for bytes.Equal(tileData(t, s, z, x, y), before[i]) {
+		for bytes.Equal(tileData(t, s, centre), before[i]) {
 			if time.Now().After(deadline) {
 				t.Fatalf("service %d still serves the tile from before the edit", i)
 			}
@@ -120,7 +121,7 @@ func TestTileStartedBeforeAChangeIsNotCached(t *testing.T) {
 	s, hub := instance(t, url)
 	old := make(chan []byte)
 	go func() {
-		tile, err := s.Tile(ctx, []string{"slow_parcels"}, z, x, y)
+		tile, err := s.Tile(ctx, []string{"slow_parcels"}, centre)
 		if err != nil {
 			t.Error(err)
 			close(old)
@@ -150,7 +151,7 @@ func TestTileStartedBeforeAChangeIsNotCached(t *testing.T) {
 	}
 	stale := <-old
 	queries := s.Stats().Queries
-	fresh, err := s.Tile(ctx, []string{"slow_parcels"}, z, x, y)
+	fresh, err := s.Tile(ctx, []string{"slow_parcels"}, centre)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func TestCatalogChangeDropsOnlyRedrawnLayers(t *testing.T) {
 	ctx := context.Background()
 	s, hub := instance(t, url)
 	for _, l := range [][]string{{"parcels"}, {"streets"}} {
-		if _, err := s.Tile(ctx, l, z, x, y); err != nil {
+		if _, err := s.Tile(ctx, l, centre); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -181,7 +182,7 @@ func TestCatalogChangeDropsOnlyRedrawnLayers(t *testing.T) {
 		}
 		before := s.Stats().Queries
 		for _, l := range [][]string{{"parcels"}, {"streets"}} {
-			if _, err := s.Tile(ctx, l, z, x, y); err != nil {
+			if _, err := s.Tile(ctx, l, centre); err != nil {
 				t.Fatal(err)
 			}
 		}

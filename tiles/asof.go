@@ -5,12 +5,14 @@ import (
 	"context"
 	"time"
 
+	"bandoso/geo"
 	"bandoso/store"
 )
 
 // TileAsOf is Tile as the named layers were at time at. Past tiles bypass the cache: they
 // are rare, and a cache keyed by every instant asked for would hold each once.
-func (s *Service) TileAsOf(ctx context.Context, names []string, z, x, y int, at time.Time) (*Tile, error) {
+func (s *Service) TileAsOf(ctx context.Context, names []string, t geo.Tile, at time.Time) (*Tile, error) {
+	z := int(t.Z)
 	var qs []store.TileQuery
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -31,7 +33,7 @@ func (s *Service) TileAsOf(ctx context.Context, names []string, z, x, y int, at 
 	if len(qs) == 0 {
 		return &Tile{}, nil
 	}
-	parts, err := s.db.TileAsOf(ctx, qs, z, x, y, at)
+	parts, err := s.db.TileAsOf(ctx, qs, t, at)
 	if err != nil {
 		return nil, err
 	}

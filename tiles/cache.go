@@ -2,14 +2,35 @@ package tiles
 
 import (
 	"container/list"
+	"iter"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"bandoso/geo"
 )
 
-// entryOverhead approximates what an entry costs beside its key and tile: the list element,
-// the map slot and the entry itself.
+// entryOverhead approximates what an entry costs beside its key's layer names and its tile:
+// the key's position, the list element, the map slot and the entry itself.
 const entryOverhead = 160
+
+// Key is what a tile is cached under: the layers it holds, in the order named, and where.
+type Key struct {
+	// Layers are the layers' names joined by commas: "parcels,streets".
+	Layers string
+	Tile   geo.Tile
+}
+
+// newKey is the key of tile t of layers.
+func newKey(layers []string, t geo.Tile) Key { return Key{Layers: strings.Join(layers, ","), Tile: t} }
+
+// Names are the names of the key's layers, in order. Layer names hold no commas (the
+// catalog allows ^[a-z][a-z0-9_]*$).
+func (k Key) Names() iter.Seq[string] { return strings.SplitSeq(k.Layers, ",") }
+
+// String is the key as a tile path: "parcels,streets/16/52192/30793".
+func (k Key) String() string { return k.Layers + "/" + k.Tile.String() }
 
 // Cache is an in-memory least-recently-used store of tiles, bounded in bytes. Changes drop
 // the tiles they touch (Service.Apply); the time to live is only a safety net for a change
@@ -22,7 +43,7 @@ type Cache struct {
 	mu    sync.Mutex
 	size  int64
 	order *list.List // front: most recently used
-	items map[string]*list.Element
+	items map[Key]*list.Element
 
 	hits, misses, evictions atomic.Int64
 }
@@ -44,20 +65,20 @@ func (c *Cache) Stats() CacheStats {
 }
 
 type entry struct {
-	key  string
+	key  Key
 	tile *Tile
 	at   time.Time
 }
 
-func (e *entry) cost() int64 { return int64(len(e.key)) + e.tile.size() + entryOverhead }
+func (e *entry) cost() int64 { return int64(len(e.key.Layers)) + e.tile.size() + entryOverhead }
 
 // NewCache returns a cache holding at most maxBytes of tiles, each for at most ttl.
 func NewCache(maxBytes int64, ttl time.Duration) *Cache {
-	return &Cache{max: maxBytes, ttl: ttl, now: time.Now, order: list.New(), items: map[string]*list.Element{}}
+	return &Cache{max: maxBytes, ttl: ttl, now: time.Now, order: list.New(), items: map[Key]*list.Element{}}
 }
 
 // Get returns the tile cached under key. An empty tile is a hit too.
-func (c *Cache) Get(key string) (*Tile, bool) {
+func (c *Cache) Get(key Key) (*Tile, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[key]
@@ -78,7 +99,7 @@ func (c *Cache) Get(key string) (*Tile, bool) {
 
 // Add caches tile under key, evicting the least recently used tiles to stay within the
 // bound. A tile larger than the whole cache is not kept.
-func (c *Cache) Add(key string, tile *Tile) {
+func (c *Cache) Add(key Key, tile *Tile) {
 	e := &entry{key: key, tile: tile, at: c.now()}
 	if e.cost() > c.max {
 		return
@@ -98,7 +119,7 @@ func (c *Cache) Add(key string, tile *Tile) {
 
 // Drop removes every tile whose key match accepts and says how many it removed. It looks at
 // every entry: a batch of changes costs one pass over the cache.
-func (c *Cache) Drop(match func(key string) bool) int {
+func (c *Cache) Drop(match func(Key) bool) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0

@@ -59,9 +59,13 @@ func (s *Service) drawingOf(l *catalog.Layer) *drawing {
 	d := newDrawing(l)
 	s.drawn[l.Name] = d
 	if old != nil && old.signature != d.signature && s.cache != nil {
-		s.cache.Drop(func(key string) bool {
-			names, _, _, _, ok := parseTileKey(key)
-			return !ok || slices.Contains(strings.Split(names, ","), l.Name)
+		s.cache.Drop(func(key Key) bool {
+			for n := range key.Names() {
+				if n == l.Name {
+					return true
+				}
+			}
+			return false
 		})
 	}
 	return d

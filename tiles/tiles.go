@@ -8,19 +8,15 @@ import (
 	"bytes"
 	"context"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"bandoso/admit"
 	"bandoso/catalog"
+	"bandoso/geo"
 	"bandoso/store"
 )
-
-// MaxZoom is the deepest zoom served; the catalog's zoom ranges stop there too (the
-// database checks them).
-const MaxZoom = 24
 
 // Service makes tiles of the layers of a catalog. It is safe for concurrent use.
 type Service struct {
@@ -110,8 +106,9 @@ func (s *Service) drawings(ctx context.Context, names []string, z int) (served [
 // Tile returns the MVT tile z/x/y holding the named layers, in the order named. Layers
 // outside their zoom range at z are left out; a tile with no features is Empty. MVT
 // layers are independent messages of one repeated field (MVT 2.1 §4.1), so the tile is the
-// concatenation of each layer's bytes. z, x and y must be a valid tile.
-func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile, error) {
+// concatenation of each layer's bytes. t must be valid.
+func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, error) {
+	z := int(t.Z)
 	served, ds, err := s.drawings(ctx, names, z)
 	if err != nil {
 		return nil, err
@@ -127,7 +124,7 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 		}
 		defer leave()
 		start := time.Now()
-		parts, err := s.db.Tile(ctx, qs, z, x, y)
+		parts, err := s.db.Tile(ctx, qs, t)
 		took := time.Since(start)
 		s.queries.Add(1)
 		s.queryNanos.Add(int64(took))
@@ -142,13 +139,13 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 	if s.cache == nil {
 		return query(ctx)
 	}
-	key := tileKey(served, z, x, y)
+	key := newKey(served, t)
 	epoch := s.epoch.Load()
 	if tile, ok := s.cache.Get(key); ok {
 		return tile, nil
 	}
 	// Callers after a change do not join a query started before it.
-	flight := key + "@" + strconv.FormatInt(epoch, 10)
+	flight := key.String() + "@" + strconv.FormatInt(epoch, 10)
 	return s.flights.do(ctx, flight, func(ctx context.Context) (*Tile, error) {
 		tile, err := query(ctx)
 		if err == nil {
@@ -161,7 +158,7 @@ func (s *Service) Tile(ctx context.Context, names []string, z, x, y int) (*Tile,
 // keep caches tile, made by the statements ds, unless it may hold what is no longer so: a
 // batch of changes came while it was made, or the catalog now draws one of its layers
 // otherwise (drawingOf drops such tiles under the same lock).
-func (s *Service) keep(key string, tile *Tile, epoch int64, ds []*drawing) {
+func (s *Service) keep(key Key, tile *Tile, epoch int64, ds []*drawing) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.epoch.Load() != epoch {
@@ -173,9 +170,4 @@ func (s *Service) keep(key string, tile *Tile, epoch int64, ds []*drawing) {
 		}
 	}
 	s.cache.Add(key, tile)
-}
-
-// tileKey is the cache key of tile z/x/y of layers: "parcels,streets/16/52192/30793".
-func tileKey(layers []string, z, x, y int) string {
-	return strings.Join(layers, ",") + "/" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
 }

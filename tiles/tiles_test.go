@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"bandoso/catalog"
+	"bandoso/geo"
 	"bandoso/store"
 	"bandoso/store/storetest"
 	"bandoso/tiles"
@@ -21,8 +22,8 @@ func demoDB(t *testing.T) *store.DB {
 	return db
 }
 
-// The demo city's centre (106.70 E, 10.78 N) at zoom 16.
-const z, x, y = 16, 52192, 30793
+// centre is the demo city's centre (106.70 E, 10.78 N) at zoom 16.
+var centre = geo.NewTile(16, 52192, 30793)
 
 func TestConcurrentMissesMakeOneQuery(t *testing.T) {
 	db := demoDB(t)
@@ -37,7 +38,7 @@ func TestConcurrentMissesMakeOneQuery(t *testing.T) {
 	got := make([][]byte, 16)
 	for i := range got {
 		wg.Go(func() {
-			tile, err := s.Tile(ctx, []string{"parcels", "streets"}, z, x, y)
+			tile, err := s.Tile(ctx, []string{"parcels", "streets"}, centre)
 			if err != nil {
 				t.Error(err)
 			}
@@ -54,13 +55,13 @@ func TestConcurrentMissesMakeOneQuery(t *testing.T) {
 		}
 	}
 	// The same layers asked in another order are another tile (layers keep their order).
-	if _, err := s.Tile(ctx, []string{"streets", "parcels"}, z, x, y); err != nil {
+	if _, err := s.Tile(ctx, []string{"streets", "parcels"}, centre); err != nil {
 		t.Fatal(err)
 	}
 	if n := db.Stats().AcquireCount() - before; n != 2 {
 		t.Errorf("after a second tile: %d connections, want 2", n)
 	}
-	if _, err := s.Tile(ctx, []string{"streets", "parcels"}, z, x, y); err != nil {
+	if _, err := s.Tile(ctx, []string{"streets", "parcels"}, centre); err != nil {
 		t.Fatal(err)
 	}
 	// 18 lookups, two queries; a late caller of the 16 may have hit the cached tile.
@@ -74,17 +75,17 @@ func TestConcurrentMissesMakeOneQuery(t *testing.T) {
 func TestTileErrors(t *testing.T) {
 	db := demoDB(t)
 	s := tiles.New(db, catalog.New(db), tiles.NewCache(1<<20, time.Minute))
-	_, err := s.Tile(context.Background(), []string{"parcels", "nope"}, z, x, y)
+	_, err := s.Tile(context.Background(), []string{"parcels", "nope"}, centre)
 	var le *catalog.LayerError
 	if !errors.Is(err, catalog.ErrUnknownLayer) || !errors.As(err, &le) || le.Name != "nope" {
 		t.Errorf("unknown layer: %v, want ErrUnknownLayer naming nope", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := s.Tile(ctx, []string{"parcels"}, z, x, y); !errors.Is(err, context.Canceled) {
+	if _, err := s.Tile(ctx, []string{"parcels"}, centre); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled request: %v, want context.Canceled", err)
 	}
-	if tile, err := s.Tile(context.Background(), []string{"parcels"}, z, x, y); err != nil || tile.Empty() {
+	if tile, err := s.Tile(context.Background(), []string{"parcels"}, centre); err != nil || tile.Empty() {
 		t.Errorf("after a cancelled request: %v, %v; want the tile", tile, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"bandoso/geo"
 	"bandoso/ingest"
 	"bandoso/store"
 )
@@ -90,25 +91,25 @@ func parseBBox(s string) (orb.Bound, error) {
 	if len(parts) != 4 {
 		return orb.Bound{}, fmt.Errorf("%q is not minlon,minlat,maxlon,maxlat", s)
 	}
-	var v [4]float64
-	for i, p := range parts {
-		x, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+	var b orb.Bound
+	for i, v := range []*float64{&b.Min[0], &b.Min[1], &b.Max[0], &b.Max[1]} {
+		x, err := strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
 		if err != nil {
-			return orb.Bound{}, fmt.Errorf("%q is not a number", p)
+			return orb.Bound{}, fmt.Errorf("%q is not a number", parts[i])
 		}
-		v[i] = x
+		*v = x
 	}
-	if v[0] >= v[2] || v[1] >= v[3] || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
+	if !geo.IsDegreesBox(b) {
 		return orb.Bound{}, fmt.Errorf("%q is not a box in degrees, west to east and south to north", s)
 	}
-	return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, nil
+	return b, nil
 }
 
 // writeOSMReport writes what an extract held and what its import did.
 func writeOSMReport(w io.Writer, r store.OSMReport) {
 	p := message.NewPrinter(language.English)
-	b := r.Bounds
-	p.Fprintf(w, "%s → OpenStreetMap layers (bounds %.5f,%.5f,%.5f,%.5f)\n", r.File, b[0], b[1], b[2], b[3])
+	b := r.Bounds.Bound()
+	p.Fprintf(w, "%s → OpenStreetMap layers (bounds %.5f,%.5f,%.5f,%.5f)\n", r.File, b.Min[0], b.Min[1], b.Max[0], b.Max[1])
 	var kinds []string
 	for _, k := range []string{ingest.OSMRoad, ingest.OSMRailway, ingest.OSMWaterway, ingest.OSMWater, ingest.OSMPark,
 		ingest.OSMLanduse, ingest.OSMBuilding, ingest.OSMPOI, ingest.OSMAddress} {

@@ -9,6 +9,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"bandoso/geo"
 )
 
 // fakeClock jumps to each time asked for, so the schedule's tests do not sleep.
@@ -178,27 +183,27 @@ func TestStatsPercentilesAndCounts(t *testing.T) {
 	}
 }
 
-var testBounds = Bounds{106.63, 10.712, 106.77, 10.848}
+var testBounds = orb.Bound{Min: orb.Point{106.63, 10.712}, Max: orb.Point{106.77, 10.848}}
 
 func TestScreenTiles(t *testing.T) {
 	// Centred on a tile corner at z16, 1280×800 at 512 px a tile is 2.5 × 1.56 tiles:
 	// columns corner-2..corner+1, rows corner-1..corner.
-	lon, lat := lonLat(52188*tileSize, 30789*tileSize, 16)
-	got := screenTiles(View{lon, lat, 16}, 1280, 800)
-	if len(got) != 8 || got[0] != (Tile{16, 52186, 30788}) || got[7] != (Tile{16, 52189, 30789}) {
+	corner := pixelPoint(52188*geo.VectorTileSizePx, 30789*geo.VectorTileSizePx, 16)
+	got := screenTiles(View{corner, 16}, 1280, 800)
+	if len(got) != 8 || got[0] != geo.NewTile(16, 52186, 30788) || got[7] != geo.NewTile(16, 52189, 30789) {
 		t.Fatalf("screen tiles %v", got)
 	}
 }
 
 func TestTraceIsSeededAndStaysOnScreen(t *testing.T) {
-	walk := func(seed uint64) []Tile {
+	walk := func(seed uint64) []geo.Tile {
 		tr := NewTrace(testBounds, 12, 18, 1280, 800, seed)
-		var out []Tile
-		zooms := map[int]bool{}
+		var out []geo.Tile
+		zooms := map[maptile.Zoom]bool{}
 		for range 3000 {
 			tile := tr.Next()
 			v := tr.View()
-			if v.Zoom < 12 || v.Zoom > 18 || v.Lon < testBounds[0] || v.Lon > testBounds[2] || v.Lat < testBounds[1] || v.Lat > testBounds[3] {
+			if v.Zoom < 12 || v.Zoom > 18 || !testBounds.Contains(v.Centre) {
 				t.Fatalf("view %+v left the extent or the zooms", v)
 			}
 			onScreen := false
@@ -217,7 +222,7 @@ func TestTraceIsSeededAndStaysOnScreen(t *testing.T) {
 		return out
 	}
 	a, b, c := walk(1), walk(1), walk(2)
-	same := func(x, y []Tile) bool {
+	same := func(x, y []geo.Tile) bool {
 		for i := range x {
 			if x[i] != y[i] {
 				return false

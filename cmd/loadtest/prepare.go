@@ -9,6 +9,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"bandoso/geo"
 )
 
 // getJSON decodes the JSON answer to GET base+path into v; any status but 200 is an error.
@@ -43,21 +48,21 @@ type feature struct {
 }
 
 // cityBounds reads the extent of the tiles from their TileJSON.
-func cityBounds(ctx context.Context, hc *http.Client, base, layers string) (Bounds, error) {
+func cityBounds(ctx context.Context, hc *http.Client, base, layers string) (orb.Bound, error) {
 	var tj struct {
-		Bounds []float64 `json:"bounds"`
+		Bounds geojson.BBox `json:"bounds"`
 	}
 	if err := getJSON(ctx, hc, base, "/tiles/"+layers+".json", &tj); err != nil {
-		return Bounds{}, err
+		return orb.Bound{}, err
 	}
-	if len(tj.Bounds) != 4 || tj.Bounds[0] >= tj.Bounds[2] || tj.Bounds[1] >= tj.Bounds[3] {
-		return Bounds{}, fmt.Errorf("TileJSON of %s has no usable bounds: %v", layers, tj.Bounds)
+	if len(tj.Bounds) != 4 || !geo.IsDegreesBox(tj.Bounds.Bound()) {
+		return orb.Bound{}, fmt.Errorf("TileJSON of %s has no usable bounds: %v", layers, tj.Bounds)
 	}
-	return Bounds(tj.Bounds), nil
+	return tj.Bounds.Bound(), nil
 }
 
 // parcelIDs collects the ids of parcels found in pages boxes at random places.
-func parcelIDs(ctx context.Context, hc *http.Client, base string, b Bounds, pages int, seed uint64) ([]string, error) {
+func parcelIDs(ctx context.Context, hc *http.Client, base string, b orb.Bound, pages int, seed uint64) ([]string, error) {
 	var ids []string
 	err := randomPages(ctx, hc, base, "parcels", 20, b, pages, rand.New(rand.NewPCG(seed, 0x9a7c)), func(f feature) error {
 		ids = append(ids, strings.Trim(string(f.ID), `"`))
@@ -68,7 +73,7 @@ func parcelIDs(ctx context.Context, hc *http.Client, base string, b Bounds, page
 
 // randomPages reads pages of collection in 200 m boxes at random places in b and hands
 // each feature to f.
-func randomPages(ctx context.Context, hc *http.Client, base, collection string, limit int, b Bounds, pages int, r *rand.Rand, f func(feature) error) error {
+func randomPages(ctx context.Context, hc *http.Client, base, collection string, limit int, b orb.Bound, pages int, r *rand.Rand, f func(feature) error) error {
 	for range pages {
 		var fc featureCollection
 		path := "/ogc/collections/" + collection + "/items?limit=" + strconv.Itoa(limit) + "&bbox=" + bboxParam(randomBox(r, b, 200, 200))
@@ -86,7 +91,7 @@ func randomPages(ctx context.Context, hc *http.Client, base, collection string, 
 
 // geocodeTexts writes real addresses, found in boxes at random places, as people type them:
 // house number and street name, and every other one with the ward's name after it.
-func geocodeTexts(ctx context.Context, hc *http.Client, base string, b Bounds, pages int, seed uint64) ([]string, error) {
+func geocodeTexts(ctx context.Context, hc *http.Client, base string, b orb.Bound, pages int, seed uint64) ([]string, error) {
 	var wards featureCollection
 	if err := getJSON(ctx, hc, base, "/ogc/collections/wards/items?limit=10000", &wards); err != nil {
 		return nil, err

@@ -3,60 +3,44 @@ package main
 import (
 	"math"
 	"math/rand/v2"
-	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"bandoso/geo"
 )
-
-// Bounds is an extent in degrees: west, south, east, north.
-type Bounds [4]float64
-
-// tileSize is the pixel size MapLibre gives a vector tile source without a tileSize: at map
-// zoom z it draws tiles of zoom z, 512 pixels wide.
-const tileSize = 512
-
-// Tile is one tile position.
-type Tile struct{ Z, X, Y int }
-
-func (t Tile) String() string {
-	return strconv.Itoa(t.Z) + "/" + strconv.Itoa(t.X) + "/" + strconv.Itoa(t.Y)
-}
 
 // View is a map viewport: its centre in degrees and its integer zoom.
 type View struct {
-	Lon, Lat float64
-	Zoom     int
+	Centre orb.Point
+	Zoom   int
 }
 
-// worldPixel returns lon, lat in Web Mercator pixels at zoom z (512-pixel tiles).
-func worldPixel(lon, lat float64, z int) (x, y float64) {
-	size := tileSize * math.Exp2(float64(z))
-	s := math.Sin(lat * math.Pi / 180)
-	x = (lon + 180) / 360 * size
-	y = (0.5 - math.Log((1+s)/(1-s))/(4*math.Pi)) * size
-	return x, y
+// worldPixel is p in Web Mercator pixels of MapLibre's vector tiles at zoom z.
+func worldPixel(p orb.Point, z int) (x, y float64) {
+	f := maptile.Fraction(p, maptile.Zoom(z))
+	return f[0] * geo.VectorTileSizePx, f[1] * geo.VectorTileSizePx
 }
 
-// lonLat is the inverse of worldPixel.
-func lonLat(x, y float64, z int) (lon, lat float64) {
-	size := tileSize * math.Exp2(float64(z))
-	lon = x/size*360 - 180
-	n := math.Pi - 2*math.Pi*y/size
-	lat = 180 / math.Pi * math.Atan(math.Sinh(n))
-	return lon, lat
+// pixelPoint is the inverse of worldPixel.
+func pixelPoint(x, y float64, z int) orb.Point {
+	return geo.TilePoint(orb.Point{x / geo.VectorTileSizePx, y / geo.VectorTileSizePx}, z)
 }
 
 // screenTiles lists the tiles a w×h pixel screen centred on v needs, row by row, as MapLibre
 // asks for them: every tile the screen touches, none outside the world.
-func screenTiles(v View, w, h int) []Tile {
-	cx, cy := worldPixel(v.Lon, v.Lat, v.Zoom)
-	n := 1 << v.Zoom
-	x0 := int(math.Floor((cx - float64(w)/2) / tileSize))
-	x1 := int(math.Floor((cx + float64(w)/2 - 1e-9) / tileSize))
-	y0 := int(math.Floor((cy - float64(h)/2) / tileSize))
-	y1 := int(math.Floor((cy + float64(h)/2 - 1e-9) / tileSize))
-	var out []Tile
+func screenTiles(v View, w, h int) []geo.Tile {
+	cx, cy := worldPixel(v.Centre, v.Zoom)
+	n := geo.MatrixSize(v.Zoom)
+	const size = geo.VectorTileSizePx
+	x0 := int(math.Floor((cx - float64(w)/2) / size))
+	x1 := int(math.Floor((cx + float64(w)/2 - 1e-9) / size))
+	y0 := int(math.Floor((cy - float64(h)/2) / size))
+	y1 := int(math.Floor((cy + float64(h)/2 - 1e-9) / size))
+	var out []geo.Tile
 	for y := max(y0, 0); y <= min(y1, n-1); y++ {
 		for x := max(x0, 0); x <= min(x1, n-1); x++ {
-			out = append(out, Tile{v.Zoom, x, y})
+			out = append(out, geo.NewTile(v.Zoom, x, y))
 		}
 	}
 	return out
@@ -66,23 +50,19 @@ func screenTiles(v View, w, h int) []Tile {
 // extent. Each step pans by up to half a screen or zooms in or out by one, and yields the
 // tiles the new view needs that the last view did not have (the map keeps those).
 type Trace struct {
-	b          Bounds
+	b          orb.Bound
 	minZ, maxZ int
 	w, h       int
 	r          *rand.Rand
 	view       View
-	shown      map[Tile]bool
-	pending    []Tile
+	shown      map[geo.Tile]bool
+	pending    []geo.Tile
 }
 
 // NewTrace starts a walk at a random place in b at a random zoom in minZ..maxZ.
-func NewTrace(b Bounds, minZ, maxZ, w, h int, seed uint64) *Trace {
+func NewTrace(b orb.Bound, minZ, maxZ, w, h int, seed uint64) *Trace {
 	t := &Trace{b: b, minZ: minZ, maxZ: maxZ, w: w, h: h, r: rand.New(rand.NewPCG(seed, 0x7ace))}
-	t.view = View{
-		Lon:  b[0] + t.r.Float64()*(b[2]-b[0]),
-		Lat:  b[1] + t.r.Float64()*(b[3]-b[1]),
-		Zoom: minZ + t.r.IntN(maxZ-minZ+1),
-	}
+	t.view = View{Centre: randomPoint(t.r, b), Zoom: minZ + t.r.IntN(maxZ-minZ+1)}
 	t.show()
 	return t
 }
@@ -92,7 +72,7 @@ func (t *Trace) View() View { return t.view }
 
 // Next returns the next tile to fetch, stepping the walk whenever the view's new tiles are
 // all handed out (a step that needs none, rare, is stepped past).
-func (t *Trace) Next() Tile {
+func (t *Trace) Next() geo.Tile {
 	for len(t.pending) == 0 {
 		t.Step()
 	}
@@ -111,14 +91,15 @@ func (t *Trace) Step() {
 		v.Zoom--
 	default:
 		// Pan: up to half a screen each way, as a drag does.
-		x, y := worldPixel(v.Lon, v.Lat, v.Zoom)
+		x, y := worldPixel(v.Centre, v.Zoom)
 		x += (t.r.Float64() - 0.5) * float64(t.w)
 		y += (t.r.Float64() - 0.5) * float64(t.h)
-		v.Lon, v.Lat = lonLat(x, y, v.Zoom)
+		v.Centre = pixelPoint(x, y, v.Zoom)
 	}
 	// Stay over the city: a walk that leaves it is put back on its edge.
-	v.Lon = min(max(v.Lon, t.b[0]), t.b[2])
-	v.Lat = min(max(v.Lat, t.b[1]), t.b[3])
+	for i := range v.Centre {
+		v.Centre[i] = min(max(v.Centre[i], t.b.Min[i]), t.b.Max[i])
+	}
 	t.view = v
 	t.show()
 }
@@ -126,7 +107,7 @@ func (t *Trace) Step() {
 // show queues the tiles of the current view not in the previous one.
 func (t *Trace) show() {
 	tiles := screenTiles(t.view, t.w, t.h)
-	shown := make(map[Tile]bool, len(tiles))
+	shown := make(map[geo.Tile]bool, len(tiles))
 	for _, tile := range tiles {
 		shown[tile] = true
 		if !t.shown[tile] {

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/paulmach/orb"
 )
 
 // Kind is one kind of request in the mix.
@@ -29,7 +31,7 @@ func (k Kind) String() string { return kindNames[k] }
 // generator: the same seed and data give the same requests in the same order.
 type Workload struct {
 	r       *rand.Rand
-	b       Bounds
+	b       orb.Bound
 	layers  string
 	traces  []*Trace
 	turn    int
@@ -52,7 +54,7 @@ type Config struct {
 
 // NewWorkload makes the mix over b with the texts and parcel ids taken from the city. A
 // kind whose data is missing is left out of the mix.
-func NewWorkload(cfg Config, b Bounds, geocodeTexts, parcelIDs []string) (*Workload, error) {
+func NewWorkload(cfg Config, b orb.Bound, geocodeTexts, parcelIDs []string) (*Workload, error) {
 	w := &Workload{
 		r: rand.New(rand.NewPCG(cfg.Seed, 0x10ad)), b: b, layers: cfg.Layers,
 		weights: cfg.Weights, geocodeTexts: geocodeTexts, parcelIDs: parcelIDs,
@@ -99,8 +101,8 @@ func (w *Workload) Next() (Kind, string, int) {
 	case kindGeocode:
 		return k, "/v1/geocode?q=" + url.QueryEscape(w.geocodeTexts[w.r.IntN(len(w.geocodeTexts))]), user
 	case kindReverse:
-		lon, lat := randomPoint(w.r, w.b)
-		return k, "/v1/reverse?lon=" + coord(lon) + "&lat=" + coord(lat), user
+		p := randomPoint(w.r, w.b)
+		return k, "/v1/reverse?lon=" + coord(p.Lon()) + "&lat=" + coord(p.Lat()), user
 	default:
 		return k, "/v1/parcels/" + w.parcelIDs[w.r.IntN(len(w.parcelIDs))] + "/planning", user
 	}
@@ -109,25 +111,23 @@ func (w *Workload) Next() (Kind, string, int) {
 // userAddr is user's made-up address, sent as X-Forwarded-For with -forwarded-for.
 func userAddr(user int) string { return fmt.Sprintf("10.77.%d.%d", user/250, user%250+1) }
 
-func randomPoint(r *rand.Rand, b Bounds) (lon, lat float64) {
-	return b[0] + r.Float64()*(b[2]-b[0]), b[1] + r.Float64()*(b[3]-b[1])
+// randomPoint is a point in b, uniformly.
+func randomPoint(r *rand.Rand, b orb.Bound) orb.Point {
+	return orb.Point{b.Min[0] + r.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + r.Float64()*(b.Max[1]-b.Min[1])}
 }
 
 // randomBox is a square of a random side between minM and maxM metres centred in b.
-func randomBox(r *rand.Rand, b Bounds, minM, maxM float64) Bounds {
-	lon, lat := randomPoint(r, b)
+func randomBox(r *rand.Rand, b orb.Bound, minM, maxM float64) orb.Bound {
+	p := randomPoint(r, b)
 	half := (minM + r.Float64()*(maxM-minM)) / 2
 	dLat := half / 111320
-	dLon := dLat / math.Cos(lat*math.Pi/180)
-	return Bounds{lon - dLon, lat - dLat, lon + dLon, lat + dLat}
+	dLon := dLat / math.Cos(p.Lat()*math.Pi/180)
+	return orb.Bound{Min: orb.Point{p[0] - dLon, p[1] - dLat}, Max: orb.Point{p[0] + dLon, p[1] + dLat}}
 }
 
-func bboxParam(b Bounds) string {
-	parts := make([]string, 4)
-	for i, v := range b {
-		parts[i] = coord(v)
-	}
-	return strings.Join(parts, ",")
+// bboxParam is b as a bbox parameter: minlon,minlat,maxlon,maxlat.
+func bboxParam(b orb.Bound) string {
+	return strings.Join([]string{coord(b.Min[0]), coord(b.Min[1]), coord(b.Max[0]), coord(b.Max[1])}, ",")
 }
 
 // coord writes degrees to 7 decimals, about a centimetre.

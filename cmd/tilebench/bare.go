@@ -26,7 +26,7 @@ func bareParts(ctx context.Context, pool *pgxpool.Pool, t Tile) ([][]byte, error
 	b := &pgx.Batch{}
 	b.Queue("SET LOCAL max_parallel_workers_per_gather = 0")
 	for _, q := range t.sqls {
-		b.Queue(q, t.Z, t.X, t.Y)
+		b.Queue(q, int(t.At.Z), int(t.At.X), int(t.At.Y))
 	}
 	br := tx.SendBatch(ctx, b)
 	if _, err := br.Exec(); err != nil {

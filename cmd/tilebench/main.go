@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 
 	"bandoso/catalog"
 	"bandoso/store"
@@ -160,7 +161,7 @@ type report struct {
 	o      Options
 	b      *Bench
 	svc    *tiles.Service
-	bounds Bounds
+	bounds orb.Bound
 	out    io.Writer
 	failed []string
 }
@@ -179,7 +180,7 @@ func newReport(ctx context.Context, db *store.DB, pool *pgxpool.Pool, o Options,
 	if !ok {
 		return nil, errors.New("no parcels")
 	}
-	bounds := Bounds{bb.Left(), bb.Bottom(), bb.Right(), bb.Top()}
+	bounds := bb
 	list, err := benchList(ctx, svc, bounds, o.Views, o.Seed)
 	if err != nil {
 		return nil, err
@@ -191,7 +192,7 @@ func newReport(ctx context.Context, db *store.DB, pool *pgxpool.Pool, o Options,
 func (r *report) all(ctx context.Context) error {
 	w := r.out
 	fmt.Fprintf(w, "Tile list: %d requests (%d positions, z10–13 every tile, z14–18 %d viewports of 2×2 tiles, seed %d; each as the style's %d-layer tile and as a parcels tile), over the parcels' extent %.4f,%.4f,%.4f,%.4f.\n\n",
-		len(r.b.List), len(r.b.List)/2, r.o.Views, r.o.Seed, len(styleLayers), r.bounds[0], r.bounds[1], r.bounds[2], r.bounds[3])
+		len(r.b.List), len(r.b.List)/2, r.o.Views, r.o.Seed, len(styleLayers), r.bounds.Min[0], r.bounds.Min[1], r.bounds.Max[0], r.bounds.Max[1])
 	if r.o.Parts["cold"] {
 		// One untimed pass, so that every path meets the same warm PostgreSQL buffers.
 		r.check(measure(ctx, len(r.b.List), 2*runtime.NumCPU(), path{"warm-up", func(ctx context.Context, i int) ([]byte, error) {

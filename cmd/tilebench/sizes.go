@@ -8,6 +8,9 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/paulmach/orb"
+
+	"bandoso/geo"
 	"bandoso/tiles"
 )
 
@@ -38,7 +41,7 @@ type tileSize struct {
 // sizes measures every tile over bounds at each zoom from minZ to maxZ, or a fixed sample of
 // sample tiles where a zoom has more, with workers concurrent workers. Each tile is the
 // style's composite; its layers are measured apart from the same bytes.
-func sizes(ctx context.Context, b *Bench, svc *tiles.Service, bounds Bounds, minZ, maxZ, sample, workers int, seed uint64) ([]SizeStat, error) {
+func sizes(ctx context.Context, b *Bench, svc *tiles.Service, bounds orb.Bound, minZ, maxZ, sample, workers int, seed uint64) ([]SizeStat, error) {
 	var out []SizeStat
 	for z := minZ; z <= maxZ; z++ {
 		coords := sampleTiles(bounds, z, sample, seed)
@@ -78,8 +81,8 @@ func sizes(ctx context.Context, b *Bench, svc *tiles.Service, bounds Bounds, min
 
 // sizeTile fetches the style tile at c bare and records each sized layer's bytes and the
 // whole tile's in got[k][i].
-func sizeTile(ctx context.Context, b *Bench, svc *tiles.Service, c coord, got [][]tileSize, i int) error {
-	t, err := newTile(ctx, svc, styleLayers, c.Z, c.X, c.Y)
+func sizeTile(ctx context.Context, b *Bench, svc *tiles.Service, at geo.Tile, got [][]tileSize, i int) error {
+	t, err := newTile(ctx, svc, styleLayers, at)
 	if err != nil {
 		return err
 	}
@@ -88,7 +91,7 @@ func sizeTile(ctx context.Context, b *Bench, svc *tiles.Service, c coord, got []
 		return fmt.Errorf("%s: %w", t.Path(), err)
 	}
 	record := func(k int, layers []string, data []byte) error {
-		ts := tileSize{path: Tile{Layers: layers, Z: c.Z, X: c.X, Y: c.Y}.Path(), raw: len(data), nonEmpty: len(data) > 0}
+		ts := tileSize{path: Tile{Layers: layers, At: at}.Path(), raw: len(data), nonEmpty: len(data) > 0}
 		if ts.nonEmpty {
 			gz, err := tiles.Gzip(data)
 			if err != nil {

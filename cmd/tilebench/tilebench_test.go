@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 
 	"bandoso/store"
 	"bandoso/store/storetest"
@@ -36,7 +37,7 @@ func TestBench(t *testing.T) {
 	b.Rounds = 1
 	zooms := map[int]bool{}
 	for _, tl := range b.List {
-		zooms[tl.Z] = true
+		zooms[int(tl.At.Z)] = true
 	}
 	if len(zooms) != 9 {
 		t.Errorf("the list has zooms %v, want 10 to 18", zooms)
@@ -110,7 +111,7 @@ func TestBench(t *testing.T) {
 }
 
 func TestTileLists(t *testing.T) {
-	b := Bounds{106.63, 10.71, 106.77, 10.85}
+	b := orb.Bound{Min: orb.Point{106.63, 10.71}, Max: orb.Point{106.77, 10.85}}
 	a, c := viewTiles(b, 10, 18, 13, 8, 1), viewTiles(b, 10, 18, 13, 8, 1)
 	if !slices.Equal(a, c) {
 		t.Error("the same seed gave two lists")
@@ -123,7 +124,7 @@ func TestTileLists(t *testing.T) {
 		if p.Z < 10 || p.Z > 18 {
 			t.Fatalf("zoom %d", p.Z)
 		}
-		if p.Z == 15 && (p.X < x0-1 || p.X > x1+1 || p.Y < y0-1 || p.Y > y1+1) {
+		if x, y := int(p.X), int(p.Y); p.Z == 15 && (x < x0-1 || x > x1+1 || y < y0-1 || y > y1+1) {
 			t.Errorf("%v is off the bounds %d..%d, %d..%d", p, x0, x1, y0, y1)
 		}
 	}

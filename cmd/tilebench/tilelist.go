@@ -3,22 +3,22 @@ package main
 import (
 	"context"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"bandoso/geo"
 	"bandoso/tiles"
 )
 
 // styleLayers are the layers the viewer's style asks for in one tile, in its order.
 var styleLayers = []string{"wards", "wards_2024", "plans", "planning_zones", "road_boundaries", "streets", "parcels", "addresses"}
 
-// Tile is one tile request of the benchmark: the named layers at z/x/y.
+// Tile is one tile request of the benchmark: the named layers at a tile.
 type Tile struct {
-	Layers  []string
-	Z, X, Y int
+	Layers []string
+	At     geo.Tile
 	// sqls are the statements the server runs for the tile (tiles.Service.Queries), each
 	// with $1..$3 = z, x, y.
 	sqls []string
@@ -28,14 +28,13 @@ type Tile struct {
 
 // Path is the tile's URL path on the server.
 func (t Tile) Path() string {
-	return "/tiles/" + strings.Join(t.Layers, ",") + "/" + strconv.Itoa(t.Z) + "/" +
-		strconv.Itoa(t.X) + "/" + strconv.Itoa(t.Y) + ".mvt"
+	return "/tiles/" + strings.Join(t.Layers, ",") + "/" + t.At.String() + ".mvt"
 }
 
-// newTile resolves the statements of tile z/x/y of layers from svc's catalog.
-func newTile(ctx context.Context, svc *tiles.Service, layers []string, z, x, y int) (Tile, error) {
-	t := Tile{Layers: layers, Z: z, X: x, Y: y}
-	names, qs, err := svc.Queries(ctx, layers, z)
+// newTile resolves the statements of tile at of layers from svc's catalog.
+func newTile(ctx context.Context, svc *tiles.Service, layers []string, at geo.Tile) (Tile, error) {
+	t := Tile{Layers: layers, At: at}
+	names, qs, err := svc.Queries(ctx, layers, int(at.Z))
 	if err != nil {
 		return t, err
 	}
@@ -46,26 +45,19 @@ func newTile(ctx context.Context, svc *tiles.Service, layers []string, z, x, y i
 	return t, nil
 }
 
-// Bounds is an extent in degrees: west, south, east, north.
-type Bounds [4]float64
-
 // tileRange returns the tiles at zoom z covering b: x0..x1, y0..y1 inclusive.
-func tileRange(b Bounds, z int) (x0, y0, x1, y1 int) {
-	nw := maptile.At(orb.Point{b[0], b[3]}, maptile.Zoom(z))
-	se := maptile.At(orb.Point{b[2], b[1]}, maptile.Zoom(z))
+func tileRange(b orb.Bound, z int) (x0, y0, x1, y1 int) {
+	nw, se := geo.TileAt(b.LeftTop(), z), geo.TileAt(b.RightBottom(), z)
 	return int(nw.X), int(nw.Y), int(se.X), int(se.Y)
 }
 
-// coord is a tile position without layers.
-type coord struct{ Z, X, Y int }
-
 // allTiles lists every tile at zoom z over b, row by row.
-func allTiles(b Bounds, z int) []coord {
+func allTiles(b orb.Bound, z int) []geo.Tile {
 	x0, y0, x1, y1 := tileRange(b, z)
-	var out []coord
+	var out []geo.Tile
 	for y := y0; y <= y1; y++ {
 		for x := x0; x <= x1; x++ {
-			out = append(out, coord{z, x, y})
+			out = append(out, geo.NewTile(z, x, y))
 		}
 	}
 	return out
@@ -73,7 +65,7 @@ func allTiles(b Bounds, z int) []coord {
 
 // sampleTiles picks n distinct tiles at zoom z over b, uniformly, the same ones for the same
 // seed; all of them when there are no more than n.
-func sampleTiles(b Bounds, z, n int, seed uint64) []coord {
+func sampleTiles(b orb.Bound, z, n int, seed uint64) []geo.Tile {
 	all := allTiles(b, z)
 	if len(all) <= n {
 		return all
@@ -86,23 +78,23 @@ func sampleTiles(b Bounds, z, n int, seed uint64) []coord {
 // viewTiles is a pan-and-zoom sample: at zooms up to allUpTo, every tile over b; deeper,
 // views viewports placed at random in b, each the 2×2 tiles around its centre (a screen
 // of about 1024 pixels). Positions repeat only by chance, and the same seed gives the same list.
-func viewTiles(b Bounds, minZ, maxZ, allUpTo, views int, seed uint64) []coord {
-	var out []coord
+func viewTiles(b orb.Bound, minZ, maxZ, allUpTo, views int, seed uint64) []geo.Tile {
+	var out []geo.Tile
 	for z := minZ; z <= maxZ; z++ {
 		if z <= allUpTo {
 			out = append(out, allTiles(b, z)...)
 			continue
 		}
 		r := rand.New(rand.NewPCG(seed, uint64(z)))
-		seen := map[coord]bool{}
+		seen := map[geo.Tile]bool{}
 		for range views {
-			p := orb.Point{b[0] + r.Float64()*(b[2]-b[0]), b[1] + r.Float64()*(b[3]-b[1])}
+			p := orb.Point{b.Min[0] + r.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + r.Float64()*(b.Max[1]-b.Min[1])}
 			f := maptile.Fraction(p, maptile.Zoom(z))
 			// the 2×2 block whose shared corner is nearest the centre
 			x0, y0 := int(f[0]+0.5)-1, int(f[1]+0.5)-1
 			for dy := range 2 {
 				for dx := range 2 {
-					c := coord{z, x0 + dx, y0 + dy}
+					c := geo.NewTile(z, x0+dx, y0+dy)
 					if !seen[c] {
 						seen[c] = true
 						out = append(out, c)
@@ -116,11 +108,11 @@ func viewTiles(b Bounds, minZ, maxZ, allUpTo, views int, seed uint64) []coord {
 
 // benchList is the benchmark's tile list: each position of viewTiles once as the style's
 // composite tile and once as a parcels tile.
-func benchList(ctx context.Context, svc *tiles.Service, b Bounds, views int, seed uint64) ([]Tile, error) {
+func benchList(ctx context.Context, svc *tiles.Service, b orb.Bound, views int, seed uint64) ([]Tile, error) {
 	var out []Tile
 	for _, c := range viewTiles(b, 10, 18, 13, views, seed) {
 		for _, layers := range [][]string{styleLayers, {"parcels"}} {
-			t, err := newTile(ctx, svc, layers, c.Z, c.X, c.Y)
+			t, err := newTile(ctx, svc, layers, c)
 			if err != nil {
 				return nil, err
 			}
