@@ -2,8 +2,9 @@
 // size: wards of the administrative systems before and after the 2025 reform with their
 // succession, streets with real Ho Chi Minh City names, blocks cut into tube-house lots,
 // alleys (hẻm) with alley-numbered addresses, plans, zones and road boundaries. It is pure
-// generation: loading the rows is store's business. WriteOSM writes the same city as
-// OpenStreetMap data, with the quirks of real OSM, to test an importer of OSM extracts.
+// generation: City.Rows gives each table's rows, and copying them in is store's business.
+// WriteOSM writes the same city as OpenStreetMap data, with the quirks of real OSM, to test an
+// importer of OSM extracts.
 //
 // # Topology
 //

@@ -41,7 +41,7 @@ func digest(t *testing.T, seed uint64, size int) (string, int, int) {
 		t.Fatal(err)
 	}
 	h := sha256.New()
-	fmt.Fprint(h, c.AdminUnits(), c.Streets(), c.Plans(), c.RoadBoundaries())
+	fmt.Fprint(h, c.Units(), c.Streets(), c.Plans(), c.RoadBoundaries())
 	var parcels, addresses int
 	err = c.Blocks(func(b *demo.Block) error {
 		fmt.Fprint(h, b.Alleys, b.Parcels, b.Addresses, b.Zone)

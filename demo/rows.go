@@ -9,9 +9,9 @@ import (
 // The rows the generator produces, one type per table, with WGS84 geometries whose
 // coordinates are rounded to 1e-7 degrees. Zero IDs stand for NULL references.
 
-// AdminUnit is a province, district or ward (admin_units). A nil Geom is filled by the
+// Unit is a province, district or ward (admin_units). A nil Geom is filled by the
 // loader as the union of the unit's children.
-type AdminUnit struct {
+type Unit struct {
 	Code       string
 	Name       string
 	Level      string // province, district, ward

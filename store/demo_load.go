@@ -9,10 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/ewkb"
-
-	"bandoso/demo"
 )
 
 // DemoInfo is what dataset_info records about a loaded demo city.
@@ -26,6 +22,17 @@ type DemoInfo struct {
 	// BoundariesOnly: only the administrative units were given the city's boundaries.
 	BoundariesOnly bool      `json:"boundaries_only,omitempty"`
 	LoadedAt       time.Time `json:"loaded_at"`
+}
+
+// DemoCity is a generated city that LoadDemo loads; *demo.City is one. The city names its
+// own rows table by table, so that store knows the tables and not the generator.
+type DemoCity interface {
+	// Identity is what dataset_info records of the city: the generator's seed, the size
+	// asked for and the generator's version.
+	Identity() (seed uint64, size int, version string)
+	// Rows returns the columns of table the city fills and its rows in that order, no
+	// columns when it fills none. A value that is an orb.Geometry is stored in EPSG:4326.
+	Rows(table string) (columns []string, rows iter.Seq[[]any])
 }
 
 // DemoLoadOptions tune LoadDemo.
@@ -47,9 +54,10 @@ var ErrNotSynthetic = errors.New("store: layer holds data that is not synthetic"
 // demoTables are the tables the demo loads, children first.
 var demoTables = []string{"admin_succession", "addresses", "road_boundaries", "planning_zones", "plans", "parcels", "streets", "admin_units"}
 
-// replaced are the demo tables emptied before a load. Administrative units stay: the official
-// ones (migration 00011) are there with or without a city, which only gives them boundaries.
-var replaced = []string{"addresses", "road_boundaries", "planning_zones", "plans", "parcels", "streets"}
+// replaced are the demo tables emptied before a load and copied in, parents first.
+// Administrative units stay: the official ones (migration 00011) are there with or without a
+// city, which only gives them boundaries.
+var replaced = []string{"streets", "parcels", "addresses", "plans", "planning_zones", "road_boundaries"}
 
 // realRows says which rows of a table are not the demo's own when its layer is not synthetic:
 // any row, except in admin_units, whose official rows come without a boundary.
@@ -76,8 +84,9 @@ ORDER BY l.table_name`
 // record the load in dataset_info. Audit triggers are off for the transaction: one summary
 // row replaces millions of audit rows. Tables holding non-synthetic rows are refused with
 // ErrNotSynthetic unless opt.Force.
-func (db *DB) LoadDemo(ctx context.Context, city *demo.City, opt DemoLoadOptions) (DemoInfo, error) {
-	info := DemoInfo{Seed: city.Seed, Size: city.Parcels, Version: demo.GeneratorVersion, Rows: map[string]int64{}, BoundariesOnly: opt.BoundariesOnly}
+func (db *DB) LoadDemo(ctx context.Context, city DemoCity, opt DemoLoadOptions) (DemoInfo, error) {
+	info := DemoInfo{Rows: map[string]int64{}, BoundariesOnly: opt.BoundariesOnly}
+	info.Seed, info.Size, info.Version = city.Identity()
 	if opt.Progress == nil {
 		opt.Progress = func(string, int64) {}
 	}
@@ -204,38 +213,4 @@ func finishDemo(ctx context.Context, tx pgx.Tx, info *DemoInfo) error {
 	}
 	_, err = tx.Exec(ctx, sqlRecordDemo, value)
 	return err
-}
-
-// copyRows streams rows into table with COPY (binary), reporting progress every 10,000 rows.
-func copyRows(ctx context.Context, tx pgx.Tx, table string, cols []string, seq iter.Seq[[]any], counts map[string]int64, progress func(string, int64)) error {
-	next, stop := iter.Pull(seq)
-	defer stop()
-	var n int64
-	src := pgx.CopyFromFunc(func() ([]any, error) {
-		row, ok := next()
-		if !ok {
-			return nil, nil
-		}
-		n++
-		if n%10000 == 0 {
-			progress(table, n)
-		}
-		return row, nil
-	})
-	got, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, src)
-	if err != nil {
-		return fmt.Errorf("copy %s: %w", table, err)
-	}
-	counts[table] = got
-	progress(table, got)
-	return nil
-}
-
-// wkb encodes a geometry as EWKB with SRID 4326, which PostGIS's binary input accepts.
-func wkb(g orb.Geometry) []byte {
-	b, err := ewkb.Marshal(g, 4326)
-	if err != nil {
-		panic(fmt.Sprintf("store: encode %T: %v", g, err)) // only unsupported types fail
-	}
-	return b
 }

@@ -70,27 +70,27 @@ func (c *City) newWardIndex(i, j int) int {
 // Minh City's range 70000–76999, ten apart as the post numbers its wards.
 func postcode(n int) string { return fmt.Sprintf("%05d", 70000+(10*n)%7000) }
 
-// AdminUnits returns the provinces (79 before and after the reform), the old districts,
+// Units returns the provinces (79 before and after the reform), the old districts,
 // the old wards and the new wards, all of the official conversion table, placed on the grid.
 // Provinces and districts have no geometry: the loader makes it as the union of their wards.
 // How old wards went into new ones is the table's, which the grid does not follow.
-func (c *City) AdminUnits() []AdminUnit {
-	units := []AdminUnit{
+func (c *City) Units() []Unit {
+	units := []Unit{
 		{Code: "79", Name: provinceName, Level: "province", Kind: "Thành phố", ValidFrom: province79, ValidTo: reform2025},
 		{Code: "79", Name: provinceName, Level: "province", Kind: "Thành phố", ValidFrom: reform2025},
 	}
 	for _, d := range c.districts {
-		units = append(units, AdminUnit{Code: d.districtCode, Name: d.district, Level: "district", Kind: d.districtKind,
+		units = append(units, Unit{Code: d.districtCode, Name: d.district, Level: "district", Kind: d.districtKind,
 			ParentCode: "79", ValidFrom: reformOld, ValidTo: reform2025})
 	}
 	for _, w := range c.oldWards {
 		g, _ := c.cellsPolygon(w.bx0, w.by0, w.bx1, w.by1)
-		units = append(units, AdminUnit{Code: w.code, Name: w.name, Level: "ward", Kind: w.kind,
+		units = append(units, Unit{Code: w.code, Name: w.name, Level: "ward", Kind: w.kind,
 			ParentCode: w.districtCode, ValidFrom: reformOld, ValidTo: reform2025, Geom: g})
 	}
 	for _, w := range c.newWards {
 		g, _ := c.cellsPolygon(w.bx0, w.by0, w.bx1, w.by1)
-		units = append(units, AdminUnit{Code: w.code, Name: w.name, Level: "ward", Kind: w.kind,
+		units = append(units, Unit{Code: w.code, Name: w.name, Level: "ward", Kind: w.kind,
 			ParentCode: "79", ValidFrom: reform2025, Geom: g})
 	}
 	return units
