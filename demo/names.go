@@ -23,7 +23,7 @@ type unitName struct {
 // wardNames returns the distinct old and new wards of former Ho Chi Minh City (old province
 // 79) in the official conversion table (migrations/reference/SOURCE.md), in table order.
 func wardNames() (old, current []unitName, err error) {
-	rows, err := migrations.AdminTable()
+	rows, err := migrations.ConversionTable()
 	if err != nil {
 		return nil, nil, fmt.Errorf("demo: ward table: %w", err)
 	}

@@ -11,7 +11,7 @@ import (
 // New builds a gazetteer from official units (before and after the reform) and the rows of
 // the conversion table; rows naming units not among them are ignored. Tests build one from a
 // few rows.
-func New(units []migrations.OfficialUnit, table []migrations.AdminRow) *Gazetteer {
+func New(units []migrations.OfficialUnit, table []migrations.ConversionRow) *Gazetteer {
 	g := &Gazetteer{byRef: map[address.UnitRef]int{}, byKey: map[string][]address.Unit{},
 		deletes: map[string][]string{}, succ: map[address.UnitRef][]succession{}}
 	for _, o := range units {
@@ -54,7 +54,7 @@ func ref(era, level, code string) address.UnitRef {
 // addTable links old and new units across the reform: an old ward or district lies in the
 // new province it went into, and a new ward in the old district and province it came from,
 // so that an address mixing the two systems fits; and it records each old unit's successors.
-func (g *Gazetteer) addTable(table []migrations.AdminRow) {
+func (g *Gazetteer) addTable(table []migrations.ConversionRow) {
 	for _, r := range table {
 		newWard := ref(address.EraNew, address.LevelWard, r.New.Code)
 		newProvince := ref(address.EraNew, address.LevelProvince, r.NewProvince.Code)

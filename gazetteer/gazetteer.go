@@ -41,7 +41,7 @@ func Official() *Gazetteer {
 			officialErr = err
 			return
 		}
-		table, err := migrations.NationalAdminTable()
+		table, err := migrations.NationalConversionTable()
 		if err != nil {
 			officialErr = err
 			return

@@ -206,7 +206,7 @@ func TestNew(t *testing.T) {
 		{Era: "new", Level: "province", Code: "79", Name: "Thành phố Hồ Chí Minh", Kind: "Thành phố", ProvinceCode: "79"},
 		{Era: "new", Level: "ward", Code: "26740", Name: "Phường Sài Gòn", Kind: "Phường", ParentCode: "79", ProvinceCode: "79"},
 	}
-	table := []migrations.AdminRow{{
+	table := []migrations.ConversionRow{{
 		NewProvince: migrations.Unit{Code: "79"}, New: migrations.Unit{Code: "26740", Name: "Phường Sài Gòn"},
 		Old: migrations.Unit{Code: "26740", Name: "Phường Bến Nghé"}, OldDistrict: migrations.Unit{Code: "760"},
 		OldProvince: migrations.Unit{Code: "79"}, Note: "Nhập toàn bộ",

@@ -43,19 +43,19 @@ func TestOfficialUnits(t *testing.T) {
 	}
 }
 
-func TestNationalAdminTable(t *testing.T) {
-	national, err := NationalAdminTable()
+func TestNationalConversionTable(t *testing.T) {
+	national, err := NationalConversionTable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(national) != 10571 { // SOURCE.md
 		t.Errorf("%d rows, want 10571", len(national))
 	}
-	cities, err := AdminTable()
+	cities, err := ConversionTable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	have := map[AdminRow]bool{}
+	have := map[ConversionRow]bool{}
 	news := map[string]bool{}
 	for _, r := range national {
 		have[r] = true

@@ -13,6 +13,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"bandoso/migrations"
+	"bandoso/migrations/units"
 )
 
 // Migration is one applied migration, for the report of `bandoso migrate`.
@@ -37,7 +38,7 @@ func (db *DB) provider() (*goose.Provider, *sql.DB, error) {
 		return nil, nil, err
 	}
 	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, fsys,
-		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(goMigrations...),
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(units.Migrations()...),
 		// Migrations are numbered when work starts and land in any order: a database that a
 		// build without 00011 took to 00013 still gets 00011.
 		goose.WithAllowOutofOrder(true))
@@ -107,7 +108,7 @@ func migrationVersions() []int64 {
 			vs = append(vs, v)
 		}
 	}
-	for _, m := range goMigrations {
+	for _, m := range units.Migrations() {
 		vs = append(vs, m.Version)
 	}
 	return vs

@@ -15,7 +15,7 @@ import (
 )
 
 // embeddedMigrations lists the migrations this binary carries in order: the SQL files and the
-// Go migration 00011.
+// Go migrations 00011 and 00019.
 func embeddedMigrations(t *testing.T) []string {
 	t.Helper()
 	names, err := fs.Glob(migrations.FS, "*.sql")

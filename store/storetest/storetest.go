@@ -28,6 +28,7 @@ import (
 
 	"bandoso/demo"
 	"bandoso/migrations"
+	"bandoso/migrations/units"
 	"bandoso/store"
 )
 
@@ -235,7 +236,7 @@ func migrationsHash() (string, error) {
 		fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
 		h.Write(b)
 	}
-	h.Write([]byte(store.GoMigrationsSQL()))
+	h.Write([]byte(units.SQL()))
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 

@@ -1,4 +1,4 @@
-package store
+package units
 
 import (
 	"context"
@@ -6,29 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pressly/goose/v3"
-
 	"bandoso/migrations"
 )
-
-// ReferenceSource marks the rows of admin_units and admin_succession that come from the
-// national statistics office's conversion table of the 2025 reform (migration 00011).
-const ReferenceSource = "nso-2025"
-
-// goMigrations are the migrations written in Go, beside the SQL files of package migrations.
-var goMigrations = []*goose.Migration{
-	goose.NewGoMigration(11, &goose.GoFunc{RunTx: upAdminReference}, &goose.GoFunc{RunTx: downAdminReference}),
-	goose.NewGoMigration(19, &goose.GoFunc{RunTx: upAdminOfficial}, &goose.GoFunc{RunTx: downAdminOfficial}),
-}
-
-// GoMigrationsSQL is the SQL text of the Go migrations, for hashes that must change when a
-// migration does (the test template's, in storetest).
-func GoMigrationsSQL() string {
-	all := append(append(append([]string{}, sqlAdminReferenceSchema...), sqlAdminReferenceStage, sqlAdminReferenceSuccession),
-		append(sqlAdminReferenceUnits, sqlAdminReferenceDown...)...)
-	all = append(append(all, sqlAdminOfficial...), sqlAdminOfficialDown...)
-	return strings.Join(all, "\n")
-}
 
 // sqlAdminReferenceSchema marks reference rows and keeps the ward layers to units with a
 // boundary: the table has none, and 2,600 empty features would flood tiles and items.
@@ -80,9 +59,9 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(old
 JOIN admin_units o ON o.level = r.old_level AND o.code = r.old_code AND o.valid_to = DATE '2025-07-01'
 JOIN admin_units n ON n.level = 'ward' AND n.code = r.new_code AND n.valid_to IS NULL`
 
-// upAdminReference loads the official conversion table (migrations/reference/SOURCE.md).
+// upAdminReference loads the official conversion table (reference/SOURCE.md).
 func upAdminReference(ctx context.Context, tx *sql.Tx) error {
-	rows, err := migrations.AdminTable()
+	rows, err := migrations.ConversionTable()
 	if err != nil {
 		return err
 	}
@@ -122,7 +101,7 @@ func upAdminReference(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != int64(len(rows)) {
-		return fmt.Errorf("store: conversion table: %d of %d succession rows found their units", n, len(rows))
+		return fmt.Errorf("units: conversion table: %d of %d succession rows found their units", n, len(rows))
 	}
 	return nil
 }
@@ -139,19 +118,19 @@ func successionKind(note string) (string, error) {
 	case strings.HasPrefix(note, "Đổi tên"):
 		return "renamed", nil
 	}
-	return "", fmt.Errorf("store: conversion table: unknown note %q", note)
+	return "", fmt.Errorf("units: conversion table: unknown note %q", note)
 }
 
 // referenceUnits lists every unit the table names, once, as columns era, level, code, name,
 // kind, parent code. A code named twice with different names is an error.
-func referenceUnits(rows []migrations.AdminRow) ([6][]string, error) {
+func referenceUnits(rows []migrations.ConversionRow) ([6][]string, error) {
 	var cols [6][]string
 	seen := map[[3]string]string{}
 	add := func(era, level string, u migrations.Unit, parent string) error {
 		key := [3]string{era, level, u.Code}
 		if name, ok := seen[key]; ok {
 			if name != u.Name {
-				return fmt.Errorf("store: conversion table: %s %s %s is %q and %q", era, level, u.Code, name, u.Name)
+				return fmt.Errorf("units: conversion table: %s %s %s is %q and %q", era, level, u.Code, name, u.Name)
 			}
 			return nil
 		}

@@ -39,7 +39,7 @@ func countReference(t *testing.T, db *store.DB) referenceCounts {
 	return c
 }
 
-// tableFacts reads the embedded CSV on its own, without migrations.AdminTable: its data rows,
+// tableFacts reads the embedded CSV on its own, without migrations.ConversionTable: its data rows,
 // its distinct old units (an empty old ward stands for its district) and its rows by note.
 func tableFacts(t *testing.T) (rows, old, part, whole int64) {
 	t.Helper()
@@ -64,7 +64,7 @@ func tableFacts(t *testing.T) (rows, old, part, whole int64) {
 	return int64(len(recs) - 1), int64(len(olds)), part, whole
 }
 
-func TestAdminReference(t *testing.T) {
+func TestUnitsReference(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)
@@ -110,9 +110,9 @@ func TestAdminReference(t *testing.T) {
 	})
 }
 
-// TestAdminReferenceOverDemo applies 00011 to a database that holds a demo city from before it,
+// TestUnitsReferenceOverDemo applies 00011 to a database that holds a demo city from before it,
 // as the benchmark database does: the city's units keep their boundaries and become official.
-func TestAdminReferenceOverDemo(t *testing.T) {
+func TestUnitsReferenceOverDemo(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := storetest.New(t)

@@ -9,8 +9,8 @@ import (
 // Ho Chi Minh City, which migration 00011 loads, and the whole country; see
 // reference/SOURCE.md.
 const (
-	adminTable         = "reference/nso_conversion_hcmc_hanoi.csv"
-	nationalAdminTable = "reference/nso_conversion_national.csv"
+	conversionFile         = "reference/nso_conversion_hcmc_hanoi.csv"
+	nationalConversionFile = "reference/nso_conversion_national.csv"
 )
 
 // Unit is an administrative unit as the conversion table names it: "Quận 1 (760)".
@@ -18,10 +18,10 @@ type Unit struct {
 	Code, Name string
 }
 
-// AdminRow is one row of the conversion table: old ward Old of district OldDistrict in
+// ConversionRow is one row of the conversion table: old ward Old of district OldDistrict in
 // OldProvince went, wholly or in part as Note says, into new ward New of NewProvince. Old is
 // zero when a whole district became the new unit (Huyện Côn Đảo → Đặc khu Côn Đảo).
-type AdminRow struct {
+type ConversionRow struct {
 	NewProvince, New              Unit
 	Old, OldDistrict, OldProvince Unit
 	Note                          string
@@ -33,19 +33,21 @@ var codeFixes = map[[3]string]string{
 	{"00562", "Xã Đặng Xá", "00553"}: "00556",
 }
 
-// AdminTable parses the embedded conversion table of Hanoi and Ho Chi Minh City, in table
+// ConversionTable parses the embedded conversion table of Hanoi and Ho Chi Minh City, in table
 // order.
-func AdminTable() ([]AdminRow, error) { return conversionTable(adminTable) }
+func ConversionTable() ([]ConversionRow, error) { return readConversionTable(conversionFile) }
 
-// NationalAdminTable parses the embedded conversion table of the whole country (a superset
-// of [AdminTable]'s rows), in table order.
-func NationalAdminTable() ([]AdminRow, error) { return conversionTable(nationalAdminTable) }
+// NationalConversionTable parses the embedded conversion table of the whole country (a superset
+// of [ConversionTable]'s rows), in table order.
+func NationalConversionTable() ([]ConversionRow, error) {
+	return readConversionTable(nationalConversionFile)
+}
 
-func conversionTable(name string) ([]AdminRow, error) {
-	var rows []AdminRow
+func readConversionTable(name string) ([]ConversionRow, error) {
+	var rows []ConversionRow
 	header := "new_province,new_ward_name,new_ward_code,old_ward_name,old_ward_code,note,old_district,old_province"
 	err := readList(name, header, func(rec []string) error {
-		var row AdminRow
+		var row ConversionRow
 		var errs [3]error
 		row.NewProvince, errs[0] = coded(rec[0])
 		row.OldDistrict, errs[1] = coded(rec[6])
