@@ -134,7 +134,7 @@ func (s *Server) parcelKey(r *http.Request) (store.ParcelKey, error) {
 		code = oldWardCode(ward, s.Units)
 	}
 	switch {
-	case code != "" && (len(units) == 0 || slices.ContainsFunc(units, func(u store.AdminUnit) bool { return u.Code == code })):
+	case code != "" && (len(units) == 0 || slices.ContainsFunc(units, func(u store.Ward) bool { return u.Code == code })):
 		key.Ward = code
 		return key, nil
 	case len(units) == 0:

@@ -52,8 +52,8 @@ func wardEra(current bool) string {
 // importTables: by layer name where the layer decides (the two ward systems share a table),
 // else by table name.
 var importTables = map[string]importTable{
-	"wards":      adminImport(true),
-	"wards_2024": adminImport(false),
+	"wards":      wardImport(true),
+	"wards_2024": wardImport(false),
 	"parcels": {key: []string{"ward_code", "sheet_no", "parcel_no"},
 		// a parcel is named by its cadastral ward, the ward its map sheet was drawn for: one
 		// of the wards before 2025, never the current one (27286 is both old Phường 3, Quận 4
@@ -84,13 +84,13 @@ var importTables = map[string]importTable{
 		rules:   zoneRules},
 }
 
-// adminImport: a boundary file's units are mostly known already: migration 00011 loads Hanoi's
+// wardImport: a boundary file's units are mostly known already: migration 00011 loads Hanoi's
 // and Ho Chi Minh City's units without geometry, and the official lists of the whole country
 // (admin_official, 00019) name every unit's code. So the ward layers update by code; the layer
 // implies the level and the era; a unit in the official list keeps its official name, kind
 // and parent whatever the file says (a differing value is a warning), and one that is not
 // (abolished before 2025) takes the file's, its kind read from its name where not given.
-func adminImport(current bool) importTable {
+func wardImport(current bool) importTable {
 	era := strings.ReplaceAll(wardEra(current), "u.", "t.")
 	existing := `(SELECT t.%[1]s FROM admin_units t WHERE t.level = 'ward' AND t.code = s.vals->>'code' AND ` + era + `)`
 	official := `(SELECT o.%[1]s FROM admin_official o WHERE o.era = '` + officialEra(current) + `' AND o.level = 'ward' AND o.code = s.vals->>'code')`
@@ -119,7 +119,7 @@ func adminImport(current bool) importTable {
 			"kind":        `coalesce(` + fmt.Sprintf(official, "kind") + `, %[1]s, ` + fmt.Sprintf(wardKind, name(`nullif(s.vals->>'name', '')`)) + `, ` + fmt.Sprintf(existing, "kind") + `)`,
 			"parent_code": parent,
 		},
-		rules: func(have map[string]bool) []string { return adminRules(current) },
+		rules: func(have map[string]bool) []string { return wardRules(current) },
 	}
 }
 

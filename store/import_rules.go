@@ -10,8 +10,8 @@ import (
 // but implausible (a FAR of 60 is a misplaced decimal point, not a plan). They warn; the file
 // is still written.
 
-// adminRules compare a ward file with the official list of its era.
-func adminRules(current bool) []string {
+// wardRules compare a ward file with the official list of its era.
+func wardRules(current bool) []string {
 	official := `(SELECT o FROM admin_official o WHERE o.era = '` + officialEra(current) + `' AND o.level = 'ward' AND o.code = r.code)`
 	list := "the official list of wards before 1 July 2025"
 	if current {

@@ -43,8 +43,8 @@ type Parcel struct {
 	Geometry  json.RawMessage
 }
 
-// AdminUnit is an administrative unit as the planning answers name it.
-type AdminUnit struct {
+// Ward is a ward (phường, xã) as the planning answers name it.
+type Ward struct {
 	ID   int64
 	Code string
 	Name string
@@ -74,9 +74,9 @@ ORDER BY code`
 
 // OldWards returns the cadastral (pre-2025) wards whose code or name is q: none, one, or
 // several when a name is ambiguous.
-func (db *DB) OldWards(ctx context.Context, q string) ([]AdminUnit, error) {
+func (db *DB) OldWards(ctx context.Context, q string) ([]Ward, error) {
 	rows, _ := db.pool.Query(ctx, sqlOldWards, q, ReformDate)
-	units, err := pgx.CollectRows(rows, pgx.RowToStructByPos[AdminUnit])
+	units, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Ward])
 	return units, translate(err)
 }
 

@@ -12,7 +12,7 @@ type PlanningReport struct {
 	Parcel Parcel
 	// OldWard is the parcel's cadastral ward, valid the day before the 2025 reform; nil when
 	// admin_units lacks it.
-	OldWard *AdminUnit
+	OldWard *Ward
 	// NewWards are the current wards the parcel lies in, largest part first: usually one,
 	// several where a new ward boundary crosses it.
 	NewWards []WardPart
@@ -25,7 +25,7 @@ type PlanningReport struct {
 
 // WardPart is a current ward and how much of a parcel lies in it.
 type WardPart struct {
-	AdminUnit
+	Ward
 	// Succession is how the parcel's old ward went into this one (admin_succession.kind:
 	// whole, part, unchanged, renamed), "" when the ward was found by overlap alone.
 	Succession string
@@ -167,7 +167,7 @@ func (db *DB) PlanningReport(ctx context.Context, id int64) (PlanningReport, err
 		if rep.Parcel, err = pgx.CollectExactlyOneRow(must(br.Query()), scanParcel); err != nil {
 			return err
 		}
-		olds, err := pgx.CollectRows(must(br.Query()), pgx.RowToStructByPos[AdminUnit])
+		olds, err := pgx.CollectRows(must(br.Query()), pgx.RowToStructByPos[Ward])
 		if err != nil {
 			return err
 		}

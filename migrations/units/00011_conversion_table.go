@@ -9,9 +9,9 @@ import (
 	"bandoso/migrations"
 )
 
-// sqlAdminReferenceSchema marks reference rows and keeps the ward layers to units with a
+// sqlConversionSchema marks reference rows and keeps the ward layers to units with a
 // boundary: the table has none, and 2,600 empty features would flood tiles and items.
-var sqlAdminReferenceSchema = []string{
+var sqlConversionSchema = []string{
 	`ALTER TABLE admin_units ADD COLUMN source text`,
 	`ALTER TABLE admin_succession ADD COLUMN source text`,
 	`COMMENT ON COLUMN admin_units.source IS 'where the row comes from: nso-2025 for the official conversion table of the 2025 reform; NULL for the demo city and edits'`,
@@ -25,15 +25,15 @@ var sqlAdminReferenceSchema = []string{
 	`CREATE TEMP TABLE admin_reference (era text, level text, code text, name text, kind text, parent_code text) ON COMMIT DROP`,
 }
 
-const sqlAdminReferenceStage = `
+const sqlConversionStage = `
 INSERT INTO admin_reference
 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`
 
-// sqlAdminReferenceUnits updates the units a database already holds (the demo city's, with
+// sqlConversionUnits updates the units a database already holds (the demo city's, with
 // their boundaries) and inserts the others. Old units are told from new ones by valid_to, since
 // the reform reused codes. The table gives no start dates: 2021-01-01 is a placeholder, the
 // demo's.
-var sqlAdminReferenceUnits = []string{`
+var sqlConversionUnits = []string{`
 UPDATE admin_units u SET name = r.name, kind = r.kind, parent_code = nullif(r.parent_code, ''), source = '` + ReferenceSource + `'
 FROM admin_reference r
 WHERE u.level = r.level AND u.code = r.code
@@ -49,9 +49,9 @@ WHERE NOT EXISTS (SELECT 1 FROM admin_units u WHERE u.level = r.level AND u.code
 	`DELETE FROM admin_succession s USING admin_units o WHERE o.id = s.old_unit_id AND o.source = '` + ReferenceSource + `'`,
 }
 
-// sqlAdminReferenceSuccession inserts one row per pair of the table. $1: old level, $2 old
+// sqlConversionSuccession inserts one row per pair of the table. $1: old level, $2 old
 // code, $3 new code, $4 kind, $5 note.
-const sqlAdminReferenceSuccession = `
+const sqlConversionSuccession = `
 INSERT INTO admin_succession (old_unit_id, new_unit_id, old_code, new_code, kind, area_share, effective, note, source)
 SELECT o.id, n.id, r.old_code, r.new_code, r.kind, CASE WHEN r.kind IN ('whole', 'unchanged') THEN 1 END,
 	DATE '2025-07-01', r.note, '` + ReferenceSource + `'
@@ -59,8 +59,8 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS r(old
 JOIN admin_units o ON o.level = r.old_level AND o.code = r.old_code AND o.valid_to = DATE '2025-07-01'
 JOIN admin_units n ON n.level = 'ward' AND n.code = r.new_code AND n.valid_to IS NULL`
 
-// upAdminReference loads the official conversion table (reference/SOURCE.md).
-func upAdminReference(ctx context.Context, tx *sql.Tx) error {
+// upConversionTable loads the official conversion table (reference/SOURCE.md).
+func upConversionTable(ctx context.Context, tx *sql.Tx) error {
 	rows, err := migrations.ConversionTable()
 	if err != nil {
 		return err
@@ -69,15 +69,15 @@ func upAdminReference(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	for _, q := range sqlAdminReferenceSchema {
+	for _, q := range sqlConversionSchema {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, sqlAdminReferenceStage, units[0], units[1], units[2], units[3], units[4], units[5]); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlConversionStage, units[0], units[1], units[2], units[3], units[4], units[5]); err != nil {
 		return err
 	}
-	for _, q := range sqlAdminReferenceUnits {
+	for _, q := range sqlConversionUnits {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ func upAdminReference(ctx context.Context, tx *sql.Tx) error {
 			s[i] = append(s[i], v)
 		}
 	}
-	res, err := tx.ExecContext(ctx, sqlAdminReferenceSuccession, s[0], s[1], s[2], s[3], s[4])
+	res, err := tx.ExecContext(ctx, sqlConversionSuccession, s[0], s[1], s[2], s[3], s[4])
 	if err != nil {
 		return err
 	}
@@ -164,9 +164,9 @@ func referenceUnits(rows []migrations.ConversionRow) ([6][]string, error) {
 	return cols, nil
 }
 
-// sqlAdminReferenceDown removes the reference rows that have no boundary; units a demo city
+// sqlConversionDown removes the reference rows that have no boundary; units a demo city
 // placed keep their rows, as they had before the migration.
-var sqlAdminReferenceDown = []string{
+var sqlConversionDown = []string{
 	`DELETE FROM admin_succession WHERE source = '` + ReferenceSource + `'`,
 	`DELETE FROM admin_units WHERE source = '` + ReferenceSource + `' AND geom IS NULL`,
 	`UPDATE layers SET row_filter = replace(row_filter, ' AND geom IS NOT NULL', '') WHERE name IN ('wards', 'wards_2024')`,
@@ -175,8 +175,8 @@ var sqlAdminReferenceDown = []string{
 	`ALTER TABLE admin_units DROP COLUMN source`,
 }
 
-func downAdminReference(ctx context.Context, tx *sql.Tx) error {
-	for _, q := range sqlAdminReferenceDown {
+func downConversionTable(ctx context.Context, tx *sql.Tx) error {
+	for _, q := range sqlConversionDown {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}

@@ -8,13 +8,13 @@ import (
 	"bandoso/migrations"
 )
 
-// sqlAdminOfficial holds the official lists of every unit of the country before and after
+// sqlOfficialLists holds the official lists of every unit of the country before and after
 // the 2025 reform (migration 00019), apart from admin_units: they name what a unit is
 // called, not where it lies, and an import checks a file's units against them.
 // import_regions are the plausibility boxes of imports: each province of 2025 (its wards'
 // label points grown by their size and a margin) and the country, Hoàng Sa and Trường Sa
 // included.
-var sqlAdminOfficial = []string{`
+var sqlOfficialLists = []string{`
 CREATE TABLE admin_official (
 	era text NOT NULL CHECK (era IN ('old', 'new')),
 	level text NOT NULL CHECK (level IN ('province', 'district', 'ward')),
@@ -52,9 +52,9 @@ INSERT INTO import_regions (code, name, bounds)
 SELECT 'vn', 'Việt Nam', ST_Envelope(ST_SetSRID(ST_Extent(bounds)::geometry, 4326)) FROM import_regions`,
 }
 
-var sqlAdminOfficialDown = []string{`DROP TABLE import_regions`, `DROP TABLE admin_official`}
+var sqlOfficialListsDown = []string{`DROP TABLE import_regions`, `DROP TABLE admin_official`}
 
-func upAdminOfficial(ctx context.Context, tx *sql.Tx) error {
+func upOfficialLists(ctx context.Context, tx *sql.Tx) error {
 	units, err := migrations.OfficialUnits()
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func upAdminOfficial(ctx context.Context, tx *sql.Tx) error {
 			nums[i] = append(nums[i], v)
 		}
 	}
-	for _, q := range sqlAdminOfficial {
+	for _, q := range sqlOfficialLists {
 		args := []any{}
 		if strings.HasPrefix(strings.TrimSpace(q), "INSERT INTO admin_official") {
 			args = []any{text[0], text[1], text[2], text[3], text[4], text[5], text[6], nums[0], nums[1], nums[2]}
@@ -81,8 +81,8 @@ func upAdminOfficial(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-func downAdminOfficial(ctx context.Context, tx *sql.Tx) error {
-	for _, q := range sqlAdminOfficialDown {
+func downOfficialLists(ctx context.Context, tx *sql.Tx) error {
+	for _, q := range sqlOfficialListsDown {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}

@@ -18,16 +18,16 @@ const ReferenceSource = "nso-2025"
 // Migrations returns the Go migrations for goose.WithGoMigrations.
 func Migrations() []*goose.Migration {
 	return []*goose.Migration{
-		goose.NewGoMigration(11, &goose.GoFunc{RunTx: upAdminReference}, &goose.GoFunc{RunTx: downAdminReference}),
-		goose.NewGoMigration(19, &goose.GoFunc{RunTx: upAdminOfficial}, &goose.GoFunc{RunTx: downAdminOfficial}),
+		goose.NewGoMigration(11, &goose.GoFunc{RunTx: upConversionTable}, &goose.GoFunc{RunTx: downConversionTable}),
+		goose.NewGoMigration(19, &goose.GoFunc{RunTx: upOfficialLists}, &goose.GoFunc{RunTx: downOfficialLists}),
 	}
 }
 
 // SQL is the SQL text of the Go migrations, for hashes that must change when a migration
 // does (the test template's, in storetest).
 func SQL() string {
-	all := append(append(append([]string{}, sqlAdminReferenceSchema...), sqlAdminReferenceStage, sqlAdminReferenceSuccession),
-		append(sqlAdminReferenceUnits, sqlAdminReferenceDown...)...)
-	all = append(append(all, sqlAdminOfficial...), sqlAdminOfficialDown...)
+	all := append(append(append([]string{}, sqlConversionSchema...), sqlConversionStage, sqlConversionSuccession),
+		append(sqlConversionUnits, sqlConversionDown...)...)
+	all = append(append(all, sqlOfficialLists...), sqlOfficialListsDown...)
 	return strings.Join(all, "\n")
 }
