@@ -76,20 +76,26 @@ func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
 	if r.Province != "" {
 		p.Province = unitPart(r.Province, parse(r.Province).Province)
 	}
+	return newQuery(p, r.House, g.units)
+}
+
+// newQuery is the query of parsed parts p; house, when not "", is the house number as asked
+// apart from the text, and units the country's.
+func newQuery(p address.Parsed, house string, units *gazetteer.Gazetteer) (query, error) {
 	q := query{parsed: p, number: p.Number(), street: p.Street.Fold, streetTyped: p.Street.Text,
-		ward: p.Ward.Fold, district: p.District.Fold, province: p.Province.Fold, text: map[string]string{}, gaz: g.units}
+		ward: p.Ward.Fold, district: p.District.Fold, province: p.Province.Fold, text: map[string]string{}, gaz: units}
 	if p.House.IsZero() && len(p.Alley) > 0 {
 		q.number = p.Alley[0].Label + " " + q.number
 	}
-	house, herr := p.HouseNumber()
-	if r.House != "" {
+	number, herr := p.HouseNumber()
+	if house != "" {
 		// the house part alone reads as the database reads its house numbers
-		if h, err := address.ParseHouseNumber(r.House); err == nil {
-			house, herr = h, nil
+		if h, err := address.ParseHouseNumber(house); err == nil {
+			number, herr = h, nil
 		}
 	}
 	if herr == nil {
-		q.house, q.key, q.mouth = house, house.String(), house.Mouth()
+		q.house, q.key, q.mouth = number, number.String(), number.Mouth()
 	}
 	for part, v := range map[string]address.Part{"street": p.Street, "ward": p.Ward, "district": p.District, "province": p.Province} {
 		if !v.IsZero() {
@@ -99,7 +105,7 @@ func (g *Geocoder) read(ctx context.Context, r Request) (query, error) {
 	if q.number != "" {
 		q.text["house"] = q.number
 	}
-	q.nowhere, q.agreed = nowhereUnits(p, g.units), map[string]float64{}
+	q.nowhere, q.agreed = nowhereUnits(p, units), map[string]float64{}
 	if q.street == "" && q.ward == "" && p.Landmark.IsZero() { // a landmark is looked for by name
 		return q, ErrEmpty
 	}
