@@ -3,6 +3,7 @@ package live_test
 import (
 	"context"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -121,6 +122,37 @@ func TestCatchUp(t *testing.T) {
 	var none *live.Hub
 	if err := none.CatchUp(context.Background()); err != nil {
 		t.Errorf("a nil hub: %v", err)
+	}
+}
+
+// TestCatchUpBatches: more changes than one read takes, committed together, come in one
+// catch-up as several batches, each change once and in order.
+func TestCatchUpBatches(t *testing.T) {
+	t.Parallel()
+	const n = 2500
+	db, pool := storetest.NewWithPool(t)
+	h := live.New(db, nil)
+	r := newRecorder(h)
+	catchUp(t, h)
+	if _, err := pool.Exec(context.Background(), `DO $$ BEGIN FOR i IN 1..`+strconv.Itoa(n)+` LOOP
+		INSERT INTO streets (name, geom) VALUES ('Đường ' || i, ST_Multi(ST_MakeLine(ST_Point(106.7, 10.78, 4326), ST_Point(106.701, 10.78, 4326))));
+	END LOOP; END $$`); err != nil {
+		t.Fatal(err)
+	}
+	catchUp(t, h)
+	batches := r.seen()[1:]
+	changes := r.changes()[1:]
+	if len(changes) != n || len(batches) < 2 {
+		t.Fatalf("%d changes in %d batches, want %d in several", len(changes), len(batches), n)
+	}
+	for i := 1; i < len(changes); i++ {
+		if changes[i].ID <= changes[i-1].ID {
+			t.Fatalf("change %d has id %d after %d", i, changes[i].ID, changes[i-1].ID)
+		}
+	}
+	catchUp(t, h)
+	if len(r.changes()) != n+1 {
+		t.Errorf("a read after all was read told %d more", len(r.changes())-n-1)
 	}
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,29 +33,47 @@ type Change struct {
 // ChangeCursor is how far a reader of changes has read. Ids are taken when a row is
 // written, not when it commits, so a transaction that took an id early may commit after
 // later ids were read. The cursor keeps the oldest transaction running at the last read
-// (xmin: every change of a transaction at or past it is read again) and the ids of those
+// (xmin: every change of a transaction at or past it is looked for again) and those changes
 // already read (seen), so that each change is returned once.
 type ChangeCursor struct {
 	ID   int64
 	xmin int64
-	seen []int64
+	seen []seenChange
+}
+
+// seenChange is a change read already, with its transaction, which says how long it must be
+// remembered: until xmin passes it.
+type seenChange struct{ id, txid int64 }
+
+// seenIDs are the ids of the changes c has read and still looks past.
+func (c ChangeCursor) seenIDs() []int64 {
+	ids := make([]int64, len(c.seen))
+	for i, s := range c.seen {
+		ids[i] = s.id
+	}
+	return ids
 }
 
 const sqlSnapshotXmin = `SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint`
 
 const sqlChangesHead = `
 SELECT coalesce((SELECT max(id) FROM changes), 0),
-	array(SELECT id FROM changes WHERE txid >= $1 ORDER BY id)`
+	array(SELECT id FROM changes WHERE txid >= $1 ORDER BY id),
+	array(SELECT txid FROM changes WHERE txid >= $1 ORDER BY id)`
 
 // ChangesHead is a cursor past every change committed so far.
 func (db *DB) ChangesHead(ctx context.Context) (ChangeCursor, error) {
 	var c ChangeCursor
+	var ids, txids []int64
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, sqlSnapshotXmin).Scan(&c.xmin); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, sqlChangesHead, c.xmin).Scan(&c.ID, &c.seen)
+		return tx.QueryRow(ctx, sqlChangesHead, c.xmin).Scan(&c.ID, &ids, &txids)
 	})
+	for i := range min(len(ids), len(txids)) {
+		c.seen = append(c.seen, seenChange{ids[i], txids[i]})
+	}
 	return c, err
 }
 
@@ -71,7 +88,7 @@ SELECT c.id, c.at, c.table_name, c.boxes IS NULL, c.txid,
 	array(SELECT ARRAY[ST_XMin(d.geom), ST_YMin(d.geom), ST_XMax(d.geom), ST_YMax(d.geom)]
 		FROM ST_Dump(c.boxes) d) AS boxes
 FROM changes c
-WHERE c.id > $1 OR c.txid >= $2
+WHERE (c.id > $1 OR c.txid >= $2) AND c.id <> ALL($4::bigint[])
 ORDER BY c.id
 LIMIT $3`
 
@@ -80,23 +97,21 @@ LIMIT $3`
 func (db *DB) ChangesSince(ctx context.Context, c ChangeCursor, limit int) ([]Change, ChangeCursor, error) {
 	var out []Change
 	next := ChangeCursor{ID: c.ID}
-	var read []Change // every row, returned or not: ID and TxID
 	// One snapshot for the rows and the xmin, so that no commit falls between them.
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, sqlSnapshotXmin).Scan(&next.xmin); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, sqlChangesSince, c.ID, c.xmin, limit)
+		// The changes seen are left out in the query, not after it: they would fill the
+		// limit, and a read would never get past a thousand changes of transactions that
+		// were still running, or that committed together, at the last read.
+		rows, err := tx.Query(ctx, sqlChangesSince, c.ID, c.xmin, limit, c.seenIDs())
 		if err != nil {
 			return err
 		}
 		var ch Change
 		var boxes [][]float64
 		_, err = pgx.ForEachRow(rows, []any{&ch.ID, &ch.At, &ch.Table, &ch.All, &ch.TxID, &boxes}, func() error {
-			read = append(read, Change{ID: ch.ID, TxID: ch.TxID})
-			if ch.ID <= c.ID && slices.Contains(c.seen, ch.ID) {
-				return nil
-			}
 			if !ch.All {
 				ch.Boxes = make([]orb.Bound, len(boxes))
 				for i, b := range boxes {
@@ -115,13 +130,17 @@ func (db *DB) ChangesSince(ctx context.Context, c ChangeCursor, limit int) ([]Ch
 	}
 	// A full read may have left rows out: those past it are read by id next time, but a
 	// late commit below them must still be looked for from the old xmin.
-	if len(read) == limit {
+	if len(out) == limit {
 		next.xmin = min(next.xmin, c.xmin)
-		next.seen = slices.Clone(c.seen)
 	}
-	for _, r := range read {
-		if r.TxID >= next.xmin && !slices.Contains(next.seen, r.ID) {
-			next.seen = append(next.seen, r.ID)
+	for _, s := range c.seen {
+		if s.txid >= next.xmin {
+			next.seen = append(next.seen, s)
+		}
+	}
+	for _, r := range out {
+		if r.TxID >= next.xmin {
+			next.seen = append(next.seen, seenChange{r.ID, r.TxID})
 		}
 	}
 	return out, next, nil

@@ -182,20 +182,29 @@ func TestChangesBulkStatementRecordsItsExtent(t *testing.T) {
 	}
 }
 
+// slowParcel begins a transaction that adds a parcel, taking its change's id, and leaves it
+// open for the test to commit; it is rolled back at the end otherwise.
+func slowParcel(t *testing.T, pool *pgxpool.Pool) pgx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	slow, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { slow.Rollback(ctx) }) //nolint:errcheck // a no-op after Commit
+	if _, err := slow.Exec(ctx, sqlSquareParcels, 106.70, 10.78, 1); err != nil {
+		t.Fatal(err)
+	}
+	return slow
+}
+
 // A transaction that took its change's id early and committed late is still read.
 func TestChangesSinceFindsLateCommits(t *testing.T) {
 	t.Parallel()
 	db, pool := changesEnv(t, 0)
 	ctx := context.Background()
 	head := changesHead(t, db)
-	slow, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer slow.Rollback(ctx)
-	if _, err := slow.Exec(ctx, sqlSquareParcels, 106.70, 10.78, 1); err != nil {
-		t.Fatal(err)
-	}
+	slow := slowParcel(t, pool)
 	if _, err := pool.Exec(ctx, "INSERT INTO streets (name, geom) VALUES ('Lê Lợi', 'SRID=4326;MULTILINESTRING((106.70 10.77, 106.71 10.77))')"); err != nil {
 		t.Fatal(err)
 	}
@@ -213,6 +222,53 @@ func TestChangesSinceFindsLateCommits(t *testing.T) {
 	}
 	if !slices.ContainsFunc(got, func(c store.Change) bool { return c.Table == "parcels" && c.ID < cursor.ID }) {
 		t.Errorf("after the slow commit: %v, want the parcels change with an id below %d", tables, cursor.ID)
+	}
+}
+
+// TestChangesSincePagesPastWhatItSaw: more changes than one read takes, all of transactions
+// the cursor must look at again (one still running holds xmin back), are read page by page,
+// each once, and the late commit after them.
+func TestChangesSincePagesPastWhatItSaw(t *testing.T) {
+	t.Parallel()
+	const statements = 250 // two and a half reads of 100
+	db, pool := changesEnv(t, 0)
+	ctx := context.Background()
+	cursor := changesHead(t, db)
+	slow := slowParcel(t, pool)
+	if _, err := pool.Exec(ctx, `DO $$ BEGIN FOR i IN 1..`+strconv.Itoa(statements)+` LOOP
+		INSERT INTO streets (name, geom) VALUES ('Đường ' || i, 'SRID=4326;MULTILINESTRING((106.70 10.77, 106.71 10.77))');
+	END LOOP; END $$`); err != nil {
+		t.Fatal(err)
+	}
+	told := map[int64]int{}
+	var got []store.Change
+	read := func() {
+		for reads := 0; ; reads++ {
+			if reads > statements {
+				t.Fatalf("still reading after %d reads: %d changes told", reads, len(told))
+			}
+			var page []store.Change
+			page, cursor = changesAfter(t, db, cursor)
+			if len(page) == 0 {
+				return
+			}
+			for _, c := range page {
+				told[c.ID]++
+			}
+			got = append(got, page...)
+		}
+	}
+	read()
+	if len(told) != statements || len(got) != statements {
+		t.Fatalf("%d changes told, %d distinct; want %d", len(got), len(told), statements)
+	}
+	if err := slow.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	read()
+	if len(got) != statements+1 || got[statements].Table != "parcels" || len(told) != statements+1 {
+		t.Errorf("after the slow commit: %d changes told (%d distinct), the last of %s; want %d, the last of parcels",
+			len(got), len(told), got[len(got)-1].Table, statements+1)
 	}
 }
 
