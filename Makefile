@@ -6,7 +6,10 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/bandoso
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
-DB_URL = $$(scripts/pg.sh url)
+# WITH_DB sets and exports DATABASE_URL, starting the local cluster where it is unset, and
+# stops the recipe when that fails: in `export DATABASE_URL="$(…)"` the export's status
+# hides pg.sh's, and the recipe would go on with an empty URL.
+WITH_DB = DATABASE_URL="$$(scripts/pg.sh url)"; export DATABASE_URL;
 
 .PHONY: build run test bench loadtest vet vulncheck gdal web browser db-start db-stop db-status psql clean
 
@@ -15,7 +18,7 @@ build: web
 
 ## run: set up the database, migrate, load the demo city (once) and serve it on LISTEN_ADDR (:8080)
 run: build
-	export DATABASE_URL="$(DB_URL)"; \
+	$(WITH_DB) \
 	$(BIN) migrate; \
 	$(BIN) demo; \
 	exec $(BIN) serve
@@ -23,7 +26,7 @@ run: build
 ## test: vet and every test, against a real PostGIS; the viewer's in headless Chromium, the
 ## OGC API's through GDAL's ogrinfo
 test: web browser gdal vet
-	export DATABASE_URL="$(DB_URL)"; \
+	$(WITH_DB) \
 	$(GO) test -race -count=1 -timeout 15m ./...
 
 vet:
@@ -47,7 +50,7 @@ vulncheck:
 ## bench: Go benchmarks, the demo-city load at one million parcels, tiles on that city, then
 ## imports: OpenStreetMap extracts of 34 and 300 MB, a 100,000-row CSV (see docs/benchmarks.md)
 bench: build
-	export DATABASE_URL="$(DB_URL)"; \
+	$(WITH_DB) \
 	$(GO) test -run '^$$' -bench . -benchmem ./...; \
 	scripts/bench-demo.sh; \
 	scripts/bench-tiles.sh; \
@@ -59,7 +62,7 @@ bench: build
 RATE ?= 120
 DURATION ?= 10m
 loadtest: build
-	export DATABASE_URL="$(DB_URL)"; \
+	$(WITH_DB) \
 	RATE=$(RATE) DURATION=$(DURATION) scripts/loadtest.sh $(LOADTEST_ARGS)
 
 ## web: MapLibre GL JS from npm (package-lock.json) into web/lib, which go:embed puts in the binary
@@ -96,7 +99,7 @@ db-status:
 	@scripts/pg.sh status
 
 psql:
-	psql "$(DB_URL)"
+	$(WITH_DB) psql "$$DATABASE_URL"
 
 clean:
 	rm -rf bin web/lib/VERSION

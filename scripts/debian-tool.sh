@@ -20,12 +20,7 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
 	exit 1
 fi
 say "installing $PACKAGE (apt-get)"
-export DEBIAN_FRONTEND=noninteractive
-log=$(mktemp)
-if ! { apt-get update -q && apt-get install -y -q --no-install-recommends "$PACKAGE"; } >"$log" 2>&1; then
-	cat "$log" >&2
-	rm -f "$log"
+if ! "$(dirname "${BASH_SOURCE[0]}")/apt-get.sh" "$PACKAGE"; then
 	say "apt-get install $PACKAGE failed"
 	exit 1
 fi
-rm -f "$log"

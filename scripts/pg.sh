@@ -35,12 +35,8 @@ install_packages() {
        or set DATABASE_URL to an existing PostGIS database."
 	fi
 	say "installing $PACKAGES (apt-get)"
-	export DEBIAN_FRONTEND=noninteractive
-	local log
-	log=$(mktemp)
-	{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $PACKAGES; } >"$log" 2>&1 ||
-		{ cat "$log" >&2; die "apt-get failed"; }
-	rm -f "$log"
+	# shellcheck disable=SC2086 # one word per package
+	"$ROOT/scripts/apt-get.sh" $PACKAGES || die "apt-get failed"
 	# Debian's package creates and starts a system cluster on 5432; we do not use it.
 	if command -v pg_ctlcluster >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q "^$PG_VERSION main .* online"; then
 		pg_ctlcluster "$PG_VERSION" main stop >&2 || true
