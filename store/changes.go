@@ -97,7 +97,9 @@ LIMIT $3`
 func (db *DB) ChangesSince(ctx context.Context, c ChangeCursor, limit int) ([]Change, ChangeCursor, error) {
 	var out []Change
 	next := ChangeCursor{ID: c.ID}
-	// One snapshot for the rows and the xmin, so that no commit falls between them.
+	// The xmin is read before the rows, each statement with a snapshot of its own: a
+	// transaction committing between the two is read now and, its txid not below the xmin,
+	// looked for again next time, where seen keeps it from being told twice.
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, sqlSnapshotXmin).Scan(&next.xmin); err != nil {
 			return err
