@@ -1,7 +1,11 @@
 package main_test
 
 import (
+	"math/rand/v2"
 	"net"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -25,14 +29,43 @@ type proxy struct {
 // newProxy reserves a loopback port for a proxy to backend; it is not started.
 func newProxy(t *testing.T, backend string) *proxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &proxy{t: t, addr: ln.Addr().String(), backend: backend, conns: map[net.Conn]bool{}}
-	ln.Close()
+	p := &proxy{t: t, addr: reservePort(t), backend: backend, conns: map[net.Conn]bool{}}
 	t.Cleanup(p.Stop)
 	return p
+}
+
+// reserved are the ports handed out by reservePort in this process.
+var reserved sync.Map
+
+// reservePort returns a free loopback address whose port lies below the kernel's ephemeral
+// range: the proxy closes and opens it again, and a port of that range may meanwhile become
+// the local end of some outgoing connection (another test's), so that it cannot listen again.
+func reservePort(t *testing.T) string {
+	t.Helper()
+	low := 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil {
+				low = n
+			}
+		}
+	}
+	if low <= 2048 {
+		t.Skipf("the ephemeral port range starts at %d: no port outside it to reserve", low)
+	}
+	for range 1000 {
+		port := 1024 + rand.IntN(low-1024)
+		if _, taken := reserved.LoadOrStore(port, true); taken {
+			continue
+		}
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		if ln, err := net.Listen("tcp", addr); err == nil {
+			ln.Close()
+			return addr
+		}
+	}
+	t.Fatal("no free loopback port below the ephemeral range")
+	return ""
 }
 
 func (p *proxy) Start() {
