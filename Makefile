@@ -24,9 +24,10 @@ run: build
 	exec $(BIN) serve
 
 ## test: vet and every test, against a real PostGIS; the viewer's in headless Chromium, the
-## OGC API's through GDAL's ogrinfo. A package's ceiling is generous: on a 2-core machine
-## busy with other work the api package has taken 13 minutes.
-test: web browser gdal vet
+## OGC API's through GDAL's ogrinfo, the OpenAPI document through redocly lint (npm). A
+## package's ceiling is generous: on a 2-core machine busy with other work the api package
+## has taken 13 minutes.
+test: web browser gdal vet node_modules/.package-lock.json
 	$(WITH_DB) \
 	$(GO) test -race -count=1 -timeout 40m ./...
 

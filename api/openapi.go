@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"net/http"
 	"regexp"
 	"strings"
@@ -64,49 +65,51 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 	}
 	add := func(servers []obj, path string, get obj) { addMethod(servers, path, "get", get) }
 
-	add(nil, "/healthz", op("health", "The process is up; never touches the database.", "Service",
-		nil, ok200(mediaJSON, ref("Health")), errs()))
-	add(nil, "/readyz", op("ready", "The database answers and its schema is current; 503 otherwise.", "Service",
-		nil, ok200(mediaJSON, ref("Ready")), errs()))
-	add(nil, metricsPath, op("metrics", "Prometheus metrics of this process: requests by route template, tile cache, tile queries, database pool, imports, Go runtime.", "Service",
-		nil, ok200("text/plain; version=0.0.4", obj{"type": "string"}), errs()))
+	add(nil, "/healthz", anyone(op("health", "The process is up; never touches the database.", "Service",
+		nil, ok200(mediaJSON, ref("Health")), errs())))
+	add(nil, "/readyz", anyone(op("ready", "The database answers and its schema is current; 503 otherwise.", "Service",
+		nil, ok200(mediaJSON, ref("Ready")), errs())))
+	add(nil, metricsPath, anyone(op("metrics", "Prometheus metrics of this process: requests by route template, tile cache, tile queries, database pool, imports, Go runtime.", "Service",
+		nil, ok200("text/plain; version=0.0.4", obj{"type": "string"}), errs())))
 	if s.Catalog != nil && s.Tiles != nil {
 		layersParam := obj{"name": paramLayers, "in": "path", "required": true,
 			"description": "one or several layer names, comma-separated",
 			"schema":      obj{"type": "string", "pattern": listPattern(names)}}
-		add(nil, "/tiles/{layers}/{z}/{x}/{y}.mvt", op("tile", "A Mapbox Vector Tile (XYZ scheme) holding each named layer whose zoom range includes z; 204 when empty.", "Vector tiles",
+		add(nil, "/tiles/{layers}/{z}/{x}/{y}.mvt", keyOptional(op("tile", "A Mapbox Vector Tile (XYZ scheme) holding each named layer whose zoom range includes z; 204 when empty.", "Vector tiles",
 			[]any{layersParam, pathInt(paramZ, 0, geo.MaxZoom), pathInt(paramX, 0, -1), pathInt(paramY, 0, -1), acceptEncoding(), asOfParam},
-			tileResponses(), errs(400, 404)))
-		add(nil, "/tiles/{layers}.json", op("tileJSON", "TileJSON 3.0.0 of the named layers' tiles.", "Vector tiles",
-			[]any{layersParam}, ok200(mediaJSON, ref("TileJSON")), notModified(), errs(404)))
+			tileResponses(), errs(400, 404))))
+		add(nil, "/tiles/{layers}.json", keyOptional(op("tileJSON", "TileJSON 3.0.0 of the named layers' tiles.", "Vector tiles",
+			[]any{layersParam}, ok200(mediaJSON, ref("TileJSON")), notModified(), errs(404))))
 	}
 	if s.Catalog != nil {
-		add(nil, ogcPrefix, landing("landing"))
-		add(nil, ogcPrefix+"/", landing("landingSlash"))
-		add(ogc, "/conformance", op("conformance", "The conformance classes implemented.", "OGC API",
-			nil, ok200(mediaJSON, ref("ConfClasses")), notModified(), errs()))
-		add(ogc, "/api", op("api", "This document.", "OGC API",
-			nil, ok200(mediaOpenAPI, obj{"type": "object"}), notModified(), errs()))
-		add(ogc, "/collections", op("collections", "Every public collection.", "OGC API",
-			nil, ok200(mediaJSON, ref("Collections")), notModified(), errs()))
+		// The same page answers at /ogc/ too, undocumented: the document names each resource
+		// once, without a trailing slash (redocly's no-path-trailing-slash).
+		add(nil, ogcPrefix, anyone(op("landing", "The OGC API landing page (also at "+ogcPrefix+"/): links to the API definition, conformance, collections and tiles.", "OGC API",
+			nil, ok200(mediaJSON, ref("LandingPage")), notModified(), errs())))
+		add(ogc, "/conformance", anyone(op("conformance", "The conformance classes implemented.", "OGC API",
+			nil, ok200(mediaJSON, ref("ConfClasses")), notModified(), errs())))
+		add(ogc, "/api", keyOptional(op("api", "This document.", "OGC API",
+			nil, ok200(mediaOpenAPI, obj{"type": "object"}), notModified(), errs())))
+		add(ogc, "/collections", keyOptional(op("collections", "Every public collection.", "OGC API",
+			nil, ok200(mediaJSON, ref("Collections")), notModified(), errs())))
 
 		collectionID := obj{"name": paramCollectionID, "in": "path", "required": true,
 			"schema": obj{"type": "string", "enum": names}}
-		add(ogc, "/collections/{collectionId}", op("collection", "A collection's description.", "OGC API",
-			[]any{collectionID}, ok200(mediaJSON, ref("Collection")), notModified(), errs(404)))
-		add(ogc, "/collections/{collectionId}/items", op("items", "A page of a collection's features; each collection's own path lists its property filters.", "Features",
-			append([]any{collectionID}, append(itemsParams(), propertiesParam(nil), sortByParam(nil), ref("#/components/parameters/datetime"), asOfParam)...), itemsResponses(ref("FeatureCollection")), errs(400, 404)))
-		add(ogc, "/collections/{collectionId}/items/{featureId}", op("item", "One feature.", "Features",
+		add(ogc, "/collections/{collectionId}", keyOptional(op("collection", "A collection's description.", "OGC API",
+			[]any{collectionID}, ok200(mediaJSON, ref("Collection")), notModified(), errs(404))))
+		add(ogc, "/collections/{collectionId}/items", keyOptional(op("items", "A page of a collection's features; each collection's own path lists its property filters.", "Features",
+			append([]any{collectionID}, append(itemsParams(), propertiesParam(nil), sortByParam(nil), ref("#/components/parameters/datetime"), asOfParam)...), itemsResponses(ref("FeatureCollection")), errs(400, 404))))
+		add(ogc, "/collections/{collectionId}/items/{featureId}", keyOptional(op("item", "One feature.", "Features",
 			[]any{collectionID, ref("#/components/parameters/featureId"), ref("#/components/parameters/crs"), itemFormat(), asOfParam},
-			itemResponses(ref("Feature")), errs(400, 404)))
-		add(ogc, "/collections/{collectionId}/queryables", op("queryables", "A JSON Schema of what filters on the collection may name.", "Features",
-			[]any{collectionID}, ok200(mediaJSONSchema, obj{"type": "object"}), notModified(), errs(404)))
-		add(ogc, "/functions", op("functions", "The functions filters may call beyond CQL2's own, such as S_DWITHIN.", "Features",
-			nil, ok200(mediaJSON, ref("Functions")), notModified(), errs()))
+			itemResponses(ref("Feature")), errs(400, 404))))
+		add(ogc, "/collections/{collectionId}/queryables", keyOptional(op("queryables", "A JSON Schema of what filters on the collection may name.", "Features",
+			[]any{collectionID}, ok200(mediaJSONSchema, obj{"type": "object"}), notModified(), errs(404))))
+		add(ogc, "/functions", anyone(op("functions", "The functions filters may call beyond CQL2's own, such as S_DWITHIN.", "Features",
+			nil, ok200(mediaJSON, ref("Functions")), notModified(), errs())))
 		for _, l := range layers {
 			p := "/collections/" + l.Name
-			add(ogc, p, op("collection."+l.Name, l.Title+": the collection's description.", "OGC API",
-				nil, ok200(mediaJSON, ref("Collection")), notModified(), errs()))
+			add(ogc, p, keyOptional(op("collection."+l.Name, l.Title+": the collection's description.", "OGC API",
+				nil, ok200(mediaJSON, ref("Collection")), notModified(), errs())))
 			params := append(itemsParams(), propertiesParam(l.Fields), sortByParam(l.Fields), asOfParam)
 			if l.TimeStart != nil {
 				params = append(params, ref("#/components/parameters/datetime"))
@@ -114,11 +117,11 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 			for _, f := range propertyFilters(l) {
 				params = append(params, f)
 			}
-			add(ogc, p+"/items", op("items."+l.Name, l.Title+": a page of features. "+l.Description, "Features",
-				params, itemsResponses(ref("FeatureCollection."+l.Name)), errs(400, 404)))
-			add(ogc, p+"/items/{featureId}", op("item."+l.Name, l.Title+": one feature.", "Features",
+			add(ogc, p+"/items", keyOptional(op("items."+l.Name, l.Title+": a page of features. "+l.Description, "Features",
+				params, itemsResponses(ref("FeatureCollection."+l.Name)), errs(400, 404))))
+			add(ogc, p+"/items/{featureId}", keyOptional(op("item."+l.Name, l.Title+": one feature.", "Features",
 				[]any{ref("#/components/parameters/featureId"), ref("#/components/parameters/crs"), itemFormat(), asOfParam},
-				itemResponses(ref("Feature."+l.Name)), errs(400, 404)))
+				itemResponses(ref("Feature."+l.Name)), errs(400, 404))))
 		}
 		if s.Tiles != nil {
 			s.openAPITiles(add, ogc, collectionID)
@@ -139,23 +142,25 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 	}
 	if s.Web != nil {
 		name := obj{"name": paramName, "in": "path", "required": true, "schema": obj{"type": "string"}}
-		add(nil, "/", op("viewer", "The map viewer's page.", "Viewer",
-			nil, ok200("text/html", obj{"type": "string"}), notModified(), errs()))
-		add(nil, "/static/{name}", op("static", "The viewer's own script and stylesheet.", "Viewer",
-			[]any{name}, ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404)))
-		add(nil, "/lib/maplibre-gl@{version}/{name}", op("lib", "MapLibre GL JS files, immutable under their versioned path.", "Viewer",
+		add(nil, "/", anyone(op("viewer", "The map viewer's page.", "Viewer",
+			nil, ok200("text/html", obj{"type": "string"}), notModified(), errs())))
+		add(nil, "/static/{name}", anyone(op("static", "The viewer's own script and stylesheet.", "Viewer",
+			[]any{name}, ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404))))
+		add(nil, "/lib/maplibre-gl@{version}/{name}", anyone(op("lib", "MapLibre GL JS files, immutable under their versioned path.", "Viewer",
 			[]any{obj{"name": paramVersion, "in": "path", "required": true, "schema": obj{"type": "string"}}, name},
-			ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404)))
-		add(nil, "/styles/{name}.json", op("style", "A MapLibre style whose source is this service's TileJSON.", "Viewer",
-			[]any{name}, ok200(mediaJSON, obj{"type": "object"}), notModified(), errs(404)))
+			ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404))))
+		add(nil, "/styles/{name}.json", keyOptional(op("style", "A MapLibre style whose source is this service's TileJSON.", "Viewer",
+			[]any{name}, ok200(mediaJSON, obj{"type": "object"}), notModified(), errs(404))))
 	}
+	middlewareResponses(paths)
 
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "bandoso", "version": version,
 			"description": "The city's open geospatial data: land parcels, planning, streets, addresses and administrative units, " +
-				"as vector tiles and through OGC API – Features and Tiles. Every GET also answers HEAD, and OPTIONS for CORS.",
-			"license": obj{"name": "see each collection's attribution"}},
+				"as vector tiles and through OGC API – Features and Tiles. Every GET also answers HEAD, and OPTIONS for CORS. " +
+				"The service is free software under the Apache License 2.0; the data's licence is each layer's own (its collection's attribution, its catalog entry's licence).",
+			"license": obj{"name": "Apache-2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0"}},
 		"servers":    root,
 		"paths":      paths,
 		"components": s.openAPIComponents(layers),
@@ -167,27 +172,22 @@ func (s *Server) openAPITiles(add func([]obj, string, obj), ogc []obj, collectio
 	tms := ref("#/components/parameters/tileMatrixSetId")
 	coords := []any{tms, ref("#/components/parameters/tileMatrix"), ref("#/components/parameters/tileRow"),
 		ref("#/components/parameters/tileCol"), acceptEncoding()}
-	add(ogc, "/tileMatrixSets", op("tileMatrixSets", "The tile matrix sets served.", "Tiles",
-		nil, ok200(mediaJSON, ref("TileMatrixSets")), notModified(), errs()))
-	add(ogc, "/tileMatrixSets/{tileMatrixSetId}", op("tileMatrixSet", "A tile matrix set's definition.", "Tiles",
-		[]any{tms}, ok200(mediaJSON, ref("TileMatrixSet")), notModified(), errs(404)))
-	add(ogc, "/tiles", op("datasetTilesets", "The tilesets holding every collection.", "Tiles",
-		nil, ok200(mediaJSON, ref("TileSets")), notModified(), errs()))
-	add(ogc, "/tiles/{tileMatrixSetId}", op("datasetTileset", "The tileset of every collection.", "Tiles",
-		[]any{tms}, ok200(mediaJSON, ref("TileSet")), notModified(), errs(404)))
-	add(ogc, "/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", op("datasetTile", "A vector tile of every collection.", "Tiles",
-		coords, tileResponses(), errs(400, 404)))
-	add(ogc, "/collections/{collectionId}/tiles", op("collectionTilesets", "A collection's tilesets.", "Tiles",
-		[]any{collectionID}, ok200(mediaJSON, ref("TileSets")), notModified(), errs(404)))
-	add(ogc, "/collections/{collectionId}/tiles/{tileMatrixSetId}", op("collectionTileset", "A collection's tileset.", "Tiles",
-		[]any{collectionID, tms}, ok200(mediaJSON, ref("TileSet")), notModified(), errs(404)))
-	add(ogc, "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", op("collectionTile", "A vector tile of one collection.", "Tiles",
-		append([]any{collectionID}, coords...), tileResponses(), errs(400, 404)))
-}
-
-func landing(id string) obj {
-	return op(id, "The OGC API landing page: links to the API definition, conformance, collections and tiles.", "OGC API",
-		nil, ok200(mediaJSON, ref("LandingPage")), notModified(), errs())
+	add(ogc, "/tileMatrixSets", anyone(op("tileMatrixSets", "The tile matrix sets served.", "Tiles",
+		nil, ok200(mediaJSON, ref("TileMatrixSets")), notModified(), errs())))
+	add(ogc, "/tileMatrixSets/{tileMatrixSetId}", anyone(op("tileMatrixSet", "A tile matrix set's definition.", "Tiles",
+		[]any{tms}, ok200(mediaJSON, ref("TileMatrixSet")), notModified(), errs(404))))
+	add(ogc, "/tiles", keyOptional(op("datasetTilesets", "The tilesets holding every collection.", "Tiles",
+		nil, ok200(mediaJSON, ref("TileSets")), notModified(), errs())))
+	add(ogc, "/tiles/{tileMatrixSetId}", keyOptional(op("datasetTileset", "The tileset of every collection.", "Tiles",
+		[]any{tms}, ok200(mediaJSON, ref("TileSet")), notModified(), errs(404))))
+	add(ogc, "/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", keyOptional(op("datasetTile", "A vector tile of every collection.", "Tiles",
+		coords, tileResponses(), errs(400, 404))))
+	add(ogc, "/collections/{collectionId}/tiles", keyOptional(op("collectionTilesets", "A collection's tilesets.", "Tiles",
+		[]any{collectionID}, ok200(mediaJSON, ref("TileSets")), notModified(), errs(404))))
+	add(ogc, "/collections/{collectionId}/tiles/{tileMatrixSetId}", keyOptional(op("collectionTileset", "A collection's tileset.", "Tiles",
+		[]any{collectionID, tms}, ok200(mediaJSON, ref("TileSet")), notModified(), errs(404))))
+	add(ogc, "/collections/{collectionId}/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}", keyOptional(op("collectionTile", "A vector tile of one collection.", "Tiles",
+		append([]any{collectionID}, coords...), tileResponses(), errs(400, 404))))
 }
 
 // op is an operation; responses are merged in order.
@@ -375,6 +375,15 @@ func listPattern(names []string) string {
 	}
 	one := "(" + strings.Join(quoted, "|") + ")"
 	return "^" + one + "(," + one + ")*$"
+}
+
+// orNull is a copy of schema that also takes null. OpenAPI 3.0 reads nullable only beside a
+// type, so schema must have one: nullable next to allOf or $ref means nothing (the lint's
+// nullable-type-sibling rule).
+func orNull(schema obj) obj {
+	out := maps.Clone(schema)
+	out["nullable"] = true
+	return out
 }
 
 // crsSchema is a CRS parameter's schema: the supported CRSs' URIs.

@@ -8,7 +8,7 @@ func openAPIConvert(add func([]obj, string, obj)) {
 		return obj{"name": name, "in": "query", "description": desc, "schema": schema}
 	}
 	str := func(max int) obj { return obj{"type": "string", "maxLength": max} }
-	add(nil, "/v1/convert", op("convert",
+	add(nil, "/v1/convert", keyOptional(op("convert",
 		"An address (or ward, district and province) of the system before the 2025 reform under the units in force since 2025-07-01, by the statistics office's conversion table. "+
 			"An old ward split between new ones needs a location to decide; without one every candidate is listed and the answer is ambiguous. A ward of the new system is answered unchanged.", "Addresses",
 		[]any{
@@ -19,7 +19,7 @@ func openAPIConvert(add func([]obj, string, obj)) {
 			query(paramLon, "longitude (WGS84) of the place, with lat; decides a split ward", obj{"type": "number", "minimum": -180, "maximum": 180}),
 			query(paramLat, "latitude (WGS84) of the place, with lon", obj{"type": "number", "minimum": -90, "maximum": 90}),
 		},
-		ok200(mediaJSON, ref("Conversion")), errs(400, 404)))
+		ok200(mediaJSON, ref("Conversion")), errs(400, 404))))
 }
 
 // convertSchemas is the body of /v1/convert.
@@ -33,7 +33,7 @@ func convertSchemas() obj {
 			"input": obj{"type": "object", "description": "the parts the input was read as",
 				"properties": obj{"address": str, "house": str, "street": str, "ward": str, "district": str, "province": str,
 					"lon": obj{"type": "number"}, "lat": obj{"type": "number"}}},
-			"old":            obj{"allOf": []any{old}, "nullable": true, "description": "the old ward named; null when the name fits several or the ward is of the new system"},
+			"old":            withDesc(orNull(old), "the old ward named; null when the name fits several or the ward is of the new system"),
 			"old_candidates": obj{"type": "array", "items": old, "description": "the old wards the name fits, when several"},
 			"new": obj{"type": "array", "description": "the new unit, or every candidate when ambiguous", "items": obj{"type": "object",
 				"required": []string{"code", "name", "kind", "province", "relation"},

@@ -36,8 +36,8 @@ func openAPIEdits(add func([]obj, string, obj), addMethod func(path, method stri
 	addMethod(path, "post", keyed(create))
 
 	item := path + "/{id}"
-	add(nil, item, op("feature", "A feature with every property an edit may set, and its version as ETag; a restricted layer needs a key.", tag,
-		[]any{layerParam, featureIDParam}, obj{"200": feature}, notModified(), errs(400, 401, 404)))
+	add(nil, item, keyOptional(op("feature", "A feature with every property an edit may set, and its version as ETag; a restricted layer needs a key.", tag,
+		[]any{layerParam, featureIDParam}, obj{"200": feature}, notModified(), errs(400, 401, 404))))
 	put := op("replaceFeature", "Replace a feature's geometry and properties (editor role); properties left out become null or their default.", tag,
 		[]any{layerParam, featureIDParam, ifMatchParam, reasonParam}, obj{"200": feature}, errs(400, 401, 403, 404, 409, 412, 413, 422, 428))
 	put["requestBody"] = body(mediaGeoJSON, mediaJSON)

@@ -22,7 +22,7 @@ func openAPIGeocode(add func([]obj, string, obj), addPost func(string, obj)) {
 		query(paramLimit, "the most candidates, "+strconv.Itoa(geocode.DefaultLimit)+" unless given",
 			obj{"type": "integer", "minimum": 1, "maximum": geocode.MaxLimit}),
 	}
-	add(nil, "/v1/geocode", op("geocode",
+	add(nil, "/v1/geocode", keyOptional(op("geocode",
 		"Vietnamese address text, or its parts, to candidates, surest first: registered addresses, house numbers interpolated along their street, streets, wards, and named places (kind poi: markets, schools, pagodas, shops, found by name, e.g. \"Chợ Bến Thành\"; never for a house number on a known street, and after an exact address match). Diacritics, tone placement and abbreviations are optional; old (pre-2025) and new unit names both match. A candidate on another street than named, or in another province, is never returned; none under min_confidence is: then the answer has no features and says why in reason.", "Addresses",
 		append([]any{
 			query(paramQ, "free address text, e.g. \"123/45/6A Nguyễn Trãi, P. Bến Thành, Q.1, TP.HCM\"", text),
@@ -34,22 +34,22 @@ func openAPIGeocode(add func([]obj, string, obj), addPost func(string, obj)) {
 			query(paramMinConf, fmt.Sprintf("the least confidence of a candidate returned, %.2f unless given; 0 shows every candidate that does not contradict the query", geocode.DefaultMinConfidence),
 				obj{"type": "number", "minimum": 0, "maximum": 1}),
 		}, focus...),
-		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400)))
-	add(nil, "/v1/autocomplete", op("autocomplete",
+		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400))))
+	add(nil, "/v1/autocomplete", keyOptional(op("autocomplete",
 		"Suggestions for address text being typed: the street part is the start of a name; with a house number, the registered numbers starting with it; without one, the named places (kind poi) whose name starts with it too.", "Addresses",
 		append([]any{query(paramQ, "the text typed so far", text)}, focus...),
-		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400)))
+		ok200(mediaGeoJSON, ref("GeocodeAnswer")), errs(400))))
 	addPost(batchPath, batchOperation("geocodeBatch", "Geocodes a CSV file row by row", batchColumns))
 }
 
 // batchOperation is a batch route (batch.go) adding columns to each row of a CSV file.
 func batchOperation(id, summary string, columns []string) obj {
 	query := obj{"name": paramColumn, "in": "query", "description": "the header of the address column", "schema": obj{"type": "string"}}
-	batch := op(id,
+	batch := keyOptional(op(id,
 		summary+" and answers as CSV in the same order, streamed: the input's columns, then "+
 			strings.Join(columns, ", ")+". The address column is named by column, or is the first headed address, dia_chi or q, or else the first. "+
 			"A file cut short (too large, broken quoting) ends with a row whose status starts with \"error:\".", "Addresses",
-		[]any{query}, ok200("text/csv", obj{"type": "string"}), errs(400, 413))
+		[]any{query}, ok200("text/csv", obj{"type": "string"}), errs(400, 413)))
 	csvFile := obj{"type": "string", "description": "CSV with a header row, one address per row"}
 	batch["requestBody"] = obj{"required": true, "content": obj{
 		"text/csv":            obj{"schema": csvFile},

@@ -2,12 +2,6 @@ package api
 
 // The layer catalog (layers.go) in the OpenAPI document.
 
-// keyed marks an operation as needing an API key.
-func keyed(o obj) obj {
-	o["security"] = []obj{{"apiKey": []string{}}}
-	return o
-}
-
 // layerParam is the {layer} path parameter.
 var layerParam = obj{"name": paramLayer, "in": "path", "required": true, "schema": obj{"type": "string"},
 	"description": "the layer's name in the catalog"}
@@ -15,12 +9,12 @@ var layerParam = obj{"name": paramLayer, "in": "path", "required": true, "schema
 // openAPILayers adds /v1/layers and /v1/layers/{layer}; add registers a GET, addMethod any
 // other method.
 func openAPILayers(add func([]obj, string, obj), addMethod func(path, method string, o obj)) {
-	add(nil, "/v1/layers", op("layers",
+	add(nil, "/v1/layers", keyOptional(op("layers",
 		"The layer catalog: each layer's title, description, source, licence, fields, zoom range, update time, feature count and extent. "+
 			"Restricted layers are listed only for requests with an API key.", "Catalog",
-		nil, ok200(mediaJSON, ref("Catalog")), errs(401)))
-	add(nil, "/v1/layers/{layer}", op("layer", "One layer of the catalog; a restricted one needs an API key.", "Catalog",
-		[]any{layerParam}, ok200(mediaJSON, ref("CatalogEntry")), errs(401, 404)))
+		nil, ok200(mediaJSON, ref("Catalog")), errs(401))))
+	add(nil, "/v1/layers/{layer}", keyOptional(op("layer", "One layer of the catalog; a restricted one needs an API key.", "Catalog",
+		[]any{layerParam}, ok200(mediaJSON, ref("CatalogEntry")), errs(401, 404))))
 	patch := op("patchLayer", "Change a layer's title, description, source, licence or whether it is public (admin role). "+
 		"Every instance serves the change at once; the audit log keeps the entry before and after.", "Catalog",
 		[]any{layerParam}, ok200(mediaJSON, ref("CatalogEntry")), errs(400, 401, 403, 404, 413))

@@ -7,7 +7,7 @@ import "strconv"
 // openAPIParcels adds the /v1 paths, with add for GET and post for POST; their schemas are
 // parcelSchemas.
 func openAPIParcels(add func([]obj, string, obj), post func(string, obj)) {
-	add(nil, "/v1/parcels/lookup", op("parcelLookup",
+	add(nil, "/v1/parcels/lookup", keyOptional(op("parcelLookup",
 		"One parcel by its cadastral name: ward, sheet and parcel, or the planning portal's 12-digit code.", "Planning",
 		[]any{
 			query(paramCode, "the portal's code: 5 digits of the pre-2025 ward's code, 3 of the sheet, 4 of the parcel, zero-padded; excludes ward, sheet and parcel",
@@ -17,8 +17,8 @@ func openAPIParcels(add func([]obj, string, obj), post func(string, obj)) {
 			query(paramParcel, "the parcel (thửa) number within the sheet", obj{"type": "integer", "minimum": 1, "maximum": 9999}),
 			asOfParam,
 		},
-		ok200(mediaGeoJSON, ref("Parcel")), errs(400, 404)))
-	add(nil, "/v1/parcels/at", op("parcelsAt",
+		ok200(mediaGeoJSON, ref("Parcel")), errs(400, 404))))
+	add(nil, "/v1/parcels/at", keyOptional(op("parcelsAt",
 		"The parcels holding a point, given as lon and lat (WGS84) or as x, y and crs; x is the easting or longitude whatever the CRS's axis order.", "Planning",
 		[]any{
 			query(paramLon, "longitude, WGS84", num(-180, 180)),
@@ -28,14 +28,14 @@ func openAPIParcels(add func([]obj, string, obj), post func(string, obj)) {
 			query(paramCRS, "the CRS of x and y, as a URI or EPSG:n, e.g. EPSG:9210 (VN-2000 / TM-3 105-45)", obj{"type": "string"}),
 			asOfParam,
 		},
-		ok200(mediaGeoJSON, ref("ParcelCollection")), errs(400)))
-	add(nil, "/v1/parcels/{id}/planning", op("parcelPlanning",
+		ok200(mediaGeoJSON, ref("ParcelCollection")), errs(400))))
+	add(nil, "/v1/parcels/{id}/planning", keyOptional(op("parcelPlanning",
 		"A parcel's planning: its old and new wards, the zones it overlaps with area and share, their rules and plans, and the road boundaries it fronts.", "Planning",
 		[]any{obj{"name": paramID, "in": "path", "required": true, "schema": obj{"type": "integer", "format": "int64", "minimum": 1}}},
-		ok200(mediaJSON, ref("PlanningReport")), errs(400, 404)))
-	search := op("parcelQuery",
+		ok200(mediaJSON, ref("PlanningReport")), errs(400, 404))))
+	search := keyOptional(op("parcelQuery",
 		"The parcels meeting (or within) a GeoJSON geometry, optionally buffered, a page at a time in id order, with count and area totals by land use over every match.", "Planning",
-		nil, ok200(mediaGeoJSON, ref("ParcelQueryResult")), errs(400, 413))
+		nil, ok200(mediaGeoJSON, ref("ParcelQueryResult")), errs(400, 413)))
 	search["requestBody"] = obj{"required": true, "content": obj{mediaJSON: obj{"schema": ref("ParcelQuery")}}}
 	post("/v1/parcels/query", search)
 }
@@ -83,7 +83,7 @@ func parcelSchemas() obj {
 			"properties": obj{
 				"parcel": ref("Parcel"),
 				"ward": obj{"type": "object", "required": []string{"old", "new"}, "properties": obj{
-					"old": obj{"allOf": []any{unit}, "nullable": true},
+					"old": orNull(unit),
 					"new": obj{"type": "array", "items": unit}}},
 				"zones": obj{"type": "array", "items": obj{"type": "object",
 					"required": []string{"zone_id", "zone_code", "land_use", "overlap_m2", "share_pct", "plan"},

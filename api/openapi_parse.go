@@ -7,10 +7,10 @@ package api
 func openAPIParse(add func([]obj, string, obj), addPost func(string, obj)) {
 	q := obj{"name": paramQ, "in": "query", "required": true, "schema": obj{"type": "string", "minLength": 1, "maxLength": maxQueryText},
 		"description": "the address as written, e.g. \"12 le loi, p ben nghe, q1\" or \"357/28,Ng-T- Thuật,P1,Q3,TP.HồChíMinh.\""}
-	add(nil, parsePath, op("parse",
+	add(nil, parsePath, keyOptional(op("parse",
 		"Address standardisation (chuẩn hoá địa chỉ): the address read into its parts, its administrative units before and since the 2025 reform (old units converted by the official table), "+
 			"and the address written in today's official form. Nothing is guessed: a split old ward, a unit that does not lie in the one named with it, or a name fitting several units is a warning, and the unit stays null.", "Addresses",
-		[]any{q}, ok200(mediaJSON, ref("ParsedAddress")), errs(400)))
+		[]any{q}, ok200(mediaJSON, ref("ParsedAddress")), errs(400))))
 	addPost(parseBatchPath, batchOperation("parseBatch",
 		"Standardises the addresses of a CSV file row by row as GET /v1/parse does (status ok, ambiguous when the ward of today is not decided, or invalid: …; warnings joined by \"; \")",
 		parseBatchColumns))

@@ -17,6 +17,9 @@ func (s *Server) openAPIComponents(layers []*catalog.Layer) obj {
 	problem := func(desc string) obj {
 		return obj{"description": desc, "content": obj{mediaProblem: obj{"schema": ref("Problem")}}}
 	}
+	// A client counts as its API key when it sends a valid one, otherwise as its address.
+	tooMany := problem("The client is past its rate limit, its share of the database's work or its uploads at once; retry after Retry-After.")
+	tooMany["headers"] = obj{"Retry-After": obj{"description": "seconds to wait", "schema": obj{"type": "integer"}}}
 	schemas := obj{
 		"Problem": obj{"type": "object", "description": "RFC 9457 problem details.",
 			"required": []string{"type", "title", "status"},
@@ -73,13 +76,21 @@ func (s *Server) openAPIComponents(layers []*catalog.Layer) obj {
 			"properties": obj{"links": links, "tilesets": obj{"type": "array", "items": ref("TileSet")}}},
 		"TileJSON": obj{"type": "object", "description": "TileJSON 3.0.0.",
 			"required": []string{"tilejson", "tiles", "vector_layers"},
-			"properties": obj{"tilejson": str, "name": str, "tiles": obj{"type": "array", "items": str},
+			"properties": obj{"tilejson": str, "name": str, "description": str, "version": str, "attribution": str,
+				"scheme": obj{"type": "string", "enum": []string{"xyz"}}, "tiles": obj{"type": "array", "items": str},
 				"minzoom": obj{"type": "integer"}, "maxzoom": obj{"type": "integer"},
-				"bounds":        obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}},
-				"center":        obj{"type": "array", "minItems": 3, "maxItems": 3, "items": obj{"type": "number"}},
-				"vector_layers": obj{"type": "array", "items": obj{"type": "object", "required": []string{"id", "fields"}}}}},
+				"bounds": obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}},
+				"center": obj{"type": "array", "minItems": 3, "maxItems": 3, "items": obj{"type": "number"}},
+				"vector_layers": obj{"type": "array", "items": obj{"type": "object", "required": []string{"id", "fields"},
+					"properties": obj{"id": str, "description": str, "minzoom": obj{"type": "integer"}, "maxzoom": obj{"type": "integer"},
+						"fields": obj{"type": "object", "description": "each attribute's type",
+							"additionalProperties": obj{"type": "string", "enum": []string{"Number", "String", "Boolean"}}}}}}}},
 		"Functions": obj{"type": "object", "required": []string{"functions"},
-			"properties": obj{"functions": obj{"type": "array", "items": obj{"type": "object", "required": []string{"name"}}}}},
+			"properties": obj{"functions": obj{"type": "array", "items": obj{"type": "object", "required": []string{"name", "arguments", "returns"},
+				"properties": obj{"name": str, "description": str,
+					"arguments": obj{"type": "array", "items": obj{"type": "object", "required": []string{"type"},
+						"properties": obj{"title": str, "description": str, "type": obj{"type": "array", "items": str}}}},
+					"returns": obj{"type": "array", "items": str}}}}}},
 		"Health": obj{"type": "object", "required": []string{"status"},
 			"properties": obj{"status": obj{"type": "string", "enum": []string{"ok"}}, "version": str}},
 		"Ready": obj{"type": "object", "required": []string{"status"},
@@ -105,7 +116,7 @@ func (s *Server) openAPIComponents(layers []*catalog.Layer) obj {
 	}
 	crs := crsSchema()
 	return obj{
-		"securitySchemes": obj{"apiKey": obj{"type": "http", "scheme": "bearer",
+		"securitySchemes": obj{apiKeyScheme: obj{"type": "http", "scheme": "bearer",
 			"description": "An API key made with `bandoso keys create`, sent as Authorization: Bearer <key> (or X-API-Key). " +
 				"Roles: reader (restricted layers), editor (also edits and imports), admin (also the catalog and the audit log)."}},
 		"schemas": schemas,
@@ -156,6 +167,7 @@ func (s *Server) openAPIComponents(layers []*catalog.Layer) obj {
 			"NotFound":             problem("No such resource, or a tile outside the tileset's limits."),
 			"ServerError":          problem("Internal error; the body names only the request id."),
 			"Unavailable":          problem("The database is unavailable, not migrated, or the request timed out; retry after Retry-After."),
+			"TooManyRequests":      tooMany,
 		},
 	}
 }

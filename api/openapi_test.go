@@ -17,6 +17,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/go-chi/chi/v5"
+
+	"bandoso/geo"
 )
 
 const mediaOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
@@ -98,7 +100,11 @@ func TestOpenAPI(t *testing.T) {
 		n := 0
 		err := chi.Walk(router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 			n++
+			// the landing page answers at /ogc/ too; the document names it once, as /ogc
 			item := documented[route]
+			if route == "/ogc/" {
+				item = documented["/ogc"]
+			}
 			if item == nil {
 				t.Errorf("route %s %s is not in the OpenAPI document", method, route)
 			} else if item.GetOperation(method) == nil {
@@ -108,6 +114,23 @@ func TestOpenAPI(t *testing.T) {
 		})
 		if err != nil || n < 20 {
 			t.Fatalf("walked %d routes: %v", n, err)
+		}
+	})
+
+	t.Run("an operation that takes no key ignores a bad one", func(t *testing.T) {
+		n := 0
+		for path, item := range doc.Paths.Map() {
+			if item.Get == nil || item.Get.Security == nil || len(*item.Get.Security) > 0 || strings.Contains(path, "{") {
+				continue
+			}
+			n++
+			full := fullPath(doc, path, item)
+			if r := e.get(t, full, "Authorization", "Bearer not-a-key"); r.status != http.StatusOK {
+				t.Errorf("%s with a bad key: status %d: %.300s", full, r.status, r.body)
+			}
+		}
+		if n < 5 {
+			t.Errorf("%d operations take no key", n)
 		}
 	})
 
@@ -180,10 +203,15 @@ func TestOpenAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ward, street string
+		var ward, street, registry string
 		var sheet, parcel int
-		if err := e.pool.QueryRow(ctx, `SELECT ward_code, sheet_no, parcel_no, (SELECT name FROM streets WHERE kind = 'street' ORDER BY id LIMIT 1)
-			FROM parcels WHERE id = 3`).Scan(&ward, &sheet, &parcel, &street); err != nil {
+		if err := e.pool.QueryRow(ctx, `SELECT ward_code, sheet_no, parcel_no, (SELECT name FROM streets WHERE kind = 'street' ORDER BY id LIMIT 1),
+			(SELECT code FROM addresses ORDER BY id LIMIT 1)
+			FROM parcels WHERE id = 3`).Scan(&ward, &sheet, &parcel, &street, &registry); err != nil {
+			t.Fatal(err)
+		}
+		plusCode, err := geo.EncodeOLC(e.centre[1], e.centre[0], geo.DefaultOLCLength)
+		if err != nil {
 			t.Fatal(err)
 		}
 		// a named place, for the geocoder's answers of kind poi
@@ -232,6 +260,14 @@ func TestOpenAPI(t *testing.T) {
 			{"/v1/geocode?q=" + url.QueryEscape("Chợ Bến"), 200, ""},
 			{"/v1/autocomplete?q=" + url.QueryEscape("Chợ Bến"), 200, ""},
 			{"/v1/geocode?limit=3", 400, ""},
+			// an address and a place, each one of the oneOf
+			{fmt.Sprintf("/v1/reverse?lon=%f&lat=%f&limit=2", e.centre[0], e.centre[1]), 200, ""},
+			{"/v1/codes/" + registry, 200, ""},
+			{"/v1/codes/" + url.PathEscape(plusCode), 200, ""},
+			// the old ward, then null for a name several old wards have
+			{"/v1/convert?ward=F12&district=Q10", 200, ""},
+			{"/v1/convert?ward=" + url.QueryEscape("Phường Tân Định"), 200, ""},
+			{"/v1/layers/parcels", 200, ""},
 			{"/v1/parcels/lookup?ward=" + ward + "&sheet=1", 400, ""},
 			{"/v1/parcels/query", 200, fmt.Sprintf(`{"geometry":{"type":"Point","coordinates":[%f,%f]},"buffer_m":50,"limit":3}`, e.centre[0], e.centre[1])},
 			{"/v1/parcels/query", 400, `{"geometry":{"type":"Polygon","coordinates":[[[106.7,10.7],[106.8,10.7],[106.7,10.7]]]}}`},
