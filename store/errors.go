@@ -51,6 +51,12 @@ func kind(err error) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return ErrTimeout
 	}
+	// Before the server's own errors: a connection it refused (a wrong password, a database
+	// that does not exist) leaves the database as unusable as one that is down.
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		return ErrUnavailable
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
@@ -66,11 +72,10 @@ func kind(err error) error {
 		}
 		return nil
 	}
-	var connErr *pgconn.ConnectError
 	var netErr net.Error
 	// A connection cut mid-answer (a restart, a proxy or network fault) ends in EOF.
 	lost := errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, pgconn.ErrConnClosed)
-	if lost || errors.As(err, &connErr) || errors.As(err, &netErr) || pgconn.SafeToRetry(err) {
+	if lost || errors.As(err, &netErr) || pgconn.SafeToRetry(err) {
 		return ErrUnavailable
 	}
 	return nil

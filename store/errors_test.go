@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -35,27 +36,35 @@ func TestTraceLevels(t *testing.T) {
 	if _, err := db.Pool().Exec(ctx, "SELECT no_such_column FROM api_keys"); err == nil {
 		t.Fatal("a wrong statement ran")
 	}
-	down, err := store.Open(ctx, storetest.ClosedURL(t), opt)
+	// A server that is down, and one that refuses the role.
+	stranger, err := url.Parse(storetest.ServerURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer down.Close()
-	if err := down.Ping(ctx); !errors.Is(err, store.ErrUnavailable) {
-		t.Fatalf("Ping on a closed port: %v", err)
+	stranger.User = url.User("no_such_role_here")
+	for _, u := range []string{storetest.ClosedURL(t), stranger.String()} {
+		down, err := store.Open(ctx, u, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer down.Close()
+		if err := down.Ping(ctx); !errors.Is(err, store.ErrUnavailable) {
+			t.Fatalf("Ping %s: %v, want ErrUnavailable", u, err)
+		}
 	}
 
 	levels := map[string]string{} // what each failure was traced at
 	for _, msg := range []string{"database: Query", "database: Exec", "database: Connect", "database: Acquire"} {
 		for _, l := range logs.Lines(t, msg) {
 			text, _ := l["err"].(string)
-			for _, what := range []string{"api_keys_live_name", "no_such_column", "connect"} {
+			for _, what := range []string{"api_keys_live_name", "no_such_column", "connect", "no_such_role_here"} {
 				if strings.Contains(text, what) {
 					levels[what] += l["level"].(string) + " "
 				}
 			}
 		}
 	}
-	for what, want := range map[string]string{"api_keys_live_name": "DEBUG", "connect": "DEBUG", "no_such_column": "WARN"} {
+	for what, want := range map[string]string{"api_keys_live_name": "DEBUG", "connect": "DEBUG", "no_such_role_here": "DEBUG", "no_such_column": "WARN"} {
 		if got := strings.Fields(levels[what]); len(got) == 0 || strings.Count(levels[what], want) != len(got) {
 			t.Errorf("the failure naming %s traced at %q, want %s only\n%s", what, levels[what], want, logs)
 		}
