@@ -65,6 +65,16 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+// Without a command or an action, the overview goes to stderr with status 2.
+func TestNoCommand(t *testing.T) {
+	t.Parallel()
+	for want, args := range map[string][]string{"Commands:": nil, "Actions:": {"keys"}} {
+		if code, stdout, stderr := runMain(t, nil, args...); code != 2 || stdout != "" || !strings.Contains(stderr, want) {
+			t.Errorf("bandoso %v: status %d, stdout %q, stderr %q; want 2 and the overview on stderr", args, code, stdout, stderr)
+		}
+	}
+}
+
 // The help of a command lists each of its flags as --name with its variable and default; a
 // password in DATABASE_URL never shows.
 func TestHelpFlags(t *testing.T) {
