@@ -4,6 +4,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -99,17 +100,24 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	return &DB{pool: pool, log: opt.Logger, statementTimeout: opt.StatementTimeout, longTimeout: opt.LongStatementTimeout}, nil
 }
 
-// traceToSlog forwards pgx's warnings and errors without the statement's arguments, which may
-// hold personal data.
+// traceToSlog forwards pgx's traces of failures without the statement's arguments, which may
+// hold personal data. Every failure also returns to its caller, who reports it once (api logs a
+// failed request, a command prints its error); so a failure of a kind store names (the database
+// unreachable, a taken key, a timeout) or a cancelled context is traced at debug only, with the
+// statement, and a failure of no known kind, most likely a wrong statement, at warn.
 func traceToSlog(log *slog.Logger) func(context.Context, tracelog.LogLevel, string, map[string]any) {
-	return func(ctx context.Context, level tracelog.LogLevel, msg string, data map[string]any) {
+	return func(ctx context.Context, _ tracelog.LogLevel, msg string, data map[string]any) {
 		attrs := []any{"component", "pgx"}
 		for _, k := range []string{"sql", "time", "err", "pid"} {
 			if v, ok := data[k]; ok {
 				attrs = append(attrs, k, v)
 			}
 		}
-		log.WarnContext(ctx, "database: "+msg, attrs...)
+		level := slog.LevelWarn
+		if err, ok := data["err"].(error); ok && (kind(err) != nil || errors.Is(err, context.Canceled)) {
+			level = slog.LevelDebug
+		}
+		log.Log(ctx, level, "database: "+msg, attrs...)
 	}
 }
 

@@ -29,42 +29,56 @@ var (
 
 // translate turns driver errors into ours at the edge of the package, keeping the original
 // in the chain for logs. Matching is on SQLSTATE codes and error types, never on message text.
+// An error that is ours already passes unchanged, so that a wrap says "store: …" once.
 func translate(err error) error {
-	if err == nil {
+	k := kind(err)
+	if k == nil || errors.Is(err, k) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", k, err)
+}
+
+// kind is the error of ours that the driver error err is: ErrNotFound, ErrConflict, ErrInvalid,
+// ErrTimeout or ErrUnavailable; nil for none, and for a cancelled context, which is the
+// caller's own doing.
+func kind(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) {
 		return nil
 	}
 	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("%w: %w", ErrNotFound, err)
-	}
-	if errors.Is(err, context.Canceled) {
-		return err
+		return ErrNotFound
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%w: %w", ErrTimeout, err)
+		return ErrTimeout
+	}
+	// Before the server's own errors: a connection it refused (a wrong password, a database
+	// that does not exist) leaves the database as unusable as one that is down.
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		return ErrUnavailable
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
 		case pgErr.Code == "23505":
-			return fmt.Errorf("%w: %w", ErrConflict, err)
+			return ErrConflict
 		case pgErr.Code == "57014":
-			return fmt.Errorf("%w: %w", ErrTimeout, err)
+			return ErrTimeout
 		case pgErr.Code[:2] == "23", pgErr.Code[:2] == "22", isGeometryParseError(pgErr):
-			return fmt.Errorf("%w: %w", ErrInvalid, err)
+			return ErrInvalid
 		case pgErr.Code[:2] == "08", pgErr.Code[:2] == "57", pgErr.Code == "53300":
 			// connection exceptions, operator intervention (shutdown), too many connections
-			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+			return ErrUnavailable
 		}
-		return err
+		return nil
 	}
-	var connErr *pgconn.ConnectError
 	var netErr net.Error
 	// A connection cut mid-answer (a restart, a proxy or network fault) ends in EOF.
 	lost := errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, pgconn.ErrConnClosed)
-	if lost || errors.As(err, &connErr) || errors.As(err, &netErr) || pgconn.SafeToRetry(err) {
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	if lost || errors.As(err, &netErr) || pgconn.SafeToRetry(err) {
+		return ErrUnavailable
 	}
-	return err
+	return nil
 }
 
 // isGeometryParseError reports PostGIS's WKT/WKB parse errors. PostGIS raises them as

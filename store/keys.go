@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Role is what an API key may do. Each role may do all that the roles before it may.
@@ -98,9 +99,21 @@ func scanKey(row pgx.Row) (APIKey, error) {
 // ErrInvalidRole: a role other than reader, editor and admin.
 var ErrInvalidRole = errors.New("store: role must be reader, editor or admin")
 
+// KeyNameTakenError: a live key has the name a new key was given. A revoked key's name is free.
+// It wraps ErrConflict.
+type KeyNameTakenError struct{ Name string }
+
+func (e *KeyNameTakenError) Error() string {
+	return fmt.Sprintf("store: a live key is named %q", e.Name)
+}
+func (e *KeyNameTakenError) Unwrap() error { return ErrConflict }
+
+// keyLiveName is the unique index of live keys' names (migration 00014).
+const keyLiveName = "api_keys_live_name"
+
 // CreateKey makes a key named name with role, recorded as made by by, and returns it with its
-// secret, which is never stored and cannot be shown again. A live key of the same name is
-// ErrConflict.
+// secret, which is never stored and cannot be shown again. A live key of the same name is a
+// *KeyNameTakenError.
 func (db *DB) CreateKey(ctx context.Context, name string, role Role, by string) (APIKey, string, error) {
 	if !role.Valid() {
 		return APIKey{}, "", ErrInvalidRole
@@ -109,6 +122,10 @@ func (db *DB) CreateKey(ctx context.Context, name string, role Role, by string) 
 	k, err := scanKey(db.pool.QueryRow(ctx, `INSERT INTO api_keys (name, role, prefix, hash, created_by)
 		VALUES ($1, $2, $3, $4, coalesce(nullif($5, ''), session_user)) RETURNING `+sqlKeyColumns,
 		name, string(role), prefix, KeyHash(secret), by))
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == keyLiveName {
+		return APIKey{}, "", &KeyNameTakenError{Name: name}
+	}
 	if err != nil {
 		return APIKey{}, "", translate(err)
 	}

@@ -65,7 +65,11 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 		}
 	}
 	if err != nil {
-		return applied, fmt.Errorf("store: migrate: %w", translate(err))
+		// The kind comes first and says "store:"; "migrate:" tells what was under way.
+		if k := kind(err); k != nil {
+			return applied, fmt.Errorf("%w: migrate: %w", k, err)
+		}
+		return applied, fmt.Errorf("store: migrate: %w", err)
 	}
 	return applied, nil
 }

@@ -89,49 +89,10 @@ func (c Config) api() api.Config {
 		Database: c.Database.DatabaseConfig, Geocoding: c.Geocoding}
 }
 
-// flagSet binds the common flags of every subcommand onto cfg, and a --help text that names
-// each flag's environment variable.
-func flagSet(name, summary string, env Env, cfg *Config) *flag.FlagSet {
-	fs := flag.NewFlagSet("bandoso "+name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	fs.Var(&cfg.Database.URL, "database-url", "PostgreSQL `url` of the city database, e.g. postgres://user:pass@host:5432/bandoso\n"+
-		"(make run and make test start a local PostGIS and set it)")
-	fs.TextVar(&cfg.Log.Level, "log-level", cfg.Log.Level, "least severe log `level`: debug, info, warn or error")
-	fs.StringVar(&cfg.Log.Format, "log-format", cfg.Log.Format, "log format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: bandoso %s [flags]\n\n%s\n\nFlags, each also read from the environment variable it names; a flag wins:\n", name, summary)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parse parses args and the environment and checks the result, naming the flag and
-// variable at fault.
-func parse(fs *flag.FlagSet, args []string, env Env, cfg *Config) error {
-	if err := parseFlags(fs, args, env); err != nil {
-		return err
-	}
-	return cfg.Validate()
-}
-
-// parseFlags parses args, then sets each flag they leave out from its environment variable,
-// without checking the configuration, for a command that may not need the database.
-func parseFlags(fs *flag.FlagSet, args []string, env Env) error {
-	fs.VisitAll(func(f *flag.Flag) { f.Usage += " (env " + envName(f.Name) + ")" })
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %w", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	if err := setFromEnv(fs, env.Getenv); err != nil {
-		return err
-	}
-	if env.parsed != nil {
-		return env.parsed(fs)
+// check is Validate as a usage error: a bad setting stops the command before it does anything.
+func (c Config) check() error {
+	if err := c.Validate(); err != nil {
+		return &usageError{err}
 	}
 	return nil
 }

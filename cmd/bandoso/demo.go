@@ -15,9 +15,9 @@ import (
 
 func runDemo(ctx context.Context, env Env, args []string) error {
 	cfg := DefaultConfig()
-	fs := flagSet("demo", "Generate the synthetic demo city and load it, replacing the demo layers in one transaction.\n"+
-		"Does nothing when the same seed, size and generator version are loaded already (see --force).\n"+
-		"With --osm, write it as OpenStreetMap data instead, quirks of real OSM included.", env, &cfg)
+	fs := flagSet(help{command: "demo", about: "Generate the synthetic demo city and load it, replacing the demo layers in one transaction.\n" +
+		"Does nothing when the same seed, size and generator version are loaded already (see --force).\n" +
+		"With --osm, write it as OpenStreetMap data instead, quirks of real OSM included."}, env, &cfg)
 	seed := fs.Uint64("seed", 1, "seed of the generator: the same seed and size give the same city")
 	sizeFlag := fs.String("size", "small", "small (~20k parcels), district (~100k), city (~1M), or a number of parcels")
 	force := fs.Bool("force", false, "load even when this city is loaded already, and replace layers holding non-synthetic data")
@@ -31,15 +31,15 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 	}
 	size, err := demo.ParseSize(*sizeFlag)
 	if err != nil {
-		return fmt.Errorf("%w: --size: %w", errUsage, err)
+		return usagef("invalid value %q for --size: %w", *sizeFlag, err)
 	}
 	if *osmFile != "" {
 		if *force {
-			return fmt.Errorf("%w: --force applies to loading the city, not to --osm", errUsage)
+			return usagef("--force applies to loading the city, not to --osm")
 		}
 		return writeDemoOSM(env, *osmFile, *seed, size)
 	}
-	if err := cfg.Validate(); err != nil {
+	if err := cfg.check(); err != nil {
 		return err
 	}
 	log := cfg.logger(env.Stderr)

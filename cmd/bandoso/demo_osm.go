@@ -16,7 +16,7 @@ import (
 func writeDemoOSM(env Env, path string, seed uint64, size int) (err error) {
 	format, err := osmwrite.FormatFor(path)
 	if err != nil {
-		return fmt.Errorf("%w: --osm: %w", errUsage, err)
+		return usagef("invalid value %q for --osm: %w", path, err)
 	}
 	start := time.Now()
 	city, err := demo.New(seed, size)

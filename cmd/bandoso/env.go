@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"strings"
 )
 
@@ -38,7 +37,8 @@ func setting(name string) string {
 }
 
 // setFromEnv sets each flag of fs that the command line left out from its environment
-// variable, when that is set and not empty. A bad value is an error naming the variable.
+// variable, when that is set and not empty. A bad value is a usage error naming the variable
+// and its flag.
 func setFromEnv(fs *flag.FlagSet, getenv func(string) string) error {
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -49,7 +49,7 @@ func setFromEnv(fs *flag.FlagSet, getenv func(string) string) error {
 			return
 		}
 		if serr := fs.Set(f.Name, v); serr != nil {
-			err = fmt.Errorf("%s: invalid value %q: %w", envName(f.Name), v, serr)
+			err = invalidValue(f, envName(f.Name)+" (--"+f.Name+")", v, serr)
 		}
 	})
 	return err

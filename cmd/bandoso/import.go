@@ -17,24 +17,12 @@ import (
 	"bandoso/store"
 )
 
-// ExitRefused is the exit code of an import whose file validation refused: nothing was written.
-const ExitRefused = 3
-
-// exitError ends the program with a code of its own, after its message.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-
 func runImport(ctx context.Context, env Env, args []string) error {
 	cfg := DefaultConfig()
-	fs := flagSet("import", "Import a GeoJSON, CSV, Shapefile or GeoPackage file into a layer. Every feature is checked first\n"+
-		"(geometry, type, bounds, required fields, keys, every rule of the layer's table, Unicode text). By default one\n"+
-		"refused feature refuses the whole file (exit code 3, nothing written); --on-invalid skip writes the others and\n"+
-		"gives the refused ones back in a rejects file. Shapefile and GeoPackage need GDAL's ogr2ogr (gdal-bin).", env, &cfg)
+	fs := flagSet(help{command: "import", about: "Import a GeoJSON, CSV, Shapefile or GeoPackage file into a layer. Every feature is checked first\n" +
+		"(geometry, type, bounds, required fields, keys, every rule of the layer's table, Unicode text). By default one\n" +
+		"refused feature refuses the whole file (exit code 3, nothing written); --on-invalid skip writes the others and\n" +
+		"gives the refused ones back in a rejects file. Shapefile and GeoPackage need GDAL's ogr2ogr (gdal-bin)."}, env, &cfg)
 	layer := fs.String("layer", "", "`layer` to import into (parcels, addresses, planning_zones, wards, wards_2024, streets, plans, road_boundaries),\n"+
 		"or osm: an OpenStreetMap extract into streets, addresses, pois and the basemap layers")
 	file := fs.String("file", "", "`path` of the file: .geojson/.json, .csv, .shp (or .zip of one), .gpkg; with --layer osm .osm.pbf or .osm")
@@ -63,10 +51,10 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	if *layer == "" || *file == "" {
-		return fmt.Errorf("%w: --layer and --file are required", errUsage)
+		return usagef("--layer and --file are required")
 	}
 	if *reportFormat != "text" && *reportFormat != "json" {
-		return fmt.Errorf("%w: --report: %q is neither text nor json", errUsage, *reportFormat)
+		return usagef("invalid value %q for --report: text or json", *reportFormat)
 	}
 	if *actor == "" {
 		*actor = "import:" + osUser()
@@ -78,21 +66,21 @@ func runImport(ctx context.Context, env Env, args []string) error {
 		return runImportOSM(ctx, env, cfg, osmImport{file: *file, bbox: *bbox, actor: *actor, dryRun: *dryRun, report: *reportFormat})
 	}
 	if *bbox != "" {
-		return fmt.Errorf("%w: --bbox is for --layer osm; a file's plausibility box is --bounds", errUsage)
+		return usagef("--bbox is for --layer osm; a file's plausibility box is --bounds")
 	}
 	if *onInvalid == store.OnInvalidSkip && *rejects == "" {
 		*rejects = defaultRejectsPath(*file)
 	}
 	if *rejects != "" {
 		if f, err := ingest.FormatOf(*rejects); err != nil || f == ingest.FormatOSM {
-			return fmt.Errorf("%w: --rejects: %q is not a .geojson, .csv, .shp or .gpkg file", errUsage, *rejects)
+			return usagef("invalid value %q for --rejects: not a .geojson, .csv, .shp or .gpkg file", *rejects)
 		}
 	}
 	opt := ingest.Options{Format: *format, Fix: *fix, Layer: *sourceLayer}
 	if *crs != "" {
 		srid, ok := ingest.ParseCRS(*crs)
 		if !ok {
-			return fmt.Errorf("%w: --crs: %q is not an EPSG code, e.g. EPSG:9210 (VN-2000 TM-3 105°45') or EPSG:32648 (WGS 84 / UTM 48N)", errUsage, *crs)
+			return usagef("invalid value %q for --crs: not an EPSG code, e.g. EPSG:9210 (VN-2000 TM-3 105°45') or EPSG:32648 (WGS 84 / UTM 48N)", *crs)
 		}
 		opt.SRID = srid
 	}
@@ -102,13 +90,13 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	}
 	src, err := ingest.Open(*file, opt)
 	if errors.Is(err, ingest.ErrLayer) {
-		return fmt.Errorf("%w: %w: name one with --source-layer", errUsage, err)
+		return usagef("%w: name one with --source-layer", err)
 	}
 	if errors.Is(err, ingest.ErrOSM) {
-		return fmt.Errorf("%w: %w: import it with --layer osm", errUsage, err)
+		return usagef("%w: import it with --layer osm", err)
 	}
 	if errors.Is(err, ingest.ErrNeedCRS) {
-		return fmt.Errorf("%w: %w; pass --crs, e.g. --crs EPSG:9210 (VN-2000 TM-3 105°45') or EPSG:32648 (WGS 84 / UTM 48N)", errUsage, err)
+		return usagef("%w; pass --crs, e.g. --crs EPSG:9210 (VN-2000 TM-3 105°45') or EPSG:32648 (WGS 84 / UTM 48N)", err)
 	}
 	if err != nil {
 		return err
@@ -136,7 +124,7 @@ func runImport(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		var pe *store.ImportParamError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("%w: --%s: %s", errUsage, strings.ReplaceAll(pe.Param, "_", "-"), pe.Reason)
+			return usagef("--%s: %s", strings.ReplaceAll(pe.Param, "_", "-"), pe.Reason)
 		}
 		return err
 	}

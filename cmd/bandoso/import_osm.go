@@ -38,8 +38,8 @@ func osmOnly(fs *flag.FlagSet) error {
 		}
 	})
 	if len(bad) > 0 {
-		return fmt.Errorf("%w: %s: not for --layer osm, whose tags say what each object is (the catalog records %s)",
-			errUsage, strings.Join(bad, ", "), store.OSMLicence)
+		return usagef("%s: not for --layer osm, whose tags say what each object is (the catalog records %s)",
+			strings.Join(bad, ", "), store.OSMLicence)
 	}
 	return nil
 }
@@ -50,7 +50,7 @@ func runImportOSM(ctx context.Context, env Env, cfg Config, o osmImport) error {
 	if o.bbox != "" {
 		b, err := parseBBox(o.bbox)
 		if err != nil {
-			return fmt.Errorf("%w: --bbox: %w", errUsage, err)
+			return usagef("invalid value %q for --bbox: %w", o.bbox, err)
 		}
 		opt.BBox = &b
 	}

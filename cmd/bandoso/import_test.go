@@ -17,11 +17,13 @@ import (
 	"bandoso/store/storetest"
 )
 
-// buildBandoso builds the real binary, for tests of exit codes and of killing an import.
-func buildBandoso(t *testing.T) string {
+// buildBandoso builds the real binary, for tests of exit codes and of killing an import;
+// flags go to go build.
+func buildBandoso(t *testing.T, flags ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "bandoso")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	args := append(append([]string{"build"}, flags...), "-o", bin, ".")
+	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin

@@ -4,18 +4,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
-
-// version is set at build time: -ldflags "-X main.version=…".
-var version = "dev"
 
 // command is one subcommand: its name, one line for the overview, and its run function,
 // which parses its own flags from args.
@@ -32,6 +28,7 @@ func commands() []command {
 		{"demo", "generate and load the synthetic demo city", runDemo},
 		{"keys", "create, list and revoke API keys (roles reader, editor, admin)", runKeys},
 		{"import", "import a GeoJSON, CSV, Shapefile or GeoPackage file into a layer, all or nothing", runImport},
+		{"version", "print the version", runVersion},
 	}
 }
 
@@ -52,54 +49,60 @@ type Env struct {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	env := Env{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, IsTerminal: isTerminal(os.Stderr)}
-	err := Run(ctx, env, os.Args[1:])
+	code := Main(ctx, env, os.Args[1:])
 	stop()
-	var exit *exitError
-	switch {
-	case err == nil:
-	case errors.Is(err, flag.ErrHelp):
-		os.Exit(0)
-	case errors.Is(err, errUsage):
-		if err != errUsage {
-			fmt.Fprintln(os.Stderr, "bandoso:", err)
-		}
-		os.Exit(2)
-	case errors.As(err, &exit):
-		fmt.Fprintln(os.Stderr, "bandoso:", err)
-		os.Exit(exit.code)
-	default:
-		fmt.Fprintln(os.Stderr, "bandoso:", err)
-		os.Exit(1)
-	}
+	os.Exit(code)
 }
 
-var errUsage = errors.New("usage")
-
-// Run runs the subcommand named by args[0].
+// Run runs the subcommand named by args[0]: Main without the reporting, for tests that look
+// at the error itself.
 func Run(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(env.Stdout)
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		return runVersion(ctx, env, args[1:])
 	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(ctx, env, args[1:])
-		}
-	}
-	fmt.Fprintf(env.Stderr, "bandoso: unknown command %q\n\n", args[0])
-	usage(env.Stderr)
-	return errUsage
+	intro := "bandoso " + programVersion() + ": the city's digital map (bản đồ số) from PostGIS."
+	return dispatch(ctx, env, "bandoso", intro, commands(), args)
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintf(w, "bandoso %s: the city's digital map (bản đồ số) from PostGIS.\n\nUsage: bandoso <command> [flags]\n\nCommands:\n", version)
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+// dispatch runs the command of cmds that args[0] names, path being their parent: "bandoso",
+// or "bandoso keys" for its actions. help, -h and --help alone write the overview, intro and
+// the commands, on stdout; `help X` and `X help` are `X --help`. With no command at all the
+// overview goes to stderr.
+func dispatch(ctx context.Context, env Env, path, intro string, cmds []command, args []string) error {
+	if len(args) == 0 {
+		writeCommands(env.Stderr, path, intro, cmds)
+		return errShown
 	}
-	fmt.Fprintln(w, "\nRun `bandoso <command> --help` for a command's flags and environment variables.")
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		if len(args) == 1 {
+			writeCommands(env.Stdout, path, intro, cmds)
+			return nil
+		}
+		return dispatch(ctx, env, path, intro, cmds, append([]string{args[1]}, append(args[2:], "--help")...))
+	}
+	for _, c := range cmds {
+		if c.name != args[0] {
+			continue
+		}
+		rest := args[1:]
+		if len(rest) > 0 && rest[0] == "help" {
+			rest = append([]string{"--help"}, rest[1:]...)
+		}
+		return c.run(ctx, env, rest)
+	}
+	names := make([]string, len(cmds))
+	for i, c := range cmds {
+		names[i] = c.name
+	}
+	sub := strings.TrimPrefix(strings.TrimPrefix(path, "bandoso"), " ")
+	if sub != "" {
+		sub += " "
+	}
+	if meant := nearest(args[0], names); meant != "" {
+		return usagef("unknown command %q: did you mean %s?", sub+args[0], sub+meant)
+	}
+	return usagef("unknown command %q: `%s help` lists them", sub+args[0], path)
 }
 
 func isTerminal(f *os.File) bool {

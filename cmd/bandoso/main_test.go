@@ -3,8 +3,6 @@ package main_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"io"
 	"net"
 	"net/http"
@@ -33,6 +31,11 @@ func newProgram(vars map[string]string) *program {
 
 func (p *program) run(ctx context.Context, args ...string) error {
 	return main.Run(ctx, p.env, args)
+}
+
+// main runs the program as its main function does and returns the exit status.
+func (p *program) main(ctx context.Context, args ...string) int {
+	return main.Main(ctx, p.env, args)
 }
 
 // serving is a running `bandoso serve`.
@@ -254,64 +257,6 @@ func TestMigrateCommand(t *testing.T) {
 		t.Errorf("second migrate output %q, want only \"nothing to apply\"", out)
 	}
 }
-
-func TestCommandLine(t *testing.T) {
-	t.Parallel()
-	const secret = "s3cr3t-pw"
-	cases := []struct {
-		name    string
-		vars    map[string]string
-		args    []string
-		wantErr func(error) bool
-		out     []string // in stdout+stderr or the error
-		notOut  []string
-	}{
-		{"help lists the commands", nil, []string{"--help"}, isNil, []string{"serve", "migrate", "Usage"}, nil},
-		{"serve --help names the environment", map[string]string{"DATABASE_URL": "postgres://u:" + secret + "@db/x"},
-			[]string{"serve", "--help"}, isHelp, []string{"DATABASE_URL", "LISTEN_ADDR", "LOG_LEVEL", "-listen"}, []string{secret}},
-		{"missing DATABASE_URL", nil, []string{"serve"}, isErr, []string{"DATABASE_URL"}, nil},
-		{"migrate without DATABASE_URL", nil, []string{"migrate"}, isErr, []string{"DATABASE_URL"}, nil},
-		{"malformed DATABASE_URL", map[string]string{"DATABASE_URL": "postgres://u:" + secret + "@db:notaport/x"},
-			[]string{"migrate"}, isErr, []string{"DATABASE_URL"}, []string{secret}},
-		{"bad LOG_LEVEL", map[string]string{"DATABASE_URL": "postgres://db/x", "LOG_LEVEL": "loud"}, []string{"serve"}, isErr, []string{"LOG_LEVEL"}, nil},
-		{"bad --log-level", map[string]string{"DATABASE_URL": "postgres://db/x"}, []string{"serve", "--log-level", "loud"}, isErr, []string{"log-level"}, nil},
-		{"bad PUBLIC_URL", map[string]string{"DATABASE_URL": "postgres://db/x", "PUBLIC_URL": "maps.example.vn"}, []string{"serve"}, isErr, []string{"PUBLIC_URL"}, nil},
-		{"bad --public-url", map[string]string{"DATABASE_URL": "postgres://db/x"}, []string{"serve", "--public-url", "https://maps.example.vn/?x=1"}, isErr, []string{"PUBLIC_URL"}, nil},
-		{"serve --help names PUBLIC_URL", nil, []string{"serve", "--help"}, isHelp, []string{"PUBLIC_URL", "-public-url", "-trusted-proxies"}, nil},
-		{"unknown command", nil, []string{"frobnicate"}, isErr, []string{`unknown command "frobnicate"`}, nil},
-		{"no command", nil, nil, isErr, []string{"Commands"}, nil},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			p := newProgram(c.vars)
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			err := p.run(ctx, c.args...)
-			if !c.wantErr(err) {
-				t.Fatalf("Run(%q) = %v", c.args, err)
-			}
-			all := p.stdout.String() + p.stderr.String()
-			if err != nil {
-				all += err.Error()
-			}
-			for _, w := range c.out {
-				if !strings.Contains(all, w) {
-					t.Errorf("output lacks %q:\n%s", w, all)
-				}
-			}
-			for _, w := range c.notOut {
-				if strings.Contains(all, w) {
-					t.Errorf("output shows %q:\n%s", w, all)
-				}
-			}
-		})
-	}
-}
-
-func isNil(err error) bool  { return err == nil }
-func isErr(err error) bool  { return err != nil && !isHelp(err) }
-func isHelp(err error) bool { return err != nil && errors.Is(err, flag.ErrHelp) }
 
 // A database that stops answering without closing its connections (a network partition)
 // makes /readyz 503 within its own timeout, and the service recovers when answers return.

@@ -9,7 +9,8 @@ import (
 
 func runMigrate(ctx context.Context, env Env, args []string) error {
 	cfg := DefaultConfig()
-	fs := flagSet("migrate", "Apply the database migrations this binary carries that the database lacks, each in its own\ntransaction, and print what was applied. Safe to run again: a current database is left as it is.", env, &cfg)
+	fs := flagSet(help{command: "migrate", about: "Apply the database migrations this binary carries that the database lacks, each in its own\n" +
+		"transaction, and print what was applied. Safe to run again: a current database is left as it is."}, env, &cfg)
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}

@@ -22,14 +22,14 @@ import (
 
 func runServe(ctx context.Context, env Env, args []string) error {
 	cfg := DefaultConfig()
-	fs := flagSet("serve", "Serve the city's map over HTTP until SIGINT or SIGTERM, then finish requests in flight and stop.", env, &cfg)
+	fs := flagSet(help{command: "serve", about: "Serve the city's map over HTTP until SIGINT or SIGTERM, then finish requests in flight and stop."}, env, &cfg)
 	serveFlags(fs, &cfg)
 	limitFlags(fs, &cfg)
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
 	log := cfg.logger(env.Stderr)
-	log.Info("starting", "version", version, "listen", cfg.HTTP.Listen, "database", cfg.Database.URL,
+	log.Info("starting", "version", programVersion(), "listen", cfg.HTTP.Listen, "database", cfg.Database.URL,
 		"max_conns", cfg.Database.MaxConns, "request_timeout", cfg.HTTP.RequestTimeout, "statement_timeout", cfg.Database.StatementTimeout,
 		"tile_max_age", cfg.Tiles.MaxAge, "tile_cache_mb", cfg.Tiles.CacheMB, "tile_cache_ttl", cfg.Tiles.CacheTTL)
 
@@ -60,7 +60,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	tileService.Gate = dbWork
 	// New builds the geocoder, and with it the national gazetteer, now rather than on the
 	// first request.
-	srv := api.New(api.Server{DB: db, Log: log, Version: version, Catalog: layerCatalog, Tiles: tileService,
+	srv := api.New(api.Server{DB: db, Log: log, Version: programVersion(), Catalog: layerCatalog, Tiles: tileService,
 		Units: gazetteer.Official(), Changes: changes, Web: web.Embedded(), DBWork: dbWork, Config: cfg.api()})
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -114,9 +114,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 
 // serveFlags binds the flags of where serve listens, its pool and its tiles.
 func serveFlags(fs *flag.FlagSet, cfg *Config) {
-	fs.StringVar(&cfg.HTTP.Listen, "listen", cfg.HTTP.Listen, "address to listen on, host:port")
+	fs.StringVar(&cfg.HTTP.Listen, "listen", cfg.HTTP.Listen, "`address` to listen on, host:port")
 	fs.StringVar(&cfg.HTTP.PublicURL, "public-url", cfg.HTTP.PublicURL, "URL clients reach the service at, e.g. https://maps.example.vn/bandoso, that links in answers start with;\nempty: the request's own, behind --trusted-proxies the one they forward")
-	fs.StringVar(&cfg.HTTP.AdminListen, "admin-listen", cfg.HTTP.AdminListen, "address, host:port, of a second listener serving /debug/pprof/ and /metrics; empty for none")
+	fs.StringVar(&cfg.HTTP.AdminListen, "admin-listen", cfg.HTTP.AdminListen, "`address`, host:port, of a second listener serving /debug/pprof/ and /metrics; empty for none")
 	fs.IntVar(&cfg.Database.MaxConns, "max-conns", cfg.Database.MaxConns, "most database connections the pool opens")
 	fs.DurationVar(&cfg.HTTP.RequestTimeout, "request-timeout", cfg.HTTP.RequestTimeout, "longest a request may take before it is answered 503")
 	fs.DurationVar(&cfg.Database.StatementTimeout, "statement-timeout", cfg.Database.StatementTimeout, "longest one SQL statement may run on the server")
