@@ -13,6 +13,7 @@ import (
 	"testing/fstest"
 
 	"bandoso/api"
+	"bandoso/internal/glyphs"
 	"bandoso/web"
 )
 
@@ -249,4 +250,106 @@ func TestViewerNotBuilt(t *testing.T) {
 	if res, body := send(t, http.MethodGet, url+"/styles/default.json"); res.StatusCode != http.StatusOK || !strings.Contains(string(body), url+"/tiles/x.json") {
 		t.Errorf("style: status %d, body %s", res.StatusCode, body)
 	}
+}
+
+// The glyphs of the labels, as MapLibre asks for them: a fontstack of fonts joined by commas,
+// a range of 256 code points; kept long by clients, revalidated by ETag.
+func TestGlyphs(t *testing.T) {
+	files := web.Embedded()
+	if !files.HasGlyphs() {
+		t.Fatal("no glyphs in the binary: run `make test`, which makes them into web/fonts first")
+	}
+	url := newWebServer(t, files)
+	// range reads a 200 answer's one fontstack
+	readRange := func(t *testing.T, path string) glyphs.Stack {
+		t.Helper()
+		res, body := send(t, http.MethodGet, url+path)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/x-protobuf" {
+			t.Fatalf("%s: status %d, %s: %s", path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+		if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=2592000" {
+			t.Errorf("%s: Cache-Control %q", path, cc)
+		}
+		etag := res.Header.Get("ETag")
+		if res, _ := send(t, http.MethodGet, url+path, "If-None-Match", etag); etag == "" || res.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: ETag %q, revalidation status %d", path, etag, res.StatusCode)
+		}
+		stacks, err := glyphs.Decode(body)
+		if err != nil || len(stacks) != 1 {
+			t.Fatalf("%s: %v, %d fontstacks", path, err, len(stacks))
+		}
+		return stacks[0]
+	}
+
+	t.Run("Vietnamese", func(t *testing.T) {
+		stack := readRange(t, "/fonts/Noto%20Sans%20Regular/7680-7935.pbf")
+		if stack.Name != "Noto Sans Regular" || stack.Range != "7680-7935" {
+			t.Errorf("fontstack %q, range %q", stack.Name, stack.Range)
+		}
+		found := false
+		for _, g := range stack.Glyphs {
+			if g.ID < 7680 || g.ID > 7935 {
+				t.Errorf("glyph U+%04X in range 7680-7935", g.ID)
+			}
+			if g.ID == 'ệ' {
+				found = g.Bitmap != nil && g.Width > 0 && g.Height > 0 && g.Advance > 0
+			}
+		}
+		if !found {
+			t.Error("no glyph of ệ with a bitmap")
+		}
+	})
+
+	t.Run("fontstack", func(t *testing.T) {
+		// the first font of the stack that is here serves it
+		for path, want := range map[string]string{
+			"/fonts/Noto%20Sans%20Bold,Noto%20Sans%20Regular/0-255.pbf":   "Noto Sans Bold",
+			"/fonts/Open%20Sans%20Regular,Noto%20Sans%20Bold/0-255.pbf":   "Noto Sans Bold",
+			"/fonts/Noto%20Sans%20Regular%2CNoto%20Sans%20Bold/0-255.pbf": "Noto Sans Regular",
+		} {
+			if stack := readRange(t, path); stack.Name != want || len(stack.Glyphs) < 95 {
+				t.Errorf("%s: fontstack %q with %d glyphs, want %s", path, stack.Name, len(stack.Glyphs), want)
+			}
+		}
+	})
+
+	t.Run("gzip", func(t *testing.T) {
+		path := url + "/fonts/Noto%20Sans%20Regular/0-255.pbf"
+		_, plain := send(t, http.MethodGet, path)
+		res, zipped := send(t, http.MethodGet, path, "Accept-Encoding", "gzip")
+		if res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Content-Encoding %q", res.Header.Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(zipped))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(unzipped, plain) {
+			t.Errorf("gzip: %v; %d bytes unzipped, %d plain", err, len(unzipped), len(plain))
+		}
+	})
+
+	t.Run("not found", func(t *testing.T) {
+		for path, want := range map[string]string{
+			"/fonts/Open%20Sans%20Regular,Arial%20Unicode%20MS%20Regular/0-255.pbf": `fontstack \"Open Sans Regular,Arial Unicode MS Regular\" not found`,
+			"/fonts/Noto%20Sans%20Regular/19968-20223.pbf":                          `glyph range \"19968-20223\" not found`,
+			"/fonts/Noto%20Sans%20Regular/0-256.pbf":                                `glyph range \"0-256\" not found`,
+			"/fonts/Noto%20Sans%20Regular/..%2FNoto%20Sans%20Bold%2F0-255.pbf":      `"status":404`,
+			"/fonts/OFL.txt/0-255.pbf":                                              `fontstack \"OFL.txt\" not found`,
+		} {
+			res, body := send(t, http.MethodGet, url+path)
+			if res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(body), want) {
+				t.Errorf("%s: status %d, %s: %s", path, res.StatusCode, res.Header.Get("Content-Type"), body)
+			}
+		}
+	})
+
+	t.Run("not built", func(t *testing.T) {
+		bare := newWebServer(t, web.New(fstest.MapFS{"fonts/OFL.txt": {Data: []byte("licence")}}))
+		res, body := send(t, http.MethodGet, bare+"/fonts/Noto%20Sans%20Regular/0-255.pbf")
+		if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "make build") {
+			t.Errorf("status %d: %s", res.StatusCode, body)
+		}
+	})
 }
