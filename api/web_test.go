@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -49,6 +52,9 @@ type styleDoc struct {
 		Type        string `json:"type"`
 		Source      string `json:"source"`
 		SourceLayer string `json:"source-layer"`
+		Layout      struct {
+			TextFont []string `json:"text-font"`
+		} `json:"layout"`
 	} `json:"layers"`
 	Glyphs string `json:"glyphs"`
 	Sprite any    `json:"sprite"`
@@ -83,15 +89,29 @@ func TestStyle(t *testing.T) {
 		if got, want := s.Sources["basemap"].URL, url+basemapPath; got != want {
 			t.Errorf("basemap source url %q, want %q", got, want)
 		}
-		// Offline: no fonts or sprites to fetch, so no text or icon layers.
-		if s.Glyphs != "" || s.Sprite != nil {
+		// Offline: glyphs from this server, no sprites, so no icons.
+		if s.Glyphs != url+"/fonts/{fontstack}/{range}.pbf" || s.Sprite != nil {
 			t.Errorf("glyphs %q, sprite %v", s.Glyphs, s.Sprite)
 		}
-		// where each tile layer is first and last drawn, bottom up
+		// where each tile layer is first and last drawn, bottom up; labels are drawn over
+		// everything else
 		first, last := map[string]int{}, map[string]int{}
+		labels := map[string]bool{}
 		for i, l := range s.Layers {
 			if l.Type == "symbol" {
-				t.Errorf("layer %s is a symbol layer", l.ID)
+				labels[l.SourceLayer] = true
+				if len(l.Layout.TextFont) == 0 {
+					t.Errorf("label layer %s names no font, and would ask for MapLibre's default, which is not here", l.ID)
+				}
+				for _, font := range l.Layout.TextFont {
+					if res, _ := send(t, http.MethodGet, url+"/fonts/"+strings.ReplaceAll(font, " ", "%20")+"/0-255.pbf"); res.StatusCode != http.StatusOK {
+						t.Errorf("label layer %s: font %q: status %d", l.ID, font, res.StatusCode)
+					}
+				}
+				if i < len(s.Layers)-1 && s.Layers[i+1].Type != "symbol" {
+					t.Errorf("label layer %s is drawn under layer %s", l.ID, s.Layers[i+1].ID)
+				}
+				continue
 			}
 			if l.Type != "background" && l.Source != "bandoso" && l.Source != "basemap" {
 				t.Errorf("layer %s has source %q", l.ID, l.Source)
@@ -107,6 +127,11 @@ func TestStyle(t *testing.T) {
 				t.Errorf("no style layer draws %s", name)
 			}
 		}
+		for _, name := range []string{"streets", "addresses", "parcels", "wards", "pois", "planning_zones"} {
+			if !labels[name] {
+				t.Errorf("no label layer names the %s", name)
+			}
+		}
 		// The basemap lies under the city's own layers: its areas under all of them, its
 		// roads under the streets, its places under the addresses.
 		for _, c := range []struct{ below, above string }{
@@ -116,6 +141,30 @@ func TestStyle(t *testing.T) {
 			if last[c.below] > first[c.above] {
 				t.Errorf("%s is drawn over %s", c.below, c.above)
 			}
+		}
+	})
+
+	// MapLibre's own validator (gl-style-validate, from the style spec package npm installs
+	// with maplibre-gl) finds nothing wrong with the style as served.
+	t.Run("valid", func(t *testing.T) {
+		node, err := exec.LookPath("node")
+		if err != nil {
+			t.Fatal("node is missing: install Node.js, which `make test` needs for the viewer's tests")
+		}
+		validator, err := filepath.Abs("../node_modules/@maplibre/maplibre-gl-style-spec/dist/gl-style-validate.mjs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(validator); err != nil {
+			t.Fatalf("%v: `make test` installs the npm packages first", err)
+		}
+		_, body := send(t, http.MethodGet, url+"/styles/default.json")
+		file := filepath.Join(t.TempDir(), "default.json")
+		if err := os.WriteFile(file, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(node, validator, file).CombinedOutput(); err != nil || len(out) > 0 {
+			t.Errorf("gl-style-validate: %v\n%s", err, out)
 		}
 	})
 
