@@ -67,9 +67,10 @@ loadtest: build
 	$(WITH_DB) \
 	RATE=$(RATE) DURATION=$(DURATION) scripts/loadtest.sh $(LOADTEST_ARGS)
 
-## web: MapLibre GL JS from npm (package-lock.json) into web/lib, which go:embed puts in the binary
+## web: MapLibre GL JS from npm (package-lock.json) into web/lib, and the map labels' glyphs
+## made from Debian's Noto Sans into web/fonts, both of which go:embed puts in the binary
 WEB_LIB_FILES := maplibre-gl.mjs maplibre-gl-worker.mjs maplibre-gl.css
-web: web/lib/VERSION
+web: web/lib/VERSION web/fonts/.built
 
 # npm ci only when the lock file is newer than the last install
 node_modules/.package-lock.json: package.json package-lock.json
@@ -82,6 +83,18 @@ web/lib/VERSION: node_modules/.package-lock.json
 	cp $(addprefix node_modules/maplibre-gl/dist/,$(WEB_LIB_FILES)) node_modules/maplibre-gl/LICENSE.txt web/lib/
 	node -p 'require("maplibre-gl/package.json").version' > $@.tmp
 	mv $@.tmp $@
+
+# The fonts map labels are drawn with: Debian's fonts-noto-core, installed when missing.
+NOTO_DIR ?= /usr/share/fonts/truetype/noto
+GLYPH_FONTS := $(NOTO_DIR)/NotoSans-Regular.ttf $(NOTO_DIR)/NotoSans-Bold.ttf
+$(GLYPH_FONTS):
+	@scripts/debian-tool.sh $@ fonts-noto-core
+
+# .built is written last: its presence means every font's ranges are complete
+web/fonts/.built: $(GLYPH_FONTS) $(filter-out %_test.go,$(wildcard internal/glyphs/*.go cmd/glyphs/*.go))
+	rm -f $@
+	$(GO) run ./cmd/glyphs -out web/fonts $(GLYPH_FONTS)
+	touch $@
 
 ## browser: Debian's chromium for the viewer's test in a browser (nothing when BANDOSO_SKIP_BROWSER=1)
 browser:
@@ -104,4 +117,4 @@ psql:
 	$(WITH_DB) psql "$$DATABASE_URL"
 
 clean:
-	rm -rf bin web/lib/VERSION
+	rm -rf bin web/lib/VERSION web/fonts/.built web/fonts/*/

@@ -79,6 +79,8 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 		"GET /lib/maplibre-gl@{version}/{name}": {params: map[string]func() string{"version": fixed("6.17.0"),
 			"name": fixed("maplibre-gl.mjs")}, ok: ok200},
 		"GET /styles/{name}.json": {params: map[string]func() string{"name": fixed("default")}, ok: ok200},
+		"GET /fonts/{fontstack}/{range}.pbf": {params: map[string]func() string{"fontstack": fixed("Noto Sans Regular"),
+			"range": fixed("7680-7935")}, ok: ok200},
 
 		"GET /tiles/{layers}/{z}/{x}/{y}.mvt": {params: tile, ok: ok200},
 		"GET /tiles/{layers}.json":            {params: tile, ok: ok200},

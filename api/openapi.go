@@ -151,6 +151,12 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 			ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404))))
 		add(nil, "/styles/{name}.json", keyOptional(op("style", "A MapLibre style whose source is this service's TileJSON.", "Viewer",
 			[]any{name}, ok200(mediaJSON, obj{"type": "object"}), notModified(), errs(404))))
+		add(nil, "/fonts/{fontstack}/{range}.pbf", anyone(op("glyphs",
+			"The glyphs of 256 code points that map labels are drawn with: signed distance fields at 24 px in Mapbox's glyphs protocol buffer, "+
+				"from the first font of the comma-separated fontstack that has them (Noto Sans Regular, Noto Sans Bold; the ranges of Vietnamese text).", "Viewer",
+			[]any{obj{"name": paramFontstack, "in": "path", "required": true, "schema": obj{"type": "string"}, "example": "Noto Sans Regular"},
+				obj{"name": paramRange, "in": "path", "required": true, "schema": obj{"type": "string", "pattern": `^\d+-\d+$`}, "example": "7680-7935"}},
+			ok200(mediaProtobuf, obj{"type": "string", "format": "binary"}), notModified(), errs(404))))
 	}
 	middlewareResponses(paths)
 

@@ -135,6 +135,9 @@ func problemOf(err error) Problem {
 	case errors.Is(err, store.ErrNotMigrated):
 		return Problem{Type: "/problems/not-ready", Title: "Database schema not current", Status: http.StatusServiceUnavailable,
 			Detail: "the database lacks migrations this version needs; run `bandoso migrate`"}
+	case errors.Is(err, web.ErrGlyphsNotBuilt):
+		return Problem{Type: "/problems/glyphs-not-built", Title: "Glyphs not built", Status: http.StatusServiceUnavailable,
+			Detail: "this binary was built without the map labels' glyphs, and its styles draw no labels; build it with `make build`"}
 	case errors.Is(err, web.ErrNotBuilt):
 		return Problem{Type: "/problems/viewer-not-built", Title: "Viewer not built", Status: http.StatusServiceUnavailable,
 			Detail: "this binary was built without the viewer's MapLibre files; build it with `make build`"}

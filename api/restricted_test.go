@@ -45,6 +45,7 @@ var exemptRoutes = map[string]string{
 	"GET /":                                 "the viewer page, static",
 	"GET /static/{name}":                    "the viewer's files, static",
 	"GET /lib/maplibre-gl@{version}/{name}": "MapLibre, static",
+	"GET /fonts/{fontstack}/{range}.pbf":    "the labels' glyphs, static",
 	"GET /ogc":                              "landing page: links only",
 	"GET /ogc/":                             "landing page: links only",
 	"GET /ogc/conformance":                  "conformance classes only",

@@ -201,6 +201,7 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/static/{name}", s.h(s.handleStatic))
 		r.Get("/lib/maplibre-gl@{version}/{name}", s.h(s.handleLib))
 		r.Get("/styles/{name}.json", s.h(s.handleStyle))
+		r.Get("/fonts/{fontstack}/{range}.pbf", s.h(s.handleGlyphs))
 	}
 	return r
 }

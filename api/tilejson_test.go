@@ -99,6 +99,43 @@ func TestTileJSON(t *testing.T) {
 		}
 	})
 
+	// Every attribute the default style reads (["get", name]) in a filter, label or colour
+	// is one its tile layer carries: a name the tiles lack would draw nothing, silently.
+	t.Run("fields the style reads", func(t *testing.T) {
+		var style struct {
+			Sources map[string]struct{ URL string } `json:"sources"`
+			Layers  []struct {
+				ID                    string `json:"id"`
+				SourceLayer           string `json:"source-layer"`
+				Filter, Layout, Paint any
+			} `json:"layers"`
+		}
+		e.getJSON(t, "/styles/default.json", &style)
+		fields := map[string]map[string]string{}
+		for name, src := range style.Sources {
+			path := strings.TrimPrefix(src.URL, e.url)
+			r, doc := get(t, path)
+			if r.status != http.StatusOK {
+				t.Fatalf("source %s: %s: status %d", name, path, r.status)
+			}
+			for _, l := range doc.VectorLayers {
+				fields[l.ID] = l.Fields
+			}
+		}
+		read := 0
+		for _, l := range style.Layers {
+			for _, f := range readFields(nil, []any{l.Filter, l.Layout, l.Paint}) {
+				read++
+				if _, ok := fields[l.SourceLayer][f]; !ok {
+					t.Errorf("style layer %s reads %q, which the tiles' %s layer lacks (it has %v)", l.ID, f, l.SourceLayer, fields[l.SourceLayer])
+				}
+			}
+		}
+		if read < 10 {
+			t.Errorf("the style reads only %d attributes", read)
+		}
+	})
+
 	t.Run("behind a proxy", func(t *testing.T) {
 		r := e.behindProxy().get(t, "/tiles/parcels.json", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "maps.example.vn", "X-Forwarded-Prefix", "/bandoso")
 		doc := decodeTileJSON(t, "/tiles/parcels.json", r)
@@ -130,4 +167,24 @@ func TestTileJSON(t *testing.T) {
 			t.Errorf("another host's document has the same ETag: status %d", r.status)
 		}
 	})
+}
+
+// readFields appends the attribute names a style expression reads with ["get", name].
+func readFields(out []string, v any) []string {
+	switch v := v.(type) {
+	case []any:
+		if len(v) == 2 && v[0] == "get" {
+			if name, ok := v[1].(string); ok {
+				return append(out, name)
+			}
+		}
+		for _, x := range v {
+			out = readFields(out, x)
+		}
+	case map[string]any:
+		for _, x := range v {
+			out = readFields(out, x)
+		}
+	}
+	return out
 }

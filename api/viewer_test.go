@@ -15,7 +15,7 @@ import (
 
 // The viewer end to end: headless Chromium, driven by web/e2e/viewer.mjs through
 // playwright-core, opens the viewer on the demo city served by the real router and checks
-// what is drawn, what was fetched, the layer switcher and the feature panel.
+// what is drawn, the labels, what was fetched, the layer switcher and the feature panel.
 func TestViewerInBrowser(t *testing.T) {
 	b := needBrowser(t)
 	e := newTileEnv(t)
@@ -146,7 +146,7 @@ func TestViewerBasemapInBrowser(t *testing.T) {
 		where  string   // SQL: a point of the data the view shows
 	}
 	views := []view{
-		{Name: "market", Zoom: 17, Layers: []string{"buildings-fill", "buildings-outline", "roads-casing", "roads", "pois"},
+		{Name: "market", Zoom: 17, Layers: []string{"buildings-fill", "buildings-outline", "roads-casing", "roads", "pois", "pois-label"},
 			where: `SELECT geom FROM pois WHERE name = 'Chợ Bến Thành'`},
 		{Name: "river", Zoom: 14, Layers: []string{"water"},
 			where: `SELECT ST_PointOnSurface(geom) FROM osm_areas WHERE kind = 'water' ORDER BY ST_Area(geom) DESC LIMIT 1`},

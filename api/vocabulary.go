@@ -12,6 +12,9 @@ const statusClientClosed = 499
 // mediaMVT is the Mapbox Vector Tile media type (IANA registration, MVT 2.1).
 const mediaMVT = "application/vnd.mapbox-vector-tile"
 
+// mediaProtobuf is the media type of protocol buffers other than tiles: glyph ranges.
+const mediaProtobuf = "application/x-protobuf"
+
 // Path parameters of the tile route.
 const (
 	paramLayers = "layers"
@@ -58,6 +61,8 @@ const (
 
 // Path parameters of the viewer's routes.
 const (
-	paramName    = "name"
-	paramVersion = "version"
+	paramName      = "name"
+	paramVersion   = "version"
+	paramFontstack = "fontstack"
+	paramRange     = "range"
 )

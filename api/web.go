@@ -11,9 +11,11 @@ import (
 )
 
 // Cache-Control of the viewer's files: versioned MapLibre files never change under their URL;
-// everything else is revalidated with its ETag on each use.
+// glyphs change only with the fonts of a new build, so clients keep them for 30 days and then
+// revalidate them with their ETag; everything else is revalidated on each use.
 const (
 	cacheImmutable  = "public, max-age=31536000, immutable"
+	cacheLasting    = "public, max-age=2592000"
 	cacheRevalidate = "no-cache"
 )
 
@@ -80,14 +82,36 @@ func (s *Server) handleStyle(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// handleGlyphs serves GET /fonts/{fontstack}/{range}.pbf: the glyphs of a range of 256 code
+// points ("0-255") that MapLibre draws labels with, from the first font of the fontstack
+// ("Noto Sans Regular,Noto Sans Bold") that has them.
+func (s *Server) handleGlyphs(w http.ResponseWriter, r *http.Request) error {
+	fontstack, glyphRange := pathParam(r, paramFontstack), pathParam(r, paramRange)
+	f, err := s.Web.Glyphs(fontstack, glyphRange)
+	switch {
+	case errors.Is(err, web.ErrUnknownFont):
+		return &NotFoundError{What: "fontstack", Name: fontstack}
+	case errors.Is(err, web.ErrUnknownGlyphRange):
+		return &NotFoundError{What: "glyph range", Name: glyphRange}
+	case err != nil:
+		return err
+	}
+	w.Header().Set("Content-Type", mediaProtobuf)
+	serveFile(w, r, f)
+	return nil
+}
+
 // serveFile sends f with its ETag, gzipped when the client accepts it and f has a gzipped
 // form, answering If-None-Match with 304 and Range requests. The Content-Type comes from the
 // name's extension (every viewer file has a known one), never from sniffing gzipped bytes.
 func serveFile(w http.ResponseWriter, r *http.Request, f *web.File) {
 	h := w.Header()
-	if f.Immutable {
+	switch {
+	case f.Immutable:
 		h.Set("Cache-Control", cacheImmutable)
-	} else {
+	case f.Lasting:
+		h.Set("Cache-Control", cacheLasting)
+	default:
 		h.Set("Cache-Control", cacheRevalidate)
 	}
 	body, gz := f.Body, false

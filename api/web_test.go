@@ -8,11 +8,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"bandoso/api"
+	"bandoso/internal/glyphs"
 	"bandoso/web"
 )
 
@@ -48,6 +52,9 @@ type styleDoc struct {
 		Type        string `json:"type"`
 		Source      string `json:"source"`
 		SourceLayer string `json:"source-layer"`
+		Layout      struct {
+			TextFont []string `json:"text-font"`
+		} `json:"layout"`
 	} `json:"layers"`
 	Glyphs string `json:"glyphs"`
 	Sprite any    `json:"sprite"`
@@ -82,15 +89,29 @@ func TestStyle(t *testing.T) {
 		if got, want := s.Sources["basemap"].URL, url+basemapPath; got != want {
 			t.Errorf("basemap source url %q, want %q", got, want)
 		}
-		// Offline: no fonts or sprites to fetch, so no text or icon layers.
-		if s.Glyphs != "" || s.Sprite != nil {
+		// Offline: glyphs from this server, no sprites, so no icons.
+		if s.Glyphs != url+"/fonts/{fontstack}/{range}.pbf" || s.Sprite != nil {
 			t.Errorf("glyphs %q, sprite %v", s.Glyphs, s.Sprite)
 		}
-		// where each tile layer is first and last drawn, bottom up
+		// where each tile layer is first and last drawn, bottom up; labels are drawn over
+		// everything else
 		first, last := map[string]int{}, map[string]int{}
+		labels := map[string]bool{}
 		for i, l := range s.Layers {
 			if l.Type == "symbol" {
-				t.Errorf("layer %s is a symbol layer", l.ID)
+				labels[l.SourceLayer] = true
+				if len(l.Layout.TextFont) == 0 {
+					t.Errorf("label layer %s names no font, and would ask for MapLibre's default, which is not here", l.ID)
+				}
+				for _, font := range l.Layout.TextFont {
+					if res, _ := send(t, http.MethodGet, url+"/fonts/"+strings.ReplaceAll(font, " ", "%20")+"/0-255.pbf"); res.StatusCode != http.StatusOK {
+						t.Errorf("label layer %s: font %q: status %d", l.ID, font, res.StatusCode)
+					}
+				}
+				if i < len(s.Layers)-1 && s.Layers[i+1].Type != "symbol" {
+					t.Errorf("label layer %s is drawn under layer %s", l.ID, s.Layers[i+1].ID)
+				}
+				continue
 			}
 			if l.Type != "background" && l.Source != "bandoso" && l.Source != "basemap" {
 				t.Errorf("layer %s has source %q", l.ID, l.Source)
@@ -106,6 +127,11 @@ func TestStyle(t *testing.T) {
 				t.Errorf("no style layer draws %s", name)
 			}
 		}
+		for _, name := range []string{"streets", "addresses", "parcels", "wards", "pois", "planning_zones"} {
+			if !labels[name] {
+				t.Errorf("no label layer names the %s", name)
+			}
+		}
 		// The basemap lies under the city's own layers: its areas under all of them, its
 		// roads under the streets, its places under the addresses.
 		for _, c := range []struct{ below, above string }{
@@ -115,6 +141,30 @@ func TestStyle(t *testing.T) {
 			if last[c.below] > first[c.above] {
 				t.Errorf("%s is drawn over %s", c.below, c.above)
 			}
+		}
+	})
+
+	// MapLibre's own validator (gl-style-validate, from the style spec package npm installs
+	// with maplibre-gl) finds nothing wrong with the style as served.
+	t.Run("valid", func(t *testing.T) {
+		node, err := exec.LookPath("node")
+		if err != nil {
+			t.Fatal("node is missing: install Node.js, which `make test` needs for the viewer's tests")
+		}
+		validator, err := filepath.Abs("../node_modules/@maplibre/maplibre-gl-style-spec/dist/gl-style-validate.mjs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(validator); err != nil {
+			t.Fatalf("%v: `make test` installs the npm packages first", err)
+		}
+		_, body := send(t, http.MethodGet, url+"/styles/default.json")
+		file := filepath.Join(t.TempDir(), "default.json")
+		if err := os.WriteFile(file, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(node, validator, file).CombinedOutput(); err != nil || len(out) > 0 {
+			t.Errorf("gl-style-validate: %v\n%s", err, out)
 		}
 	})
 
@@ -249,4 +299,106 @@ func TestViewerNotBuilt(t *testing.T) {
 	if res, body := send(t, http.MethodGet, url+"/styles/default.json"); res.StatusCode != http.StatusOK || !strings.Contains(string(body), url+"/tiles/x.json") {
 		t.Errorf("style: status %d, body %s", res.StatusCode, body)
 	}
+}
+
+// The glyphs of the labels, as MapLibre asks for them: a fontstack of fonts joined by commas,
+// a range of 256 code points; kept long by clients, revalidated by ETag.
+func TestGlyphs(t *testing.T) {
+	files := web.Embedded()
+	if !files.HasGlyphs() {
+		t.Fatal("no glyphs in the binary: run `make test`, which makes them into web/fonts first")
+	}
+	url := newWebServer(t, files)
+	// range reads a 200 answer's one fontstack
+	readRange := func(t *testing.T, path string) glyphs.Stack {
+		t.Helper()
+		res, body := send(t, http.MethodGet, url+path)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/x-protobuf" {
+			t.Fatalf("%s: status %d, %s: %s", path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+		if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=2592000" {
+			t.Errorf("%s: Cache-Control %q", path, cc)
+		}
+		etag := res.Header.Get("ETag")
+		if res, _ := send(t, http.MethodGet, url+path, "If-None-Match", etag); etag == "" || res.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: ETag %q, revalidation status %d", path, etag, res.StatusCode)
+		}
+		stacks, err := glyphs.Decode(body)
+		if err != nil || len(stacks) != 1 {
+			t.Fatalf("%s: %v, %d fontstacks", path, err, len(stacks))
+		}
+		return stacks[0]
+	}
+
+	t.Run("Vietnamese", func(t *testing.T) {
+		stack := readRange(t, "/fonts/Noto%20Sans%20Regular/7680-7935.pbf")
+		if stack.Name != "Noto Sans Regular" || stack.Range != "7680-7935" {
+			t.Errorf("fontstack %q, range %q", stack.Name, stack.Range)
+		}
+		found := false
+		for _, g := range stack.Glyphs {
+			if g.ID < 7680 || g.ID > 7935 {
+				t.Errorf("glyph U+%04X in range 7680-7935", g.ID)
+			}
+			if g.ID == 'ệ' {
+				found = g.Bitmap != nil && g.Width > 0 && g.Height > 0 && g.Advance > 0
+			}
+		}
+		if !found {
+			t.Error("no glyph of ệ with a bitmap")
+		}
+	})
+
+	t.Run("fontstack", func(t *testing.T) {
+		// the first font of the stack that is here serves it
+		for path, want := range map[string]string{
+			"/fonts/Noto%20Sans%20Bold,Noto%20Sans%20Regular/0-255.pbf":   "Noto Sans Bold",
+			"/fonts/Open%20Sans%20Regular,Noto%20Sans%20Bold/0-255.pbf":   "Noto Sans Bold",
+			"/fonts/Noto%20Sans%20Regular%2CNoto%20Sans%20Bold/0-255.pbf": "Noto Sans Regular",
+		} {
+			if stack := readRange(t, path); stack.Name != want || len(stack.Glyphs) < 95 {
+				t.Errorf("%s: fontstack %q with %d glyphs, want %s", path, stack.Name, len(stack.Glyphs), want)
+			}
+		}
+	})
+
+	t.Run("gzip", func(t *testing.T) {
+		path := url + "/fonts/Noto%20Sans%20Regular/0-255.pbf"
+		_, plain := send(t, http.MethodGet, path)
+		res, zipped := send(t, http.MethodGet, path, "Accept-Encoding", "gzip")
+		if res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Content-Encoding %q", res.Header.Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(zipped))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(unzipped, plain) {
+			t.Errorf("gzip: %v; %d bytes unzipped, %d plain", err, len(unzipped), len(plain))
+		}
+	})
+
+	t.Run("not found", func(t *testing.T) {
+		for path, want := range map[string]string{
+			"/fonts/Open%20Sans%20Regular,Arial%20Unicode%20MS%20Regular/0-255.pbf": `fontstack \"Open Sans Regular,Arial Unicode MS Regular\" not found`,
+			"/fonts/Noto%20Sans%20Regular/19968-20223.pbf":                          `glyph range \"19968-20223\" not found`,
+			"/fonts/Noto%20Sans%20Regular/0-256.pbf":                                `glyph range \"0-256\" not found`,
+			"/fonts/Noto%20Sans%20Regular/..%2FNoto%20Sans%20Bold%2F0-255.pbf":      `"status":404`,
+			"/fonts/OFL.txt/0-255.pbf":                                              `fontstack \"OFL.txt\" not found`,
+		} {
+			res, body := send(t, http.MethodGet, url+path)
+			if res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(body), want) {
+				t.Errorf("%s: status %d, %s: %s", path, res.StatusCode, res.Header.Get("Content-Type"), body)
+			}
+		}
+	})
+
+	t.Run("not built", func(t *testing.T) {
+		bare := newWebServer(t, web.New(fstest.MapFS{"fonts/OFL.txt": {Data: []byte("licence")}}))
+		res, body := send(t, http.MethodGet, bare+"/fonts/Noto%20Sans%20Regular/0-255.pbf")
+		if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "make build") {
+			t.Errorf("status %d: %s", res.StatusCode, body)
+		}
+	})
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # debian-tool.sh PROGRAM PACKAGE: installs a Debian package that tests drive as a real client
-# (chromium for the viewer, gdal-bin's ogrinfo for OGC API – Features) with apt-get when
-# PROGRAM is missing; as root only, otherwise it says which package to install.
+# (chromium for the viewer, gdal-bin's ogrinfo for OGC API – Features), or that the build
+# reads (fonts-noto-core, whose fonts the map labels are made from), with apt-get when PROGRAM
+# is missing: a command, or an absolute path to a file of the package. As root only,
+# otherwise it says which package to install.
 # BANDOSO_SKIP_BROWSER=1 skips chromium.
 set -euo pipefail
 
@@ -12,7 +14,7 @@ say() { echo "debian-tool.sh: $*" >&2; }
 if [ "$PACKAGE" = chromium ] && [ "${BANDOSO_SKIP_BROWSER:-}" = 1 ]; then
 	exit 0
 fi
-if [ -x "$PROGRAM" ] || command -v "$PROGRAM" >/dev/null 2>&1; then
+if [ -e "$PROGRAM" ] || command -v "$PROGRAM" >/dev/null 2>&1; then
 	exit 0
 fi
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then

@@ -1,10 +1,11 @@
-// Package web holds the files of the map viewer served at / and the MapLibre styles served at
-// /styles/{name}.json, embedded into the binary. It knows nothing of HTTP routes or of the rest
-// of bandoso: api serves what it returns.
+// Package web holds the files of the map viewer served at /, the MapLibre styles served at
+// /styles/{name}.json and the glyphs their labels are drawn with, embedded into the binary. It
+// knows nothing of HTTP routes or of the rest of bandoso: api serves what it returns.
 //
 // The viewer's own files (static/) and the styles (styles/) are in git. MapLibre GL JS (lib/)
-// is copied from npm by `make web` and is git-ignored, so that a clean clone still builds
-// without npm: such a binary's viewer reports ErrNotBuilt, and its styles still work.
+// is copied from npm and the glyphs (fonts/) are made from Debian's fonts by `make web`; both
+// are git-ignored, so that a clean clone still builds without npm or the fonts: such a
+// binary's viewer reports ErrNotBuilt, and its styles still work, without labels.
 package web
 
 import (
@@ -22,7 +23,7 @@ import (
 	"sync"
 )
 
-//go:embed static styles lib
+//go:embed static styles lib fonts
 var embedded embed.FS
 
 // ErrNotBuilt: the MapLibre files were not copied into the binary (`make web` did not run
@@ -50,6 +51,9 @@ type File struct {
 	// Immutable is set on files whose URL changes whenever their content does (versioned
 	// MapLibre files), so that clients may keep them for good.
 	Immutable bool
+	// Lasting is set on files that change only with the fonts the binary is built from
+	// (glyphs), whose URL does not say which: clients may keep them a long while.
+	Lasting bool
 }
 
 // emptyTileJSON is what keepTileLayers leaves of a path none of whose layers it keeps.
@@ -109,12 +113,17 @@ type Files struct {
 	version string           // MapLibre's
 	files   map[string]*File // by path: static/…, lib/…
 	err     error            // ErrNotBuilt, or why the files could not be read
+
+	glyphsOnce sync.Once
+	glyphs     map[string]map[string]*File // by font, then range ("0-255")
+	glyphsErr  error
 }
 
 // Embedded returns the files built into the binary.
 func Embedded() *Files { return New(embedded) }
 
-// New returns the files of fsys, laid out as this package's folder: static/, styles/, lib/.
+// New returns the files of fsys, laid out as this package's folder: static/, styles/, lib/,
+// fonts/.
 func New(fsys fs.FS) *Files { return &Files{fsys: fsys} }
 
 var versionPattern = regexp.MustCompile(`^[0-9A-Za-z.+-]{1,64}$`)
@@ -223,11 +232,12 @@ func gzipped(body []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Style returns the MapLibre style (style spec v8) of that name with each source URL that is
-// a path ("/tiles/….json") made absolute on base, the URL clients reach this service at. When
-// keep is not nil, only the tile layers it keeps remain: in the source URLs, in the style's
-// layers (by source-layer) and in its groups, and a source left without a layer goes. An
-// unknown name gives ErrUnknownStyle.
+// Style returns the MapLibre style (style spec v8) of that name with each source URL and the
+// glyphs URL that is a path ("/tiles/….json") made absolute on base, the URL clients reach
+// this service at. When keep is not nil, only the tile layers it keeps remain: in the source
+// URLs, in the style's layers (by source-layer) and in its groups, and a source left without
+// a layer goes. Without glyphs in the binary, the style has no glyphs URL and no text layers.
+// An unknown name gives ErrUnknownStyle.
 func (f *Files) Style(name, base string, keep func(layer string) bool) (*File, error) {
 	if !fs.ValidPath(name) || strings.Contains(name, "/") {
 		return nil, ErrUnknownStyle
@@ -261,6 +271,13 @@ func (f *Files) Style(name, base string, keep func(layer string) bool) (*File, e
 	}
 	if keep != nil {
 		keepStyleLayers(style, keep)
+	}
+	if glyphs, ok := style["glyphs"].(string); ok && strings.HasPrefix(glyphs, "/") {
+		if f.HasGlyphs() {
+			style["glyphs"] = base + glyphs
+		} else {
+			dropLabels(style)
+		}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

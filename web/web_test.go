@@ -166,3 +166,90 @@ func TestFiles(t *testing.T) {
 		}
 	}
 }
+
+// glyphFiles are the files of a binary with the glyphs of two fonts, and a style with labels.
+func glyphFiles() fstest.MapFS {
+	return fstest.MapFS{
+		"fonts/Noto Sans Regular/0-255.pbf":     {Data: []byte("regular 0")},
+		"fonts/Noto Sans Regular/7680-7935.pbf": {Data: []byte("regular 7680")},
+		"fonts/Noto Sans Bold/0-255.pbf":        {Data: []byte("bold 0")},
+		"fonts/Noto Sans Bold/256-511.pbf":      {Data: []byte("bold 256")},
+		"fonts/OFL.txt":                         {Data: []byte("licence")},
+		"styles/default.json": {Data: []byte(`{"version": 8, "glyphs": "/fonts/{fontstack}/{range}.pbf",
+			"sources": {"ours": {"type": "vector", "url": "/tiles/a.json"}}, "layers": [
+			{"id": "fill", "type": "fill", "source": "ours", "source-layer": "a"},
+			{"id": "label", "type": "symbol", "source": "ours", "source-layer": "a", "layout": {"text-field": ["get", "name"]}},
+			{"id": "dot", "type": "symbol", "source": "ours", "source-layer": "a", "layout": {"icon-size": 2}}]}`)},
+	}
+}
+
+// A fontstack's range comes from the first of its fonts that has it.
+func TestGlyphs(t *testing.T) {
+	files := web.New(glyphFiles())
+	if !files.HasGlyphs() {
+		t.Fatal("HasGlyphs: false")
+	}
+	for _, c := range []struct {
+		fontstack, glyphRange, want string
+		err                         error
+	}{
+		{"Noto Sans Regular", "7680-7935", "regular 7680", nil},
+		{"Noto Sans Bold", "0-255", "bold 0", nil},
+		{"Noto Sans Regular,Noto Sans Bold", "0-255", "regular 0", nil},
+		{"Open Sans Regular, Noto Sans Bold", "0-255", "bold 0", nil},
+		{"Noto Sans Regular,Noto Sans Bold", "256-511", "bold 256", nil},
+		{"Noto Sans Regular", "256-511", "", web.ErrUnknownGlyphRange},
+		{"Noto Sans Regular", "0-255.pbf", "", web.ErrUnknownGlyphRange},
+		{"Noto Sans Regular", "../Noto Sans Bold/0-255", "", web.ErrUnknownGlyphRange},
+		{"Open Sans Regular,Arial Unicode MS Regular", "0-255", "", web.ErrUnknownFont},
+		{"OFL.txt", "0-255", "", web.ErrUnknownFont},
+		{"", "0-255", "", web.ErrUnknownFont},
+	} {
+		f, err := files.Glyphs(c.fontstack, c.glyphRange)
+		if !errors.Is(err, c.err) || c.err == nil && (f == nil || string(f.Body) != c.want || !f.Lasting || f.Immutable || f.Hash == "") {
+			t.Errorf("Glyphs(%q, %q): %v, %+v; want %q, %v", c.fontstack, c.glyphRange, err, f, c.want, c.err)
+		}
+	}
+}
+
+// The glyphs URL is made absolute as the sources are; without glyphs in the binary the style
+// keeps no glyphs URL and no text layer, and the glyphs are not built.
+func TestStyleGlyphs(t *testing.T) {
+	labels := func(t *testing.T, fsys fstest.MapFS) (string, []string) {
+		t.Helper()
+		f, err := web.New(fsys).Style("default", "https://map.example.vn", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Glyphs string
+			Layers []struct{ ID string }
+		}
+		if err := json.Unmarshal(f.Body, &got); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, l := range got.Layers {
+			ids = append(ids, l.ID)
+		}
+		return got.Glyphs, ids
+	}
+	fsys := glyphFiles()
+	glyphs, layers := labels(t, fsys)
+	if glyphs != "https://map.example.vn/fonts/{fontstack}/{range}.pbf" || strings.Join(layers, ",") != "fill,label,dot" {
+		t.Errorf("with glyphs: glyphs %q, layers %v", glyphs, layers)
+	}
+	for name := range fsys {
+		if strings.HasPrefix(name, "fonts/") {
+			delete(fsys, name)
+		}
+	}
+	glyphs, layers = labels(t, fsys)
+	if glyphs != "" || strings.Join(layers, ",") != "fill,dot" {
+		t.Errorf("without glyphs: glyphs %q, layers %v", glyphs, layers)
+	}
+	files := web.New(fsys)
+	if _, err := files.Glyphs("Noto Sans Regular", "0-255"); !errors.Is(err, web.ErrGlyphsNotBuilt) || files.HasGlyphs() {
+		t.Errorf("Glyphs without glyphs: %v, HasGlyphs %v", err, files.HasGlyphs())
+	}
+}

@@ -36,6 +36,8 @@ var mayImport = map[string][]string{
 	"gazetteer":  {"address", "migrations"},
 	"cql2":       {"geo"},
 
+	"internal/glyphs": nil,
+
 	// the database and what is built on it
 	"migrations/units": {"migrations"},
 	"store":            {"address", "cql2", "geo", "ingest", "migrations", "migrations/units"},
@@ -51,6 +53,7 @@ var mayImport = map[string][]string{
 	"cmd/bandoso":   {everything},
 	"cmd/tilebench": {everything},
 	"cmd/loadtest":  {"geo"},
+	"cmd/glyphs":    {"internal/glyphs"},
 
 	// test helpers, which only tests import
 	"store/storetest":       {"demo", "ingest", "migrations", "migrations/units", "osmwrite", "store"},
@@ -67,7 +70,7 @@ var testHelpers = []string{"store/storetest", "osmwrite/osmwritetest", "internal
 
 // pure are the packages that depend, directly or not, on no database driver, no SQL and no
 // HTTP: they run anywhere and their tests need no server.
-var pure = []string{"geo", "address", "admit", "web", "migrations", "osmwrite", "ingest", "demo", "gazetteer", "cql2"}
+var pure = []string{"geo", "address", "admit", "web", "migrations", "osmwrite", "ingest", "demo", "gazetteer", "cql2", "internal/glyphs"}
 
 // impure are the dependencies pure packages must not have: a package, or a path ending in
 // "/" for everything below it.

@@ -91,6 +91,36 @@ await checkViewer(base, async (viewer, check, report) => {
 	await idle();
 	writeFileSync(join(outDir, 'viewer-search.png'), await page.screenshot());
 
+	// Labels at z18 by the parcel: street names, house numbers and parcel numbers, drawn with
+	// this server's glyphs (the Vietnamese range among them); hiding the label layers takes
+	// their text off the map.
+	const labelLayers = await page.evaluate(() => window.bandoso.map.getStyle().layers.filter((l) => l.type === 'symbol').map((l) => l.id));
+	await page.evaluate(([lon, lat]) => window.bandoso.map.jumpTo({ center: [lon, lat], zoom: 18 }), [parcel.lon, parcel.lat]);
+	await idle();
+	report.labels = await page.evaluate((ids) => {
+		const counts = {};
+		for (const f of window.bandoso.map.queryRenderedFeatures({ layers: ids })) counts[f.layer.id] = (counts[f.layer.id] ?? 0) + 1;
+		return counts;
+	}, labelLayers);
+	check((report.labels['streets-label'] ?? 0) + (report.labels['alleys-label'] ?? 0) > 0, `no street name drawn at z18: ${JSON.stringify(report.labels)}`);
+	check(report.labels['addresses-label'] > 0, `no house number drawn at z18: ${JSON.stringify(report.labels)}`);
+	check(report.labels['parcels-label'] > 0, `no parcel number drawn at z18: ${JSON.stringify(report.labels)}`);
+	const labelled = await page.screenshot();
+	writeFileSync(join(outDir, 'viewer-labels.png'), labelled);
+	const setLabels = (visibility) => page.evaluate(([ids, v]) => {
+		for (const id of ids) window.bandoso.map.setLayoutProperty(id, 'visibility', v);
+	}, [labelLayers, visibility]);
+	await setLabels('none');
+	await idle();
+	report.changedByLabels = changed(decodePNG(labelled), decodePNG(await page.screenshot()));
+	check(report.changedByLabels > 0.01, `hiding the labels changed only ${report.changedByLabels} of the pixels: no text drawn?`);
+	await setLabels('visible');
+	await idle();
+	const glyphs = viewer.responses.filter((r) => new URL(r.url).pathname.startsWith('/fonts/'));
+	report.glyphs = glyphs.map((r) => `${decodeURIComponent(new URL(r.url).pathname)} ${r.status} ${r.bytes}`);
+	check(glyphs.some((r) => r.status === 200 && r.type === 'application/x-protobuf' && r.bytes > 0 && r.url.endsWith('/7680-7935.pbf')),
+		`the Vietnamese glyphs (7680-7935) were not fetched: ${report.glyphs.join(', ')}`);
+
 	// With every group off the map is its bare background; with them on it is far from that.
 	await page.click('#info-close');
 	for (const box of await page.locator('#switcher input').all()) await box.uncheck();
