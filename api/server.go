@@ -199,7 +199,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))
 		r.Get("/static/{name}", s.h(s.handleStatic))
-		r.Get("/lib/maplibre-gl@{version}/{name}", s.h(s.handleLib))
+		r.Get("/lib/"+web.MapLibre+"@{version}/{name}", s.h(s.handleLib(web.MapLibre)))
 		r.Get("/styles/{name}.json", s.h(s.handleStyle))
 	}
 	return r
