@@ -26,9 +26,9 @@ import (
 //go:embed static styles lib pages
 var embedded embed.FS
 
-// ErrNotBuilt: the MapLibre files were not copied into the binary (`make web` did not run
-// before `go build`).
-var ErrNotBuilt = errors.New("web: the viewer's MapLibre files are not built into this binary; build with `make build`")
+// ErrNotBuilt: the files copied from npm, MapLibre's or Swagger UI's, are not in the binary
+// (`make web` did not run before `go build`).
+var ErrNotBuilt = errors.New("web: the files copied from npm are not built into this binary; build with `make build`")
 
 // ErrUnknownStyle: there is no style of that name.
 var ErrUnknownStyle = errors.New("web: unknown style")
