@@ -93,6 +93,12 @@ func (s *Server) collectionPage(w http.ResponseWriter, r *http.Request, l *catal
 // queryable is one row of the queryables page.
 type queryable struct{ Name, Type, Format string }
 
+// queryablesView is the body of the queryables page.
+type queryablesView struct {
+	Rows  []queryable
+	Items string // the collection's items page
+}
+
 // queryablesPage lists what filters on a collection may name, from its JSON Schema q.
 func (s *Server) queryablesPage(w http.ResponseWriter, r *http.Request, l *catalog.Layer, q map[string]any) error {
 	props, _ := q["properties"].(map[string]any)
@@ -109,5 +115,5 @@ func (s *Server) queryablesPage(w http.ResponseWriter, r *http.Request, l *catal
 	return s.writePage(w, r, "queryables", pageCSP, page{Title: "Queryables of " + l.Title,
 		Description: "The properties a filter (filter, CQL2) may name, with their types.",
 		Crumbs:      crumbs, Formats: []link{alternate(r, formatJSON, mediaJSONSchema, "JSON Schema")},
-		Body: map[string]any{"Rows": rows, "Items": href + "/items?f=html"}})
+		Body: queryablesView{Rows: rows, Items: href + "/items?f=html"}})
 }
