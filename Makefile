@@ -67,9 +67,11 @@ loadtest: build
 	$(WITH_DB) \
 	RATE=$(RATE) DURATION=$(DURATION) scripts/loadtest.sh $(LOADTEST_ARGS)
 
-## web: MapLibre GL JS from npm (package-lock.json) into web/lib, and the map labels' glyphs
-## made from Debian's Noto Sans into web/fonts, both of which go:embed puts in the binary
+## web: MapLibre GL JS and Swagger UI from npm (package-lock.json) into web/lib, and the map
+## labels' glyphs made from Debian's Noto Sans into web/fonts, all of which go:embed puts in
+## the binary
 WEB_LIB_FILES := maplibre-gl.mjs maplibre-gl-worker.mjs maplibre-gl.css
+SWAGGER_UI_FILES := swagger-ui-bundle.js swagger-ui.css LICENSE NOTICE
 web: web/lib/VERSION web/fonts/.built
 
 # npm ci only when the lock file is newer than the last install
@@ -81,6 +83,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 web/lib/VERSION: node_modules/.package-lock.json
 	rm -f web/lib/VERSION
 	cp $(addprefix node_modules/maplibre-gl/dist/,$(WEB_LIB_FILES)) node_modules/maplibre-gl/LICENSE.txt web/lib/
+	rm -rf web/lib/swagger-ui-dist && mkdir web/lib/swagger-ui-dist
+	cp $(addprefix node_modules/swagger-ui-dist/,$(SWAGGER_UI_FILES)) web/lib/swagger-ui-dist/
+	node -p 'require("swagger-ui-dist/package.json").version' > web/lib/swagger-ui-dist/VERSION
 	node -p 'require("maplibre-gl/package.json").version' > $@.tmp
 	mv $@.tmp $@
 

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
+
+	"bandoso/web"
 )
 
 const (
@@ -27,6 +30,10 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 	var moved string
 	if err := e.pool.QueryRow(ctx, `SELECT ward_code, sheet_no, parcel_no, ST_AsGeoJSON(ST_Translate(geom, 0.01, 0.01), 9)
 		FROM parcels WHERE id = $1`, e.parcel).Scan(&ward, &sheet, &number, &moved); err != nil {
+		t.Fatal(err)
+	}
+	swaggerUI, err := web.Embedded().LibPath(web.SwaggerUI)
+	if err != nil {
 		t.Fatal(err)
 	}
 	lon, lat := fmt.Sprint(e.centre[0]), fmt.Sprint(e.centre[1])
@@ -81,6 +88,11 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 		"GET /styles/{name}.json": {params: map[string]func() string{"name": fixed("default")}, ok: ok200},
 		"GET /fonts/{fontstack}/{range}.pbf": {params: map[string]func() string{"fontstack": fixed("Noto Sans Regular"),
 			"range": fixed("7680-7935")}, ok: ok200},
+		"GET /lib/swagger-ui-dist@{version}/{name}": {params: map[string]func() string{"version": fixed(strings.TrimPrefix(swaggerUI, "lib/"+web.SwaggerUI+"@")),
+			"name": fixed("swagger-ui.css")}, ok: ok200},
+		"GET /api.html":        {ok: ok200},
+		"GET /problems":        {ok: ok200},
+		"GET /problems/{name}": {params: map[string]func() string{"name": fixed("not-found")}, ok: ok200},
 
 		"GET /tiles/{layers}/{z}/{x}/{y}.mvt": {params: tile, ok: ok200},
 		"GET /tiles/{layers}.json":            {params: tile, ok: ok200},

@@ -62,26 +62,42 @@ func (s *Server) ogcRoutes(r chi.Router) {
 	r.Get(ogcPrefix+"/collections/{collectionId}", s.h(s.handleCollection))
 }
 
+const (
+	ogcTitle       = "bandoso"
+	ogcDescription = "The city's open geospatial data: land parcels, planning, streets, addresses and administrative units."
+)
+
 // handleOGCLanding serves GET /ogc: the landing page, links to everything else.
 func (s *Server) handleOGCLanding(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkFormat(r); err != nil {
+		return err
+	}
 	base := externalBase(r) + ogcPrefix
-	return s.writeDocument(w, r, mediaJSON, map[string]any{
-		"title":       "bandoso",
-		"description": "The city's open geospatial data: land parcels, planning, streets, addresses and administrative units.",
-		"links": []link{
-			{Href: base, Rel: relSelf, Type: mediaJSON, Title: "this document"},
-			{Href: base + "/api", Rel: relServiceDesc, Type: mediaOpenAPI, Title: "the API definition (OpenAPI 3.0)"},
-			{Href: base + "/conformance", Rel: relConformance, Type: mediaJSON, Title: "conformance classes implemented"},
-			{Href: base + "/conformance", Rel: relOGCConformance, Type: mediaJSON, Title: "conformance classes implemented"},
-			{Href: base + "/collections", Rel: relData, Type: mediaJSON, Title: "collections"},
-			{Href: base + "/tileMatrixSets", Rel: relTilingSchemes, Type: mediaJSON, Title: "tile matrix sets"},
-			{Href: base + "/tiles", Rel: relTilesetsVector, Type: mediaJSON, Title: "vector tiles of every collection"},
-		},
-	})
+	links := []link{
+		{Href: base, Rel: relSelf, Type: mediaJSON, Title: "this document"},
+		htmlLink(base, "this document as HTML"),
+		{Href: base + "/api", Rel: relServiceDesc, Type: mediaOpenAPI, Title: "the API definition (OpenAPI 3.0)"},
+		{Href: externalBase(r) + apiPagePath, Rel: relServiceDoc, Type: "text/html", Title: "the API reference"},
+		{Href: base + "/conformance", Rel: relConformance, Type: mediaJSON, Title: "conformance classes implemented"},
+		{Href: base + "/conformance", Rel: relOGCConformance, Type: mediaJSON, Title: "conformance classes implemented"},
+		{Href: base + "/collections", Rel: relData, Type: mediaJSON, Title: "collections"},
+		{Href: base + "/tileMatrixSets", Rel: relTilingSchemes, Type: mediaJSON, Title: "tile matrix sets"},
+		{Href: base + "/tiles", Rel: relTilesetsVector, Type: mediaJSON, Title: "vector tiles of every collection"},
+	}
+	if s.html(w, r) {
+		return s.landingPage(w, r, links)
+	}
+	return s.writeDocument(w, r, mediaJSON, map[string]any{"title": ogcTitle, "description": ogcDescription, "links": links})
 }
 
 // handleOGCConformance serves GET /ogc/conformance.
 func (s *Server) handleOGCConformance(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkFormat(r); err != nil {
+		return err
+	}
+	if s.html(w, r) {
+		return s.conformancePage(w, r)
+	}
 	return s.writeDocument(w, r, mediaJSON, map[string]any{"conformsTo": ogcConformance})
 }
 
@@ -116,6 +132,9 @@ type extent struct {
 
 // handleCollections serves GET /ogc/collections: every public layer.
 func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkFormat(r); err != nil {
+		return err
+	}
 	layers, err := s.visibleLayers(r)
 	if err != nil {
 		return err
@@ -129,14 +148,21 @@ func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) error
 		}
 		list = append(list, c)
 	}
+	if s.html(w, r) {
+		return s.collectionsPage(w, r, list)
+	}
 	return s.writeDocument(w, r, mediaJSON, map[string]any{
-		"links":       []link{{Href: base + "/collections", Rel: relSelf, Type: mediaJSON}},
+		"links": []link{{Href: base + "/collections", Rel: relSelf, Type: mediaJSON},
+			htmlLink(base+"/collections", "this document as HTML")},
 		"collections": list,
 	})
 }
 
 // handleCollection serves GET /ogc/collections/{collectionId}.
 func (s *Server) handleCollection(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkFormat(r); err != nil {
+		return err
+	}
 	l, err := s.collectionLayer(r)
 	if err != nil {
 		return err
@@ -144,6 +170,9 @@ func (s *Server) handleCollection(w http.ResponseWriter, r *http.Request) error 
 	c, err := s.collection(r, l)
 	if err != nil {
 		return err
+	}
+	if s.html(w, r) {
+		return s.collectionPage(w, r, l, c)
 	}
 	return s.writeDocument(w, r, mediaJSON, c)
 }
@@ -154,6 +183,7 @@ func (s *Server) collection(r *http.Request, l *catalog.Layer) (collection, erro
 	c := collection{ID: l.Name, Title: l.Title, Description: l.Description, Attribution: layerCredit(l),
 		Links: []link{
 			{Href: href, Rel: relSelf, Type: mediaJSON, Title: l.Title},
+			htmlLink(href, l.Title+" as HTML"),
 			{Href: href + "/tiles", Rel: relTilesetsVector, Type: mediaJSON, Title: "vector tiles"},
 			{Href: href + "/items", Rel: relItems, Type: mediaGeoJSON, Title: "features"},
 			{Href: href + "/items?f=csv", Rel: relItems, Type: mediaCSV, Title: "features as CSV"},

@@ -109,8 +109,12 @@ func (s *Server) parseItems(r *http.Request, l *catalog.Layer) (itemRequest, err
 				req.format = store.FormatGeoJSON
 			case "csv":
 				req.format = store.FormatCSV
+			case formatHTML:
+				if s.Web == nil {
+					err = &ParamError{Param: name, Reason: "this server has no HTML pages; use json or csv"}
+				}
 			default:
-				err = &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a format; use json or csv", v)}
+				err = &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a format; use json, csv or html", v)}
 			}
 		case paramProps:
 			req.q.Properties = []string{}
@@ -301,6 +305,9 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if s.html(w, r, mediaGeoJSON, mediaJSON) {
+		return s.itemsPage(w, r, l, req)
+	}
 	h := w.Header()
 	h.Set("Cache-Control", "public, max-age=60")
 	varyOnBase(r)
@@ -398,6 +405,7 @@ func itemLinks(r *http.Request, l *catalog.Layer, page store.Page) []link {
 	links := []link{
 		{Href: with(nil), Rel: relSelf, Type: mediaGeoJSON, Title: "this page"},
 		{Href: with(map[string]string{paramFormat: "csv"}), Rel: relAlternate, Type: mediaCSV, Title: "this page as CSV"},
+		htmlLink(with(nil), "this page as HTML"),
 		{Href: base, Rel: relCollection, Type: mediaJSON, Title: l.Title},
 	}
 	if page.More && page.Returned > 0 {
@@ -438,8 +446,8 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 		case paramFormat:
-			if vs[0] != "json" && vs[0] != "geojson" {
-				return &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a format of a single feature; use json", vs[0])}
+			if vs[0] != "json" && vs[0] != "geojson" && (vs[0] != formatHTML || s.Web == nil) {
+				return &ParamError{Param: name, Reason: fmt.Sprintf("%q is not a format of a single feature; use json or html", vs[0])}
 			}
 		default:
 			return &ParamError{Param: name, Reason: "not a parameter of this request"}
@@ -453,8 +461,12 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	href := externalBase(r) + ogcPrefix + "/collections/" + l.Name
+	if s.html(w, r, mediaGeoJSON, mediaJSON) {
+		return s.itemPage(w, r, l, c, raw, feature)
+	}
 	links, err := jsonMarshal([]link{
 		{Href: href + "/items/" + raw, Rel: relSelf, Type: mediaGeoJSON, Title: "this feature"},
+		htmlLink(href+"/items/"+raw, "this feature as HTML"),
 		{Href: href, Rel: relCollection, Type: mediaJSON, Title: l.Title},
 	})
 	if err != nil {

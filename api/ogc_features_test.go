@@ -276,7 +276,7 @@ func TestOGCFeatures(t *testing.T) {
 			ID    int64 `json:"id"`
 			Links []struct{ Rel string }
 		}
-		if err := json.Unmarshal(r.body, &f); err != nil || r.status != 200 || f.ID != 3 || len(f.Links) != 2 {
+		if err := json.Unmarshal(r.body, &f); err != nil || r.status != 200 || f.ID != 3 || len(f.Links) != 3 {
 			t.Fatalf("status %d, %+v, %v: %s", r.status, f, err, r.body)
 		}
 		if r2 := e.get(t, "/ogc/collections/parcels/items/3", "If-None-Match", r.header.Get("ETag")); r2.status != http.StatusNotModified {

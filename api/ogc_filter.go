@@ -74,11 +74,18 @@ func parseFilter(values map[string][]string, q *store.FeatureQuery) error {
 // handleQueryables serves GET /ogc/collections/{collectionId}/queryables: a JSON Schema of
 // what filters may name (Part 3 §6.2).
 func (s *Server) handleQueryables(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkFormat(r); err != nil {
+		return err
+	}
 	l, err := s.collectionLayer(r)
 	if err != nil {
 		return err
 	}
-	return s.writeDocument(w, r, mediaJSONSchema, queryables(r, l))
+	q := queryables(r, l)
+	if s.html(w, r, mediaJSONSchema, mediaJSON) {
+		return s.queryablesPage(w, r, l, q)
+	}
+	return s.writeDocument(w, r, mediaJSONSchema, q)
 }
 
 const mediaJSONSchema = "application/schema+json"

@@ -56,7 +56,8 @@ func (e tileEnv) getJSON(t *testing.T, path string, v any, header ...string) til
 func (e tileEnv) checkParamProblem(t *testing.T, path string, status int, param string) {
 	t.Helper()
 	r := do(t, http.MethodGet, e.url+path)
-	checkProblem(t, r, status, path)
+	instance, _, _ := strings.Cut(path, "?")
+	checkProblem(t, r, status, instance)
 	errs, _ := r.body["errors"].([]any)
 	if len(errs) != 1 || errs[0].(map[string]any)["parameter"] != param {
 		t.Errorf("%s: errors %v, want one naming %q", path, r.body["errors"], param)

@@ -30,8 +30,14 @@ const relServiceDesc = "service-desc"
 // obj is a JSON object of the document.
 type obj = map[string]any
 
-// handleOpenAPI serves GET /ogc/api.
+// handleOpenAPI serves GET /ogc/api; a client preferring HTML gets the API reference page.
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkFormat(r); err != nil {
+		return err
+	}
+	if s.html(w, r, mediaOpenAPI, mediaJSON) {
+		return s.handleAPIPage(w, r)
+	}
 	layers, err := s.visibleLayers(r)
 	if err != nil {
 		return err
@@ -160,6 +166,9 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 	}
 	middlewareResponses(paths)
 
+	if s.Web != nil {
+		openAPIPages(paths, add)
+	}
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "bandoso", "version": version,
@@ -323,8 +332,8 @@ func sortByParam(fields []string) obj {
 }
 
 func itemFormat() obj {
-	return obj{"name": paramFormat, "in": "query", "description": "the output format: GeoJSON",
-		"schema": obj{"type": "string", "enum": []string{"json", "geojson"}}}
+	return obj{"name": paramFormat, "in": "query", "description": "the output format: GeoJSON, or an HTML page",
+		"schema": obj{"type": "string", "enum": []string{"json", "geojson", "html"}}}
 }
 
 func acceptEncoding() obj {

@@ -140,7 +140,7 @@ func problemOf(err error) Problem {
 			Detail: "this binary was built without the map labels' glyphs, and its styles draw no labels; build it with `make build`"}
 	case errors.Is(err, web.ErrNotBuilt):
 		return Problem{Type: "/problems/viewer-not-built", Title: "Viewer not built", Status: http.StatusServiceUnavailable,
-			Detail: "this binary was built without the viewer's MapLibre files; build it with `make build`"}
+			Detail: "this binary was built without the files copied from npm (MapLibre for the viewer, Swagger UI for the API reference); build it with `make build`"}
 	case errors.Is(err, errRateLimited):
 		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
 			Detail: "this client has sent more requests than the server allows; retry after the seconds in Retry-After"}

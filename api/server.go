@@ -199,7 +199,12 @@ func (s *Server) Handler() http.Handler {
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))
 		r.Get("/static/{name}", s.h(s.handleStatic))
-		r.Get("/lib/maplibre-gl@{version}/{name}", s.h(s.handleLib))
+		for _, pkg := range []string{web.MapLibre, web.SwaggerUI} {
+			r.Get("/lib/"+pkg+"@{version}/{name}", s.h(s.handleLib(pkg)))
+		}
+		r.Get(apiPagePath, s.h(s.handleAPIPage))
+		r.Get(problemsPath, s.h(s.handleProblems))
+		r.Get(problemsPath+"/{"+paramName+"}", s.h(s.handleProblem))
 		r.Get("/styles/{name}.json", s.h(s.handleStyle))
 		r.Get("/fonts/{fontstack}/{range}.pbf", s.h(s.handleGlyphs))
 	}

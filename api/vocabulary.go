@@ -43,6 +43,7 @@ const (
 	relItems          = "items"
 	relQueryables     = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 	relAlternate      = "alternate"
+	relServiceDoc     = "service-doc"
 	relItem           = "item"
 	relData           = "data"
 	relConformance    = "conformance"

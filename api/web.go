@@ -32,12 +32,14 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) error {
 	return serveWebFile(w, r, name, f, err)
 }
 
-// handleLib serves GET /lib/maplibre-gl@{version}/{name}: MapLibre GL JS, which loads its
-// worker from beside itself.
-func (s *Server) handleLib(w http.ResponseWriter, r *http.Request) error {
-	name := pathParam(r, paramName)
-	f, err := s.Web.Lib(pathParam(r, paramVersion), name)
-	return serveWebFile(w, r, name, f, err)
+// handleLib serves GET /lib/{pkg}@{version}/{name}: a file of the npm package pkg, such as
+// MapLibre GL JS, which loads its worker from beside itself.
+func (s *Server) handleLib(pkg string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		name := pathParam(r, paramName)
+		f, err := s.Web.Lib(pkg, pathParam(r, paramVersion), name)
+		return serveWebFile(w, r, name, f, err)
+	}
 }
 
 // serveWebFile sends the viewer's file name, or the error of looking it up; a file that does

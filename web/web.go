@@ -2,10 +2,11 @@
 // /styles/{name}.json and the glyphs their labels are drawn with, embedded into the binary. It
 // knows nothing of HTTP routes or of the rest of bandoso: api serves what it returns.
 //
-// The viewer's own files (static/) and the styles (styles/) are in git. MapLibre GL JS (lib/)
-// is copied from npm and the glyphs (fonts/) are made from Debian's fonts by `make web`; both
-// are git-ignored, so that a clean clone still builds without npm or the fonts: such a
-// binary's viewer reports ErrNotBuilt, and its styles still work, without labels.
+// The viewer's own files (static/), the styles (styles/) and the templates of the API's HTML
+// pages (pages/) are in git. MapLibre GL JS (lib/) and Swagger UI (lib/swagger-ui-dist/) are
+// copied from npm, and the glyphs (fonts/) made from Debian's fonts, by `make web`; those are
+// git-ignored, so that a clean clone still builds without npm or the fonts: such a binary's
+// viewer reports ErrNotBuilt, and its styles and pages still work, without labels.
 package web
 
 import (
@@ -23,19 +24,31 @@ import (
 	"sync"
 )
 
-//go:embed static styles lib fonts
+//go:embed static styles lib fonts pages
 var embedded embed.FS
 
-// ErrNotBuilt: the MapLibre files were not copied into the binary (`make web` did not run
-// before `go build`).
-var ErrNotBuilt = errors.New("web: the viewer's MapLibre files are not built into this binary; build with `make build`")
+// ErrNotBuilt: the files copied from npm, MapLibre's or Swagger UI's, are not in the binary
+// (`make web` did not run before `go build`).
+var ErrNotBuilt = errors.New("web: the files copied from npm are not built into this binary; build with `make build`")
 
 // ErrUnknownStyle: there is no style of that name.
 var ErrUnknownStyle = errors.New("web: unknown style")
 
-// libVersionFile names the MapLibre version copied into lib/; `make web` writes it last, so
-// its presence means the copy is complete.
-const libVersionFile = "lib/VERSION"
+// The npm packages `make web` copies into lib/: MapLibre at its top, every other one in a
+// folder of its name. Each folder's VERSION file names the package's version; `make web`
+// writes lib/VERSION last, so its presence means the copy is complete.
+const (
+	MapLibre  = "maplibre-gl"
+	SwaggerUI = "swagger-ui-dist"
+)
+
+// libDir is the folder package pkg is copied into.
+func libDir(pkg string) string {
+	if pkg == MapLibre {
+		return "lib"
+	}
+	return "lib/" + pkg
+}
 
 // indexLibToken is replaced in static/index.html by the versioned MapLibre folder (libPrefix).
 const indexLibToken = "{{maplibre}}"
@@ -109,10 +122,12 @@ func keepStyleLayers(style map[string]any, keep func(string) bool) {
 type Files struct {
 	fsys fs.FS
 
-	once    sync.Once
-	version string           // MapLibre's
-	files   map[string]*File // by path: static/…, lib/…
-	err     error            // ErrNotBuilt, or why the files could not be read
+	once     sync.Once
+	versions map[string]string // of the packages in lib/, by name
+	files    map[string]*File  // by path: static/…, lib/…, lib/swagger-ui-dist/…
+	err      error             // ErrNotBuilt, or why the files could not be read
+
+	pages pages
 
 	glyphsOnce sync.Once
 	glyphs     map[string]map[string]*File // by font, then range ("0-255")
@@ -131,15 +146,22 @@ var versionPattern = regexp.MustCompile(`^[0-9A-Za-z.+-]{1,64}$`)
 // load reads and hashes the viewer's files once, so that serving one costs neither.
 func (f *Files) load() error {
 	f.once.Do(func() {
-		raw, err := fs.ReadFile(f.fsys, libVersionFile)
-		v := strings.TrimSpace(string(raw))
-		if err != nil || !versionPattern.MatchString(v) {
+		f.versions = map[string]string{}
+		dirs := []string{"static"}
+		for _, pkg := range []string{MapLibre, SwaggerUI} {
+			raw, err := fs.ReadFile(f.fsys, libDir(pkg)+"/VERSION")
+			if v := strings.TrimSpace(string(raw)); err == nil && versionPattern.MatchString(v) {
+				f.versions[pkg] = v
+				dirs = append(dirs, libDir(pkg))
+			}
+		}
+		v, ok := f.versions[MapLibre]
+		if !ok {
 			f.err = ErrNotBuilt
 			return
 		}
-		f.version = v
 		f.files = map[string]*File{}
-		for _, dir := range []string{"static", "lib"} {
+		for _, dir := range dirs {
 			entries, err := fs.ReadDir(f.fsys, dir)
 			if err != nil {
 				f.err = fmt.Errorf("web: %w", err)
@@ -147,7 +169,7 @@ func (f *Files) load() error {
 			}
 			for _, e := range entries {
 				name := e.Name()
-				if e.IsDir() || dir == "lib" && (name == "VERSION" || name == "README.md") {
+				if e.IsDir() || dir != "static" && (name == "VERSION" || name == "README.md") {
 					continue
 				}
 				body, err := fs.ReadFile(f.fsys, dir+"/"+name)
@@ -158,7 +180,7 @@ func (f *Files) load() error {
 				if dir == "static" && name == "index.html" {
 					body = bytes.ReplaceAll(body, []byte(indexLibToken), []byte(libPrefix(v)))
 				}
-				file := newFile(name, body, dir == "lib")
+				file := newFile(name, body, dir != "static")
 				if file.Gzip, err = gzipped(body); err != nil {
 					f.err = fmt.Errorf("web: %w", err)
 					return
@@ -173,7 +195,25 @@ func (f *Files) load() error {
 // libPrefix is the path, relative to the viewer's page, of the folder serving MapLibre: it
 // names the version, so its files are immutable. MapLibre loads its worker from beside its
 // main module, so both must be served from this one folder.
-func libPrefix(version string) string { return "lib/maplibre-gl@" + version }
+func libPrefix(version string) string { return libPath(MapLibre, version) }
+
+// libPath is the path, relative to the service's root, of the folder serving version of the
+// npm package pkg.
+func libPath(pkg, version string) string { return "lib/" + pkg + "@" + version }
+
+// LibPath returns the path, relative to the service's root, of the folder serving pkg's files
+// (MapLibre or SwaggerUI), such as "lib/maplibre-gl@6.17.0"; ErrNotBuilt when it was not
+// copied in.
+func (f *Files) LibPath(pkg string) (string, error) {
+	if err := f.load(); err != nil {
+		return "", err
+	}
+	v, ok := f.versions[pkg]
+	if !ok {
+		return "", ErrNotBuilt
+	}
+	return libPath(pkg, v), nil
+}
 
 // Index returns the viewer's page, or ErrNotBuilt.
 func (f *Files) Index() (*File, error) { return f.Static("index.html") }
@@ -182,16 +222,21 @@ func (f *Files) Index() (*File, error) { return f.Static("index.html") }
 // not copied in, as the viewer cannot work without it, and fs.ErrNotExist for an unknown file.
 func (f *Files) Static(name string) (*File, error) { return f.file("static/" + name) }
 
-// Lib returns a MapLibre file of version: ErrNotBuilt when MapLibre was not copied in, and
-// fs.ErrNotExist for another version or an unknown file.
-func (f *Files) Lib(version, name string) (*File, error) {
+// Lib returns a file of version of the npm package pkg (MapLibre or SwaggerUI): ErrNotBuilt
+// when the package was not copied in, and fs.ErrNotExist for another package or version, or
+// an unknown file.
+func (f *Files) Lib(pkg, version, name string) (*File, error) {
 	if err := f.load(); err != nil {
 		return nil, err
 	}
-	if version != f.version {
+	v, ok := f.versions[pkg]
+	if !ok && (pkg == MapLibre || pkg == SwaggerUI) {
+		return nil, ErrNotBuilt
+	}
+	if !ok || version != v {
 		return nil, fs.ErrNotExist
 	}
-	return f.file("lib/" + name)
+	return f.file(libDir(pkg) + "/" + name)
 }
 
 func (f *Files) file(p string) (*File, error) {

@@ -138,7 +138,7 @@ func TestNotBuilt(t *testing.T) {
 	if _, err := files.Index(); !errors.Is(err, web.ErrNotBuilt) {
 		t.Errorf("Index: %v, want ErrNotBuilt", err)
 	}
-	if _, err := files.Lib("6.17.0", "maplibre-gl.mjs"); !errors.Is(err, web.ErrNotBuilt) {
+	if _, err := files.Lib(web.MapLibre, "6.17.0", "maplibre-gl.mjs"); !errors.Is(err, web.ErrNotBuilt) {
 		t.Errorf("Lib: %v, want ErrNotBuilt", err)
 	}
 }
@@ -157,13 +157,65 @@ func TestFiles(t *testing.T) {
 		!strings.Contains(string(index.Body), want) {
 		t.Errorf("index %s lacks %s", index.Body, want)
 	}
-	if lib, err := files.Lib("6.17.0", "maplibre-gl.mjs"); err != nil || !lib.Immutable {
+	if lib, err := files.Lib(web.MapLibre, "6.17.0", "maplibre-gl.mjs"); err != nil || !lib.Immutable {
 		t.Errorf("Lib: %v, %+v", err, lib)
 	}
 	for _, c := range []struct{ version, name string }{{"6.16.0", "maplibre-gl.mjs"}, {"6.17.0", "VERSION"}, {"6.17.0", "../static/index.html"}} {
-		if _, err := files.Lib(c.version, c.name); !errors.Is(err, fs.ErrNotExist) {
+		if _, err := files.Lib(web.MapLibre, c.version, c.name); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("Lib(%q, %q): %v, want fs.ErrNotExist", c.version, c.name, err)
 		}
+	}
+	// Swagger UI is not copied in: the viewer works, the API reference reports it
+	if _, err := files.Lib(web.SwaggerUI, "5.35.0", "swagger-ui.css"); !errors.Is(err, web.ErrNotBuilt) {
+		t.Errorf("Lib of Swagger UI not copied in: %v, want ErrNotBuilt", err)
+	}
+	if _, err := files.LibPath(web.SwaggerUI); !errors.Is(err, web.ErrNotBuilt) {
+		t.Errorf("LibPath of Swagger UI not copied in: %v, want ErrNotBuilt", err)
+	}
+	if _, err := files.Lib("leaflet", "1.9.4", "leaflet.js"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Lib of another package: %v, want fs.ErrNotExist", err)
+	}
+}
+
+func TestSwaggerUIFiles(t *testing.T) {
+	files := web.New(fstest.MapFS{
+		"lib/VERSION":                        {Data: []byte("6.17.0\n")},
+		"lib/swagger-ui-dist/VERSION":        {Data: []byte("5.35.0\n")},
+		"lib/swagger-ui-dist/swagger-ui.css": {Data: []byte("body {}")},
+		"lib/swagger-ui-dist/README.md":      {Data: []byte("# not served")},
+		"lib/maplibre-gl.mjs":                {Data: []byte("export {}")},
+		"static/index.html":                  {Data: []byte("<!doctype html>")},
+	})
+	if p, err := files.LibPath(web.SwaggerUI); err != nil || p != "lib/swagger-ui-dist@5.35.0" {
+		t.Errorf("LibPath: %q, %v", p, err)
+	}
+	if f, err := files.Lib(web.SwaggerUI, "5.35.0", "swagger-ui.css"); err != nil || !f.Immutable || string(f.Body) != "body {}" {
+		t.Errorf("Lib: %+v, %v", f, err)
+	}
+	for _, c := range []struct{ pkg, name string }{{web.SwaggerUI, "README.md"}, {web.SwaggerUI, "VERSION"}, {web.MapLibre, "swagger-ui.css"}} {
+		if _, err := files.Lib(c.pkg, map[string]string{web.SwaggerUI: "5.35.0", web.MapLibre: "6.17.0"}[c.pkg], c.name); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("Lib(%s, %s): %v, want fs.ErrNotExist", c.pkg, c.name, err)
+		}
+	}
+}
+
+func TestPages(t *testing.T) {
+	files := web.Embedded()
+	for _, name := range []string{"landing", "conformance", "collections", "collection", "items", "item", "queryables", "api", "problems", "problem"} {
+		p, err := files.Page(name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if p.Lookup("content") == nil {
+			t.Errorf("%s defines no content", name)
+		}
+	}
+	if _, err := files.Page("base"); !errors.Is(err, web.ErrUnknownPage) {
+		t.Errorf("base: %v, want ErrUnknownPage: it is no page by itself", err)
+	}
+	if _, err := files.Page("nope"); !errors.Is(err, web.ErrUnknownPage) {
+		t.Errorf("nope: %v, want ErrUnknownPage", err)
 	}
 }
 

@@ -8,10 +8,11 @@ import { inflateSync } from 'node:zlib';
 // that works shows it in well under a second on a quiet one.
 export const patience = 60000;
 
-// openViewer launches Chromium, opens the viewer at base and waits until the map has drawn.
+// openViewer launches Chromium, opens the viewer at base (or another page with a map at path,
+// one that sets window.bandoso.map as the viewer does) and waits until the map has drawn.
 // Every request outside base's origin is refused and noted in outside; responses lists what
 // was fetched, pageErrors what the page reported.
-export async function openViewer(base) {
+export async function openViewer(base, path = '/') {
 	const origin = new URL(base).origin;
 	const browser = await chromium.launch({
 		executablePath: process.env.BANDOSO_CHROMIUM || '/usr/bin/chromium',
@@ -46,7 +47,7 @@ export async function openViewer(base) {
 	}), patience);
 
 	try {
-		await page.goto(base + '/');
+		await page.goto(base + path);
 		await page.waitForFunction(() => window.bandoso?.map?.loaded(), null, { timeout: patience });
 		await idle();
 	} catch (e) {
@@ -56,16 +57,16 @@ export async function openViewer(base) {
 	return { browser, page, idle, origin, outside, pageErrors, responses };
 }
 
-// checkViewer opens the viewer at base (openViewer) and runs checks(viewer, check, report) on
-// it; check(ok, what) notes a failure. It prints the report, with the failures and any error
-// thrown, as JSON on stdout, and exits 1 when a check failed.
-export async function checkViewer(base, checks) {
+// checkViewer opens the viewer at base (openViewer, with path) and runs checks(viewer, check,
+// report) on it; check(ok, what) notes a failure. It prints the report, with the failures and
+// any error thrown, as JSON on stdout, and exits 1 when a check failed.
+export async function checkViewer(base, checks, path = '/') {
 	const failures = [];
 	const check = (ok, what) => { if (!ok) failures.push(what); };
 	const report = {};
 	let browser;
 	try {
-		const viewer = await openViewer(base);
+		const viewer = await openViewer(base, path);
 		browser = viewer.browser;
 		await checks(viewer, check, report);
 	} catch (e) {
