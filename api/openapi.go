@@ -164,11 +164,10 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 				obj{"name": paramRange, "in": "path", "required": true, "schema": obj{"type": "string", "pattern": `^\d+-\d+$`}, "example": "7680-7935"}},
 			ok200(mediaProtobuf, obj{"type": "string", "format": "binary"}), notModified(), errs(404))))
 	}
-	middlewareResponses(paths)
-
 	if s.Web != nil {
 		openAPIPages(paths, add)
 	}
+	middlewareResponses(paths)
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{"title": "bandoso", "version": version,

@@ -39,16 +39,16 @@ func openAPIPages(paths obj, add func([]obj, string, obj)) {
 	problemType := obj{"type": "object", "required": []string{"type", "title", "status", "description"}, "properties": obj{
 		"type": text, "title": text, "status": obj{"type": "integer"}, "description": text}}
 	name := obj{"name": paramName, "in": "path", "required": true, "schema": text}
-	add(nil, apiPagePath, op("apiReference", "The API reference: this document, rendered by Swagger UI.", "Viewer",
-		nil, ok200("text/html", text), notModified(), errs()))
-	add(nil, problemsPath, op("problemTypes", "Every problem type: an HTML page, or JSON when the client prefers it.", "Service",
+	add(nil, apiPagePath, anyone(op("apiReference", "The API reference: this document, rendered by Swagger UI.", "Viewer",
+		nil, ok200("text/html", text), notModified(), errs())))
+	add(nil, problemsPath, anyone(op("problemTypes", "Every problem type: an HTML page, or JSON when the client prefers it.", "Service",
 		[]any{formatParam}, pageOrJSON(obj{"type": "object", "required": []string{"problemTypes"},
-			"properties": obj{"problemTypes": obj{"type": "array", "items": problemType}}}), notModified(), errs()))
-	add(nil, problemsPath+"/{name}", op("problemType", "What a problem type (a problem's type URI) means and what to do about it: an HTML page, or JSON when the client prefers it.", "Service",
-		[]any{name, formatParam}, pageOrJSON(problemType), notModified(), errs(404)))
-	add(nil, "/lib/"+web.SwaggerUI+"@{version}/{name}", op("swaggerUI", "Swagger UI's files, immutable under their versioned path.", "Viewer",
+			"properties": obj{"problemTypes": obj{"type": "array", "items": problemType}}}), notModified(), errs())))
+	add(nil, problemsPath+"/{name}", anyone(op("problemType", "What a problem type (a problem's type URI) means and what to do about it: an HTML page, or JSON when the client prefers it.", "Service",
+		[]any{name, formatParam}, pageOrJSON(problemType), notModified(), errs(404))))
+	add(nil, "/lib/"+web.SwaggerUI+"@{version}/{name}", anyone(op("swaggerUI", "Swagger UI's files, immutable under their versioned path.", "Viewer",
 		[]any{obj{"name": paramVersion, "in": "path", "required": true, "schema": obj{"type": "string"}}, name},
-		ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404)))
+		ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404))))
 }
 
 func hasPage(id string) bool {

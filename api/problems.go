@@ -33,6 +33,8 @@ var problemTypes = []problemType{
 		"The API key is valid, but its role may not do this: reading a restricted layer needs a reader key, editing an editor key, imports and the audit log an admin key."},
 	{"gdal-missing", "GDAL not installed", http.StatusNotImplemented,
 		"Shapefile and GeoPackage files are read through GDAL's ogr2ogr, which this server lacks (the Debian and Ubuntu package gdal-bin). GeoJSON and CSV need nothing: convert the file, or install GDAL on the server."},
+	{"glyphs-not-built", "Glyphs not built", http.StatusServiceUnavailable,
+		"This server's binary was built without the map labels' glyphs (made from Debian's fonts-noto-core by `make web`): maps draw without labels. Build the binary with `make build`."},
 	{"import-refused", "Import refused", http.StatusUnprocessableEntity,
 		"Some features of the file have problems, so nothing was written: an import is all or nothing. The problem's report lists each feature refused and why (invalid geometry, out of the city's bounds, duplicate key, missing field)."},
 	{"internal", "Internal error", http.StatusInternalServerError,
