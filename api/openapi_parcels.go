@@ -95,9 +95,10 @@ func parcelSchemas() obj {
 								"decision_date": obj{"type": "string", "format": "date"}, "approved_by": str, "scale": str}}}}},
 				"zones_share_pct": num,
 				"roads": obj{"type": "array", "items": obj{"type": "object",
-					"required": []string{"id", "street", "width_m", "frontage_m", "reserve_area_m2"},
+					"required": []string{"id", "street", "width_m", "frontage_m", "reserve_area_m2", "share_pct"},
 					"properties": obj{"id": integer, "street_id": nullable("integer"), "street": str, "width_m": num,
-						"plan_id": nullable("integer"), "frontage_m": num, "reserve_area_m2": num}}},
+						"plan_id": nullable("integer"), "frontage_m": num, "reserve_area_m2": num,
+						"share_pct": obj{"type": "number", "description": "the share of the parcel inside the road reserve (lộ giới)"}}}},
 			}},
 	}
 }
