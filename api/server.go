@@ -174,6 +174,7 @@ func (s *Server) Handler() http.Handler {
 		if s.DB != nil {
 			r.Get("/v1/parcels/lookup", s.h(s.handleParcelLookup))
 			r.Get("/v1/parcels/at", s.h(s.handleParcelsAt))
+			r.Get("/v1/transform", s.h(s.handleTransform))
 			r.Get("/v1/parcels/{id}/planning", s.h(s.handleParcelPlanning))
 			r.Post("/v1/parcels/query", s.h(s.handleParcelQuery))
 			r.Get("/v1/geocode", s.h(s.handleGeocode))
