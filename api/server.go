@@ -200,6 +200,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))
 		r.Get("/static/{name}", s.h(s.handleStatic))
+		r.Get("/favicon.ico", s.h(s.handleFavicon))
 		r.Get("/lib/maplibre-gl@{version}/{name}", s.h(s.handleLib))
 		r.Get("/styles/{name}.json", s.h(s.handleStyle))
 	}
