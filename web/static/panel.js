@@ -85,7 +85,7 @@ function parcelSection(rep) {
 		['map_area_m2', t('mapArea'), m2(p.map_area_m2), p.map_area_m2],
 		['land_use', t('landUse'), landUseName(p.land_use, p.land_use_name)],
 		['code', t('parcelCode'), p.code],
-	], { level: 'h2' });
+	], { level: 'h2', id: rep.parcel.id });
 }
 
 function planningSection(rep) {
@@ -180,10 +180,11 @@ function hereSection(features) {
 function m2(v) { return `${num(v)} m²`; }
 
 // section is a titled part of the panel holding a table of rows; see table.
-function section(name, title, rows, { level = 'h3', found } = {}) {
+function section(name, title, rows, { level = 'h3', found, id } = {}) {
 	const s = el('section', {});
 	s.dataset.section = name;
 	if (found) s.dataset.found = found;
+	if (id !== undefined) s.dataset.id = id;
 	s.append(el(level, { textContent: title }));
 	if (rows.length) s.append(table(rows));
 	return s;
