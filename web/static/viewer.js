@@ -100,7 +100,7 @@ map.on('click', (e) => {
 	const here = [];
 	for (const f of map.queryRenderedFeatures(e.point)) {
 		const key = `${f.sourceLayer}/${f.id}`;
-		if (seen.has(key) || f.layer.metadata?.['bandoso:selection']) continue;
+		if (seen.has(key)) continue;
 		seen.add(key);
 		if (f.sourceLayer === 'parcels' && f.properties.parcel_no !== undefined) parcel ??= f;
 		else if (f.sourceLayer) here.push({ sourceLayer: f.sourceLayer, properties: f.properties });
