@@ -83,6 +83,7 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 		"GET /metrics":       {ok: ok200},
 		"GET /":              {ok: ok200},
 		"GET /static/{name}": {params: map[string]func() string{"name": fixed("viewer.js")}, ok: ok200},
+		"GET /favicon.ico":   {ok: ok200},
 		"GET /lib/maplibre-gl@{version}/{name}": {params: map[string]func() string{"version": fixed("6.17.0"),
 			"name": fixed("maplibre-gl.mjs")}, ok: ok200},
 		"GET /styles/{name}.json": {params: map[string]func() string{"name": fixed("default")}, ok: ok200},
@@ -118,7 +119,10 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 
 		"GET /v1/parcels/lookup": {ok: ok200,
 			values: url.Values{"ward": {ward}, "sheet": {fmt.Sprint(sheet)}, "parcel": {fmt.Sprint(number)}}},
-		"GET /v1/parcels/at":            {ok: ok200, values: at, accept: point},
+		"GET /v1/parcels/at": {ok: ok200, values: at, accept: point},
+		// -0 and -1 m are a point of the TM-3 zone's domain
+		"GET /v1/transform": {ok: ok200, values: url.Values{"x": {"600000"}, "y": {"1192000"}, "crs": {"EPSG:9210"}},
+			accept: map[string][]int{"x": {ok200}, "y": {ok200}}},
 		"GET /v1/parcels/{id}/planning": {params: feature, ok: ok200},
 		"POST /v1/parcels/query": {ok: ok200, contentType: json,
 			body: fixed(fmt.Sprintf(`{"geometry":{"type":"Point","coordinates":[%s,%s]},"buffer_m":50}`, lon, lat))},

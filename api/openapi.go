@@ -152,6 +152,8 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 			nil, ok200("text/html", obj{"type": "string"}), notModified(), errs())))
 		add(nil, "/static/{name}", anyone(op("static", "The viewer's own script and stylesheet.", "Viewer",
 			[]any{name}, ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404))))
+		add(nil, "/favicon.ico", anyone(op("favicon", "The viewer's icon.", "Viewer",
+			nil, ok200(mediaIcon, obj{"type": "string", "format": "binary"}), notModified(), errs(404))))
 		add(nil, "/lib/maplibre-gl@{version}/{name}", anyone(op("lib", "MapLibre GL JS files, immutable under their versioned path.", "Viewer",
 			[]any{obj{"name": paramVersion, "in": "path", "required": true, "schema": obj{"type": "string"}}, name},
 			ok200("*/*", obj{"type": "string", "format": "binary"}), notModified(), errs(404))))

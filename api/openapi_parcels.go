@@ -20,15 +20,12 @@ func openAPIParcels(add func([]obj, string, obj), post func(string, obj)) {
 		ok200(mediaGeoJSON, ref("Parcel")), errs(400, 404))))
 	add(nil, "/v1/parcels/at", keyOptional(op("parcelsAt",
 		"The parcels holding a point, given as lon and lat (WGS84) or as x, y and crs; x is the easting or longitude whatever the CRS's axis order.", "Planning",
-		[]any{
-			query(paramLon, "longitude, WGS84", num(-180, 180)),
-			query(paramLat, "latitude, WGS84", num(-90, 90)),
-			query(paramX, "easting (or longitude) in crs", num(-1e8, 1e8)),
-			query(paramY, "northing (or latitude) in crs", num(-1e8, 1e8)),
-			query(paramCRS, "the CRS of x and y, as a URI or EPSG:n, e.g. EPSG:9210 (VN-2000 / TM-3 105-45)", obj{"type": "string"}),
-			asOfParam,
-		},
+		append(pointQuery(), asOfParam),
 		ok200(mediaGeoJSON, ref("ParcelCollection")), errs(400))))
+	add(nil, "/v1/transform", anyone(op("transform",
+		"A point in WGS84 and in the CRS to: a VN-2000 coordinate of a survey on a web map, or a point of the map in VN-2000. Given as lon and lat or as x, y and crs; x is the easting or longitude whatever the CRS's axis order (Vietnamese documents call the northing X).", "Planning",
+		append(pointQuery(), query(paramTo, "the CRS to write x and y in; the point's own unless given", obj{"type": "string"})),
+		ok200(mediaJSON, ref("Transformed")), errs(400))))
 	add(nil, "/v1/parcels/{id}/planning", keyOptional(op("parcelPlanning",
 		"A parcel's planning: its old and new wards, the zones it overlaps with area and share, their rules and plans, and the road boundaries it fronts.", "Planning",
 		[]any{obj{"name": paramID, "in": "path", "required": true, "schema": obj{"type": "integer", "format": "int64", "minimum": 1}}},
@@ -38,6 +35,17 @@ func openAPIParcels(add func([]obj, string, obj), post func(string, obj)) {
 		nil, ok200(mediaGeoJSON, ref("ParcelQueryResult")), errs(400, 413)))
 	search["requestBody"] = obj{"required": true, "content": obj{mediaJSON: obj{"schema": ref("ParcelQuery")}}}
 	post("/v1/parcels/query", search)
+}
+
+// pointQuery are the parameters of a point read by pointParams: lon and lat, or x, y and crs.
+func pointQuery() []any {
+	return []any{
+		query(paramLon, "longitude, WGS84", num(-180, 180)),
+		query(paramLat, "latitude, WGS84", num(-90, 90)),
+		query(paramX, "easting (or longitude) in crs", num(-1e8, 1e8)),
+		query(paramY, "northing (or latitude) in crs", num(-1e8, 1e8)),
+		query(paramCRS, "the CRS of x and y, as a URI or EPSG:n, e.g. EPSG:9210 (VN-2000 / TM-3 105-45)", obj{"type": "string"}),
+	}
 }
 
 // query is a query parameter; num a number schema within [lo, hi].
@@ -95,9 +103,15 @@ func parcelSchemas() obj {
 								"decision_date": obj{"type": "string", "format": "date"}, "approved_by": str, "scale": str}}}}},
 				"zones_share_pct": num,
 				"roads": obj{"type": "array", "items": obj{"type": "object",
-					"required": []string{"id", "street", "width_m", "frontage_m", "reserve_area_m2"},
+					"required": []string{"id", "street", "width_m", "frontage_m", "reserve_area_m2", "share_pct"},
 					"properties": obj{"id": integer, "street_id": nullable("integer"), "street": str, "width_m": num,
-						"plan_id": nullable("integer"), "frontage_m": num, "reserve_area_m2": num}}},
+						"plan_id": nullable("integer"), "frontage_m": num, "reserve_area_m2": num,
+						"share_pct": obj{"type": "number", "description": "the share of the parcel inside the road reserve (lộ giới)"}}}},
 			}},
+		"Transformed": obj{"type": "object", "required": []string{"lon", "lat", "x", "y", "crs"},
+			"properties": obj{"lon": num, "lat": num,
+				"x":   obj{"type": "number", "description": "easting, or longitude, in crs"},
+				"y":   obj{"type": "number", "description": "northing, or latitude, in crs"},
+				"crs": obj{"type": "string", "description": "the CRS of x and y, as an OGC URI"}}},
 	}
 }

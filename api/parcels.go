@@ -255,8 +255,25 @@ func pointParams(r *http.Request) (x, y float64, srid int, err error) {
 	if x, err = floatParam(q.Get(paramX), paramX, 1e8); err != nil {
 		return
 	}
-	y, err = floatParam(q.Get(paramY), paramY, 1e8)
-	return x, y, srid, err
+	if y, err = floatParam(q.Get(paramY), paramY, 1e8); err != nil {
+		return
+	}
+	return x, y, srid, inDomain(crs, x, y)
+}
+
+// inDomain refuses a point outside the box where crs's coordinates are transformed
+// (geo.CRS.Domain), naming the coordinate out of bounds: PostGIS would fail on it.
+func inDomain(crs geo.CRS, x, y float64) error {
+	d := crs.Domain()
+	for _, c := range []struct {
+		name      string
+		v, lo, hi float64
+	}{{paramX, x, d.Min[0], d.Max[0]}, {paramY, y, d.Min[1], d.Max[1]}} {
+		if c.v < c.lo || c.v > c.hi {
+			return &ParamError{c.name, fmt.Sprintf("outside %s's domain: want %g to %g", crs.URI, c.lo, c.hi)}
+		}
+	}
+	return nil
 }
 
 // floatParam reads a required finite number within [-limit, limit].

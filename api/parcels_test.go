@@ -41,7 +41,14 @@ func decodeOK(t *testing.T, what string, status int, contentType, want string, b
 // checkQueryProblem asserts a problem with status naming param, for a path with a query.
 func (e tileEnv) checkQueryProblem(t *testing.T, path string, status int, param string) {
 	t.Helper()
-	r := do(t, http.MethodGet, e.url+path)
+	checkParamProblem(t, e.url, path, status, param)
+}
+
+// checkParamProblem asserts that the server at base answers path, which has a query, with a
+// problem of status naming param.
+func checkParamProblem(t *testing.T, base, path string, status int, param string) {
+	t.Helper()
+	r := do(t, http.MethodGet, base+path)
 	checkProblem(t, r, status, strings.Split(path, "?")[0])
 	errs, _ := r.body["errors"].([]any)
 	if len(errs) != 1 || errs[0].(map[string]any)["parameter"] != param {
@@ -211,6 +218,8 @@ func TestParcelsAt(t *testing.T) {
 			"/v1/parcels/at?x=600000&y=1192000&crs=EPSG:4":  "crs",
 			"/v1/parcels/at?x=600000&y=1192000&crs=VN2000":  "crs",
 			"/v1/parcels/at?x=1e99&y=1192000&crs=EPSG:9210": "x",
+			// outside the projection's domain, where PostGIS fails
+			"/v1/parcels/at?x=-99999999&y=1192000&crs=EPSG:3405": "x",
 		} {
 			e.checkQueryProblem(t, path, http.StatusBadRequest, param)
 		}

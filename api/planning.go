@@ -67,6 +67,8 @@ type reportRoad struct {
 	PlanID        *int64  `json:"plan_id"`
 	FrontageM     float64 `json:"frontage_m"`
 	ReserveAreaM2 float64 `json:"reserve_area_m2"`
+	// SharePct is the share of the parcel's map area inside the road reserve (lộ giới).
+	SharePct float64 `json:"share_pct"`
 }
 
 // handleParcelPlanning serves GET /v1/parcels/{id}/planning: the parcel, its old and new
@@ -128,7 +130,8 @@ func newPlanningReport(rep store.PlanningReport, withPlans bool) planningReport 
 	out.ZonesSharePct = round3(sum)
 	for _, rd := range rep.Roads {
 		out.Roads = append(out.Roads, reportRoad{ID: rd.ID, StreetID: rd.StreetID, Street: rd.StreetName,
-			WidthM: rd.WidthM, PlanID: rd.PlanID, FrontageM: round2(rd.FrontageM), ReserveAreaM2: round2(rd.ReserveAreaM2)})
+			WidthM: rd.WidthM, PlanID: rd.PlanID, FrontageM: round2(rd.FrontageM), ReserveAreaM2: round2(rd.ReserveAreaM2),
+			SharePct: round3(rd.ReserveAreaM2 / parcelM2 * 100)})
 	}
 	return out
 }

@@ -35,6 +35,7 @@ type planningBody struct {
 		WidthM        float64 `json:"width_m"`
 		FrontageM     float64 `json:"frontage_m"`
 		ReserveAreaM2 float64 `json:"reserve_area_m2"`
+		SharePct      float64 `json:"share_pct"`
 	}
 }
 
@@ -162,6 +163,10 @@ func TestParcelPlanning(t *testing.T) {
 			r := rep.Roads[0]
 			if r.Street != "Đường Thử" || r.WidthM != 20 || math.Abs(r.FrontageM-c.frontageM) > 0.02 || math.Abs(r.ReserveAreaM2-c.reserveM2) > 0.1 {
 				t.Errorf("%s: %+v, want frontage %g m, reserve %g m²", c.name, r, c.frontageM, c.reserveM2)
+			}
+			// each parcel is 10 m by 30 m
+			if want := c.reserveM2 / 300 * 100; math.Abs(r.SharePct-want) > 0.05 {
+				t.Errorf("%s: %.3f%% of the parcel in the reserve, want %.3f%%", c.name, r.SharePct, want)
 			}
 		}
 	})

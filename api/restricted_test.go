@@ -44,6 +44,8 @@ var exemptRoutes = map[string]string{
 	"GET /metrics":                              "labels are route templates, outcomes and pool figures (TestRestrictedLayersLeakNowhere checks the names)",
 	"GET /":                                     "the viewer page, static",
 	"GET /static/{name}":                        "the viewer's files, static",
+	"GET /favicon.ico":                          "the viewer's icon, static",
+	"GET /v1/transform":                         "coordinates only: reads no layer",
 	"GET /lib/maplibre-gl@{version}/{name}":     "MapLibre, static",
 	"GET /fonts/{fontstack}/{range}.pbf":        "the labels' glyphs, static",
 	"GET /lib/swagger-ui-dist@{version}/{name}": "Swagger UI, static",

@@ -174,6 +174,7 @@ func (s *Server) Handler() http.Handler {
 		if s.DB != nil {
 			r.Get("/v1/parcels/lookup", s.h(s.handleParcelLookup))
 			r.Get("/v1/parcels/at", s.h(s.handleParcelsAt))
+			r.Get("/v1/transform", s.h(s.handleTransform))
 			r.Get("/v1/parcels/{id}/planning", s.h(s.handleParcelPlanning))
 			r.Post("/v1/parcels/query", s.h(s.handleParcelQuery))
 			r.Get("/v1/geocode", s.h(s.handleGeocode))
@@ -199,6 +200,7 @@ func (s *Server) Handler() http.Handler {
 	if s.Web != nil {
 		r.Get("/", s.h(s.handleIndex))
 		r.Get("/static/{name}", s.h(s.handleStatic))
+		r.Get("/favicon.ico", s.h(s.handleFavicon))
 		for _, pkg := range []string{web.MapLibre, web.SwaggerUI} {
 			r.Get("/lib/"+pkg+"@{version}/{name}", s.h(s.handleLib(pkg)))
 		}

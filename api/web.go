@@ -32,6 +32,19 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) error {
 	return serveWebFile(w, r, name, f, err)
 }
 
+// mediaIcon is the favicon's media type (IANA's registration for the ICO format).
+const mediaIcon = "image/vnd.microsoft.icon"
+
+// handleFavicon serves GET /favicon.ico, which browsers ask for on every origin they visit.
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.Web.Static("favicon.ico")
+	if err == nil {
+		// Go's table of media types lacks .ico, and the system's may too
+		w.Header().Set("Content-Type", mediaIcon)
+	}
+	return serveWebFile(w, r, "favicon.ico", f, err)
+}
+
 // handleLib serves GET /lib/{pkg}@{version}/{name}: a file of the npm package pkg, such as
 // MapLibre GL JS, which loads its worker from beside itself.
 func (s *Server) handleLib(pkg string) handlerFunc {

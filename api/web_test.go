@@ -3,7 +3,9 @@ package api_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -401,4 +403,28 @@ func TestGlyphs(t *testing.T) {
 			t.Errorf("status %d: %s", res.StatusCode, body)
 		}
 	})
+}
+
+// The favicon answers at the root, where browsers look for it, as an icon holding an image.
+func TestFavicon(t *testing.T) {
+	url := newWebServer(t, web.Embedded())
+	res, body := send(t, http.MethodGet, url+"/favicon.ico")
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "image/vnd.microsoft.icon" {
+		t.Fatalf("status %d, Content-Type %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	// ICONDIR (reserved 0, type 1, count) and the first entry's size and offset (ICO format)
+	if len(body) < 22 || !bytes.Equal(body[:4], []byte{0, 0, 1, 0}) {
+		t.Fatalf("not an icon: % x", body[:min(len(body), 8)])
+	}
+	size, offset := binary.LittleEndian.Uint32(body[14:]), binary.LittleEndian.Uint32(body[18:])
+	if int(offset+size) > len(body) {
+		t.Fatalf("image of %d bytes at %d in %d", size, offset, len(body))
+	}
+	img, err := png.DecodeConfig(bytes.NewReader(body[offset : offset+size]))
+	if err != nil || img.Width != int(body[6]) || img.Width < 16 {
+		t.Errorf("image %+v, %v; the directory says %d px", img, err, body[6])
+	}
+	if _, page := send(t, http.MethodGet, url+"/"); !bytes.Contains(page, []byte(`<link rel="icon" href="favicon.ico"`)) {
+		t.Error("the viewer's page does not link the icon")
+	}
 }

@@ -1,6 +1,10 @@
 package geo
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/paulmach/orb"
+)
 
 func TestParseCRS(t *testing.T) {
 	for in, want := range map[string]int{
@@ -26,5 +30,26 @@ func TestParseCRS(t *testing.T) {
 	}
 	if c, _ := ParseCRS("CRS84"); c.LatFirst {
 		t.Error("CRS84 is longitude first")
+	}
+}
+
+// Every CRS's area holds Ho Chi Minh City; the TM-3 zone's domain holds the city's
+// coordinates and refuses absurd ones.
+func TestCRSDomain(t *testing.T) {
+	for _, c := range CRSs {
+		if a := c.Area(); !a.Contains(orb.Point{106.7, 10.78}) || a.Min[0] < -180 || a.Max[1] > 90 {
+			t.Errorf("%s: area %v", c.URI, a)
+		}
+	}
+	c, _ := ParseCRS("EPSG:9210")
+	for _, p := range []orb.Point{{600000, 1192000}, {-500000, 0}, {1500000, 9400000}} {
+		if !c.Domain().Contains(p) {
+			t.Errorf("EPSG:9210's domain lacks %v", p)
+		}
+	}
+	for _, p := range []orb.Point{{-1e8, 1192000}, {600000, -1}, {1e7, 1e7}} {
+		if c.Domain().Contains(p) {
+			t.Errorf("EPSG:9210's domain holds %v", p)
+		}
 	}
 }

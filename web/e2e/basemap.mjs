@@ -66,7 +66,8 @@ await checkViewer(base, async (viewer, check, report) => {
 	await page.press('#q', 'Enter');
 	await page.locator('#info section[data-found=poi]').waitFor({ timeout: patience });
 	report.found = await page.locator('#info section[data-found]').innerText();
-	check(report.found.startsWith('Chợ Bến Thành') && /class\s+marketplace/.test(report.found), `the panel names ${report.found}`);
+	const kind = await page.locator('#info section[data-found] [data-field=class] td').innerText();
+	check(report.found.startsWith('Chợ Bến Thành') && kind === 'marketplace', `the panel names ${report.found}`);
 
 	const tiles = fetchChecks(viewer, check);
 	report.tiles = { total: tiles.all.length, ok: tiles.ok.length, empty: tiles.empty.length, basemap: tiles.basemap.length };

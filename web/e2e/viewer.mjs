@@ -46,31 +46,34 @@ await checkViewer(base, async (viewer, check, report) => {
 	await page.check('input[name=parcels]');
 	await idle();
 
-	// Clicking the parcel shows its attributes.
+	// Clicking the parcel shows it, under human labels, and what is at the point.
 	const at = await page.evaluate(([lon, lat]) => window.bandoso.map.project([lon, lat]), [parcel.lon, parcel.lat]);
 	await page.mouse.click(at.x, at.y);
-	const section = page.locator('#info section[data-layer=parcels]');
-	await section.first().waitFor({ timeout: patience });
+	const section = page.locator('#info section[data-section=parcel]');
+	await section.waitFor({ timeout: patience });
 	const text = await page.locator('#info').innerText();
 	report.panel = text;
-	for (const k of ['ward_code', 'sheet_no', 'parcel_no']) {
-		check(text.includes(String(parcel[k])), `the panel lacks the parcel's ${k} ${parcel[k]}`);
-	}
-	check(/lon, lat: 1\d\d\.\d{6}, \d+\.\d{6}/.test(text), 'the panel lacks the clicked point');
-	for (const layer of ['wards', 'wards_2024', 'plans', 'planning_zones']) {
-		check(await page.locator(`#info section[data-layer=${layer}]`).count() === 1, `the panel does not list the ${layer} feature under the click`);
-	}
-	// and the point's digital address and the parcel's planning
-	const place = page.locator('#info section[data-place] table');
+	const value = (field) => page.locator(`#info [data-section=parcel] [data-field=${field}] td`).innerText();
+	check((await value('ward')).includes(parcel.ward_code), `the panel lacks the parcel's ward ${parcel.ward_code}`);
+	check(await value('sheet_no') === String(parcel.sheet_no) && await value('parcel_no') === String(parcel.parcel_no),
+		`the panel lacks the parcel's sheet ${parcel.sheet_no} and number ${parcel.parcel_no}`);
+	for (const raw of ['ward_code', 'sheet_no', 'parcel_no']) check(!text.includes(raw), `the panel shows the field name ${raw}`);
+	// and the point's digital address, its wards and the parcel's planning
+	const place = page.locator('#info section[data-section=address] table');
 	await place.waitFor({ timeout: patience });
 	report.place = await place.innerText();
 	check(report.place.includes(parcel.plus_code.slice(0, 8)), `the panel's digital address lacks the plus code ${parcel.plus_code}: ${report.place}`);
-	check(/registry_code\s+\d[\d ]{11,}/.test(report.place), 'the panel lacks the nearest address\'s registry code');
-	const planning = page.locator('#info section[data-planning] table');
+	check(/^\d{4} \d{4} \d{4}$/.test(await page.locator('#info [data-section=address] [data-field=registry_code] td').innerText()),
+		'the panel lacks the nearest address\'s registry code');
+	check(/^1\d\.\d{7}, 10\d\.\d{7}$/.test(await page.locator('#info [data-section=location] [data-field=wgs84] td').innerText()),
+		'the panel lacks the clicked point');
+	for (const field of ['old_ward', 'new_ward']) {
+		check(await page.locator(`#info [data-section=units] [data-field=${field}]`).count() === 1, `the panel lacks the ${field}`);
+	}
 	if (parcel.zone_code) {
-		await planning.first().waitFor({ timeout: patience });
-		report.planning = await page.locator('#info section[data-planning]').innerText();
-		check(report.planning.includes(parcel.zone_code), `the panel's planning lacks zone ${parcel.zone_code}: ${report.planning}`);
+		const zone = page.locator(`#info section[data-section=planning] table[data-zone="${parcel.zone_code}"]`);
+		await zone.waitFor({ timeout: patience });
+		report.planning = await page.locator('#info section[data-section=planning]').innerText();
 	}
 	writeFileSync(join(outDir, 'viewer-click.png'), await page.screenshot());
 
@@ -84,7 +87,8 @@ await checkViewer(base, async (viewer, check, report) => {
 	await page.locator('#info section[data-found=address]').waitFor({ timeout: patience });
 	report.found = await page.locator('#info section[data-found]').innerText();
 	check(report.found.startsWith(addr.text), `the panel names ${report.found}, not ${addr.text}`);
-	check(/registry_code\s+\S+/.test(report.found) && /plus_code\s+\S+\+\S+/.test(report.found), 'the panel lacks the address codes');
+	const code = (field) => page.locator(`#info [data-found] [data-field=${field}] td`).innerText();
+	check(/\d{4} \d{4} \d{4}/.test(await code('registry_code')) && /\S+\+\S+/.test(await code('plus_code')), 'the panel lacks the address codes');
 	const centre = await page.evaluate(() => window.bandoso.map.getCenter().toArray());
 	check(Math.abs(centre[0] - addr.lon) < 1e-6 && Math.abs(centre[1] - addr.lat) < 1e-6, `the map is centred on ${centre}, not on the address`);
 	check(await page.locator('.maplibregl-marker').count() === 1, 'no marker on the address found');
