@@ -125,7 +125,9 @@ func TestOpenAPI(t *testing.T) {
 			}
 			n++
 			full := fullPath(doc, path, item)
-			if r := e.get(t, full, "Authorization", "Bearer not-a-key"); r.status != http.StatusOK {
+			// Any answer but a refusal of the key: /v1/transform without a point is a 400
+			// about the point.
+			if r := e.get(t, full, "Authorization", "Bearer not-a-key"); r.status == http.StatusUnauthorized || r.status == http.StatusForbidden {
 				t.Errorf("%s with a bad key: status %d: %.300s", full, r.status, r.body)
 			}
 		}
