@@ -22,7 +22,7 @@ import (
 // the server (those naming localhost:8080), as written, against the demo city that `make run`
 // loads (seed 1, 20,000 parcels): each must succeed and its answer hold what the comment after
 // "# →" says. Blocks not meant to run (output, operators' shell) are fenced otherwise, e.g. text;
-// the import examples run in cmd/bandoso. $EDITOR_KEY is an editor's key.
+// the bandoso commands run in cmd/bandoso. $EDITOR_KEY is an editor's key.
 func TestDocsExamples(t *testing.T) {
 	if _, err := exec.LookPath("curl"); err != nil {
 		t.Skip("curl is not installed")
