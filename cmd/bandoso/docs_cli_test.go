@@ -4,7 +4,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -21,13 +20,7 @@ func TestDocsCLIExamples(t *testing.T) {
 	}
 	var lines []string
 	for _, page := range append(pages, "../../README.md") {
-		for _, block := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(readText(t, page), -1) {
-			for _, line := range strings.Split(block[1], "\n") {
-				if strings.HasPrefix(line, "bin/bandoso ") {
-					lines = append(lines, line)
-				}
-			}
-		}
+		lines = append(lines, shCommands(readText(t, page), "bin/bandoso ")...)
 	}
 	if len(lines) == 0 {
 		t.Skip("no bin/bandoso examples in the docs")

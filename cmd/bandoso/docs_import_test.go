@@ -85,12 +85,16 @@ func checkExample(t *testing.T, command, out, dir string) {
 
 // importCommands are the `bandoso import` commands of the sh blocks of a Markdown text, each
 // with its continuation lines.
-func importCommands(md string) []string {
+func importCommands(md string) []string { return shCommands(md, "bandoso import ") }
+
+// shCommands are the commands of the sh blocks of a Markdown text that start with prefix, each
+// with its continuation lines.
+func shCommands(md, prefix string) []string {
 	var out []string
 	for _, block := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(md, -1) {
 		text := strings.ReplaceAll(block[1], "\\\n", " ")
 		for _, line := range strings.Split(text, "\n") {
-			if strings.HasPrefix(line, "bandoso import ") {
+			if strings.HasPrefix(line, prefix) {
 				out = append(out, line)
 			}
 		}
