@@ -75,6 +75,7 @@ func serverExamples(t *testing.T, page string) []example {
 		heading, _, _ := strings.Cut(section, "\n")
 		for _, block := range shBlock.FindAllStringSubmatch(section, -1) {
 			if !strings.Contains(block[1], "localhost:8080") {
+				checkRunElsewhere(t, page, heading, block[1])
 				continue
 			}
 			prelude, command := "", ""
@@ -125,4 +126,17 @@ func splitAnswer(command string) (c, want string) {
 		return strings.TrimSpace(command), ""
 	}
 	return strings.TrimSpace(command[:hash]), strings.TrimSpace(command[arrow+len("→"):])
+}
+
+// checkRunElsewhere fails on a command of a sh block without the server that no test runs:
+// cmd/bandoso runs `bin/bandoso` and `bandoso import` lines; anything else belongs in a block
+// fenced otherwise (text).
+func checkRunElsewhere(t *testing.T, page, heading, block string) {
+	t.Helper()
+	for _, line := range strings.Split(strings.ReplaceAll(block, "\\\n", " "), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "bin/bandoso ") || strings.HasPrefix(line, "bandoso import ") {
+			continue
+		}
+		t.Errorf("%s %q: %q runs in no test; fence its block as text if it is not meant to", page, heading, line)
+	}
 }
