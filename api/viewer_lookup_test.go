@@ -75,4 +75,5 @@ func TestViewerLookupInBrowser(t *testing.T) {
 	}
 	arg, _ := json.Marshal(map[string]any{"clicked": near[clicked], "other": other, "address": address})
 	b.run(t, "lookup.mjs", e.url, arg)
+	b.refreshScreenshot(t, "lookup-click.png", "docs/viewer.png")
 }

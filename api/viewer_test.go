@@ -95,6 +95,24 @@ func needBrowser(t *testing.T) browser {
 	return browser{root: root, node: node, chromium: chromium}
 }
 
+// refreshScreenshot copies the screenshot shot of the last run over the repository's file
+// doc, the picture the README shows, when BANDOSO_UPDATE_SCREENSHOTS=1 asks for it: a
+// picture changes with every look of the map, so it is refreshed on purpose, not on each run.
+func (b browser) refreshScreenshot(t *testing.T, shot, doc string) {
+	t.Helper()
+	if os.Getenv("BANDOSO_UPDATE_SCREENSHOTS") != "1" || t.Failed() {
+		return
+	}
+	png, err := os.ReadFile(filepath.Join(b.root, ".artifacts", shot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(b.root, doc), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s refreshed from %s", doc, shot)
+}
+
 // run runs web/e2e/script against the server at url with the JSON argument arg, saving
 // its screenshots in .artifacts, and reports each check that failed.
 func (b browser) run(t *testing.T, script, url string, arg []byte) {

@@ -269,7 +269,7 @@ CREATE TRIGGER refuse_zone BEFORE INSERT ON planning_zones FOR EACH ROW EXECUTE 
 	}
 }
 
-// TestImportReportGroups: a file whose key field is not a key (the README's zoning example
+// TestImportReportGroups: a file whose key field is not a key (docs/import.md's zoning example
 // once mapped zone_code to a type code) is reported as one group with its count and a few
 // examples, every problem still listed.
 func TestImportReportGroups(t *testing.T) {

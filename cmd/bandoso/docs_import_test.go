@@ -15,8 +15,8 @@ import (
 	"bandoso/store/storetest"
 )
 
-// TestDocsImportExamples runs every `bandoso import` command of the README's "Importing data"
-// section and of docs/import.md, as written, on the demo city, with files made like the
+// TestDocsImportExamples runs every `bandoso import` command of the sh blocks of README.md and
+// docs/*.md, as written, on the demo city, with files made like the
 // city's: the 2019 wards as a Shapefile in WGS 84 / UTM 48N with its .prj, zoning plots as a
 // GeoPackage in VN-2000 TM-3 105°45' with a refused plot among them, a surveyor's CSV in
 // VN-2000 whose X is the northing, and the demo city as an OpenStreetMap extract.
@@ -25,11 +25,18 @@ func TestDocsImportExamples(t *testing.T) {
 		t.Skip("ogr2ogr (GDAL, Debian package gdal-bin) is not installed")
 	}
 	bin := buildBandoso(t)
-	docs := map[string]string{"README.md": section(t, "../../README.md", "## Importing data"), "docs/import.md": readText(t, "../../docs/import.md")}
-	for doc, text := range docs {
-		commands := importCommands(text)
-		if len(commands) < 3 {
+	pages, err := filepath.Glob("../../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range append(pages, "../../README.md") {
+		doc := strings.TrimPrefix(page, "../../")
+		commands := importCommands(readText(t, page))
+		if doc == "docs/import.md" && len(commands) < 3 {
 			t.Fatalf("%s: %d import commands", doc, len(commands))
+		}
+		if len(commands) == 0 {
+			continue
 		}
 		t.Run(doc, func(t *testing.T) {
 			url := storetest.NewURL(t)
@@ -78,12 +85,16 @@ func checkExample(t *testing.T, command, out, dir string) {
 
 // importCommands are the `bandoso import` commands of the sh blocks of a Markdown text, each
 // with its continuation lines.
-func importCommands(md string) []string {
+func importCommands(md string) []string { return shCommands(md, "bandoso import ") }
+
+// shCommands are the commands of the sh blocks of a Markdown text that start with prefix, each
+// with its continuation lines.
+func shCommands(md, prefix string) []string {
 	var out []string
 	for _, block := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(md, -1) {
 		text := strings.ReplaceAll(block[1], "\\\n", " ")
 		for _, line := range strings.Split(text, "\n") {
-			if strings.HasPrefix(line, "bandoso import ") {
+			if strings.HasPrefix(line, prefix) {
 				out = append(out, line)
 			}
 		}
@@ -98,21 +109,6 @@ func readText(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// section is the part of a Markdown file from heading to the next heading of its level.
-func section(t *testing.T, path, heading string) string {
-	t.Helper()
-	text := readText(t, path)
-	i := strings.Index(text, heading+"\n")
-	if i < 0 {
-		t.Fatalf("%s has no %q", path, heading)
-	}
-	rest := text[i+len(heading):]
-	if j := strings.Index(rest, "\n## "); j >= 0 {
-		rest = rest[:j]
-	}
-	return rest
 }
 
 // cityFiles writes, from the demo city in url, the files the documented examples import.
