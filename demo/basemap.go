@@ -31,6 +31,8 @@ const (
 	canalNearM   = 30
 	canalFarM    = 55
 	railwayM     = 120
+	parkGapM     = 16 // from an outer street's centre line, past its road land
+	northParkM   = 60
 	suburbM      = 700  // residential ring
 	countrysideM = 2500 // farmland ring beyond it
 )
@@ -65,7 +67,7 @@ const (
 	eastCanalName = "Kênh Tẻ"
 )
 
-// outerAreas are the water, and the land-use rings around the city, so that zoomed out it
+// outerAreas are the water, two parks at the city's edges, and the land-use rings around it, so that zoomed out it
 // sits in a landscape.
 func (c *City) outerAreas() []BasemapArea {
 	west, east := c.colX[0], c.colX[c.nx]
@@ -84,6 +86,9 @@ func (c *City) outerAreas() []BasemapArea {
 		{"water", "river", riverName, orb.MultiPolygon{{rect(west-suburbM, south-riverFarM, east+suburbM, south-riverNearM)}}},
 		{"water", "canal", westCanalName, orb.MultiPolygon{{rect(west-canalFarM, south-riverNearM, west-canalNearM, north+suburbM)}}},
 		{"water", "canal", eastCanalName, orb.MultiPolygon{{rect(east+canalNearM, south-riverNearM, east+canalFarM, north+suburbM)}}},
+		// a promenade between the south street and the river, a park along the north street
+		{"park", "park", "Công viên Bờ Sông", orb.MultiPolygon{{rect(west, south-riverNearM+4, east, south-parkGapM)}}},
+		{"park", "park", "Công viên Tao Đàn", orb.MultiPolygon{{rect(west, north+parkGapM, east, north+parkGapM+northParkM)}}},
 		{"landuse", "residential", "", band(0, suburbM)},
 		{"landuse", "farmland", "", band(suburbM, countrysideM)},
 	}
