@@ -162,9 +162,16 @@ func (c *City) personName(names []string, id int64) string {
 	return names[int(c.draw(drawName, id)*float64(len(names)))]
 }
 
-// basemapRows are the rows of osm_areas or osm_lines: each object is given a way id of its
-// own ("w1", "w2", …) in the order the rows come.
+// basemapIDBase puts the demo's way ids far beyond OpenStreetMap's, so that an extract
+// imported over the demo city never takes one of its objects for its own.
+const basemapIDBase = 9_000_000_000_000_000
+
+// basemapRow is a row of osm_areas or osm_lines: each object is given a way id of its own
+// (basemapIDBase+1, +2, …) in the order the rows come.
 func basemapRow(n *int64, kind, class, name string, g orb.Geometry) []any {
+	if *n == 0 {
+		*n = basemapIDBase
+	}
 	*n++
 	tags := map[string]string{}
 	if name != "" {
