@@ -39,7 +39,7 @@ import (
 )
 
 // GeneratorVersion changes whenever the same seed and size would give different rows.
-const GeneratorVersion = "2"
+const GeneratorVersion = "3"
 
 // Named sizes, in parcels.
 const (

@@ -218,10 +218,8 @@ func (e *osmExport) buildingTags(b *Block, n int) osm.Tags {
 	return tags
 }
 
-// personName is a name for the school, hospital or park on parcel id: one of the real street
-// names, most of which are people's, as such places are named.
 func (e *osmExport) personName(id int64) string {
-	return e.names[int(e.c.draw(drawName, id)*float64(len(e.names)))]
+	return e.c.personName(e.names, id)
 }
 
 var schoolLevels = []string{"Tiểu học", "Trung học cơ sở", "Trung học phổ thông"}

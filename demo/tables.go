@@ -13,7 +13,7 @@ func (c *City) Identity() (seed uint64, size int, version string) {
 
 // Rows returns the columns of table that the city fills and its rows in that order, for a
 // loader that copies them in: admin_units, streets, parcels, addresses, plans,
-// planning_zones, road_boundaries. Geometries are orb values; zero references, empty optional
+// planning_zones, road_boundaries, and the basemap's osm_areas and osm_lines. Geometries are orb values; zero references, empty optional
 // texts and missing boundaries are nil, that is NULL. A table the city does not fill has no
 // columns. The bulk comes block by block, so no more than one block is held at a time.
 func (c *City) Rows(table string) ([]string, iter.Seq[[]any]) {
@@ -68,6 +68,10 @@ func (c *City) Rows(table string) ([]string, iter.Seq[[]any]) {
 			each(c.RoadBoundaries(), func(r RoadBoundary) []any {
 				return []any{r.ID, r.StreetID, r.StreetName, r.WidthM, nullID(r.PlanID), r.Geom}
 			})
+	case "osm_areas":
+		return basemapColumns, c.areaRows
+	case "osm_lines":
+		return basemapColumns, c.lineRows
 	}
 	return nil, nil
 }

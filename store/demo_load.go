@@ -52,12 +52,13 @@ type DemoLoadOptions struct {
 var ErrNotSynthetic = errors.New("store: layer holds data that is not synthetic")
 
 // demoTables are the tables the demo loads, children first.
-var demoTables = []string{"admin_succession", "addresses", "road_boundaries", "planning_zones", "plans", "parcels", "streets", "admin_units"}
+var demoTables = []string{"osm_areas", "osm_lines", "admin_succession", "addresses", "road_boundaries", "planning_zones", "plans", "parcels", "streets", "admin_units"}
 
-// replaced are the demo tables emptied before a load and copied in, parents first.
+// replaced are the demo tables emptied before a load and copied in, parents first; the
+// basemap's lines and areas are the city's too, so a demo city is not drawn on a blank map.
 // Administrative units stay: the official ones (migration 00011) are there with or without a
 // city, which only gives them boundaries.
-var replaced = []string{"streets", "parcels", "addresses", "plans", "planning_zones", "road_boundaries"}
+var replaced = []string{"streets", "parcels", "addresses", "plans", "planning_zones", "road_boundaries", "osm_lines", "osm_areas"}
 
 // realRows says which rows of a table are not the demo's own when its layer is not synthetic:
 // any row, except in admin_units, whose official rows come without a boundary.

@@ -74,7 +74,7 @@ func runDemo(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "loaded demo city seed %d size %d in %s:\n", info.Seed, info.Size, time.Since(start).Round(time.Millisecond))
-	for _, t := range []string{"admin_units", "streets", "parcels", "addresses", "plans", "planning_zones", "road_boundaries"} {
+	for _, t := range []string{"admin_units", "streets", "parcels", "addresses", "plans", "planning_zones", "road_boundaries", "osm_areas", "osm_lines"} {
 		fmt.Fprintf(env.Stdout, "  %-17s %9d rows\n", t, info.Rows[t])
 	}
 	return nil
