@@ -11,7 +11,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 # hides pg.sh's, and the recipe would go on with an empty URL.
 WITH_DB = DATABASE_URL="$$(scripts/pg.sh url)"; export DATABASE_URL;
 
-.PHONY: build run test bench loadtest vet vulncheck gdal web browser db-start db-stop db-status psql clean
+.PHONY: build run test bench loadtest cluster cluster-stop cluster-status vet vulncheck gdal web browser db-start db-stop db-status psql clean
 
 build: web
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/bandoso
@@ -66,6 +66,19 @@ DURATION ?= 10m
 loadtest: build
 	$(WITH_DB) \
 	RATE=$(RATE) DURATION=$(DURATION) scripts/loadtest.sh $(LOADTEST_ARGS)
+
+## cluster: the primary, a streaming replica, Redis, CLUSTER_INSTANCES (2) instances of serve
+## and nginx with deploy/nginx.conf in front, all on loopback (scripts/cluster.sh; the demo
+## city must be loaded: make run, once); prints nginx's URL (http://127.0.0.1:18080)
+cluster: build
+	$(WITH_DB) \
+	scripts/cluster.sh start
+
+cluster-stop:
+	@scripts/cluster.sh stop
+
+cluster-status:
+	@scripts/cluster.sh status
 
 ## web: MapLibre GL JS and Swagger UI from npm (package-lock.json) into web/lib, and the map
 ## labels' glyphs made from Debian's Noto Sans into web/fonts, all of which go:embed puts in

@@ -63,10 +63,11 @@ var mayImport = map[string][]string{
 	"internal/testlog":      nil,
 	"internal/testwait":     nil,
 	"internal/layout":       nil,
+	"deploy":                nil,
 }
 
 // testHelpers are the packages only tests may import; everything leaves them out.
-var testHelpers = []string{"store/storetest", "osmwrite/osmwritetest", "internal/housenumbers", "internal/streetkeys", "internal/testlog", "internal/testwait", "internal/layout"}
+var testHelpers = []string{"store/storetest", "osmwrite/osmwritetest", "internal/housenumbers", "internal/streetkeys", "internal/testlog", "internal/testwait", "internal/layout", "deploy"}
 
 // pure are the packages that depend, directly or not, on no database driver, no SQL and no
 // HTTP: they run anywhere and their tests need no server.
