@@ -60,12 +60,13 @@ bench: build
 
 ## loadtest: serve the one-million-parcel city and replay a mix of tiles, items, geocodes and
 ## planning reports at a fixed rate, RATE requests/s for DURATION (see docs/benchmarks.md);
-## LOADTEST_ARGS go to bin/bandoso-loadtest (e.g. -json; -help lists them)
+## LOADTEST_ARGS go to bin/bandoso-loadtest (e.g. -json; -help lists them); INSTANCES="1 2"
+## sends it through nginx to a cluster of 1, then 2 instances, cold then warm (scripts/cluster.sh)
 RATE ?= 120
 DURATION ?= 10m
 loadtest: build
 	$(WITH_DB) \
-	RATE=$(RATE) DURATION=$(DURATION) scripts/loadtest.sh $(LOADTEST_ARGS)
+	RATE=$(RATE) DURATION=$(DURATION) INSTANCES="$(INSTANCES)" scripts/loadtest.sh $(LOADTEST_ARGS)
 
 ## cluster: the primary, a streaming replica, Redis, CLUSTER_INSTANCES (2) instances of serve
 ## and nginx with deploy/nginx.conf in front, all on loopback (scripts/cluster.sh; the demo

@@ -5,7 +5,8 @@
 # and sharing Redis, and nginx balancing them with deploy/nginx.conf.
 #
 #   scripts/cluster.sh start   start what is not running, then print nginx's URL
-#   scripts/cluster.sh stop    stop nginx, the instances, and the replica and Redis it started
+#   scripts/cluster.sh stop    stop nginx and the instances (the primary, the replica and Redis
+#                              are the scripts' own, shared with tests: scripts/replica.sh stop …)
 #   scripts/cluster.sh status  say what runs where; exit 3 when something is down
 #
 # Settings (environment), so that a test can run a cluster of its own beside a developer's:
@@ -188,10 +189,8 @@ stop)
 		"$NGINX" -p "$DIR/nginx" -c "$DIR/nginx/nginx.conf" -e "$DIR/nginx/logs/error.log" -s quit
 		for _ in $(seq 100); do alive "$DIR/nginx/nginx.pid" || break; sleep 0.1; done
 	fi
-	for f in "$DIR"/serve-*.pid; do [ -e "$f" ] && stop_pid "$f"; done
-	for s in replica redis; do
-		var=$(echo "$s" | tr a-z A-Z)_URL
-		if [ -z "${!var:-}" ] && [ -x "$ROOT/scripts/$s.sh" ]; then "$ROOT/scripts/$s.sh" stop || true; fi
+	for f in "$DIR"/serve-*.pid; do
+		if [ -e "$f" ]; then stop_pid "$f"; fi
 	done
 	;;
 status)
