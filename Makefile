@@ -13,6 +13,10 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 WITH_DB = DATABASE_URL="$$(scripts/pg.sh url)"; export DATABASE_URL;
 # WITH_REDIS does the same for REDIS_URL and the local Redis (scripts/redis.sh).
 WITH_REDIS = REDIS_URL="$$(scripts/redis.sh url)"; export REDIS_URL;
+# WITH_POOLS does the same for REPLICA_URL (a streaming replica, scripts/replica.sh) and
+# PGBOUNCER_URL (pgbouncer in transaction mode, scripts/pgbouncer.sh), after WITH_DB.
+WITH_POOLS = REPLICA_URL="$$(scripts/replica.sh url)"; export REPLICA_URL; \
+	PGBOUNCER_URL="$$(scripts/pgbouncer.sh url)"; export PGBOUNCER_URL;
 
 .PHONY: build run test bench loadtest vet vulncheck gdal web browser db-start db-stop db-status redis-start redis-stop redis-status psql clean
 
@@ -26,12 +30,13 @@ run: build
 	$(BIN) demo; \
 	exec $(BIN) serve
 
-## test: vet and every test, against a real PostGIS; the viewer's in headless Chromium, the
+## test: vet and every test, against a real PostGIS (with a streaming replica and pgbouncer
+## beside it: scripts/replica.sh, scripts/pgbouncer.sh); the viewer's in headless Chromium, the
 ## OGC API's through GDAL's ogrinfo, the OpenAPI document through redocly lint (npm). A
 ## package's ceiling is generous: on a 2-core machine busy with other work the api package
 ## has taken 13 minutes.
 test: web browser gdal vet node_modules/.package-lock.json
-	$(WITH_DB) $(WITH_REDIS) \
+	$(WITH_DB) $(WITH_POOLS) $(WITH_REDIS) \
 	$(GO) test -race -count=1 -timeout 40m ./...
 
 vet:
