@@ -83,13 +83,13 @@ start_instance() {
 	if alive "$pidfile"; then return; fi
 	local args=(serve --listen "127.0.0.1:$port" --database-url "$DATABASE_URL"
 		--trusted-proxies 127.0.0.1/32 --public-url "$URL" --admin-listen "127.0.0.1:$((port + 1000))")
-	if [ "$REDIS" != off ]; then
-		serve_flag --redis-url || die "$BIN has no --redis-url: build it again (make build)"
-		args+=(--redis-url "$REDIS")
+	if [ "$REDIS" = off ]; then :
+	elif serve_flag --redis-url; then args+=(--redis-url "$REDIS")
+	else say "$BIN has no --redis-url: the instances share no Redis (make build)"
 	fi
-	if [ "$REPLICA" != off ]; then
-		serve_flag --replica-url || die "$BIN has no --replica-url: build it again (make build)"
-		args+=(--replica-url "$(with_database "$REPLICA" "$(database_of "$DATABASE_URL")")")
+	if [ "$REPLICA" = off ]; then :
+	elif serve_flag --replica-url; then args+=(--replica-url "$(with_database "$REPLICA" "$(database_of "$DATABASE_URL")")")
+	else say "$BIN has no --replica-url: the instances read from the primary only (make build)"
 	fi
 	# shellcheck disable=SC2206 # flags are words
 	args+=(${CLUSTER_SERVE_ARGS:-})

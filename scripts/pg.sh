@@ -8,6 +8,8 @@
 #
 # Where DATABASE_URL is already set, `url` prints it unchanged and installs nothing.
 # Everything else goes to stderr so that `url` can be captured: DATABASE_URL=$(scripts/pg.sh url).
+# PG_DIR (the cluster's data folder, which its owner must be able to create) and PG_PORT put a
+# cluster of its own elsewhere, for a test that stops or lags what it runs.
 set -euo pipefail
 
 PG_VERSION=15
@@ -44,6 +46,7 @@ install_packages() {
 # a checkout under a private home folder (/root is 0700) is not reachable by `postgres`, so
 # then the cluster lives in a folder named after the checkout under /var/tmp, and we say so.
 data_dir() {
+	if [ -n "${PG_DIR:-}" ]; then echo "$PG_DIR"; return; fi
 	local dir=$ROOT/.data
 	mkdir -p "$dir"
 	if [ "$RUN_AS" != "$(id -un)" ]; then
@@ -61,6 +64,7 @@ data_dir() {
 }
 
 free_port() {
+	if [ -n "${PG_PORT:-}" ]; then echo "$PG_PORT"; return; fi
 	local p
 	for p in $(seq 54320 54399); do
 		if ! port_open "$p"; then echo "$p"; return; fi
@@ -103,6 +107,7 @@ start_cluster() {
 	# The port chosen at creation may have been taken since by something else: move.
 	if port_open "$(port_of "$pgdata")"; then
 		local port
+		[ -z "${PG_PORT:-}" ] || die "port $PG_PORT (PG_PORT) is taken"
 		port=$(free_port)
 		say "port $(port_of "$pgdata") is taken; moving the cluster to $port"
 		echo "port = $port" | as_owner tee -a "$pgdata/postgresql.conf" >/dev/null

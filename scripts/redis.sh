@@ -9,7 +9,8 @@
 # Redis here holds a cache and counters only, so it keeps nothing on disk: no snapshots, no
 # append-only file; past 256 MB it forgets the least recently used keys that expire anyway
 # (tiles, counters), never those that do not (tile generations). It listens on 127.0.0.1
-# only, on port 56379 or the next free one.
+# only, on port 56379 or the next free one. REDIS_PORT and REDIS_DIR (the data folder) put a
+# Redis of its own elsewhere, for a test or a cluster beside the shared one.
 # Everything else goes to stderr so that `url` can be captured: REDIS_URL=$(scripts/redis.sh url).
 set -euo pipefail
 
@@ -35,6 +36,7 @@ install_packages() {
 
 # The data folder is the one pg.sh uses: .data in the checkout, or where .data/location says.
 data_dir() {
+	if [ -n "${REDIS_DIR:-}" ]; then mkdir -p "$REDIS_DIR" && echo "$REDIS_DIR"; return; fi
 	local dir=$ROOT/.data
 	if [ -f "$ROOT/.data/location" ]; then dir=$(cat "$ROOT/.data/location"); fi
 	mkdir -p "$dir/redis"
@@ -51,13 +53,16 @@ running() {
 	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -qa redis-server "/proc/$pid/cmdline" 2>/dev/null
 }
 
-port_of() { cat "$1/port" 2>/dev/null || echo "$FIRST_PORT"; }
+port_of() {
+	if [ -n "${REDIS_PORT:-}" ]; then echo "$REDIS_PORT"; else cat "$1/port" 2>/dev/null || echo "$FIRST_PORT"; fi
+}
 
 start() {
 	local dir=$1 port
 	running "$dir" && return
 	port=$(port_of "$dir")
 	# Another checkout's Redis may hold the port: take the next free one and remember it.
+	if port_taken "$port" && [ -n "${REDIS_PORT:-}" ]; then die "port $port (REDIS_PORT) is taken"; fi
 	if port_taken "$port"; then
 		for port in $(seq "$FIRST_PORT" $((FIRST_PORT + 20))) none; do
 			if [ "$port" = none ]; then die "no free loopback port in $FIRST_PORT-$((FIRST_PORT + 20))"; fi
