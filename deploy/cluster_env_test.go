@@ -166,8 +166,7 @@ func cleanEnv() []string {
 }
 
 // freePorts finds a base port whose block (nginx, the instances, the replica, Redis, the
-// primary) and the
-// instances' admin ports (+1000) are all free.
+// primary) is free.
 func freePorts(t *testing.T) int {
 	t.Helper()
 	for range 100 {
@@ -175,9 +174,6 @@ func freePorts(t *testing.T) int {
 		ports := []int{}
 		for i := range instances + 4 {
 			ports = append(ports, base+i)
-		}
-		for i := range instances {
-			ports = append(ports, base+1001+i)
 		}
 		if allFree(ports) {
 			return base

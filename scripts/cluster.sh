@@ -82,7 +82,7 @@ start_instance() {
 	local port=$1 pidfile=$DIR/serve-$1.pid log=$DIR/serve-$1.log
 	if alive "$pidfile"; then return; fi
 	local args=(serve --listen "127.0.0.1:$port" --database-url "$DATABASE_URL"
-		--trusted-proxies 127.0.0.1/32 --public-url "$URL" --admin-listen "127.0.0.1:$((port + 1000))")
+		--trusted-proxies 127.0.0.1/32 --public-url "$URL")
 	if [ "$REDIS" = off ]; then :
 	elif serve_flag --redis-url; then args+=(--redis-url "$REDIS")
 	else say "$BIN has no --redis-url: the instances share no Redis (make build)"
@@ -117,7 +117,7 @@ nginx_conf() {
 		}
 		/^\tlisten \[::\]:80;$/ { next }
 		/^\tlisten 80;$/ { print "\tlisten " listen ";"; next }
-		/^\taccess_log / { print "\taccess_log " logpath ";"; next }
+		/^\taccess_log / { sub(/access_log [^ ;]+/, "access_log " logpath) }
 		{ print }
 	' "$ROOT/deploy/nginx.conf" >"$n/bandoso.conf"
 	grep -q "server 127.0.0.1:$((PORT + 1)) " "$n/bandoso.conf" || die "deploy/nginx.conf: no upstream server line to replace"
