@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -235,6 +236,27 @@ func (in instance) metric(t *testing.T, name string) float64 {
 // client sends only the Accept-Encoding a test asks for: Go's transport would ask for gzip
 // itself and hide Content-Encoding.
 var client = &http.Client{Transport: &http.Transport{DisableCompression: true}}
+
+// readiness is what the test reads of an instance's /readyz: Redis and the replicas are
+// optional, so it is ready (200) whether they answer or not, and says which.
+type readiness struct {
+	Status   string
+	Redis    struct{ Up bool }
+	Replicas []struct {
+		Name string
+		Up   bool
+	}
+}
+
+func (in instance) ready(t *testing.T) readiness {
+	t.Helper()
+	r := get(t, in.url+"/readyz")
+	var ready readiness
+	if err := json.Unmarshal(r.body, &ready); err != nil || r.status != http.StatusOK || ready.Status != "ready" {
+		t.Fatalf("%s/readyz: status %d, %v: %s", in.addr, r.status, err, r.body)
+	}
+	return ready
+}
 
 type response struct {
 	status int

@@ -30,6 +30,15 @@ func TestCluster(t *testing.T) {
 	key := c.editorKey(t)
 	a, b := c.instances[0], c.instances[1]
 
+	t.Run("every instance reads from the replica and shares Redis", func(t *testing.T) {
+		for _, in := range c.instances {
+			r := in.ready(t)
+			if !r.Redis.Up || len(r.Replicas) != 1 || !r.Replicas[0].Up {
+				t.Errorf("%s/readyz: redis %+v, replicas %+v; want both up", in.addr, r.Redis, r.Replicas)
+			}
+		}
+	})
+
 	t.Run("headers pass through nginx untouched", func(t *testing.T) {
 		for _, enc := range []string{"gzip", ""} {
 			direct := get(t, a.url+p.tilePath, "Accept-Encoding", enc)
@@ -118,11 +127,20 @@ func TestCluster(t *testing.T) {
 	t.Run("a stopped replica keeps everything served", func(t *testing.T) {
 		c.run(t, "scripts/replica.sh", "stop")
 		c.readAll(t, 13)
+		for _, in := range c.instances {
+			testwait.Until(t, in.addr+" seeing the replica down", func() bool {
+				r := in.ready(t)
+				return len(r.Replicas) == 1 && !r.Replicas[0].Up
+			})
+		}
 	})
 
 	t.Run("a stopped Redis keeps everything served", func(t *testing.T) {
 		c.run(t, "scripts/redis.sh", "stop")
 		c.readAll(t, 14)
+		for _, in := range c.instances {
+			testwait.Until(t, in.addr+" seeing Redis down", func() bool { return !in.ready(t).Redis.Up })
+		}
 	})
 }
 

@@ -127,7 +127,7 @@ $([ "$(id -u)" = 0 ] && echo "user root;")
 worker_processes 2;
 pid $n/nginx.pid;
 error_log $n/logs/error.log;
-events { worker_connections 1024; }
+events { worker_connections 4096; }
 http {
 	include /etc/nginx/mime.types;
 	default_type application/octet-stream;
