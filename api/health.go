@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"bandoso/admit"
 	"bandoso/store"
 )
@@ -32,5 +34,51 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return writeJSON(w, mediaJSON, map[string]any{"status": "ready", "schema_version": store.LatestMigration()})
+	ready := map[string]any{"status": "ready", "schema_version": store.LatestMigration()}
+	if rs := s.DB.Replicas(); len(rs) > 0 {
+		ready["replicas"] = replicasReady(rs)
+	}
+	return writeJSON(w, mediaJSON, ready)
+}
+
+// replicaReady is a replica as /readyz shows it. A replica down does not make the instance
+// unready: its reads go to the primary.
+type replicaReady struct {
+	Name       string  `json:"name"`
+	Up         bool    `json:"up"`
+	LagSeconds float64 `json:"lag_seconds"`
+	Replayed   string  `json:"replayed_lsn"`
+	Error      string  `json:"error,omitempty"`
+}
+
+func replicasReady(rs []store.ReplicaStatus) []replicaReady {
+	out := make([]replicaReady, len(rs))
+	for i, r := range rs {
+		out[i] = replicaReady{Name: r.Name, Up: r.Up, LagSeconds: r.Lag.Seconds(), Replayed: r.Replayed.String()}
+		if r.Err != nil {
+			out[i].Error = r.Err.Error()
+		}
+	}
+	return out
+}
+
+var (
+	replicaUp  = prometheus.NewDesc("bandoso_db_replica_up", "1 when reads may go to the replica: it answers and is within --replica-max-lag.", []string{"replica"}, nil)
+	replicaLag = prometheus.NewDesc("bandoso_db_replica_lag_seconds", "How long ago the primary was where the replica has replayed to; 0 when caught up.", []string{"replica"}, nil)
+)
+
+// replicaCollector reads what the health loop knows of each replica once per scrape.
+type replicaCollector struct{ db *store.DB }
+
+func (c replicaCollector) Describe(ch chan<- *prometheus.Desc) { ch <- replicaUp; ch <- replicaLag }
+
+func (c replicaCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, r := range c.db.Replicas() {
+		up := 0.0
+		if r.Up {
+			up = 1
+		}
+		ch <- prometheus.MustNewConstMetric(replicaUp, prometheus.GaugeValue, up, r.Name)
+		ch <- prometheus.MustNewConstMetric(replicaLag, prometheus.GaugeValue, r.Lag.Seconds(), r.Name)
+	}
 }

@@ -56,7 +56,7 @@ func newMetrics(db *store.DB, t *tiles.Service) *Metrics {
 		m.reg.MustRegister(tileCollector{t}, m.tileQueries)
 	}
 	if db != nil {
-		m.reg.MustRegister(poolCollector{db})
+		m.reg.MustRegister(poolCollector{db}, replicaCollector{db})
 	}
 	return m
 }

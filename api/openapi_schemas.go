@@ -94,7 +94,11 @@ func (s *Server) openAPIComponents(layers []*catalog.Layer) obj {
 		"Health": obj{"type": "object", "required": []string{"status"},
 			"properties": obj{"status": obj{"type": "string", "enum": []string{"ok"}}, "version": str}},
 		"Ready": obj{"type": "object", "required": []string{"status"},
-			"properties": obj{"status": obj{"type": "string", "enum": []string{"ready"}}, "schema_version": obj{"type": "integer"}}},
+			"properties": obj{"status": obj{"type": "string", "enum": []string{"ready"}}, "schema_version": obj{"type": "integer"},
+				"replicas": obj{"type": "array", "description": "the streaming replicas reads may go to (serve --replica-url); one down does not make the instance unready",
+					"items": obj{"type": "object", "required": []string{"name", "up", "lag_seconds", "replayed_lsn"},
+						"properties": obj{"name": obj{"type": "string"}, "up": obj{"type": "boolean"}, "lag_seconds": obj{"type": "number"},
+							"replayed_lsn": obj{"type": "string"}, "error": obj{"type": "string"}}}}}},
 	}
 	maps.Copy(schemas, parcelSchemas())
 	maps.Copy(schemas, geocodeSchemas())

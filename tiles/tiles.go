@@ -117,14 +117,14 @@ func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, 
 		return &Tile{}, nil
 	}
 	qs := queriesAt(ds, z)
-	query := func(ctx context.Context) (*Tile, error) {
+	query := func(ctx context.Context) (*Tile, store.LSN, error) {
 		leave, err := s.Gate.Enter(ctx)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		defer leave()
 		start := time.Now()
-		parts, err := s.db.Tile(ctx, qs, t)
+		parts, replayed, err := s.db.Tile(ctx, qs, t)
 		took := time.Since(start)
 		s.queries.Add(1)
 		s.queryNanos.Add(int64(took))
@@ -132,23 +132,28 @@ func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, 
 			s.ObserveQuery(took)
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return newTile(bytes.Join(parts, nil))
+		tile, err := newTile(bytes.Join(parts, nil))
+		return tile, replayed, err
 	}
 	if s.cache == nil {
-		return query(ctx)
+		tile, _, err := query(ctx)
+		return tile, err
 	}
 	key := newKey(served, t)
 	epoch := s.epoch.Load()
+	// The changes seen by now must all be in a tile kept: one made on a replica that had not
+	// replayed them yet is served but not cached.
+	seen := s.db.Seen()
 	if tile, ok := s.cache.Get(key); ok {
 		return tile, nil
 	}
 	// Callers after a change do not join a query started before it.
 	flight := key.String() + "@" + strconv.FormatInt(epoch, 10)
 	return s.flights.do(ctx, flight, func(ctx context.Context) (*Tile, error) {
-		tile, err := query(ctx)
-		if err == nil {
+		tile, replayed, err := query(ctx)
+		if err == nil && replayed >= seen {
 			s.keep(key, tile, epoch, ds)
 		}
 		return tile, err

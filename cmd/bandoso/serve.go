@@ -24,6 +24,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	cfg := DefaultConfig()
 	fs := flagSet(help{command: "serve", about: "Serve the city's map over HTTP until SIGINT or SIGTERM, then finish requests in flight and stop."}, env, &cfg)
 	serveFlags(fs, &cfg)
+	poolFlags(fs, &cfg)
 	limitFlags(fs, &cfg)
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
@@ -31,11 +32,12 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	log := cfg.logger(env.Stderr)
 	log.Info("starting", "version", programVersion(), "listen", cfg.HTTP.Listen, "database", cfg.Database.URL,
 		"max_conns", cfg.Database.MaxConns, "request_timeout", cfg.HTTP.RequestTimeout, "statement_timeout", cfg.Database.StatementTimeout,
-		"tile_max_age", cfg.Tiles.MaxAge, "tile_cache_mb", cfg.Tiles.CacheMB, "tile_cache_ttl", cfg.Tiles.CacheTTL)
+		"tile_max_age", cfg.Tiles.MaxAge, "tile_cache_mb", cfg.Tiles.CacheMB, "tile_cache_ttl", cfg.Tiles.CacheTTL,
+		"replicas", urlList{&cfg.Database.ReplicaURLs}, "database_pooler", cfg.Database.Pooler)
 
-	db, err := store.Open(ctx, string(cfg.Database.URL), store.Options{
+	db, err := store.Open(ctx, string(cfg.Database.URL), cfg.Database.poolOptions(store.Options{
 		MaxConns: int32(cfg.Database.MaxConns), StatementTimeout: cfg.Database.StatementTimeout, Logger: log,
-	})
+	}))
 	if err != nil {
 		return err
 	}

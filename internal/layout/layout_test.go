@@ -56,7 +56,7 @@ var mayImport = map[string][]string{
 	"cmd/glyphs":    {"internal/glyphs"},
 
 	// test helpers, which only tests import
-	"store/storetest":       {"demo", "ingest", "migrations", "migrations/units", "osmwrite", "store"},
+	"store/storetest":       {"demo", "ingest", "internal/testwait", "migrations", "migrations/units", "osmwrite", "store"},
 	"osmwrite/osmwritetest": {"osmwrite"},
 	"internal/housenumbers": nil,
 	"internal/streetkeys":   nil,
