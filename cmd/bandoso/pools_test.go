@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -174,6 +175,10 @@ func TestServeWithReplica(t *testing.T) {
 		r, _ := rs[0].(map[string]any)
 		return len(rs) == 1 && r["up"] == true
 	})
+	if metrics := fetch(t, s.url+"/metrics"); !regexp.MustCompile(`(?m)^bandoso_db_replica_up\{replica="[^"]+"\} 1$`).Match(metrics) ||
+		!bytes.Contains(metrics, []byte("bandoso_db_replica_lag_seconds{")) {
+		t.Errorf("/metrics lacks the replica up and its lag:\n%s", metrics)
+	}
 	before := fetch(t, c.tileURL(s))
 
 	storetest.PauseReplay(t, replica)
