@@ -20,19 +20,23 @@ import (
 )
 
 // pooledCity is a small demo city in a database of the test's own, a connection to it, and
-// one of its parcels with the tile that draws it.
+// one of its parcels with the tile that draws it; via is the database through a replica or
+// pgbouncer.
 type pooledCity struct {
-	url    string
-	direct *pgx.Conn
-	db     *store.DB
-	parcel int64
-	tile   geo.Tile
+	url, via string
+	direct   *pgx.Conn
+	db       *store.DB
+	parcel   int64
+	tile     geo.Tile
 }
 
-func newPooledCity(t *testing.T) pooledCity {
+// newPooledCity makes the city, reaching it via (storetest.ReplicaURL or PgbouncerURL, which
+// skip the test where the service is not there) before the city is loaded.
+func newPooledCity(t *testing.T, via func(testing.TB, string) string) pooledCity {
 	t.Helper()
 	ctx := context.Background()
 	c := pooledCity{url: storetest.NewURL(t)}
+	c.via = via(t, c.url)
 	var err error
 	if c.db, err = store.Open(ctx, c.url, store.Options{MaxConns: 2}); err != nil {
 		t.Fatal(err)
@@ -95,8 +99,8 @@ func (c pooledCity) waitTileChanges(t *testing.T, s *serving, before []byte) []b
 // Through pgbouncer in transaction mode: tiles, items, an edit over HTTP, and a change made
 // elsewhere heard by the listener on its own session.
 func TestServeThroughPgbouncer(t *testing.T) {
-	c := newPooledCity(t)
-	bouncer := storetest.PgbouncerURL(t, c.url)
+	c := newPooledCity(t, storetest.PgbouncerURL)
+	bouncer := c.via
 	_, secret, err := c.db.CreateKey(context.Background(), "surveyor", store.RoleEditor, "test")
 	if err != nil {
 		t.Fatal(err)
@@ -165,8 +169,10 @@ func TestServeThroughPgbouncer(t *testing.T) {
 // With a replica: /readyz shows it up; a change made on the primary while the replica's
 // replay is paused shows in the next tile once the service has heard of it, and stays.
 func TestServeWithReplica(t *testing.T) {
-	c := newPooledCity(t)
-	replica := storetest.ReplicaURL(t, c.url)
+	c := newPooledCity(t, storetest.ReplicaURL)
+	replica := c.via
+	// The city's load must have reached the replica too.
+	storetest.WaitReplayed(t, c.url, replica)
 	s := mustServe(t, map[string]string{"DATABASE_URL": c.url}, "--replica-url", replica, "--replica-max-lag", "1m", "--rate-limit", "0")
 	s.waitReadyz(t, http.StatusOK)
 	testwait.Until(t, "/readyz shows the replica up", func() bool {
