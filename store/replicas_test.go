@@ -101,7 +101,7 @@ func TestReplicaPastMaxLagIsSkipped(t *testing.T) {
 	db := openWithReplicas(t, url, time.Second, replica)
 	testwait.Until(t, "the replica is up", func() bool { return replicaUp(db) })
 
-	storetest.PauseReplay(t, replica)
+	resume := storetest.PauseReplay(t, replica)
 	writeOnPrimary(t, url)
 	testwait.Until(t, "the paused replica is skipped", func() bool { return !replicaUp(db) })
 	if st := db.Replicas()[0]; st.Lag <= time.Second || st.Err != nil {
@@ -111,10 +111,7 @@ func TestReplicaPastMaxLagIsSkipped(t *testing.T) {
 		t.Errorf("with the replica past its lag a read went to the %s", who)
 	}
 
-	var ignored string
-	if err := queryRow(replica, `SELECT pg_wal_replay_resume()::text`, &ignored); err != nil {
-		t.Fatal(err)
-	}
+	resume()
 	testwait.Until(t, "the replica is up again", func() bool { return replicaUp(db) })
 	if who, _ := servedBy(t, db); who != "replica" {
 		t.Errorf("with the replica caught up a read went to the %s", who)
@@ -145,16 +142,6 @@ func TestReplicaStoppedReadsStillServed(t *testing.T) {
 	if replicaUp(db) {
 		t.Error("the stopped replica is still up")
 	}
-}
-
-func queryRow(url, sql string, dst any) error {
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	return conn.QueryRow(ctx, sql).Scan(dst)
 }
 
 // proxy forwards a loopback port to url's server, and returns url through it and a function

@@ -58,15 +58,14 @@ func WaitReplayed(t testing.TB, primaryURL, replicaURL string) {
 }
 
 // PauseReplay stops the replica at replicaURL, from ReplicaURL, replaying the primary's WAL
-// until the test ends (pg_wal_replay_pause).
-func PauseReplay(t testing.TB, replicaURL string) {
+// (pg_wal_replay_pause) until the test ends or it calls the function returned.
+func PauseReplay(t testing.TB, replicaURL string) (resume func()) {
 	t.Helper()
 	var ignored string
 	queryOnce(t, replicaURL, `SELECT pg_wal_replay_pause()::text`, &ignored)
-	t.Cleanup(func() {
-		var s string
-		queryOnce(t, replicaURL, `SELECT pg_wal_replay_resume()::text`, &s)
-	})
+	resume = func() { queryOnce(t, replicaURL, `SELECT pg_wal_replay_resume()::text`, &ignored) }
+	t.Cleanup(resume)
+	return resume
 }
 
 // holdReplica takes the shared replica alone for the rest of the test: an advisory lock on
