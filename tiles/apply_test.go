@@ -44,9 +44,18 @@ func openDB(t *testing.T, url string) *store.DB {
 // wires them.
 func instance(t *testing.T, url string) (*tiles.Service, *live.Hub) {
 	t.Helper()
+	return instanceWith(t, url, nil)
+}
+
+// instanceWith is instance with setup run on the service before its first tile.
+func instanceWith(t *testing.T, url string, setup func(*tiles.Service)) (*tiles.Service, *live.Hub) {
+	t.Helper()
 	db := openDB(t, url)
 	cat := catalog.New(db)
 	s := tiles.New(db, cat, tiles.NewCache(64<<20, time.Hour))
+	if setup != nil {
+		setup(s)
+	}
 	hub := live.New(db, nil)
 	hub.Subscribe(cat.Apply)
 	hub.Subscribe(s.Apply)

@@ -15,6 +15,7 @@ import (
 	"bandoso/admit"
 	"bandoso/catalog"
 	"bandoso/geo"
+	"bandoso/shared"
 	"bandoso/store"
 )
 
@@ -42,6 +43,13 @@ type Service struct {
 	// Gate, when set before the first tile, is where a tile the database must make waits its
 	// turn; tiles from the cache pass by it.
 	Gate *admit.Gate
+	// Shared, when set before the first tile, is a second cache behind the service's own,
+	// shared with the other instances (in Redis): a tile missing here is looked for there
+	// before the database makes it, and changes drop tiles there too.
+	Shared *shared.Tiles
+
+	// beforeShare, when set (by tests), runs between making a tile and sharing it.
+	beforeShare func()
 }
 
 // Stats counts the tiles a service made and what its cache did.
@@ -51,6 +59,8 @@ type Stats struct {
 	QueryTime time.Duration
 	// Cache is the cache's counters; zero without a cache.
 	Cache CacheStats
+	// Shared is what the shared cache answered; zero without one.
+	Shared shared.TileStats
 }
 
 // Stats returns the service's counters since it started.
@@ -58,6 +68,9 @@ func (s *Service) Stats() Stats {
 	st := Stats{Queries: s.queries.Load(), QueryTime: time.Duration(s.queryNanos.Load())}
 	if s.cache != nil {
 		st.Cache = s.cache.Stats()
+	}
+	if s.Shared != nil {
+		st.Shared = s.Shared.Stats()
 	}
 	return st
 }
@@ -135,6 +148,10 @@ func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, 
 			return nil, err
 		}
 		return newTile(bytes.Join(parts, nil))
+	}
+	if s.Shared != nil {
+		local, key := query, sharedKey(served, ds, t)
+		query = func(ctx context.Context) (*Tile, error) { return s.viaShared(ctx, key, local) }
 	}
 	if s.cache == nil {
 		return query(ctx)
