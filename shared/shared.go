@@ -78,7 +78,8 @@ func Open(url string, o Options) (*Client, error) {
 	}
 	opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout, opt.PoolTimeout = o.Timeout, o.Timeout, o.Timeout, o.Timeout
 	opt.ContextTimeoutEnabled = true
-	opt.MaxRetries = -1 // the circuit decides when to try again
+	opt.MaxRetries = -1   // the circuit decides when to try again
+	opt.DialerRetries = 1 // one dial, within Timeout
 	opt.DisableIdentity = true
 	return &Client{rdb: redis.NewClient(opt), log: o.Log, up: true}, nil
 }
@@ -156,4 +157,18 @@ func (c *Client) failed(err error) {
 		c.log.Warn("redis: unreachable; serving from the database and this instance's caches until it answers",
 			"err", err, "retry_every", retryAfter)
 	}
+}
+
+// quietRedis is go-redis's own logger: it would print every failed dial to stderr, where the
+// client already logs the outage once.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
+
+func init() { redis.SetLogger(quietRedis{}) }
+
+// CheckURL reports whether url is a Redis URL Open takes.
+func CheckURL(url string) error {
+	_, err := redis.ParseURL(url)
+	return err
 }
