@@ -36,7 +36,11 @@ import (
 // (tiles.Service's epoch). Markers live dropMarkerTTL, far longer than a tile may take.
 //
 // Redis gone. A drop that fails is not lost: the next call that reaches Redis first bumps
-// a generation every tile key holds, which forgets the whole shared cache at once.
+// a generation every tile key holds, which forgets the whole shared cache at once. A Redis
+// restarted empty has lost its markers and generations with its tiles; so that a tile missed
+// before the restart is not stored after it, every key and miss also holds the Redis's epoch,
+// the time its first script ran. The counters and generations have no time to live, so that
+// Redis never evicts them (maxmemory-policy volatile-lru, as scripts/redis.sh sets).
 type Tiles struct {
 	c   *Client
 	ttl time.Duration
@@ -84,7 +88,8 @@ type TileStats struct{ Hits, Misses int64 }
 // Stats returns the counts since the cache was made.
 func (t *Tiles) Stats() TileStats { return TileStats{Hits: t.hits.Load(), Misses: t.misses.Load()} }
 
-// Keys, under keyPrefix "tiles:": seq (the drop counter), gen:TABLE:Z (a generation), drop:COORD
+// Keys, under keyPrefix "tiles:": epoch, seq (the drop counter), gen (the global generation),
+// gen:TABLE:Z (a generation), drop:COORD
 // (the marker), idx:COORD (the variants cached there), tile:COORD:VARIANT:GENS (a tile),
 // bumped:TABLE:Z:CHANGE (a bump done). The scripts build keys from their arguments, which a
 // single Redis allows (Redis Cluster would not: keep to one node). A tile's value is its
@@ -92,11 +97,17 @@ func (t *Tiles) Stats() TileStats { return TileStats{Hits: t.hits.Load(), Misses
 const tilesPrefix = keyPrefix + "tiles:"
 
 // luaGens is a function the scripts share: the generations of the tables (ARGV from i on)
-// at zoom z, the global one first.
+// at zoom z, after the Redis's epoch and the global generation.
 const luaGens = `
 local P = ARGV[1]
 local function gens(z, from)
-	local g = {redis.call('GET', P .. 'gen') or '0'}
+	local epoch = redis.call('GET', P .. 'epoch')
+	if not epoch then
+		local t = redis.call('TIME')
+		epoch = t[1] .. string.format('%06d', tonumber(t[2]))
+		redis.call('SET', P .. 'epoch', epoch)
+	end
+	local g = {epoch, redis.call('GET', P .. 'gen') or '0'}
 	for i = from, #ARGV do
 		g[#g + 1] = redis.call('GET', P .. 'gen:' .. ARGV[i] .. ':' .. z) or '0'
 	end

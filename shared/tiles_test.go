@@ -3,10 +3,11 @@ package shared_test
 import (
 	"context"
 	"testing"
+	"time"
 
+	"bandoso/internal/testwait"
 	"bandoso/shared"
 	"bandoso/shared/sharedtest"
-	"time"
 )
 
 func openTiles(t *testing.T) *shared.Tiles {
@@ -139,5 +140,28 @@ func TestTilesBump(t *testing.T) {
 	}
 	if _, found, _ := get(t, c, parcels); !found {
 		t.Error("bumping again for the same change dropped a tile made after it")
+	}
+}
+
+// TestTilesStoreAfterRestartRefused: a Redis restarted empty has forgotten the drops made
+// before; a tile missed before the restart is not stored after it.
+func TestTilesStoreAfterRestartRefused(t *testing.T) {
+	srv := sharedtest.Start(t)
+	c, err := shared.Open(srv.URL(), shared.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tiles := c.Tiles(time.Hour)
+	_, _, before := get(t, tiles, parcels)
+	srv.Kill()
+	srv.Restart()
+	testwait.Until(t, "the client back", func() bool { return c.Ping(context.Background()) == nil })
+	if ok, err := tiles.Store(context.Background(), parcels, before, tileA); ok || err != nil {
+		t.Fatalf("a tile missed before Redis restarted was stored after: %v %v", ok, err)
+	}
+	_, _, after := get(t, tiles, parcels)
+	if !store(t, tiles, parcels, after, tileA) {
+		t.Fatal("a tile missed after the restart was refused")
 	}
 }

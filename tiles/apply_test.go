@@ -18,7 +18,7 @@ import (
 )
 
 // liveCity is a demo city's database, with a pool for edits made apart from any service.
-func liveCity(t *testing.T) (url string, pool *pgxpool.Pool) {
+func liveCity(t testing.TB) (url string, pool *pgxpool.Pool) {
 	t.Helper()
 	url = storetest.NewURL(t)
 	storetest.LoadDemo(t, openDB(t, url), 1, 500)
@@ -30,7 +30,7 @@ func liveCity(t *testing.T) (url string, pool *pgxpool.Pool) {
 	return url, pool
 }
 
-func openDB(t *testing.T, url string) *store.DB {
+func openDB(t testing.TB, url string) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), url, store.Options{MaxConns: 8})
 	if err != nil {
