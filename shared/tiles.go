@@ -34,6 +34,9 @@ import (
 // exact: the drop came after A's miss and so possibly after A's read. A tile refused is
 // merely not shared; A still serves it, and its own cache follows the same rule
 // (tiles.Service's epoch). Markers live dropMarkerTTL, far longer than a tile may take.
+// The number is Redis's own rather than the change's position in the changes table: ids
+// are taken when rows are written, not when they commit (store.ChangeCursor), so a position
+// does not say exactly which rows a read saw, while the order of scripts in Redis does.
 //
 // Redis gone. A drop that fails is not lost: the next call that reaches Redis first bumps
 // a generation every tile key holds, which forgets the whole shared cache at once. A Redis

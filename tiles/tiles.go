@@ -1,8 +1,8 @@
 // Package tiles serves Mapbox Vector Tiles (MVT 2.1) of the catalog's layers: it keeps a
 // statement for each zoom band of a layer, puts the layers of a tile together, caches tiles
 // (in memory, and with Redis in a cache the instances share) and drops those that changes
-// touch. PostGIS makes each layer's bytes; store runs the
-// statements; the catalog says what the layers are.
+// touch. PostGIS makes each layer's bytes; store runs the statements; the catalog says what
+// the layers are.
 package tiles
 
 import (
