@@ -20,7 +20,8 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleReadyz serves GET /readyz: the database answers, its schema is current, and the gate
-// in front of database work has not been full for longer than BusyAfter. A load balancer
+// in front of database work has not been full for longer than BusyAfter. With Redis, the
+// answer also says whether it answers (redis.up), ready either way. A load balancer
 // sends traffic only to ready instances; 503 with problem+json otherwise (/problems/busy
 // when busy), so that new work goes to an instance with room and comes back once this one
 // has some.
@@ -37,6 +38,9 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) error {
 	ready := map[string]any{"status": "ready", "schema_version": store.LatestMigration()}
 	if rs := s.DB.Replicas(); len(rs) > 0 {
 		ready["replicas"] = replicasReady(rs)
+	}
+	if s.Redis != nil {
+		ready["redis"] = s.redisState(ctx)
 	}
 	return writeJSON(w, mediaJSON, ready)
 }
@@ -81,4 +85,18 @@ func (c replicaCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(replicaUp, prometheus.GaugeValue, up, r.Name)
 		ch <- prometheus.MustNewConstMetric(replicaLag, prometheus.GaugeValue, r.Lag.Seconds(), r.Name)
 	}
+}
+
+// redisState is /readyz's word on Redis, which is optional: the instance is ready without it,
+// sharing nothing. Asking is also how a Redis back after an outage is noticed when nothing
+// else asks (at most once a second while it is down).
+func (s *Server) redisState(ctx context.Context) map[string]any {
+	s.Redis.Ping(ctx) //nolint:errcheck // Status says what came of it
+	st := s.Redis.Status()
+	state := map[string]any{"up": st.Up, "errors": st.Errors}
+	if !st.Up {
+		state["error"] = st.Err
+		state["serving"] = "without Redis: tiles from the database and this instance's cache, rate limits per instance"
+	}
+	return state
 }

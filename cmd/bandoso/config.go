@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"bandoso/api"
+	"bandoso/shared"
 	"bandoso/store"
 )
 
@@ -26,6 +27,12 @@ type Config struct {
 	Tiles     tileConfig
 	Database  databaseConfig
 	Geocoding api.GeocodingConfig
+	Redis     redisConfig
+}
+
+// redisConfig is the Redis the instances behind one load balancer share; none by default.
+type redisConfig struct {
+	URL secretURL // empty: each instance keeps everything to itself
 }
 
 // logConfig is the program's one logger.
@@ -112,6 +119,11 @@ func (c Config) Validate() error {
 	}
 	if err := c.Database.checkPools(); err != nil {
 		return err
+	}
+	if c.Redis.URL != "" {
+		if err := shared.CheckURL(string(c.Redis.URL)); err != nil {
+			return fmt.Errorf("%s: %v", setting("redis-url"), err)
+		}
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		return fmt.Errorf("%s: %q is neither text nor json", setting("log-format"), c.Log.Format)
@@ -210,7 +222,7 @@ func (c Config) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// secretURL is a database URL whose password never reaches a log.
+// secretURL is a database or Redis URL whose password never reaches a log.
 type secretURL string
 
 // String is what --help shows as the default: redacted, since it comes from DATABASE_URL.

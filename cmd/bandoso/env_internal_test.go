@@ -51,7 +51,8 @@ var samples = map[string]flagSample{
 	"set":                 {[2]string{"a=b", "c=d"}, "a"},
 	"replica-url":         {[2]string{"postgres://r1.example/x", "postgres://r2.example/x"}, ""},
 	"listen-database-url": {[2]string{"postgres://a.example/x", "postgres://b.example/y"}, ""},
-	"database-pooler":     {[2]string{"session", "transaction"}, ""}, // checked by Validate
+	"database-pooler":     {[2]string{"session", "transaction"}, ""},                               // checked by Validate
+	"redis-url":           {[2]string{"redis://a.example:6379/0", "redis://b.example:6380/1"}, ""}, // checked by Validate
 }
 
 func sample(t *testing.T, f *flag.Flag) flagSample {
