@@ -60,7 +60,7 @@ vulncheck:
 ## bench: Go benchmarks, the demo-city load at one million parcels, tiles on that city, then
 ## imports: OpenStreetMap extracts of 34 and 300 MB, a 100,000-row CSV (see docs/benchmarks.md)
 bench: build
-	$(WITH_DB) \
+	$(WITH_DB) $(WITH_REDIS) \
 	$(GO) test -run '^$$' -bench . -benchmem ./...; \
 	scripts/bench-demo.sh; \
 	scripts/bench-tiles.sh; \

@@ -5,6 +5,7 @@
 #   scripts/replica.sh url     print a REPLICA_URL, making the replica and starting it first
 #   scripts/replica.sh stop    stop the replica (its data and replication slot are kept)
 #   scripts/replica.sh status  say whether it runs, where, and how far behind the primary it is
+#   scripts/replica.sh remove  stop it, drop its replication slot and delete its folder
 #
 # The primary is DATABASE_URL's server when that is set (it must run on this machine, and we must
 # be able to act as its owner), else pg.sh's cluster. The replica is made once with pg_basebackup -R
@@ -116,5 +117,14 @@ status)
 		say "not running ($dir)"; exit 3
 	fi
 	;;
-*) die "usage: replica.sh url|stop|status" ;;
+remove)
+	PRIMARY=$(primary_url)
+	dir=$(replica_dir)
+	if running "$dir"; then as_owner "$BIN/pg_ctl" -D "$dir" -m fast -w stop >&2; fi
+	psql_primary "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
+		WHERE slot_name = 'bandoso_replica_$PORT' AND NOT active" >/dev/null
+	if [ -f "$dir/PG_VERSION" ]; then as_owner rm -rf "$dir"; fi
+	say "removed $dir and its slot"
+	;;
+*) die "usage: replica.sh url|stop|status|remove" ;;
 esac
