@@ -75,8 +75,13 @@ service() {
 	"$ROOT/scripts/$name.sh" url
 }
 
-# serve_flag FLAG: the program has FLAG.
-serve_flag() { "$BIN" serve --help 2>&1 | grep -q -- "$1 "; }
+# serve_flag FLAG: the program has FLAG. (The help is read whole first: grep -q would stop
+# reading at the first match, and the program's failed write fail the pipeline.)
+serve_flag() {
+	local help
+	help=$("$BIN" serve --help 2>&1 || true)
+	grep -q -- "$1 " <<<"$help"
+}
 
 start_instance() {
 	local port=$1 pidfile=$DIR/serve-$1.pid log=$DIR/serve-$1.log
