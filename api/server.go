@@ -15,6 +15,7 @@ import (
 
 	"bandoso/address"
 	"bandoso/admit"
+	"bandoso/archive"
 	"bandoso/catalog"
 	"bandoso/gazetteer"
 	"bandoso/geocode"
@@ -38,6 +39,8 @@ type Server struct {
 	// Tiles serves /tiles/… and the OGC API tiles of the layers of Catalog; without either the
 	// routes are absent.
 	Tiles *tiles.Service
+	// Archives is the folder of tile archives served under /tiles/archive; nil: none.
+	Archives *archive.Dir
 	// Geocoder answers /v1/geocode and /v1/autocomplete; nil means one over DB.
 	Geocoder *geocode.Geocoder
 	// Units recognises administrative units by name in /v1/convert and the parcel look-up;
@@ -153,6 +156,9 @@ func (s *Server) Handler() http.Handler {
 		r.With(s.within(s.Config.Tiles.Timeout)).Get("/tiles/{layers}/{z}/{x}/{y}.mvt", s.h(s.handleTile))
 		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))
 		s.ogcTileRoutes(r)
+	}
+	if s.Archives != nil {
+		s.archiveRoutes(r)
 	}
 	// Uploads, as many at once per client as UploadsPerClient, take their turns at the gate
 	// once their data has come: batches a turn per chunk of rows, imports once the file has.

@@ -17,8 +17,8 @@ import (
 var ErrNotFound = errors.New("archive: no such archive")
 
 // validName is what an archive's name, its file name without the extension, may be: it
-// appears in URLs as it is.
-var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
+// appears in URLs as it is, before ".json" in its TileJSON's, hence no dot.
+var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
 
 // ValidName reports whether name can name an archive.
 func ValidName(name string) bool { return validName.MatchString(name) }

@@ -25,10 +25,18 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	fs := flagSet(help{command: "serve", about: "Serve the city's map over HTTP until SIGINT or SIGTERM, then finish requests in flight and stop."}, env, &cfg)
 	serveFlags(fs, &cfg)
 	limitFlags(fs, &cfg)
+	archivesDir := archivesFlag(fs)
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
 	log := cfg.logger(env.Stderr)
+	archives, err := openArchives(*archivesDir, log)
+	if err != nil {
+		return err
+	}
+	if archives != nil {
+		defer archives.Close()
+	}
 	log.Info("starting", "version", programVersion(), "listen", cfg.HTTP.Listen, "database", cfg.Database.URL,
 		"max_conns", cfg.Database.MaxConns, "request_timeout", cfg.HTTP.RequestTimeout, "statement_timeout", cfg.Database.StatementTimeout,
 		"tile_max_age", cfg.Tiles.MaxAge, "tile_cache_mb", cfg.Tiles.CacheMB, "tile_cache_ttl", cfg.Tiles.CacheTTL)
@@ -61,7 +69,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	// New builds the geocoder, and with it the national gazetteer, now rather than on the
 	// first request.
 	srv := api.New(api.Server{DB: db, Log: log, Version: programVersion(), Catalog: layerCatalog, Tiles: tileService,
-		Units: gazetteer.Official(), Changes: changes, Web: web.Embedded(), DBWork: dbWork, Config: cfg.api()})
+		Units: gazetteer.Official(), Changes: changes, Web: web.Embedded(), DBWork: dbWork, Config: cfg.api(), Archives: archives})
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
