@@ -42,6 +42,12 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 		"y": fixed(fmt.Sprint(e.tile.Y)), "tileMatrix": fixed(fmt.Sprint(e.tile.Z)), "tileRow": fixed(fmt.Sprint(e.tile.Y)),
 		"tileCol": fixed(fmt.Sprint(e.tile.X)), "tileMatrixSetId": fixed("WebMercatorQuad"),
 		"layers": fixed("parcels"), "collectionId": fixed("parcels")}
+	// An archive of the parcels of that tile.
+	e.writeArchive(t, "hostile", "parcels", e.tile.Bound(), int(e.tile.Z), int(e.tile.Z))
+	archived := map[string]func() string{"name": fixed("hostile")}
+	for k, v := range tile {
+		archived[k] = v
+	}
 	feature := map[string]func() string{"layer": fixed("parcels"), "id": fixed(fmt.Sprint(e.parcel)),
 		"collectionId": fixed("parcels"), "featureId": fixed(fmt.Sprint(e.parcel))}
 	var sheets atomic.Int64
@@ -97,6 +103,10 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 
 		"GET /tiles/{layers}/{z}/{x}/{y}.mvt": {params: tile, ok: ok200},
 		"GET /tiles/{layers}.json":            {params: tile, ok: ok200},
+
+		"GET /tiles/archive":                        {ok: ok200},
+		"GET /tiles/archive/{name}.json":            {params: archived, ok: ok200},
+		"GET /tiles/archive/{name}/{z}/{x}/{y}.mvt": {params: archived, ok: ok200},
 
 		"GET /ogc":                            {ok: ok200},
 		"GET /ogc/":                           {ok: ok200},

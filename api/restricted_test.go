@@ -182,6 +182,7 @@ func (e tileEnv) leakCases(t *testing.T, names []string) []leakCase {
 	add := func(route, path string, carries func(int, []byte) []string) {
 		cases = append(cases, leakCase{route: route, method: http.MethodGet, path: path, carries: carries})
 	}
+	tileOf := map[string]maptile.Tile{}
 	for i, name := range names {
 		var id int64
 		var lon, lat float64
@@ -203,6 +204,7 @@ func (e tileEnv) leakCases(t *testing.T, names []string) []leakCase {
 		}
 		z := min(max(14, minZ), maxZ)
 		tile := maptile.At(orb.Point{lon, lat}, maptile.Zoom(z))
+		tileOf[name] = tile
 		other := names[(i+1)%len(names)]
 		coll := "/ogc/collections/" + name
 		only := ifOK(name)
@@ -234,6 +236,7 @@ func (e tileEnv) leakCases(t *testing.T, names []string) []leakCase {
 		}
 		return append(mentioned(names)(status, body), "dataset tilesets")
 	})
+	cases = append(cases, e.archiveLeakCases(t, names, tileOf)...)
 	return append(cases, e.dataLeakCases(t)...)
 }
 
