@@ -49,7 +49,7 @@ type Archive struct {
 const retired = time.Minute
 
 // OpenDir reads the archives of the folder at path. A file that is not a readable
-// archive is logged and left out; a missing folder is an error.
+// archive is logged to log (nil: nowhere) and left out; a missing folder is an error.
 func OpenDir(path string, log *slog.Logger) (*Dir, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -57,6 +57,9 @@ func OpenDir(path string, log *slog.Logger) (*Dir, error) {
 	}
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("archive: %s is not a folder", path)
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
 	}
 	d := &Dir{path: path, log: log, open: map[string]*Archive{}}
 	d.mu.Lock()
