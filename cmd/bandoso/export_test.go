@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"fmt"
@@ -287,8 +288,9 @@ func checkServedArchives(t *testing.T, base, folder string) {
 			served++
 		}
 		if served == 0 {
-			t.Errorf("%s: no tile served", name)
+			t.Fatalf("%s: no tile served", name)
 		}
+		checkArchiveTileHeaders(t, strings.NewReplacer("{z}", fmt.Sprint(stored[0].z), "{x}", fmt.Sprint(stored[0].x), "{y}", fmt.Sprint(stored[0].y)).Replace(tmpl), stored[0].data)
 		res, _ := fetchTile(t, base+"/tiles/archive/"+name+"/3/0/0.mvt")
 		if res.StatusCode != http.StatusNotFound || res.Header.Get("Content-Type") != "application/problem+json" {
 			t.Errorf("%s: a tile outside the archive: %d %q, want 404 problem+json", name, res.StatusCode, res.Header.Get("Content-Type"))
@@ -323,5 +325,37 @@ func TestExportUsage(t *testing.T) {
 			strings.Count(strings.TrimSpace(p.stderr.String()), "\n") > 0 {
 			t.Errorf("export %q: exit %d, %q; want 2 and one line with %q", c.args, code, p.stderr, c.want)
 		}
+	}
+}
+
+// checkArchiveTileHeaders asks an archive's tile u, stored gzipped as gz, again: with its ETag
+// it is 304, and a client that does not take gzip gets it unpacked.
+func checkArchiveTileHeaders(t *testing.T, u string, gz []byte) {
+	t.Helper()
+	res, _ := fetchTile(t, u)
+	req, _ := http.NewRequest(http.MethodGet, u, nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	req.Header.Set("If-None-Match", res.Header.Get("ETag"))
+	again, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Body.Close()
+	if again.StatusCode != http.StatusNotModified {
+		t.Errorf("%s with its ETag: %d, want 304", u, again.StatusCode)
+	}
+	plain, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(plain.Body)
+	plain.Body.Close()
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := io.ReadAll(zr)
+	if plain.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, want) || len(want) == 0 {
+		t.Errorf("%s without gzip: Content-Encoding %q, %d bytes, want the %d bytes unpacked", u, plain.Header.Get("Content-Encoding"), len(body), len(want))
 	}
 }
