@@ -136,8 +136,25 @@ func TestPMTilesRunLength(t *testing.T) {
 	}
 }
 
-// TestExportResumes: an export cancelled midway, then run again, gives the whole archive;
-// MBTiles does not make again the tiles it had, PMTiles leaves no file at the path meanwhile.
+// exportHalf runs an export of plan to path that is cancelled halfway.
+func exportHalf(t *testing.T, path string, plan archive.Plan) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var made atomic.Int64
+	stopping := func(ctx context.Context, tile geo.Tile) ([]byte, error) {
+		if made.Add(1) == int64(len(plan)/2) {
+			cancel()
+		}
+		return fakeTiles(ctx, tile)
+	}
+	if _, err := archive.Export(ctx, path, plan, meta, stopping, archive.Options{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled export: %v, want context.Canceled", err)
+	}
+}
+
+// TestExportResumes: an export cancelled midway, then run again, gives the whole archive
+// without making again the tiles it had; PMTiles leaves no file at the path meanwhile.
 func TestExportResumes(t *testing.T) {
 	plan := archive.BoundPlan(box, 10, 16)
 	if len(plan) < 3*256 {
@@ -146,21 +163,11 @@ func TestExportResumes(t *testing.T) {
 	for _, ext := range []string{"pmtiles", "mbtiles"} {
 		t.Run(ext, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "a."+ext)
-			ctx, cancel := context.WithCancel(context.Background())
-			var made atomic.Int64
-			stopping := func(ctx context.Context, tile geo.Tile) ([]byte, error) {
-				if made.Add(1) == int64(len(plan)/2) {
-					cancel()
-				}
-				return fakeTiles(ctx, tile)
-			}
-			if _, err := archive.Export(ctx, path, plan, meta, stopping, archive.Options{}); !errors.Is(err, context.Canceled) {
-				t.Fatalf("cancelled export: %v, want context.Canceled", err)
-			}
+			exportHalf(t, path, plan)
 			if _, err := archive.Open(path); err == nil {
 				t.Fatalf("an unfinished export opens")
 			}
-			made.Store(0)
+			var made atomic.Int64
 			counting := func(ctx context.Context, tile geo.Tile) ([]byte, error) {
 				made.Add(1)
 				return fakeTiles(ctx, tile)
@@ -170,7 +177,7 @@ func TestExportResumes(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkArchive(t, path, plan)
-			if ext == "mbtiles" && (st.Resumed == 0 || int(made.Load()) != len(plan)-st.Resumed) {
+			if st.Resumed == 0 || int(made.Load()) != len(plan)-st.Resumed {
 				t.Errorf("resumed %d of %d, made %d tiles again", st.Resumed, len(plan), made.Load())
 			}
 			left, _ := filepath.Glob(path + ".*")
@@ -213,4 +220,29 @@ func TestDir(t *testing.T) {
 	if _, err := d.Get("three"); !errors.Is(err, archive.ErrNotFound) {
 		t.Errorf("Get(three): %v, want ErrNotFound", err)
 	}
+}
+
+// TestPMTilesResumesAfterACrash: a PMTiles export that died mid-batch, its data file holding
+// bytes past the last checkpoint and its journal a line cut short, resumes to the whole
+// archive.
+func TestPMTilesResumesAfterACrash(t *testing.T) {
+	plan := archive.BoundPlan(box, 10, 16)
+	path := filepath.Join(t.TempDir(), "a.pmtiles")
+	exportHalf(t, path, plan)
+	for name, junk := range map[string]string{".data.tmp": "bytes of tiles never recorded", ".journal.tmp": `{"done": 99999, "offs`} {
+		f, err := os.OpenFile(path+name, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString(junk)
+		f.Close()
+	}
+	st, err := archive.Export(context.Background(), path, plan, meta, fakeTiles, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Resumed == 0 || st.Resumed >= len(plan) {
+		t.Errorf("resumed after %d of %d tiles", st.Resumed, len(plan))
+	}
+	checkArchive(t, path, plan)
 }

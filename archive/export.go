@@ -19,7 +19,7 @@ type Options struct {
 	// Workers is how many tiles are made at once; 0 is 2.
 	Workers int
 	// Key names what besides the plan decides the tiles (the layers, say): an unfinished
-	// MBTiles file is resumed only by an export of the same plan and key.
+	// export is resumed only by one of the same plan and key.
 	Key string
 	// Progress, when set, hears after each batch how many tiles of the plan are done.
 	Progress func(done, total int)
@@ -36,8 +36,8 @@ type Stats struct {
 	Bytes int64
 }
 
-// batch is how many tiles an export makes between checkpoints: an interrupted MBTiles
-// export loses at most this many.
+// batch is how many tiles an export makes between checkpoints: an interrupted export
+// loses at most this many.
 const batch = 256
 
 // writer is one format's archive being written.
@@ -55,10 +55,11 @@ type writer interface {
 }
 
 // Export writes the tiles of plan that src makes into the archive at path, its format by
-// the extension, with metadata m. An export interrupted (ctx cancelled, an error) can be run
-// again: an MBTiles file continues from its last checkpoint, a PMTiles file is written
-// whole into a temporary file and renamed into place at the end, so path never holds a
-// broken archive.
+// the extension, with metadata m. An export interrupted (ctx cancelled, an error, a crash)
+// and run again with the same plan and key continues from its last checkpoint: an MBTiles
+// file records it in itself, a PMTiles export in temporary files beside path, the archive
+// being written whole and renamed into place at the end, so that path never holds a broken
+// one.
 func Export(ctx context.Context, path string, plan Plan, m Metadata, src Source, opt Options) (Stats, error) {
 	format, err := FormatOf(path)
 	if err != nil {
@@ -66,7 +67,7 @@ func Export(ctx context.Context, path string, plan Plan, m Metadata, src Source,
 	}
 	var w writer
 	if format == PMTiles {
-		w, err = createPMTiles(path)
+		w, err = createPMTiles(path, plan.key(opt.Key))
 	} else {
 		w, err = createMBTiles(path, plan.key(opt.Key))
 	}

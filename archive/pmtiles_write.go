@@ -17,26 +17,23 @@ import (
 // comes, the directories are built at the end (go-pmtiles' BuildDirectories) and header,
 // directories, metadata and data are written to a second temporary file renamed to path.
 // A tile equal to one stored before points at it; a run of equal tiles with consecutive
-// IDs is one entry (PMTiles v3 §4 run length).
+// IDs is one entry (PMTiles v3 §4 run length). At each checkpoint the data is synced and a
+// journal beside it records the entries so far, so that an export of the same plan run
+// again continues from there (pmtiles_resume.go).
 type pmtilesWriter struct {
 	path    string
 	data    *os.File
+	journal *os.File
 	offset  uint64
 	entries []pmtiles.EntryV3
 	stored  map[[sha256.Size]byte]pmtiles.EntryV3 // offset and length by content
 	tiles   int
+	// resumeAt is how many tiles of the plan the journal says are done; logged how many
+	// entries it holds.
+	resumeAt, logged int
 }
 
-func createPMTiles(path string) (*pmtilesWriter, error) {
-	data, err := os.Create(path + ".data.tmp") // a rerun starts it afresh
-	if err != nil {
-		return nil, err
-	}
-	return &pmtilesWriter{path: path, data: data, stored: map[[sha256.Size]byte]pmtiles.EntryV3{}}, nil
-}
-
-func (w *pmtilesWriter) done() int            { return 0 }
-func (w *pmtilesWriter) checkpoint(int) error { return nil }
+func (w *pmtilesWriter) done() int { return w.resumeAt }
 
 func (w *pmtilesWriter) put(t geo.Tile, gz []byte) error {
 	id := tileID(t)
@@ -61,13 +58,18 @@ func (w *pmtilesWriter) put(t geo.Tile, gz []byte) error {
 	return nil
 }
 
+// abort closes the temporary files, kept for a rerun to resume.
 func (w *pmtilesWriter) abort() {
 	w.data.Close()
-	os.Remove(w.data.Name())
+	w.journal.Close()
 }
 
 func (w *pmtilesWriter) finish(m Metadata) (tiles, unique int, err error) {
-	defer w.abort()
+	defer func() {
+		w.abort()
+		os.Remove(w.data.Name())
+		os.Remove(w.journal.Name())
+	}()
 	meta, err := pmtilesMetadata(m)
 	if err != nil {
 		return 0, 0, err

@@ -29,8 +29,8 @@ const (
 func runExport(ctx context.Context, env Env, args []string) error {
 	cfg := DefaultConfig()
 	fs := flagSet(help{command: "export", about: "Export the tiles of an area to a PMTiles or MBTiles file for offline use (field work): the tiles serve sends,\n" +
-		"gzipped, byte for byte; tiles without features left out, identical tiles stored once. An export interrupted can be run\n" +
-		"again: an MBTiles file continues where it stopped, a PMTiles file is written aside and renamed into place at the end."}, env, &cfg)
+		"gzipped, byte for byte; tiles without features left out, identical tiles stored once. An export interrupted and run\n" +
+		"again with the same flags continues where it stopped; a PMTiles file is written aside and renamed into place at the end."}, env, &cfg)
 	bbox := fs.String("bbox", "", "the area: `W,S,E,N` in degrees, e.g. 106.69,10.76,106.71,10.78")
 	ward := fs.String("ward", "", "the area: the ward of this `code` (current system first, else the old one), e.g. 26734;\ntiles outside its boundary are left out")
 	minZoom := fs.Int("minzoom", exportMinZoom, "lowest zoom exported")
