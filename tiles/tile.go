@@ -73,15 +73,20 @@ func FromGzip(gz []byte) (*Tile, error) {
 	if len(gz) == 0 {
 		return &Tile{}, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(zr)
+	data, err := gunzip(gz)
 	if err != nil {
 		return nil, err
 	}
 	return &Tile{Data: data, Gzip: gz, Hash: hashOf(data)}, nil
+}
+
+// gunzip unpacks a gzipped tile.
+func gunzip(gz []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
 }
 
 // hashOf is a tile's Hash: hex of the first 128 bits of the SHA-256 of its MVT.
