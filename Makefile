@@ -49,13 +49,14 @@ vulncheck:
 		echo "!!! Set GOVULNDB to a reachable mirror (https:// or file://) to check."; rc=0; \
 	fi; rm -f "$$out"; exit $$rc
 
-## bench: Go benchmarks, the demo-city load at one million parcels, tiles on that city, then
-## imports: OpenStreetMap extracts of 34 and 300 MB, a 100,000-row CSV (see docs/benchmarks.md)
+## bench: Go benchmarks, the demo-city load at one million parcels, tiles and layer downloads on
+## that city, then imports: OpenStreetMap extracts of 34 and 300 MB, a 100,000-row CSV (see docs/benchmarks.md)
 bench: build
 	$(WITH_DB) \
 	$(GO) test -run '^$$' -bench . -benchmem ./...; \
 	scripts/bench-demo.sh; \
 	scripts/bench-tiles.sh; \
+	scripts/bench-download.sh; \
 	scripts/bench-import.sh
 
 ## loadtest: serve the one-million-parcel city and replay a mix of tiles, items, geocodes and
