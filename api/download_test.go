@@ -249,3 +249,120 @@ func TestDownloadClientGone(t *testing.T) {
 		return res.StatusCode == http.StatusOK
 	})
 }
+
+// dcatDoc is the DCAT catalog, as far as the tests read it.
+type dcatDoc struct {
+	Context map[string]any   `json:"@context"`
+	Type    string           `json:"@type"`
+	Dataset []dcatDataset    `json:"dcat:dataset"`
+	Service []map[string]any `json:"dcat:service"`
+}
+
+type dcatDataset struct {
+	Type         string `json:"@type"`
+	Identifier   string `json:"dct:identifier"`
+	Title        string `json:"dct:title"`
+	Modified     any    `json:"dct:modified"`
+	Publisher    any    `json:"dct:publisher"`
+	Spatial      any    `json:"dct:spatial"`
+	Distribution []struct {
+		DownloadURL map[string]any `json:"dcat:downloadURL"`
+		MediaType   map[string]any `json:"dcat:mediaType"`
+	} `json:"dcat:distribution"`
+}
+
+func (e tileEnv) dcat(t *testing.T, header ...string) dcatDoc {
+	t.Helper()
+	res, body := send(t, http.MethodGet, e.url+"/v1/catalog.jsonld", header...)
+	checkStatus(t, "catalog", res, body, http.StatusOK)
+	if ct := res.Header.Get("Content-Type"); ct != "application/ld+json" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	var d dcatDoc
+	if err := json.Unmarshal(body, &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestDCATCatalog: the catalog lists every layer the request may read as a dcat:Dataset whose
+// download distributions download it, and leaves restricted layers out without a key.
+func TestDCATCatalog(t *testing.T) {
+	t.Parallel()
+	e := newTileEnv(t)
+	var public int
+	if err := e.pool.QueryRow(context.Background(), `SELECT count(*) FROM layers WHERE public`).Scan(&public); err != nil {
+		t.Fatal(err)
+	}
+	d := e.dcat(t)
+	if d.Type != "dcat:Catalog" || d.Context["dcat"] != "http://www.w3.org/ns/dcat#" || len(d.Service) != 2 {
+		t.Errorf("@type %q, @context %v, %d services", d.Type, d.Context, len(d.Service))
+	}
+	if len(d.Dataset) != public {
+		t.Fatalf("%d datasets, %d public layers", len(d.Dataset), public)
+	}
+	parcels := -1
+	for i, ds := range d.Dataset {
+		if ds.Type != "dcat:Dataset" || ds.Title == "" || ds.Modified == nil || ds.Publisher == nil {
+			t.Errorf("dataset %s: %+v", ds.Identifier, ds)
+		}
+		if ds.Identifier == "parcels" {
+			parcels = i
+		}
+	}
+	if parcels < 0 {
+		t.Fatal("no dataset parcels")
+	}
+	if d.Dataset[parcels].Spatial == nil {
+		t.Error("parcels have no dct:spatial")
+	}
+	var downloads []string
+	for _, dist := range d.Dataset[parcels].Distribution {
+		if u, _ := dist.DownloadURL["@id"].(string); u != "" {
+			downloads = append(downloads, u)
+			res, body := send(t, http.MethodGet, u)
+			checkStatus(t, u, res, body, http.StatusOK)
+			if want := strings.TrimPrefix(dist.MediaType["@id"].(string), "https://www.iana.org/assignments/media-types/"); !strings.HasPrefix(res.Header.Get("Content-Type"), want) {
+				t.Errorf("%s: Content-Type %q, the catalog says %s", u, res.Header.Get("Content-Type"), want)
+			}
+		}
+	}
+	if len(downloads) != 3 {
+		t.Errorf("parcels' downloads %v, want geojson, csv and gpkg", downloads)
+	}
+
+	admin := newKey(t, e.db, "dcat-admin", store.RoleAdmin)
+	reader := newKey(t, e.db, "dcat-reader", store.RoleReader)
+	setPublic(t, e, admin, "parcels", false)
+	defer setPublic(t, e, admin, "parcels", true)
+	has := func(d dcatDoc) bool {
+		return slices.ContainsFunc(d.Dataset, func(ds dcatDataset) bool { return ds.Identifier == "parcels" })
+	}
+	if has(e.dcat(t)) {
+		t.Error("restricted parcels listed without a key")
+	}
+	if !has(e.dcat(t, reader...)) {
+		t.Error("restricted parcels not listed with a key")
+	}
+}
+
+// TestDownloadWithoutGDAL: without ogr2ogr a GeoPackage is 501 and the catalog offers none.
+// Not parallel: it empties PATH for the process.
+func TestDownloadWithoutGDAL(t *testing.T) {
+	e := newTileEnv(t)
+	t.Setenv("PATH", t.TempDir())
+	res, body := send(t, http.MethodGet, e.url+"/v1/layers/parcels/download?f=gpkg")
+	p := checkStatus(t, "gpkg without GDAL", res, body, http.StatusNotImplemented)
+	if p["type"] != "/problems/gdal-missing" {
+		t.Errorf("problem %v", p)
+	}
+	res, body = send(t, http.MethodGet, e.url+"/v1/layers/parcels/download?f=csv")
+	checkStatus(t, "csv without GDAL", res, body, http.StatusOK)
+	for _, ds := range e.dcat(t).Dataset {
+		for _, dist := range ds.Distribution {
+			if u, _ := dist.DownloadURL["@id"].(string); strings.Contains(u, "f=gpkg") {
+				t.Errorf("%s offered without GDAL", u)
+			}
+		}
+	}
+}
