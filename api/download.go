@@ -117,6 +117,11 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request) error {
 	// A large layer takes longer to send than an ordinary answer may.
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.Config.Limits.DownloadTimeout))
 	downloadHeaders(w, r, l, d)
+	if r.Method == http.MethodHead {
+		// Portals check their links with HEAD: the headers say what a GET sends, without
+		// reading the layer.
+		return nil
+	}
 	switch d.format {
 	case formatCSV:
 		err = s.downloadCSV(w, r, d)

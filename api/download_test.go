@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"bandoso/internal/testwait"
 	"bandoso/store"
@@ -140,6 +141,15 @@ func TestDownload(t *testing.T) {
 		}
 	})
 
+	t.Run("HEAD says what GET sends without reading the layer", func(t *testing.T) {
+		res, body := send(t, http.MethodHead, e.url+"/v1/layers/parcels/download?f=csv")
+		checkStatus(t, "HEAD", res, body, http.StatusOK)
+		checkAttachment(t, res, "parcels-", ".csv")
+		if len(body) != 0 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+			t.Errorf("HEAD: %d bytes, Content-Type %q", len(body), res.Header.Get("Content-Type"))
+		}
+	})
+
 	t.Run("bad parameters are 400 naming the parameter", func(t *testing.T) {
 		for _, c := range []struct{ query, param string }{
 			{"f=xml", "f"}, {"f=csv&f=json", "f"}, {"bbox=1,2", "bbox"}, {"bbox=1,2,x,4", "bbox"},
@@ -170,6 +180,37 @@ func TestDownload(t *testing.T) {
 			if cc := res.Header.Get("Cache-Control"); !strings.HasPrefix(cc, "private") {
 				t.Errorf("%s with a key: Cache-Control %q", f, cc)
 			}
+		}
+	})
+
+	t.Run("as_of reads the layer as it was, and dates the file", func(t *testing.T) {
+		// as_of in whole seconds, after every row was written and before the delete
+		loaded := time.Now()
+		testwait.Until(t, "the next second", func() bool { return time.Now().Truncate(time.Second).After(loaded) })
+		before := time.Now().UTC().Truncate(time.Second)
+		gone := items.Features[0].ID
+		if _, err := e.pool.Exec(context.Background(), `DELETE FROM parcels WHERE id = $1`, gone); err != nil {
+			t.Fatal(err)
+		}
+		at := before.Format(time.RFC3339)
+		past := e.items(t, "/ogc/collections/parcels/items?limit=10000&as_of="+at+"&"+filters)
+		res, body := send(t, http.MethodGet, e.url+"/v1/layers/parcels/download?as_of="+at+"&"+filters)
+		checkStatus(t, "download", res, body, http.StatusOK)
+		checkAttachment(t, res, "parcels-"+before.In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly), ".geojson")
+		var f downloadFile
+		if err := json.Unmarshal(body, &f); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Features) != items.NumberReturned || !slices.Equal(ids(f.itemsPage), ids(past)) || !slices.Contains(ids(f.itemsPage), gone) {
+			t.Errorf("%d features as of %s, want the %d of the items then, parcel %d among them", len(f.Features), at, len(past.Features), gone)
+		}
+		_, body = send(t, http.MethodGet, e.url+"/v1/layers/parcels/download?"+filters)
+		var now downloadFile
+		if err := json.Unmarshal(body, &now); err != nil {
+			t.Fatal(err)
+		}
+		if len(now.Features) != items.NumberReturned-1 || slices.Contains(ids(now.itemsPage), gone) {
+			t.Errorf("%d features now, want %d without parcel %d", len(now.Features), items.NumberReturned-1, gone)
 		}
 	})
 }
