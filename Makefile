@@ -1,5 +1,6 @@
 # bandoso: `make run` serves the demo city on http://localhost:8080, `make test` runs every test.
-# Where DATABASE_URL is unset, both start a project-local PostGIS (scripts/pg.sh).
+# Where DATABASE_URL is unset, both start a project-local PostGIS (scripts/pg.sh); where
+# REDIS_URL is unset, `make test` starts a project-local Redis (scripts/redis.sh).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -10,8 +11,14 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 # stops the recipe when that fails: in `export DATABASE_URL="$(…)"` the export's status
 # hides pg.sh's, and the recipe would go on with an empty URL.
 WITH_DB = DATABASE_URL="$$(scripts/pg.sh url)"; export DATABASE_URL;
+# WITH_REDIS does the same for REDIS_URL and the local Redis (scripts/redis.sh).
+WITH_REDIS = REDIS_URL="$$(scripts/redis.sh url)"; export REDIS_URL;
+# WITH_POOLS does the same for REPLICA_URL (a streaming replica, scripts/replica.sh) and
+# PGBOUNCER_URL (pgbouncer in transaction mode, scripts/pgbouncer.sh), after WITH_DB.
+WITH_POOLS = REPLICA_URL="$$(scripts/replica.sh url)"; export REPLICA_URL; \
+	PGBOUNCER_URL="$$(scripts/pgbouncer.sh url)"; export PGBOUNCER_URL;
 
-.PHONY: build run test bench loadtest vet vulncheck gdal web browser db-start db-stop db-status psql clean
+.PHONY: build run test bench loadtest vet vulncheck gdal web browser db-start db-stop db-status redis-start redis-stop redis-status psql clean
 
 build: web
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/bandoso
@@ -23,12 +30,13 @@ run: build
 	$(BIN) demo; \
 	exec $(BIN) serve
 
-## test: vet and every test, against a real PostGIS; the viewer's in headless Chromium, the
+## test: vet and every test, against a real PostGIS (with a streaming replica and pgbouncer
+## beside it: scripts/replica.sh, scripts/pgbouncer.sh); the viewer's in headless Chromium, the
 ## OGC API's through GDAL's ogrinfo, the OpenAPI document through redocly lint (npm). A
 ## package's ceiling is generous: on a 2-core machine busy with other work the api package
 ## has taken 13 minutes.
 test: web browser gdal vet node_modules/.package-lock.json
-	$(WITH_DB) \
+	$(WITH_DB) $(WITH_POOLS) $(WITH_REDIS) \
 	$(GO) test -race -count=1 -timeout 40m ./...
 
 vet:
@@ -52,7 +60,7 @@ vulncheck:
 ## bench: Go benchmarks, the demo-city load at one million parcels, tiles and layer downloads on
 ## that city, then imports: OpenStreetMap extracts of 34 and 300 MB, a 100,000-row CSV (see docs/benchmarks.md)
 bench: build
-	$(WITH_DB) \
+	$(WITH_DB) $(WITH_REDIS) \
 	$(GO) test -run '^$$' -bench . -benchmem ./...; \
 	scripts/bench-demo.sh; \
 	scripts/bench-tiles.sh; \
@@ -118,6 +126,15 @@ db-stop:
 
 db-status:
 	@scripts/pg.sh status
+
+redis-start:
+	@scripts/redis.sh url
+
+redis-stop:
+	@scripts/redis.sh stop
+
+redis-status:
+	@scripts/redis.sh status
 
 psql:
 	$(WITH_DB) psql "$$DATABASE_URL"

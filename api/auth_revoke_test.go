@@ -4,10 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
+	"bandoso/api"
+	"bandoso/catalog"
+	"bandoso/internal/testwait"
+	"bandoso/live"
 	"bandoso/store"
+	"bandoso/store/storetest"
 )
 
 // TestRevokedKeyStopsAtOnce revokes a key the server has just seen (and so remembers) the way
@@ -64,5 +71,61 @@ func TestRevokedKeyStopsAtOnce(t *testing.T) {
 			t.Fatalf("the revoked key still works %s after", time.Since(revoked).Round(time.Millisecond))
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestRevokedKeyStopsOnEveryInstance: two servers on one database, each with its own
+// memory of keys and its own change listener. A key both have just accepted is revoked in
+// the database; each refuses it as soon as its own listener has heard, whichever wrote it.
+func TestRevokedKeyStopsOnEveryInstance(t *testing.T) {
+	t.Parallel()
+	url := storetest.NewURL(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type instance struct {
+		url   string
+		heard chan struct{}
+	}
+	var instances []instance
+	var db *store.DB
+	for range 2 {
+		db = openStore(t, url)
+		hub := live.New(db, nil)
+		in := instance{heard: make(chan struct{}, 1)}
+		s := testServer(api.Server{DB: db, Catalog: catalog.New(db), Changes: hub, Version: "test"})
+		// after the server's own subscription, which forgets the keys
+		hub.Subscribe(func(changes []store.Change) {
+			if slices.ContainsFunc(changes, func(c store.Change) bool { return c.Table == store.KeysTable }) {
+				select {
+				case in.heard <- struct{}{}:
+				default:
+				}
+			}
+		})
+		if err := hub.CatchUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ts := httptest.NewServer(s.Handler())
+		t.Cleanup(ts.Close)
+		in.url = ts.URL
+		instances = append(instances, in)
+		go hub.Listen(ctx)
+	}
+	key := newKey(t, db, "revoked-everywhere", store.RoleAdmin)
+	for _, in := range instances {
+		res, body := send(t, http.MethodGet, in.url+"/v1/admin/audit?limit=1", key...)
+		checkStatus(t, "before revoking", res, body, http.StatusOK)
+	}
+	if _, err := db.RevokeKey(ctx, "revoked-everywhere"); err != nil {
+		t.Fatal(err)
+	}
+	for i, in := range instances {
+		select {
+		case <-in.heard:
+		case <-time.After(testwait.Patience):
+			t.Fatalf("server %d did not hear the revocation in %s", i, testwait.Patience)
+		}
+		res, body := send(t, http.MethodGet, in.url+"/v1/admin/audit?limit=1", key...)
+		checkStatus(t, fmt.Sprintf("server %d, once it heard of the revocation", i), res, body, http.StatusUnauthorized)
 	}
 }

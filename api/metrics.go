@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"bandoso/admit"
+	"bandoso/shared"
 	"bandoso/store"
 	"bandoso/tiles"
 )
@@ -56,13 +57,19 @@ func newMetrics(db *store.DB, t *tiles.Service) *Metrics {
 		m.reg.MustRegister(tileCollector{t}, m.tileQueries)
 	}
 	if db != nil {
-		m.reg.MustRegister(poolCollector{db})
+		m.reg.MustRegister(poolCollector{db}, replicaCollector{db})
 	}
 	return m
 }
 
 // watchGate adds the state of the gate in front of database work; call it once.
 func (m *Metrics) watchGate(g *admit.Gate) { m.reg.MustRegister(gateCollector{g}) }
+
+// watchRedis adds whether Redis answers and what the shared tile cache of t (nil: none)
+// answered; call it once.
+func (m *Metrics) watchRedis(c *shared.Client, t *tiles.Service) {
+	m.reg.MustRegister(redisCollector{c, t})
+}
 
 // durationBuckets span a cached tile (1 ms) to a slow query near the request timeout (10 s).
 var durationBuckets = []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}

@@ -4,6 +4,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"bandoso/admit"
+	"bandoso/shared"
 	"bandoso/store"
 	"bandoso/tiles"
 )
@@ -107,4 +108,40 @@ func (c gateCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- gauge(gateQueued, float64(st.Queued))
 	ch <- gauge(gateCapacity, float64(st.Capacity))
 	ch <- counter(gateShed, float64(st.Shed))
+}
+
+var (
+	redisUp          = desc("bandoso_redis_up", "1 while Redis answers, 0 from a failed call until one succeeds again (--redis-url).")
+	redisErrors      = desc("bandoso_redis_errors_total", "Calls to Redis that failed: the instance then served without it.")
+	tileSharedHits   = desc("bandoso_tile_shared_hits_total", "Tiles missing from this instance's cache found in the shared cache in Redis.")
+	tileSharedMisses = desc("bandoso_tile_shared_misses_total", "Tiles missing from this instance's cache and from Redis's.")
+)
+
+// redisCollector reads the Redis client's state, and what the shared tile cache answered,
+// once per scrape; t may be nil.
+type redisCollector struct {
+	c *shared.Client
+	t *tiles.Service
+}
+
+func (c redisCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{redisUp, redisErrors, tileSharedHits, tileSharedMisses} {
+		ch <- d
+	}
+}
+
+func (c redisCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.c.Status()
+	up := 0.0
+	if st.Up {
+		up = 1
+	}
+	ch <- gauge(redisUp, up)
+	ch <- counter(redisErrors, float64(st.Errors))
+	var ts shared.TileStats
+	if c.t != nil {
+		ts = c.t.Stats().Shared
+	}
+	ch <- counter(tileSharedHits, float64(ts.Hits))
+	ch <- counter(tileSharedMisses, float64(ts.Misses))
 }

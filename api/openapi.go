@@ -75,7 +75,7 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 		nil, ok200(mediaJSON, ref("Health")), errs())))
 	add(nil, "/readyz", anyone(op("ready", "The database answers and its schema is current; 503 otherwise.", "Service",
 		nil, ok200(mediaJSON, ref("Ready")), errs())))
-	add(nil, metricsPath, anyone(op("metrics", "Prometheus metrics of this process: requests by route template, tile cache, tile queries, database pool, imports, Go runtime.", "Service",
+	add(nil, metricsPath, anyone(op("metrics", "Prometheus metrics of this process: requests by route template, tile cache (and the shared one in Redis), tile queries, database pool, Redis, imports, Go runtime.", "Service",
 		nil, ok200("text/plain; version=0.0.4", obj{"type": "string"}), errs())))
 	if s.Catalog != nil && s.Tiles != nil {
 		layersParam := obj{"name": paramLayers, "in": "path", "required": true,

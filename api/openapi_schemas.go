@@ -94,7 +94,15 @@ func (s *Server) openAPIComponents(layers []*catalog.Layer) obj {
 		"Health": obj{"type": "object", "required": []string{"status"},
 			"properties": obj{"status": obj{"type": "string", "enum": []string{"ok"}}, "version": str}},
 		"Ready": obj{"type": "object", "required": []string{"status"},
-			"properties": obj{"status": obj{"type": "string", "enum": []string{"ready"}}, "schema_version": obj{"type": "integer"}}},
+			"properties": obj{"status": obj{"type": "string", "enum": []string{"ready"}}, "schema_version": obj{"type": "integer"},
+				"replicas": obj{"type": "array", "description": "the streaming replicas reads may go to (serve --replica-url); one down does not make the instance unready",
+					"items": obj{"type": "object", "required": []string{"name", "up", "lag_seconds", "replayed_lsn"},
+						"properties": obj{"name": obj{"type": "string"}, "up": obj{"type": "boolean"}, "lag_seconds": obj{"type": "number"},
+							"replayed_lsn": obj{"type": "string"}, "error": obj{"type": "string"}}}},
+				"redis": obj{"type": "object", "required": []string{"up", "errors"},
+					"description": "With --redis-url only: whether Redis answers. Redis is optional: the instance is ready without it.",
+					"properties": obj{"up": obj{"type": "boolean"}, "errors": obj{"type": "integer", "description": "calls to Redis that failed since the start"},
+						"error": str, "serving": obj{"type": "string", "description": "what the instance does without Redis"}}}}},
 	}
 	maps.Copy(schemas, parcelSchemas())
 	maps.Copy(schemas, geocodeSchemas())

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"math"
 	"net"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
 	"golang.org/x/time/rate"
+
+	"bandoso/shared"
 )
 
 // RateLimit is the per-client budget: Rate requests per second on average, with bursts of
@@ -29,10 +32,12 @@ const (
 	rateIdle    = 10 * time.Minute
 )
 
-// rateLimiter holds one bucket per client. Each instance counts on its own: behind a load
-// balancer spreading a client over n instances, the client's budget is n times Rate.
+// rateLimiter holds one bucket per client. With Redis, the instances behind a load balancer
+// share one budget per client there (shared.Limiter); without it, or while it is down, each
+// instance counts on its own, and a client spread over n instances has n times Rate.
 type rateLimiter struct {
 	cfg     RateLimit
+	shared  *shared.Limiter // nil: this instance alone
 	buckets *expirable.LRU[string, *rate.Limiter]
 	// lookups bounds, per address, the keys the database is asked about: a key not seen in
 	// the last keyCacheTTL costs a lookup, and made-up keys would each cost one.
@@ -78,6 +83,9 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 	if l == nil {
 		return next
 	}
+	if s.Redis != nil {
+		l.shared = s.Redis.Limiter()
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if unmetered(r.URL.Path) || r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
@@ -90,11 +98,7 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 			s.problem(w, r, errRateLimited)
 			return
 		}
-		b := bucket(l.buckets, s.clientID(r), l.cfg.Rate, l.cfg.Burst)
-		now := time.Now()
-		res := b.ReserveN(now, 1)
-		if delay := res.DelayFrom(now); delay > 0 {
-			res.CancelAt(now) // a refused request spends nothing
+		if delay := l.wait(r.Context(), s.clientID(r)); delay > 0 {
 			s.metrics.rateLimited.Inc()
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(delay.Seconds()))))
 			s.problem(w, r, errRateLimited)
@@ -102,6 +106,29 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// wait takes a request from client's budget and returns zero, or, when the budget is spent,
+// how long until the next request would pass. Redis decides when it answers; otherwise the
+// instance's own bucket.
+func (l *rateLimiter) wait(ctx context.Context, client string) time.Duration {
+	if l.shared != nil {
+		ok, after, err := l.shared.Allow(ctx, client, l.cfg.Rate, l.cfg.Burst)
+		if err == nil {
+			if ok {
+				return 0
+			}
+			return max(after, time.Nanosecond)
+		}
+	}
+	b := bucket(l.buckets, client, l.cfg.Rate, l.cfg.Burst)
+	now := time.Now()
+	res := b.ReserveN(now, 1)
+	delay := res.DelayFrom(now)
+	if delay > 0 {
+		res.CancelAt(now) // a refused request spends nothing
+	}
+	return delay
 }
 
 // clientAddr is the client's address: the peer's, or behind trusted proxies the last

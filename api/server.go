@@ -19,6 +19,7 @@ import (
 	"bandoso/gazetteer"
 	"bandoso/geocode"
 	"bandoso/live"
+	"bandoso/shared"
 	"bandoso/store"
 	"bandoso/tiles"
 	"bandoso/web"
@@ -53,6 +54,11 @@ type Server struct {
 	// wait their turn behind it, or are answered 503 busy. Tiles pass it only on a cache
 	// miss, which is why the tile service takes it too (tiles.Service.Gate). Nil: no cap.
 	DBWork *admit.Gate
+	// Redis, when set, is where the instances behind one load balancer share the clients'
+	// rate limits (the tile service gets its share of it from cmd: tiles.Service.Shared).
+	// /readyz and /metrics say whether it answers; without it, or while it is down, each
+	// instance limits alone.
+	Redis *shared.Client
 	// Config is every setting, taken as given: start from DefaultConfig.
 	Config Config
 
@@ -84,6 +90,9 @@ func New(s Server) *Server {
 	}
 	if s.DBWork != nil {
 		s.metrics.watchGate(s.DBWork)
+	}
+	if s.Redis != nil {
+		s.metrics.watchRedis(s.Redis, s.Tiles)
 	}
 	s.keys = newKeyCache()
 	s.uploads = admit.NewQuota(s.Config.Limits.UploadsPerClient)

@@ -17,7 +17,8 @@ import (
 const batch = 1000
 
 // Hub reads changes and fans them out to its subscribers. It is safe for concurrent use;
-// batches reach subscribers one at a time, in id order.
+// batches reach subscribers one at a time, in id order. With each batch it records the
+// primary's WAL position after it (store.DB.Saw), which readers from replicas compare with.
 type Hub struct {
 	db  *store.DB
 	log *slog.Logger
@@ -60,6 +61,7 @@ func (h *Hub) CatchUp(ctx context.Context) error {
 			return err
 		}
 		h.cursor, h.started = c, true
+		h.db.Saw(c.LSN)
 		h.apply([]store.Change{{Table: "layers", All: true}})
 	}
 	for {
@@ -71,6 +73,10 @@ func (h *Hub) CatchUp(ctx context.Context) error {
 		if len(changes) == 0 {
 			return nil
 		}
+		// The position goes first: a tile asked for once subscribers have dropped what the
+		// changes touch must hold them to be cached (tiles.Service.Tile), and a read goes
+		// to a replica only once it has replayed them.
+		h.db.Saw(next.LSN)
 		h.apply(changes)
 	}
 }

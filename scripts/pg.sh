@@ -4,6 +4,7 @@
 #   scripts/pg.sh url    print a DATABASE_URL, setting the cluster up and starting it first
 #   scripts/pg.sh stop   stop the cluster (data is kept)
 #   scripts/pg.sh status say whether it runs, and where
+#   scripts/pg.sh datadir print its data folder (replica.sh and pgbouncer.sh keep theirs beside it)
 #
 # Where DATABASE_URL is already set, `url` prints it unchanged and installs nothing.
 # Everything else goes to stderr so that `url` can be captured: DATABASE_URL=$(scripts/pg.sh url).
@@ -19,12 +20,8 @@ PACKAGES="postgresql-$PG_VERSION postgresql-contrib postgresql-$PG_VERSION-postg
 say() { echo "pg.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-# PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
-if [ "$(id -u)" = 0 ]; then RUN_AS=postgres; else RUN_AS=$(id -un); fi
-as_owner() {
-	# from /, since the owner may not be allowed into the current folder
-	if [ "$(id -un)" = "$RUN_AS" ]; then "$@"; else (cd / && runuser -u "$RUN_AS" -- "$@"); fi
-}
+# shellcheck source=scripts/owner.sh
+. "$ROOT/scripts/owner.sh"
 
 install_packages() {
 	if [ -x "$BIN/pg_ctl" ] && [ -f "$SHARE/extension/postgis.control" ] && [ -f "$SHARE/extension/unaccent.control" ]; then
@@ -66,7 +63,7 @@ data_dir() {
 free_port() {
 	local p
 	for p in $(seq 54320 54399); do
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+		if ! port_open "$p"; then echo "$p"; return; fi
 	done
 	die "no free loopback port in 54320-54399"
 }
@@ -89,8 +86,11 @@ work_mem = 32MB
 maintenance_work_mem = 1GB
 max_wal_size = 8GB
 checkpoint_timeout = 15min
-wal_level = minimal
-max_wal_senders = 0
+# WAL for streaming replicas (scripts/replica.sh); a slot keeps at most this much for a
+# replica that is stopped, so that it cannot fill the disk.
+wal_level = replica
+max_wal_senders = 10
+max_slot_wal_keep_size = 4GB
 logging_collector = off
 CONF
 }
@@ -101,7 +101,7 @@ start_cluster() {
 	local pgdata=$1
 	if as_owner "$BIN/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then return; fi
 	# The port chosen at creation may have been taken since by something else: move.
-	if (exec 3<>"/dev/tcp/127.0.0.1/$(port_of "$pgdata")") 2>/dev/null; then
+	if port_open "$(port_of "$pgdata")"; then
 		local port
 		port=$(free_port)
 		say "port $(port_of "$pgdata") is taken; moving the cluster to $port"
@@ -147,5 +147,6 @@ status)
 		say "not running ($pgdata)"; exit 3
 	fi
 	;;
-*) die "usage: pg.sh url|stop|status" ;;
+datadir) data_dir ;;
+*) die "usage: pg.sh url|stop|status|datadir" ;;
 esac

@@ -74,6 +74,11 @@ func scanAddress(row pgx.CollectableRow) (Address, error) {
 // AddressesByID returns the addresses with these ids, in the order of ids; ids that name no
 // address are left out.
 func (db *DB) AddressesByID(ctx context.Context, ids []int64) ([]Address, error) {
+	return readOn(ctx, db, func(db *DB) ([]Address, error) { return db.addressesByID(ctx, ids) })
+}
+
+// addressesByID is AddressesByID on the server db stands for.
+func (db *DB) addressesByID(ctx context.Context, ids []int64) ([]Address, error) {
 	rows, _ := db.pool.Query(ctx, `SELECT `+sqlAddressColumns+sqlAddressFrom+`
 		JOIN unnest($1::bigint[]) WITH ORDINALITY AS q(id, n) ON q.id = a.id ORDER BY q.n`, ids)
 	return pgx.CollectRows(rows, scanAddress)
@@ -82,12 +87,22 @@ func (db *DB) AddressesByID(ctx context.Context, ids []int64) ([]Address, error)
 // AddressByCode returns the address holding registry code code (12 digits, as stored), or
 // ErrNotFound; RetiredCode tells a code that was issued and retired from one never issued.
 func (db *DB) AddressByCode(ctx context.Context, code string) (Address, error) {
+	return readOn(ctx, db, func(db *DB) (Address, error) { return db.addressByCode(ctx, code) })
+}
+
+// addressByCode is AddressByCode on the server db stands for.
+func (db *DB) addressByCode(ctx context.Context, code string) (Address, error) {
 	return db.addressWhere(ctx, `a.code = $1`, code)
 }
 
 // AddressByNationalCode returns the address holding national code code (10 digits), or
 // ErrNotFound.
 func (db *DB) AddressByNationalCode(ctx context.Context, code string) (Address, error) {
+	return readOn(ctx, db, func(db *DB) (Address, error) { return db.addressByNationalCode(ctx, code) })
+}
+
+// addressByNationalCode is AddressByNationalCode on the server db stands for.
+func (db *DB) addressByNationalCode(ctx context.Context, code string) (Address, error) {
 	return db.addressWhere(ctx, `a.national_code = $1`, code)
 }
 

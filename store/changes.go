@@ -36,7 +36,9 @@ type Change struct {
 // (xmin: every change of a transaction at or past it is looked for again) and those changes
 // already read (seen), so that each change is returned once.
 type ChangeCursor struct {
-	ID   int64
+	ID int64
+	// LSN is the primary's WAL position read after the changes: at or past their commits.
+	LSN  LSN
 	xmin int64
 	seen []seenChange
 }
@@ -69,7 +71,10 @@ func (db *DB) ChangesHead(ctx context.Context) (ChangeCursor, error) {
 		if err := tx.QueryRow(ctx, sqlSnapshotXmin).Scan(&c.xmin); err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, sqlChangesHead, c.xmin).Scan(&c.ID, &ids, &txids)
+		if err := tx.QueryRow(ctx, sqlChangesHead, c.xmin).Scan(&c.ID, &ids, &txids); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, sqlPrimaryLSN).Scan(&c.LSN)
 	})
 	for i := range min(len(ids), len(txids)) {
 		c.seen = append(c.seen, seenChange{ids[i], txids[i]})
@@ -125,7 +130,10 @@ func (db *DB) ChangesSince(ctx context.Context, c ChangeCursor, limit int) ([]Ch
 			ch = Change{}
 			return nil
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, sqlPrimaryLSN).Scan(&next.LSN)
 	})
 	if err != nil {
 		return nil, c, translate(err)

@@ -18,7 +18,8 @@ const ChangesPoll = 5 * time.Second
 // its own, so one read path serves notifications and writers catching up alike. It holds one
 // connection of its own outside the pool, reconnects with backoff when the database goes
 // away (logging at warn), and returns only when ctx ends. wake runs on the listener's
-// goroutine: notifications wait while it runs.
+// goroutine: notifications wait while it runs. It connects to Options.ListenURL where that is
+// set: LISTEN needs a session, which a pooler in transaction mode does not give.
 func (db *DB) ListenChanges(ctx context.Context, wake func()) error {
 	const maxBackoff = 30 * time.Second
 	backoff := 250 * time.Millisecond
@@ -43,7 +44,7 @@ func (db *DB) ListenChanges(ctx context.Context, wake func()) error {
 // listen connects, listens and wakes until the connection fails or ctx ends; connected
 // says whether it got as far as listening.
 func (db *DB) listen(ctx context.Context, wake func()) (connected bool, err error) {
-	conn, err := pgx.ConnectConfig(ctx, db.pool.Config().ConnConfig.Copy())
+	conn, err := pgx.ConnectConfig(ctx, db.listenConfig.Copy())
 	if err != nil {
 		return false, err
 	}

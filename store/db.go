@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -16,16 +18,38 @@ import (
 	"github.com/jackc/pgx/v5/tracelog"
 )
 
-// DB is the pool of connections to the city database. It is safe for concurrent use.
+// DB is the pool of connections to the city database, and to its replicas where it has any
+// (replicas.go). It is safe for concurrent use.
 type DB struct {
 	pool *pgxpool.Pool
 	log  *slog.Logger
-	// cols keeps each edited or as-of table's columns ("<table>/<id column>" → tableColumns),
-	// read once: the schema changes only with a migration, which comes with a restart.
-	cols sync.Map
 	// statementTimeout and longTimeout bound the statements of ordinary and of bulk
 	// transactions (see txWith); 0 is no limit.
 	statementTimeout, longTimeout time.Duration
+	// pooled: the pool goes through a pooler in transaction mode, so a session is no one's
+	// and every setting is made per transaction (Options.TransactionPooler).
+	pooled bool
+	// listenConfig is where the change listener connects (Options.ListenURL).
+	listenConfig *pgx.ConnConfig
+	// replica is the replica this DB reads from; nil for the primary's DB (readOn).
+	replica *replica
+	*shared
+}
+
+// shared is what the primary's DB and its views on replicas have in common.
+type shared struct {
+	// cols keeps each edited or as-of table's columns ("<table>/<id column>" → tableColumns),
+	// read once: the schema changes only with a migration, which comes with a restart.
+	cols sync.Map
+	// seen is the primary's WAL position after the last changes this instance has seen
+	// (Saw): a read from a replica that has not replayed that far may miss them.
+	seen atomic.Uint64
+	// replicas are the replicas to read from; empty without.
+	replicas []*replica
+	// maxLag: a replica further behind is not read from.
+	maxLag time.Duration
+	// stopWatch ends the replicas' health loop (Close).
+	stopWatch context.CancelFunc
 }
 
 // Options tune the pool. Zero values take the defaults of DefaultOptions.
@@ -43,6 +67,21 @@ type Options struct {
 	Logger *slog.Logger
 	// AppName shows in pg_stat_activity.
 	AppName string
+	// TransactionPooler says that the URLs lead through a pooler in transaction mode
+	// (pgbouncer pool_mode=transaction), where consecutive transactions of one connection run
+	// on different server sessions: no named prepared statements (pgx then describes
+	// statements and executes them unnamed, QueryExecModeCacheDescribe, unless the URL names
+	// a default_query_exec_mode) and no session settings at connect (statement_timeout and
+	// the guards are set in each transaction instead, or on the role by the operator).
+	TransactionPooler bool
+	// ListenURL is where the change listener connects, LISTEN needing a session of its own;
+	// empty: the primary's URL, which must then not lead through a pooler in transaction mode.
+	ListenURL string
+	// Replicas are URLs of streaming replicas of the primary that reads may go to (readOn).
+	Replicas []string
+	// ReplicaMaxLag: a replica further behind the primary than this is not read from until
+	// it catches up. Zero means 10 s.
+	ReplicaMaxLag time.Duration
 }
 
 // DefaultOptions are sized for a small machine serving tiles and queries.
@@ -72,6 +111,34 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
+	cfg, err := poolConfig(url, opt)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	db := &DB{pool: pool, log: opt.Logger, statementTimeout: opt.StatementTimeout, longTimeout: opt.LongStatementTimeout,
+		pooled: opt.TransactionPooler, listenConfig: cfg.ConnConfig, shared: &shared{maxLag: opt.ReplicaMaxLag}}
+	if opt.ListenURL != "" {
+		lcfg, err := poolConfig(opt.ListenURL, Options{StatementTimeout: opt.StatementTimeout, AppName: opt.AppName, Logger: opt.Logger})
+		if err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("store: listen url: %w", err)
+		}
+		db.listenConfig = lcfg.ConnConfig
+	}
+	if err := db.openReplicas(ctx, opt); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// poolConfig is the pool configuration for url with opt's settings, for the primary and the
+// replicas alike.
+func poolConfig(url string, opt Options) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: database url: %w", err)
@@ -82,22 +149,26 @@ func Open(ctx context.Context, url string, opt Options) (*DB, error) {
 	cfg.HealthCheckPeriod = 15 * time.Second
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
 	rp := cfg.ConnConfig.RuntimeParams
+	// A pooler passes on (and restores for each client) only a few parameters, among them
+	// application_name and TimeZone, and refuses a connection that sends others.
 	rp["application_name"] = opt.AppName
-	rp["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
-	rp["idle_in_transaction_session_timeout"] = "60000"
 	rp["timezone"] = "UTC"
-	for k, v := range sessionGuards {
-		rp[k] = v
+	if opt.TransactionPooler {
+		if !strings.Contains(url, "default_query_exec_mode") {
+			cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+		}
+	} else {
+		rp["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
+		rp["idle_in_transaction_session_timeout"] = "60000"
+		for k, v := range sessionGuards {
+			rp[k] = v
+		}
 	}
 	cfg.ConnConfig.Tracer = &tracelog.TraceLog{
 		Logger:   tracelog.LoggerFunc(traceToSlog(opt.Logger)),
 		LogLevel: tracelog.LogLevelWarn,
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	return &DB{pool: pool, log: opt.Logger, statementTimeout: opt.StatementTimeout, longTimeout: opt.LongStatementTimeout}, nil
+	return cfg, nil
 }
 
 // traceToSlog forwards pgx's traces of failures without the statement's arguments, which may
@@ -121,8 +192,16 @@ func traceToSlog(log *slog.Logger) func(context.Context, tracelog.LogLevel, stri
 	}
 }
 
-// Close waits for connections in use to be returned and closes the pool.
-func (db *DB) Close() { db.pool.Close() }
+// Close waits for connections in use to be returned and closes the pools.
+func (db *DB) Close() {
+	if db.stopWatch != nil {
+		db.stopWatch()
+	}
+	for _, r := range db.replicas {
+		r.db.pool.Close()
+	}
+	db.pool.Close()
+}
 
 // Ping checks that the database answers, with a fresh round trip.
 func (db *DB) Ping(ctx context.Context) error {
@@ -154,7 +233,7 @@ func (db *DB) bulkTx(ctx context.Context, fn func(pgx.Tx) error) error {
 // txWith begins a transaction with begin and the settings of txLimits in the same round
 // trip, runs fn in it and commits when fn returns nil.
 func (db *DB) txWith(ctx context.Context, begin string, limit time.Duration, fn func(pgx.Tx) error) error {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin + txLimits(ctx, limit)})
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin + txLimits(ctx, limit, db.pooled)})
 	if err != nil {
 		return translate(err)
 	}

@@ -224,6 +224,20 @@ type Page struct {
 // memory stays bounded whatever the page size. On the first page it counts all matching
 // features first, in the same snapshot.
 func (db *DB) Features(ctx context.Context, q FeatureQuery, format FeatureFormat, emit func(cols []*string) error) (Page, error) {
+	// A read that failed after rows went out cannot start again elsewhere: the rows would
+	// go out twice. Failing then, it fails.
+	emitted := false
+	once := func(cols []*string) error { emitted = true; return emit(cols) }
+	return readOn(ctx, db, func(on *DB) (Page, error) {
+		if emitted {
+			return Page{}, fmt.Errorf("%w: the replica failed while rows were sent", ErrUnavailable)
+		}
+		return on.features(ctx, q, format, once)
+	})
+}
+
+// features is Features on the server db stands for.
+func (db *DB) features(ctx context.Context, q FeatureQuery, format FeatureFormat, emit func(cols []*string) error) (Page, error) {
 	var page Page
 	where, args, err := q.conditions()
 	if err != nil {
@@ -320,6 +334,11 @@ func streamRows(ctx context.Context, tx pgx.Tx, sql string, args []any, limit in
 
 // Feature returns one feature of layer l by id as GeoJSON, or ErrNotFound.
 func (db *DB) Feature(ctx context.Context, q FeatureQuery, id int64) ([]byte, error) {
+	return readOn(ctx, db, func(db *DB) ([]byte, error) { return db.feature(ctx, q, id) })
+}
+
+// feature is Feature on the server db stands for.
+func (db *DB) feature(ctx context.Context, q FeatureQuery, id int64) ([]byte, error) {
 	q.BBox, q.Equals, q.Filter = nil, nil, nil
 	where, args, err := q.conditions()
 	if err != nil {

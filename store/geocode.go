@@ -101,6 +101,11 @@ ORDER BY b.sim DESC, m.name_key, street_sim DESC, min(m.id)`
 // close to it, each with all its rows, best name first. It gives no middle point: the
 // geocoder places a street by its wards (StreetPlace) or not at all.
 func (db *DB) StreetsNamed(ctx context.Context, fold string, names int) ([]StreetMatch, error) {
+	return readOn(ctx, db, func(db *DB) ([]StreetMatch, error) { return db.streetsNamed(ctx, fold, names) })
+}
+
+// streetsNamed is StreetsNamed on the server db stands for.
+func (db *DB) streetsNamed(ctx context.Context, fold string, names int) ([]StreetMatch, error) {
 	rows, _ := db.pool.Query(ctx, sqlStreetsNamed, fold, names)
 	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StreetMatch, error) {
 		var m StreetMatch
@@ -141,6 +146,12 @@ FROM streets s WHERE s.id = ANY($1)`
 // from near.Focus. Matching the units' names costs more than finding the streets: the
 // geocoder asks only when a name stands for more streets than it looks at.
 func (db *DB) StreetsNear(ctx context.Context, streets []StreetMatch, near Near) error {
+	_, err := readOn(ctx, db, func(db *DB) (struct{}, error) { return struct{}{}, db.streetsNear(ctx, streets, near) })
+	return err
+}
+
+// streetsNear is StreetsNear on the server db stands for.
+func (db *DB) streetsNear(ctx context.Context, streets []StreetMatch, near Near) error {
 	var ids []int64
 	for _, s := range streets {
 		ids = append(ids, s.IDs...)
@@ -190,6 +201,11 @@ LIMIT $2`
 // StreetsPrefixed returns up to limit named streets a user typing fold may be after. focus,
 // when not nil, is a lon/lat the nearest streets are preferred to.
 func (db *DB) StreetsPrefixed(ctx context.Context, fold string, focus *orb.Point, limit int) ([]StreetMatch, error) {
+	return readOn(ctx, db, func(db *DB) ([]StreetMatch, error) { return db.streetsPrefixed(ctx, fold, focus, limit) })
+}
+
+// streetsPrefixed is StreetsPrefixed on the server db stands for.
+func (db *DB) streetsPrefixed(ctx context.Context, fold string, focus *orb.Point, limit int) ([]StreetMatch, error) {
 	lon, lat := focusArgs(focus)
 	rows, _ := db.pool.Query(ctx, sqlStreetsPrefixed, escapeLike(fold), limit, lon, lat)
 	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (StreetMatch, error) {
@@ -216,6 +232,11 @@ func escapeLike(s string) string {
 // however either is written: by the canonical form ([address.NormHouseNumber]), so "25B" finds
 // "25b" and "số 5 ngõ 12 ngách 3" finds "12/3/5". None when number is not a house number.
 func (db *DB) AddressesNumbered(ctx context.Context, streets []int64, number string) ([]Address, error) {
+	return readOn(ctx, db, func(db *DB) ([]Address, error) { return db.addressesNumbered(ctx, streets, number) })
+}
+
+// addressesNumbered is AddressesNumbered on the server db stands for.
+func (db *DB) addressesNumbered(ctx context.Context, streets []int64, number string) ([]Address, error) {
 	key := address.NormHouseNumber(number)
 	if key == "" {
 		return nil, nil
@@ -231,6 +252,11 @@ func (db *DB) AddressesNumbered(ctx context.Context, streets []int64, number str
 // 120, …, 120BIS, …, 12A. A prefix that is not yet a whole house number ("120 bi") is folded,
 // upper-cased and stripped of spaces instead.
 func (db *DB) AddressesPrefixed(ctx context.Context, streets []int64, prefix string, limit int) ([]Address, error) {
+	return readOn(ctx, db, func(db *DB) ([]Address, error) { return db.addressesPrefixed(ctx, streets, prefix, limit) })
+}
+
+// addressesPrefixed is AddressesPrefixed on the server db stands for.
+func (db *DB) addressesPrefixed(ctx context.Context, streets []int64, prefix string, limit int) ([]Address, error) {
 	key := address.NormHouseNumber(prefix)
 	if key == "" {
 		key = strings.ToUpper(strings.ReplaceAll(address.Fold(prefix), " ", ""))
@@ -286,6 +312,11 @@ var (
 // all the rows the street is stored as (StreetMatch.IDs), the first naming it; ErrNotFound
 // when the street has no plain number on that side to place it by.
 func (db *DB) Interpolate(ctx context.Context, street []int64, number int) (Place, error) {
+	return readOn(ctx, db, func(db *DB) (Place, error) { return db.interpolate(ctx, street, number) })
+}
+
+// interpolate is Interpolate on the server db stands for.
+func (db *DB) interpolate(ctx context.Context, street []int64, number int) (Place, error) {
 	p := Place{Kind: "interpolated", StreetID: first(street)}
 	var row pgx.Row
 	if len(street) == 1 {
@@ -322,6 +353,11 @@ SELECT at.name, ` + sqlUnitsAtColumns + ` FROM at` + sqlUnitsAt
 // StreetPlace is the point that stands for a street stored as rows street (StreetMatch.IDs),
 // within the wards of wardCodes when it crosses them.
 func (db *DB) StreetPlace(ctx context.Context, street []int64, wardCodes []string) (Place, error) {
+	return readOn(ctx, db, func(db *DB) (Place, error) { return db.streetPlace(ctx, street, wardCodes) })
+}
+
+// streetPlace is StreetPlace on the server db stands for.
+func (db *DB) streetPlace(ctx context.Context, street []int64, wardCodes []string) (Place, error) {
 	p := Place{Kind: "street", StreetID: first(street)}
 	err := db.pool.QueryRow(ctx, sqlStreetPlace, street, wardCodes).Scan(append([]any{&p.Street}, placeDest(&p)...)...)
 	p.Name = p.Street
@@ -365,6 +401,11 @@ LIMIT $3`
 // WardsNamed returns up to limit wards of either system named fold (folded, with or
 // without the kind); similar names too when fuzzy.
 func (db *DB) WardsNamed(ctx context.Context, fold string, fuzzy bool, limit int) ([]WardMatch, error) {
+	return readOn(ctx, db, func(db *DB) ([]WardMatch, error) { return db.wardsNamed(ctx, fold, fuzzy, limit) })
+}
+
+// wardsNamed is WardsNamed on the server db stands for.
+func (db *DB) wardsNamed(ctx context.Context, fold string, fuzzy bool, limit int) ([]WardMatch, error) {
 	rows, _ := db.pool.Query(ctx, sqlWardsNamed, fold, fuzzy, limit)
 	m, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (WardMatch, error) {
 		var w WardMatch
@@ -385,6 +426,11 @@ SELECT at.name, ` + sqlUnitsAtColumns + ` FROM at` + sqlUnitsAt
 // WardPlace is a point inside the ward with code of the current system, or of the old one;
 // ErrNotFound when the ward has no boundary.
 func (db *DB) WardPlace(ctx context.Context, code string, current bool) (Place, error) {
+	return readOn(ctx, db, func(db *DB) (Place, error) { return db.wardPlace(ctx, code, current) })
+}
+
+// wardPlace is WardPlace on the server db stands for.
+func (db *DB) wardPlace(ctx context.Context, code string, current bool) (Place, error) {
 	p := Place{Kind: "ward"}
 	err := db.pool.QueryRow(ctx, sqlWardPlace, code, current).Scan(append([]any{&p.Name}, placeDest(&p)...)...)
 	return p, translate(err)

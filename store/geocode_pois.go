@@ -58,6 +58,11 @@ WITH m AS (
 // trigrams with a similarity of at least minSimilarity, best first; among equals the nearest
 // to focus when it is not nil.
 func (db *DB) POIsNamed(ctx context.Context, fold string, minSimilarity float64, focus *orb.Point, limit int) ([]POIMatch, error) {
+	return readOn(ctx, db, func(db *DB) ([]POIMatch, error) { return db.poIsNamed(ctx, fold, minSimilarity, focus, limit) })
+}
+
+// poIsNamed is POIsNamed on the server db stands for.
+func (db *DB) poIsNamed(ctx context.Context, fold string, minSimilarity float64, focus *orb.Point, limit int) ([]POIMatch, error) {
 	lon, lat := focusArgs(focus)
 	return db.pois(ctx, sqlPOIsNamed, fold, limit, lon, lat, minSimilarity)
 }
@@ -65,6 +70,11 @@ func (db *DB) POIsNamed(ctx context.Context, fold string, minSimilarity float64,
 // POIsPrefixed returns up to limit named places a user typing fold may be after, those whose
 // name starts with it first; among equals the nearest to focus when it is not nil.
 func (db *DB) POIsPrefixed(ctx context.Context, fold string, focus *orb.Point, limit int) ([]POIMatch, error) {
+	return readOn(ctx, db, func(db *DB) ([]POIMatch, error) { return db.poIsPrefixed(ctx, fold, focus, limit) })
+}
+
+// poIsPrefixed is POIsPrefixed on the server db stands for.
+func (db *DB) poIsPrefixed(ctx context.Context, fold string, focus *orb.Point, limit int) ([]POIMatch, error) {
 	lon, lat := focusArgs(focus)
 	return db.pois(ctx, sqlPOIsPrefixed, escapeLike(fold), limit, lon, lat)
 }

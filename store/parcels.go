@@ -75,6 +75,11 @@ ORDER BY code`
 // OldWards returns the cadastral (pre-2025) wards whose code or name is q: none, one, or
 // several when a name is ambiguous.
 func (db *DB) OldWards(ctx context.Context, q string) ([]Ward, error) {
+	return readOn(ctx, db, func(db *DB) ([]Ward, error) { return db.oldWards(ctx, q) })
+}
+
+// oldWards is OldWards on the server db stands for.
+func (db *DB) oldWards(ctx context.Context, q string) ([]Ward, error) {
 	rows, _ := db.pool.Query(ctx, sqlOldWards, q, ReformDate)
 	units, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Ward])
 	return units, translate(err)
@@ -87,6 +92,11 @@ WHERE p.ward_code = $1 AND p.sheet_no = $2 AND p.parcel_no = $3`
 
 // ParcelByKey returns the parcel named by k, or ErrNotFound.
 func (db *DB) ParcelByKey(ctx context.Context, k ParcelKey) (Parcel, error) {
+	return readOn(ctx, db, func(db *DB) (Parcel, error) { return db.parcelByKey(ctx, k) })
+}
+
+// parcelByKey is ParcelByKey on the server db stands for.
+func (db *DB) parcelByKey(ctx context.Context, k ParcelKey) (Parcel, error) {
 	rows, _ := db.pool.Query(ctx, sqlParcelByKey, k.Ward, k.Sheet, k.Number)
 	p, err := pgx.CollectExactlyOneRow(rows, scanParcel)
 	return p, translate(err)
@@ -99,6 +109,11 @@ WHERE p.id = $1`
 
 // Parcel returns the parcel with id, or ErrNotFound.
 func (db *DB) Parcel(ctx context.Context, id int64) (Parcel, error) {
+	return readOn(ctx, db, func(db *DB) (Parcel, error) { return db.parcel(ctx, id) })
+}
+
+// parcel is Parcel on the server db stands for.
+func (db *DB) parcel(ctx context.Context, id int64) (Parcel, error) {
 	rows, _ := db.pool.Query(ctx, sqlParcelByID, id)
 	p, err := pgx.CollectExactlyOneRow(rows, scanParcel)
 	return p, translate(err)
@@ -117,6 +132,11 @@ ORDER BY p.id`
 // ParcelsAt returns the parcels holding the point (x, y) in the CRS srid, one of the crs
 // table's; a point on a shared boundary is in each parcel it touches.
 func (db *DB) ParcelsAt(ctx context.Context, x, y float64, srid int) ([]Parcel, error) {
+	return readOn(ctx, db, func(db *DB) ([]Parcel, error) { return db.parcelsAt(ctx, x, y, srid) })
+}
+
+// parcelsAt is ParcelsAt on the server db stands for.
+func (db *DB) parcelsAt(ctx context.Context, x, y float64, srid int) ([]Parcel, error) {
 	rows, _ := db.pool.Query(ctx, sqlParcelsAt, x, y, srid)
 	ps, err := pgx.CollectRows(rows, scanParcel)
 	return ps, translate(err)

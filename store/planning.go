@@ -153,6 +153,11 @@ ORDER BY r.street_name, r.id`
 // PlanningReport gathers what the plans say of parcel id in one round trip, from one
 // snapshot. ErrNotFound when there is no such parcel.
 func (db *DB) PlanningReport(ctx context.Context, id int64) (PlanningReport, error) {
+	return readOn(ctx, db, func(db *DB) (PlanningReport, error) { return db.planningReport(ctx, id) })
+}
+
+// planningReport is PlanningReport on the server db stands for.
+func (db *DB) planningReport(ctx context.Context, id int64) (PlanningReport, error) {
 	var rep PlanningReport
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}

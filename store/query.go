@@ -90,6 +90,11 @@ WHERE p.id > $3 ORDER BY p.id LIMIT $4`
 // QueryParcels answers q: one page of matching parcels in id order and totals of all of
 // them, from one snapshot. An invalid or too large area is an *AreaError.
 func (db *DB) QueryParcels(ctx context.Context, q ParcelQuery) (ParcelPage, error) {
+	return readOn(ctx, db, func(db *DB) (ParcelPage, error) { return db.queryParcels(ctx, q) })
+}
+
+// queryParcels is QueryParcels on the server db stands for.
+func (db *DB) queryParcels(ctx context.Context, q ParcelQuery) (ParcelPage, error) {
 	stmt := queryStatements[q.Within]
 	var page ParcelPage
 	err := db.readTx(ctx, func(tx pgx.Tx) error {

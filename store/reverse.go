@@ -89,6 +89,11 @@ const ReverseMaxLimit = 20
 // addresses within radiusM metres, nearest first; limit is at most ReverseMaxLimit. Both
 // statements go in one round trip.
 func (db *DB) Reverse(ctx context.Context, lon, lat, radiusM float64, limit int) (Reverse, error) {
+	return readOn(ctx, db, func(db *DB) (Reverse, error) { return db.reverse(ctx, lon, lat, radiusM, limit) })
+}
+
+// reverse is Reverse on the server db stands for.
+func (db *DB) reverse(ctx context.Context, lon, lat, radiusM float64, limit int) (Reverse, error) {
 	var rev Reverse
 	b := &pgx.Batch{}
 	b.Queue(sqlPlace, lon, lat).QueryRow(func(row pgx.Row) error {

@@ -105,22 +105,40 @@ func quoteLiteral(s string) string {
 // Tile runs the queries for tile t and returns each layer's MVT bytes, in order; a layer
 // with no features in the tile gives no bytes. All queries go in one round trip, in one
 // read-only transaction with parallel query off: a tile touches few rows, and parallel
-// workers cost more to start than they save.
-func (db *DB) Tile(ctx context.Context, qs []TileQuery, t geo.Tile) ([][]byte, error) {
-	return db.tile(ctx, qs, t)
+// workers cost more to start than they save. The tile is made on a replica that has replayed
+// every change seen (Saw) when one is healthy, else on the primary; replayed is how far the
+// server that made it had replayed the primary's WAL before (the primary: its position then),
+// so that a cache keeps the tile only when it holds every change seen when it was asked for.
+func (db *DB) Tile(ctx context.Context, qs []TileQuery, t geo.Tile) (parts [][]byte, replayed LSN, err error) {
+	type made struct {
+		parts [][]byte
+		at    LSN
+	}
+	m, err := readOn(ctx, db, func(db *DB) (made, error) {
+		parts, at, err := db.tile(ctx, qs, t)
+		return made{parts, at}, err
+	})
+	return m.parts, m.at, err
 }
 
-// tile runs qs with arguments t's z, x, y and then more, if any (an as-of time).
-func (db *DB) tile(ctx context.Context, qs []TileQuery, t geo.Tile, more ...any) ([][]byte, error) {
+// tile runs qs with arguments t's z, x, y and then more, if any (an as-of time), after
+// reading how much of the primary's WAL the server shows (sqlReadLSN): each statement of the
+// transaction takes a snapshot of its own, later than that read.
+func (db *DB) tile(ctx context.Context, qs []TileQuery, t geo.Tile, more ...any) ([][]byte, LSN, error) {
 	out := make([][]byte, len(qs))
+	var at int64
 	err := db.readTx(ctx, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
+		b.Queue(sqlReadLSN)
 		b.Queue("SET LOCAL max_parallel_workers_per_gather = 0")
 		for _, q := range qs {
 			b.Queue(q.sql, append([]any{int(t.Z), int(t.X), int(t.Y)}, more...)...)
 		}
 		br := tx.SendBatch(ctx, b)
 		defer br.Close()
+		if err := br.QueryRow().Scan(&at); err != nil {
+			return err
+		}
 		if _, err := br.Exec(); err != nil {
 			return err
 		}
@@ -132,7 +150,10 @@ func (db *DB) tile(ctx context.Context, qs []TileQuery, t geo.Tile, more ...any)
 		return br.Close()
 	})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return out, nil
+	if db.replica != nil {
+		db.replica.saw(LSN(at))
+	}
+	return out, LSN(at), nil
 }

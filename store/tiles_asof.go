@@ -43,5 +43,6 @@ func (db *DB) TileQueryAsOf(ctx context.Context, l LayerRow, z int) (TileQuery, 
 
 // TileAsOf is Tile for statements made by TileQueryAsOf, as of time at.
 func (db *DB) TileAsOf(ctx context.Context, qs []TileQuery, t geo.Tile, at time.Time) ([][]byte, error) {
-	return db.tile(ctx, qs, t, at)
+	parts, _, err := db.tile(ctx, qs, t, at)
+	return parts, err
 }

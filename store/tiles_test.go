@@ -179,7 +179,7 @@ func TestTileSession(t *testing.T) {
 	ctx := context.Background()
 	setting := store.RawTileQuery(`SELECT convert_to(current_setting('max_parallel_workers_per_gather')
 		|| '/' || $1::int || '/' || $2::int || '/' || $3::int, 'UTF8')`)
-	out, err := db.Tile(ctx, []store.TileQuery{setting, setting}, geo.NewTile(3, 2, 1))
+	out, _, err := db.Tile(ctx, []store.TileQuery{setting, setting}, geo.NewTile(3, 2, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestTileSession(t *testing.T) {
 	cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err = db.Tile(cctx, []store.TileQuery{slow}, geo.NewTile(0, 0, 0))
+	_, _, err = db.Tile(cctx, []store.TileQuery{slow}, geo.NewTile(0, 0, 0))
 	if err == nil || time.Since(start) > testwait.Patience {
 		t.Errorf("cancelled tile: %v after %s, want an error as soon as it is cancelled", err, time.Since(start))
 	}

@@ -71,6 +71,11 @@ ORDER BY p.code, d.code, w.code`
 // OldWardsNamed returns the wards valid before the 2025 reform that q names: none, one, or
 // several when the name is ambiguous ("Phường 12" without its district).
 func (db *DB) OldWardsNamed(ctx context.Context, q WardQuery) ([]OldWard, error) {
+	return readOn(ctx, db, func(db *DB) ([]OldWard, error) { return db.oldWardsNamed(ctx, q) })
+}
+
+// oldWardsNamed is OldWardsNamed on the server db stands for.
+func (db *DB) oldWardsNamed(ctx context.Context, q WardQuery) ([]OldWard, error) {
 	lon, lat := q.point()
 	rows, _ := db.pool.Query(ctx, sqlOldWardsNamed, q.Ward, q.District, q.Province, lon, lat)
 	ws, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (OldWard, error) {
@@ -107,6 +112,11 @@ ORDER BY s.old_code, n.code`
 // Successors returns the current units that the old units ids went into, by the official
 // conversion table, each tested against q's point when it has one.
 func (db *DB) Successors(ctx context.Context, ids []int64, q WardQuery) ([]NewUnit, error) {
+	return readOn(ctx, db, func(db *DB) ([]NewUnit, error) { return db.successors(ctx, ids, q) })
+}
+
+// successors is Successors on the server db stands for.
+func (db *DB) successors(ctx context.Context, ids []int64, q WardQuery) ([]NewUnit, error) {
 	lon, lat := q.point()
 	rows, _ := db.pool.Query(ctx, sqlSuccessors, ids, lon, lat)
 	us, err := pgx.CollectRows(rows, scanNewUnit)
@@ -128,6 +138,11 @@ ORDER BY p.code, n.code`
 // CurrentWardsNamed returns the wards in force since 2025-07-01 that q names, ignoring its
 // district.
 func (db *DB) CurrentWardsNamed(ctx context.Context, q WardQuery) ([]NewUnit, error) {
+	return readOn(ctx, db, func(db *DB) ([]NewUnit, error) { return db.currentWardsNamed(ctx, q) })
+}
+
+// currentWardsNamed is CurrentWardsNamed on the server db stands for.
+func (db *DB) currentWardsNamed(ctx context.Context, q WardQuery) ([]NewUnit, error) {
 	lon, lat := q.point()
 	rows, _ := db.pool.Query(ctx, sqlCurrentWardsNamed, q.Ward, q.Province, lon, lat)
 	us, err := pgx.CollectRows(rows, scanNewUnit)

@@ -14,13 +14,17 @@ import (
 // the layer's own above). Tiles being made meanwhile are served but not cached. A change of
 // the catalog reaches tiles through the catalog (catalog.Catalog.Apply): the tiles of a layer
 // it draws otherwise leave the cache when the layer is next asked for. Dropping costs one
-// pass over the cache per call.
+// pass over the cache per call, and with a shared cache a few calls to Redis (dropShared).
 func (s *Service) Apply(changes []store.Change) {
 	if len(changes) == 0 {
 		return
 	}
-	// First the epoch, then the drop: a tile made from rows before the change is either
+	// The shared cache first, then the epoch, then the drop here: a tile made from rows
+	// before the change, here or taken from the shared cache before its drop, is either
 	// dropped here or never cached.
+	if s.Shared != nil {
+		s.dropShared(changes)
+	}
 	s.epoch.Add(1)
 	if s.cache == nil {
 		return

@@ -18,7 +18,7 @@ import (
 )
 
 // liveCity is a demo city's database, with a pool for edits made apart from any service.
-func liveCity(t *testing.T) (url string, pool *pgxpool.Pool) {
+func liveCity(t testing.TB) (url string, pool *pgxpool.Pool) {
 	t.Helper()
 	url = storetest.NewURL(t)
 	storetest.LoadDemo(t, openDB(t, url), 1, 500)
@@ -30,7 +30,7 @@ func liveCity(t *testing.T) (url string, pool *pgxpool.Pool) {
 	return url, pool
 }
 
-func openDB(t *testing.T, url string) *store.DB {
+func openDB(t testing.TB, url string) *store.DB {
 	t.Helper()
 	db, err := store.Open(context.Background(), url, store.Options{MaxConns: 8})
 	if err != nil {
@@ -44,9 +44,18 @@ func openDB(t *testing.T, url string) *store.DB {
 // wires them.
 func instance(t *testing.T, url string) (*tiles.Service, *live.Hub) {
 	t.Helper()
+	return instanceWith(t, url, nil)
+}
+
+// instanceWith is instance with setup run on the service before its first tile.
+func instanceWith(t *testing.T, url string, setup func(*tiles.Service)) (*tiles.Service, *live.Hub) {
+	t.Helper()
 	db := openDB(t, url)
 	cat := catalog.New(db)
 	s := tiles.New(db, cat, tiles.NewCache(64<<20, time.Hour))
+	if setup != nil {
+		setup(s)
+	}
 	hub := live.New(db, nil)
 	hub.Subscribe(cat.Apply)
 	hub.Subscribe(s.Apply)

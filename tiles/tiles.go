@@ -1,7 +1,8 @@
 // Package tiles serves Mapbox Vector Tiles (MVT 2.1) of the catalog's layers: it keeps a
 // statement for each zoom band of a layer, puts the layers of a tile together, caches tiles
-// and drops those that changes touch. PostGIS makes each layer's bytes; store runs the
-// statements; the catalog says what the layers are.
+// (in memory, and with Redis in a cache the instances share) and drops those that changes
+// touch. PostGIS makes each layer's bytes; store runs the statements; the catalog says what
+// the layers are.
 package tiles
 
 import (
@@ -15,6 +16,7 @@ import (
 	"bandoso/admit"
 	"bandoso/catalog"
 	"bandoso/geo"
+	"bandoso/shared"
 	"bandoso/store"
 )
 
@@ -42,6 +44,13 @@ type Service struct {
 	// Gate, when set before the first tile, is where a tile the database must make waits its
 	// turn; tiles from the cache pass by it.
 	Gate *admit.Gate
+	// Shared, when set before the first tile, is a second cache behind the service's own,
+	// shared with the other instances (in Redis): a tile missing here is looked for there
+	// before the database makes it, and changes drop tiles there too.
+	Shared *shared.Tiles
+
+	// beforeShare, when set (by tests), runs between making a tile and sharing it.
+	beforeShare func()
 }
 
 // Stats counts the tiles a service made and what its cache did.
@@ -51,6 +60,8 @@ type Stats struct {
 	QueryTime time.Duration
 	// Cache is the cache's counters; zero without a cache.
 	Cache CacheStats
+	// Shared is what the shared cache answered; zero without one.
+	Shared shared.TileStats
 }
 
 // Stats returns the service's counters since it started.
@@ -58,6 +69,9 @@ func (s *Service) Stats() Stats {
 	st := Stats{Queries: s.queries.Load(), QueryTime: time.Duration(s.queryNanos.Load())}
 	if s.cache != nil {
 		st.Cache = s.cache.Stats()
+	}
+	if s.Shared != nil {
+		st.Shared = s.Shared.Stats()
 	}
 	return st
 }
@@ -117,14 +131,14 @@ func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, 
 		return &Tile{}, nil
 	}
 	qs := queriesAt(ds, z)
-	query := func(ctx context.Context) (*Tile, error) {
+	var query tileQuery = func(ctx context.Context) (*Tile, store.LSN, error) {
 		leave, err := s.Gate.Enter(ctx)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		defer leave()
 		start := time.Now()
-		parts, err := s.db.Tile(ctx, qs, t)
+		parts, replayed, err := s.db.Tile(ctx, qs, t)
 		took := time.Since(start)
 		s.queries.Add(1)
 		s.queryNanos.Add(int64(took))
@@ -132,12 +146,21 @@ func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, 
 			s.ObserveQuery(took)
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		return newTile(bytes.Join(parts, nil))
+		tile, err := newTile(bytes.Join(parts, nil))
+		return tile, replayed, err
+	}
+	// The changes seen by now must all be in a tile kept: one made on a replica that had not
+	// replayed them yet is served but not cached.
+	seen := s.db.Seen()
+	if s.Shared != nil {
+		local, key := query, sharedKey(served, ds, t)
+		query = func(ctx context.Context) (*Tile, store.LSN, error) { return s.viaShared(ctx, key, seen, local) }
 	}
 	if s.cache == nil {
-		return query(ctx)
+		tile, _, err := query(ctx)
+		return tile, err
 	}
 	key := newKey(served, t)
 	epoch := s.epoch.Load()
@@ -147,13 +170,16 @@ func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, 
 	// Callers after a change do not join a query started before it.
 	flight := key.String() + "@" + strconv.FormatInt(epoch, 10)
 	return s.flights.do(ctx, flight, func(ctx context.Context) (*Tile, error) {
-		tile, err := query(ctx)
-		if err == nil {
+		tile, replayed, err := query(ctx)
+		if err == nil && replayed >= seen {
 			s.keep(key, tile, epoch, ds)
 		}
 		return tile, err
 	})
 }
+
+// tileQuery makes a tile, saying up to where the database that made it had replayed.
+type tileQuery func(ctx context.Context) (*Tile, store.LSN, error)
 
 // keep caches tile, made by the statements ds, unless it may hold what is no longer so: a
 // batch of changes came while it was made, or the catalog now draws one of its layers

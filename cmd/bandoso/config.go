@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"bandoso/api"
+	"bandoso/shared"
 	"bandoso/store"
 )
 
@@ -27,6 +28,12 @@ type Config struct {
 	Database  databaseConfig
 	Geocoding api.GeocodingConfig
 	OpenData  api.OpenDataConfig
+	Redis     redisConfig
+}
+
+// redisConfig is the Redis the instances behind one load balancer share; none by default.
+type redisConfig struct {
+	URL secretURL // empty: each instance keeps everything to itself
 }
 
 // logConfig is the program's one logger.
@@ -67,6 +74,10 @@ type databaseConfig struct {
 	Queue                  int           // requests waiting for a turn at database work
 	QueueWait              time.Duration // longest such a wait
 	WorkPerClient          int           // of those, held by one client at once; 0: half of them
+	ReplicaURLs            []secretURL   // streaming replicas that reads may go to
+	ReplicaMaxLag          time.Duration // a replica further behind is not read from
+	ListenURL              secretURL     // the change listener's session; empty: URL
+	Pooler                 string        // what URL leads through: "" (a server or a session pooler) or "transaction"
 }
 
 // DefaultConfig holds every default: api's, and those of the program around it.
@@ -79,7 +90,7 @@ func DefaultConfig() Config {
 		Limits: a.Limits,
 		Tiles:  tileConfig{TileConfig: a.Tiles, CacheMB: 128, CacheTTL: time.Hour},
 		Database: databaseConfig{DatabaseConfig: a.Database, MaxConns: 16, StatementTimeout: 25 * time.Second,
-			ImportStatementTimeout: time.Hour, Queue: 512, QueueWait: 5 * time.Second},
+			ImportStatementTimeout: time.Hour, Queue: 512, QueueWait: 5 * time.Second, ReplicaMaxLag: 10 * time.Second},
 		Geocoding: a.Geocoding,
 		OpenData:  a.OpenData,
 	}
@@ -108,6 +119,14 @@ func (c Config) Validate() error {
 	if _, err := pgconn.ParseConfig(string(c.Database.URL)); err != nil {
 		return fmt.Errorf("%s: %v", setting("database-url"), err)
 	}
+	if err := c.Database.checkPools(); err != nil {
+		return err
+	}
+	if c.Redis.URL != "" {
+		if err := shared.CheckURL(string(c.Redis.URL)); err != nil {
+			return fmt.Errorf("%s: %v", setting("redis-url"), err)
+		}
+	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		return fmt.Errorf("%s: %q is neither text nor json", setting("log-format"), c.Log.Format)
 	}
@@ -123,7 +142,7 @@ func (c Config) Validate() error {
 		"download-timeout": c.Limits.DownloadTimeout,
 		"db-queue-wait":    c.Database.QueueWait, "body-timeout": c.HTTP.BodyTimeout, "ready-busy-after": c.Database.BusyAfter,
 		"read-header-timeout": c.HTTP.ReadHeaderTimeout, "read-timeout": c.HTTP.ReadTimeout, "idle-timeout": c.HTTP.IdleTimeout,
-		"import-statement-timeout": c.Database.ImportStatementTimeout} {
+		"import-statement-timeout": c.Database.ImportStatementTimeout, "replica-max-lag": c.Database.ReplicaMaxLag} {
 		if d <= 0 {
 			return fmt.Errorf("%s: must be positive", setting(name))
 		}
@@ -209,7 +228,7 @@ func (c Config) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// secretURL is a database URL whose password never reaches a log.
+// secretURL is a database or Redis URL whose password never reaches a log.
 type secretURL string
 
 // String is what --help shows as the default: redacted, since it comes from DATABASE_URL.

@@ -44,11 +44,15 @@ type flagSample struct {
 
 // samples are those of flags whose type does not say.
 var samples = map[string]flagSample{
-	"database-url":    {[2]string{"postgres://a.example/x", "postgres://b.example/y"}, ""}, // checked by Validate
-	"log-level":       {[2]string{"debug", "warn"}, "loud"},
-	"trusted-proxies": {[2]string{"10.0.0.0/8", "192.168.0.0/16"}, "nowhere"},
-	"map":             {[2]string{"a=b", "c=d"}, "a"},
-	"set":             {[2]string{"a=b", "c=d"}, "a"},
+	"database-url":        {[2]string{"postgres://a.example/x", "postgres://b.example/y"}, ""}, // checked by Validate
+	"log-level":           {[2]string{"debug", "warn"}, "loud"},
+	"trusted-proxies":     {[2]string{"10.0.0.0/8", "192.168.0.0/16"}, "nowhere"},
+	"map":                 {[2]string{"a=b", "c=d"}, "a"},
+	"set":                 {[2]string{"a=b", "c=d"}, "a"},
+	"replica-url":         {[2]string{"postgres://r1.example/x", "postgres://r2.example/x"}, ""},
+	"listen-database-url": {[2]string{"postgres://a.example/x", "postgres://b.example/y"}, ""},
+	"database-pooler":     {[2]string{"session", "transaction"}, ""},                               // checked by Validate
+	"redis-url":           {[2]string{"redis://a.example:6379/0", "redis://b.example:6380/1"}, ""}, // checked by Validate
 }
 
 func sample(t *testing.T, f *flag.Flag) flagSample {

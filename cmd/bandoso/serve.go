@@ -15,6 +15,7 @@ import (
 	"bandoso/catalog"
 	"bandoso/gazetteer"
 	"bandoso/live"
+	"bandoso/shared"
 	"bandoso/store"
 	"bandoso/tiles"
 	"bandoso/web"
@@ -24,6 +25,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	cfg := DefaultConfig()
 	fs := flagSet(help{command: "serve", about: "Serve the city's map over HTTP until SIGINT or SIGTERM, then finish requests in flight and stop."}, env, &cfg)
 	serveFlags(fs, &cfg)
+	poolFlags(fs, &cfg)
 	limitFlags(fs, &cfg)
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
@@ -31,11 +33,12 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	log := cfg.logger(env.Stderr)
 	log.Info("starting", "version", programVersion(), "listen", cfg.HTTP.Listen, "database", cfg.Database.URL,
 		"max_conns", cfg.Database.MaxConns, "request_timeout", cfg.HTTP.RequestTimeout, "statement_timeout", cfg.Database.StatementTimeout,
-		"tile_max_age", cfg.Tiles.MaxAge, "tile_cache_mb", cfg.Tiles.CacheMB, "tile_cache_ttl", cfg.Tiles.CacheTTL)
+		"tile_max_age", cfg.Tiles.MaxAge, "tile_cache_mb", cfg.Tiles.CacheMB, "tile_cache_ttl", cfg.Tiles.CacheTTL,
+		"replicas", urlList{&cfg.Database.ReplicaURLs}, "database_pooler", cfg.Database.Pooler, "redis", cfg.Redis.URL)
 
-	db, err := store.Open(ctx, string(cfg.Database.URL), store.Options{
+	db, err := store.Open(ctx, string(cfg.Database.URL), cfg.Database.poolOptions(store.Options{
 		MaxConns: int32(cfg.Database.MaxConns), StatementTimeout: cfg.Database.StatementTimeout, Logger: log,
-	})
+	}))
 	if err != nil {
 		return err
 	}
@@ -55,13 +58,25 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		log.Warn("layer catalog not read yet; requests will retry", "err", err)
 	}
 	tileService := tiles.New(db, layerCatalog, cache)
+	var redis *shared.Client
+	if cfg.Redis.URL != "" {
+		if redis, err = shared.Open(string(cfg.Redis.URL), shared.Options{Log: log}); err != nil {
+			return fmt.Errorf("%s: %w", setting("redis-url"), err)
+		}
+		defer redis.Close()
+		// Start even when Redis is down: the client notices when it comes back.
+		if err := redis.Ping(ctx); err != nil {
+			log.Warn("redis not answering; serving without it until it does", "err", err)
+		}
+		tileService.Shared = redis.Tiles(cfg.Tiles.CacheTTL)
+	}
 	changes := newChanges(db, log, layerCatalog, tileService)
 	dbWork := admit.New(cfg.Database.work(), cfg.Database.Queue, cfg.Database.QueueWait).PerClient(cfg.Database.workPerClient())
 	tileService.Gate = dbWork
 	// New builds the geocoder, and with it the national gazetteer, now rather than on the
 	// first request.
 	srv := api.New(api.Server{DB: db, Log: log, Version: programVersion(), Catalog: layerCatalog, Tiles: tileService,
-		Units: gazetteer.Official(), Changes: changes, Web: web.Embedded(), DBWork: dbWork, Config: cfg.api()})
+		Units: gazetteer.Official(), Changes: changes, Web: web.Embedded(), DBWork: dbWork, Redis: redis, Config: cfg.api()})
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
@@ -128,6 +143,8 @@ func serveFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.Int64Var(&cfg.Limits.BatchMaxBytes, "batch-max-bytes", cfg.Limits.BatchMaxBytes, "largest file for batch geocoding and parsing (POST /v1/geocode/batch, /v1/parse/batch); the rows past it get an error row")
 	fs.Int64Var(&cfg.Limits.ImportMaxBytes, "import-max-bytes", cfg.Limits.ImportMaxBytes, "largest upload to import (POST /v1/admin/import); larger is 413")
 	fs.StringVar(&cfg.OpenData.Publisher, "publisher", cfg.OpenData.Publisher, "the organisation publishing the data, as the DCAT catalog (/v1/catalog.jsonld) names it; empty: each layer's source")
+	fs.Var(&cfg.Redis.URL, "redis-url", "Redis `url`, e.g. redis://host:6379/0, that the instances behind one load balancer share: a second tile cache behind\n"+
+		"each one's own, and the clients' rate limits; empty for none. Redis is optional: while it is down each instance serves alone")
 	fs.Var(km2{&cfg.Limits.QueryMaxAreaM2}, "query-max-km2", "largest area, in `km²`, buffer included, that one parcel query may cover")
 }
 

@@ -42,12 +42,13 @@ var mayImport = map[string][]string{
 	"migrations/units": {"migrations"},
 	"store":            {"address", "cql2", "geo", "ingest", "migrations", "migrations/units"},
 	"catalog":          {"admit", "geo", "store"},
-	"tiles":            {"admit", "catalog", "geo", "store"},
+	"tiles":            {"admit", "catalog", "geo", "shared", "store"},
+	"shared":           nil,
 	"live":             {"store"},
 	"geocode":          {"address", "gazetteer", "geo", "store"},
 
 	// HTTP
-	"api": {"address", "admit", "catalog", "cql2", "gazetteer", "geo", "geocode", "ingest", "live", "store", "tiles", "web"},
+	"api": {"address", "admit", "catalog", "cql2", "gazetteer", "geo", "geocode", "ingest", "live", "shared", "store", "tiles", "web"},
 
 	// programs
 	"cmd/bandoso":   {everything},
@@ -56,8 +57,9 @@ var mayImport = map[string][]string{
 	"cmd/glyphs":    {"internal/glyphs"},
 
 	// test helpers, which only tests import
-	"store/storetest":       {"demo", "ingest", "migrations", "migrations/units", "osmwrite", "store"},
+	"store/storetest":       {"demo", "ingest", "internal/testwait", "migrations", "migrations/units", "osmwrite", "store"},
 	"osmwrite/osmwritetest": {"osmwrite"},
+	"shared/sharedtest":     {"internal/testwait"},
 	"internal/housenumbers": nil,
 	"internal/streetkeys":   nil,
 	"internal/testlog":      nil,
@@ -66,7 +68,7 @@ var mayImport = map[string][]string{
 }
 
 // testHelpers are the packages only tests may import; everything leaves them out.
-var testHelpers = []string{"store/storetest", "osmwrite/osmwritetest", "internal/housenumbers", "internal/streetkeys", "internal/testlog", "internal/testwait", "internal/layout"}
+var testHelpers = []string{"store/storetest", "osmwrite/osmwritetest", "shared/sharedtest", "internal/housenumbers", "internal/streetkeys", "internal/testlog", "internal/testwait", "internal/layout"}
 
 // pure are the packages that depend, directly or not, on no database driver, no SQL and no
 // HTTP: they run anywhere and their tests need no server.
