@@ -15,7 +15,8 @@ import (
 // filling memory. The statement runs in a read-only transaction, so the file is one
 // consistent snapshot, bounded by the long timeout (imports' own) rather than the ordinary
 // statement timeout, and by ctx: a client gone ends it on the server too. q.Limit, After and
-// Before are ignored. It returns the number of features emitted.
+// Before are ignored. It returns the number of features emitted. It reads the primary, never
+// a replica: a statement of minutes on a hot standby is what replay conflicts cancel.
 func (db *DB) Download(ctx context.Context, q FeatureQuery, format FeatureFormat, emit func(cols [][]byte) error) (int, error) {
 	q.After, q.Before = nil, nil
 	where, args, err := q.conditions()
