@@ -152,8 +152,10 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 		"POST /v1/admin/import": {ok: ok200, role: "editor", contentType: fixed(formType), body: fixed(form),
 			values: url.Values{}},
 
-		"GET /v1/layers":         {ok: ok200},
-		"GET /v1/layers/{layer}": {params: feature, ok: ok200},
+		"GET /v1/layers":                  {ok: ok200},
+		"GET /v1/layers/{layer}":          {params: feature, ok: ok200},
+		"GET /v1/layers/{layer}/download": {params: feature, ok: ok200, accept: items},
+		"GET /v1/catalog.jsonld":          {ok: ok200},
 		"PATCH /v1/layers/{layer}": {params: feature, ok: ok200, role: "admin", contentType: json,
 			body: fixed(`{"description":"Land parcels"}`)},
 		"POST /v1/layers/{layer}/features": {params: feature, ok: ok201, role: "editor", contentType: geoJSON, body: create,

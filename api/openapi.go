@@ -147,6 +147,7 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 	}
 	if s.DB != nil && s.Catalog != nil {
 		openAPILayers(add, func(path, method string, o obj) { addMethod(nil, path, method, o) })
+		openAPIDownload(add)
 		openAPIEdits(add, func(path, method string, o obj) { addMethod(nil, path, method, o) })
 	}
 	if s.Web != nil {

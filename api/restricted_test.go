@@ -212,6 +212,7 @@ func (e tileEnv) leakCases(t *testing.T, names []string) []leakCase {
 		add("/tiles/{layers}.json", "/tiles/"+name+".json", only)
 		add("/tiles/{layers}.json", "/tiles/"+other+","+name+".json", mentioned(names))
 		add("/v1/layers/{layer}", "/v1/layers/"+name, only)
+		add("/v1/layers/{layer}/download", fmt.Sprintf("/v1/layers/%s/download?bbox=%f,%f,%f,%f", name, lon-1e-4, lat-1e-4, lon+1e-4, lat+1e-4), featuresOf(name))
 		add("/v1/layers/{layer}/features/{id}", fmt.Sprintf("/v1/layers/%s/features/%d", name, id), only)
 		add("/v1/layers/{layer}/features/{id}/history", fmt.Sprintf("/v1/layers/%s/features/%d/history", name, id), only)
 		add("/ogc/collections/{collectionId}", coll, only)
@@ -225,7 +226,7 @@ func (e tileEnv) leakCases(t *testing.T, names []string) []leakCase {
 		add("/ogc/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}",
 			fmt.Sprintf("/ogc/tiles/WebMercatorQuad/%d/%d/%d", tile.Z, tile.Y, tile.X), mvtLayers)
 	}
-	for _, p := range []string{"/v1/layers", "/ogc/collections", "/ogc/tiles/{tileMatrixSetId}", "/ogc/api", "/styles/{name}.json"} {
+	for _, p := range []string{"/v1/layers", "/v1/catalog.jsonld", "/ogc/collections", "/ogc/tiles/{tileMatrixSetId}", "/ogc/api", "/styles/{name}.json"} {
 		path := strings.NewReplacer("{tileMatrixSetId}", "WebMercatorQuad", "{name}", "default").Replace(p)
 		add(p, path, mentioned(names))
 	}

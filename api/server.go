@@ -68,6 +68,7 @@ type Server struct {
 	metrics    *Metrics
 	keys       *keyCache
 	uploads    *admit.Quota // uploads in progress per client
+	downloads  *admit.Quota // layer downloads in progress per client
 	layerStats *layerStatsCache
 }
 
@@ -98,6 +99,7 @@ func New(s Server) *Server {
 	}
 	s.keys = newKeyCache()
 	s.uploads = admit.NewQuota(s.Config.Limits.UploadsPerClient)
+	s.downloads = admit.NewQuota(s.Config.Limits.DownloadsPerClient)
 	s.layerStats = expirable.NewLRU[string, store.LayerStats](256, nil, layerStatsTTL)
 	if s.Changes != nil {
 		// Feature counts and update times follow every committed change, here or elsewhere.
@@ -179,6 +181,11 @@ func (s *Server) Handler() http.Handler {
 			r.Post(importPath, s.h(s.handleImport))
 		})
 	}
+	// Downloads, as many at once per client as DownloadsPerClient, each hold a place at the
+	// gate for their whole length.
+	if s.DB != nil && s.Catalog != nil {
+		r.With(s.downloading, s.admitted).Get("/v1/layers/{layer}"+downloadSuffix, s.h(s.handleDownload))
+	}
 	// Routes that query the database take their turn at the gate, once their body has come;
 	// tiles take it inside the tile service, on a cache miss only.
 	r.Group(func(r chi.Router) {
@@ -202,6 +209,7 @@ func (s *Server) Handler() http.Handler {
 		if s.DB != nil && s.Catalog != nil {
 			r.Get("/v1/layers", s.h(s.handleLayers))
 			r.Get("/v1/layers/{layer}", s.h(s.handleLayer))
+			r.Get(catalogPath, s.h(s.handleDCATCatalog))
 			r.Patch("/v1/layers/{layer}", s.h(s.handlePatchLayer))
 			r.Post("/v1/layers/{layer}/features", s.h(s.handleFeatureCreate))
 			r.Get("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureGet))
