@@ -57,13 +57,15 @@ vulncheck:
 		echo "!!! Set GOVULNDB to a reachable mirror (https:// or file://) to check."; rc=0; \
 	fi; rm -f "$$out"; exit $$rc
 
-## bench: Go benchmarks, the demo-city load at one million parcels, tiles on that city, then
-## imports: OpenStreetMap extracts of 34 and 300 MB, a 100,000-row CSV (see docs/benchmarks.md)
+## bench: Go benchmarks, the demo-city load at one million parcels, tiles, an export and layer
+## downloads of that city, then imports: OpenStreetMap extracts of 34 and 300 MB, a 100,000-row CSV (see docs/benchmarks.md)
 bench: build
 	$(WITH_DB) $(WITH_REDIS) \
 	$(GO) test -run '^$$' -bench . -benchmem ./...; \
 	scripts/bench-demo.sh; \
 	scripts/bench-tiles.sh; \
+	scripts/bench-export.sh; \
+	scripts/bench-download.sh; \
 	scripts/bench-import.sh
 
 ## loadtest: serve the one-million-parcel city and replay a mix of tiles, items, geocodes and

@@ -16,6 +16,9 @@ const uploadRetryAfter = 10
 // errTooManyUploads is a client sending as many uploads at once as it may: 429.
 var errTooManyUploads = errors.New("too many uploads in progress for this client")
 
+// errTooManyDownloads is a client receiving as many downloads at once as it may: 429.
+var errTooManyDownloads = errors.New("too many downloads in progress for this client")
+
 // identify names the request's client in its context, for the gate's share per client
 // (admit.Gate.PerClient): the client as the rate limiter counts it.
 func (s *Server) identify(next http.Handler) http.Handler {
@@ -64,11 +67,23 @@ func (s *Server) admitted(next http.Handler) http.Handler {
 // uploading caps the uploads (batch, import) a client sends at once: past the cap, 429 with
 // Retry-After. An upload takes its turns at the gate itself, once its data has come.
 func (s *Server) uploading(next http.Handler) http.Handler {
+	return s.capped(s.uploads, errTooManyUploads, next)
+}
+
+// downloading caps the layer downloads a client receives at once: past the cap, 429 with
+// Retry-After. A download then takes its place at the gate (admitted) for its whole length.
+func (s *Server) downloading(next http.Handler) http.Handler {
+	return s.capped(s.downloads, errTooManyDownloads, next)
+}
+
+// capped lets a request through while its client holds less than quota q, and answers it
+// tooMany otherwise.
+func (s *Server) capped(q *admit.Quota, tooMany error, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		done, ok := s.uploads.Take(s.clientID(r))
+		done, ok := q.Take(s.clientID(r))
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(uploadRetryAfter))
-			s.problem(w, r, errTooManyUploads)
+			s.problem(w, r, tooMany)
 			return
 		}
 		defer done()

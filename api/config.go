@@ -16,6 +16,7 @@ type Config struct {
 	Tiles     TileConfig
 	Database  DatabaseConfig
 	Geocoding GeocodingConfig
+	OpenData  OpenDataConfig
 }
 
 // HTTPConfig is how requests are timed and whom the server believes about them.
@@ -63,6 +64,12 @@ type Limits struct {
 	// ImportTimeout replaces HTTP.RequestTimeout for POST /v1/admin/import: the upload, then
 	// every feature checked and written in one transaction.
 	ImportTimeout time.Duration
+	// DownloadsPerClient caps the layer downloads (GET /v1/layers/{layer}/download) one
+	// client runs at once (429 beyond); each holds a place of DBWork for its whole length.
+	DownloadsPerClient int
+	// DownloadTimeout replaces HTTP.RequestTimeout, and bounds the statement, for a layer
+	// download: a million parcels take minutes to a slow client.
+	DownloadTimeout time.Duration
 }
 
 // TileConfig is how long a tile may take and how long clients may keep it.
@@ -88,6 +95,13 @@ type GeocodingConfig struct {
 	CityCentre orb.Point
 }
 
+// OpenDataConfig is what the DCAT catalog (/v1/catalog.jsonld) says of who publishes the data.
+type OpenDataConfig struct {
+	// Publisher is the organisation publishing the layers, such as the city's Department of
+	// Agriculture and Environment; empty: each layer's source, else the service's name.
+	Publisher string
+}
+
 // DefaultConfig holds the default of every setting of a Server.
 func DefaultConfig() Config {
 	return Config{
@@ -106,6 +120,10 @@ func DefaultConfig() Config {
 			BatchTimeout:     15 * time.Minute,
 			ImportMaxBytes:   512 << 20,
 			ImportTimeout:    15 * time.Minute,
+			// One at a time: a download holds a place of database work for minutes, and
+			// a client wanting several layers gets them one after the other.
+			DownloadsPerClient: 1,
+			DownloadTimeout:    time.Hour,
 		},
 		Tiles:    TileConfig{MaxAge: 60 * time.Second, Timeout: 10 * time.Second},
 		Database: DatabaseConfig{BusyAfter: 10 * time.Second},

@@ -42,6 +42,12 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 		"y": fixed(fmt.Sprint(e.tile.Y)), "tileMatrix": fixed(fmt.Sprint(e.tile.Z)), "tileRow": fixed(fmt.Sprint(e.tile.Y)),
 		"tileCol": fixed(fmt.Sprint(e.tile.X)), "tileMatrixSetId": fixed("WebMercatorQuad"),
 		"layers": fixed("parcels"), "collectionId": fixed("parcels")}
+	// An archive of the parcels of that tile.
+	e.writeArchive(t, "hostile", "parcels", e.tile.Bound(), int(e.tile.Z), int(e.tile.Z))
+	archived := map[string]func() string{"name": fixed("hostile")}
+	for k, v := range tile {
+		archived[k] = v
+	}
 	feature := map[string]func() string{"layer": fixed("parcels"), "id": fixed(fmt.Sprint(e.parcel)),
 		"collectionId": fixed("parcels"), "featureId": fixed(fmt.Sprint(e.parcel))}
 	var sheets atomic.Int64
@@ -98,6 +104,10 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 		"GET /tiles/{layers}/{z}/{x}/{y}.mvt": {params: tile, ok: ok200},
 		"GET /tiles/{layers}.json":            {params: tile, ok: ok200},
 
+		"GET /tiles/archive":                        {ok: ok200},
+		"GET /tiles/archive/{name}.json":            {params: archived, ok: ok200},
+		"GET /tiles/archive/{name}/{z}/{x}/{y}.mvt": {params: archived, ok: ok200},
+
 		"GET /ogc":                            {ok: ok200},
 		"GET /ogc/":                           {ok: ok200},
 		"GET /ogc/conformance":                {ok: ok200},
@@ -142,8 +152,10 @@ func hostileRoutes(e *hostileEnv, t *testing.T) map[string]hostileRoute {
 		"POST /v1/admin/import": {ok: ok200, role: "editor", contentType: fixed(formType), body: fixed(form),
 			values: url.Values{}},
 
-		"GET /v1/layers":         {ok: ok200},
-		"GET /v1/layers/{layer}": {params: feature, ok: ok200},
+		"GET /v1/layers":                  {ok: ok200},
+		"GET /v1/layers/{layer}":          {params: feature, ok: ok200},
+		"GET /v1/layers/{layer}/download": {params: feature, ok: ok200, accept: items},
+		"GET /v1/catalog.jsonld":          {ok: ok200},
 		"PATCH /v1/layers/{layer}": {params: feature, ok: ok200, role: "admin", contentType: json,
 			body: fixed(`{"description":"Land parcels"}`)},
 		"POST /v1/layers/{layer}/features": {params: feature, ok: ok201, role: "editor", contentType: geoJSON, body: create,

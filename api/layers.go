@@ -155,6 +155,7 @@ func (s *Server) catalogEntry(r *http.Request, l *catalog.Layer) (catalogEntry, 
 		{Href: base + "/v1/layers/" + l.Name, Rel: relSelf, Type: mediaJSON, Title: l.Title},
 		{Href: base + "/tiles/" + l.Name + ".json", Rel: "describedby", Type: mediaTileJSON, Title: "TileJSON"},
 		{Href: base + ogcPrefix + "/collections/" + l.Name + "/items", Rel: relItems, Type: mediaGeoJSON, Title: "features"},
+		{Href: base + "/v1/layers/" + l.Name + downloadSuffix, Rel: relEnclosure, Type: mediaGeoJSON, Title: "every feature as one file (f=geojson, csv or gpkg)"},
 	}
 	return e, nil
 }

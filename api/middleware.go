@@ -103,6 +103,10 @@ func (s *Server) timeout(next http.Handler) http.Handler {
 			d = s.Config.Limits.BatchTimeout // a long upload answered row by row
 		case importPath:
 			d = s.Config.Limits.ImportTimeout // a large upload, then every feature checked and written
+		default:
+			if isDownloadPath(r.URL.Path) {
+				d = s.Config.Limits.DownloadTimeout // a whole layer to a client that may be slow
+			}
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()

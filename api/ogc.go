@@ -83,6 +83,7 @@ func (s *Server) handleOGCLanding(w http.ResponseWriter, r *http.Request) error 
 		{Href: base + "/collections", Rel: relData, Type: mediaJSON, Title: "collections"},
 		{Href: base + "/tileMatrixSets", Rel: relTilingSchemes, Type: mediaJSON, Title: "tile matrix sets"},
 		{Href: base + "/tiles", Rel: relTilesetsVector, Type: mediaJSON, Title: "vector tiles of every collection"},
+		{Href: externalBase(r) + catalogPath, Rel: relDescribedBy, Type: mediaJSONLD, Title: "the open-data catalog (DCAT), with each layer's downloads"},
 	}
 	if s.html(w, r) {
 		return s.landingPage(w, r, links)

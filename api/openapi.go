@@ -87,6 +87,9 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 		add(nil, "/tiles/{layers}.json", keyOptional(op("tileJSON", "TileJSON 3.0.0 of the named layers' tiles.", "Vector tiles",
 			[]any{layersParam}, ok200(mediaJSON, ref("TileJSON")), notModified(), errs(404))))
 	}
+	if s.Archives != nil {
+		openAPIArchives(add)
+	}
 	if s.Catalog != nil {
 		// The same page answers at /ogc/ too, undocumented: the document names each resource
 		// once, without a trailing slash (redocly's no-path-trailing-slash).
@@ -144,6 +147,7 @@ func (s *Server) openAPI(base string, layers []*catalog.Layer) obj {
 	}
 	if s.DB != nil && s.Catalog != nil {
 		openAPILayers(add, func(path, method string, o obj) { addMethod(nil, path, method, o) })
+		openAPIDownload(add)
 		openAPIEdits(add, func(path, method string, o obj) { addMethod(nil, path, method, o) })
 	}
 	if s.Web != nil {

@@ -110,6 +110,7 @@ func (s *Server) openAPIComponents(layers []*catalog.Layer) obj {
 	maps.Copy(schemas, parseSchemas())
 	maps.Copy(schemas, addressSchemas())
 	maps.Copy(schemas, layerSchemas())
+	maps.Copy(schemas, archiveSchemas())
 	maps.Copy(schemas, importSchemas())
 	maps.Copy(schemas, editSchemas())
 	for _, l := range layers {

@@ -147,6 +147,9 @@ func problemOf(err error) Problem {
 	case errors.Is(err, errTooManyUploads):
 		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
 			Detail: "this client is sending as many uploads at once as the server allows one client; retry once one has ended"}
+	case errors.Is(err, errTooManyDownloads):
+		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
+			Detail: "this client is receiving as many layer downloads at once as the server allows one client; retry once one has ended"}
 	case errors.Is(err, admit.ErrClientBusy):
 		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
 			Detail: "this client has as many requests doing database work as the server allows one client; retry shortly"}

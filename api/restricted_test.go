@@ -182,6 +182,7 @@ func (e tileEnv) leakCases(t *testing.T, names []string) []leakCase {
 	add := func(route, path string, carries func(int, []byte) []string) {
 		cases = append(cases, leakCase{route: route, method: http.MethodGet, path: path, carries: carries})
 	}
+	tileOf := map[string]maptile.Tile{}
 	for i, name := range names {
 		var id int64
 		var lon, lat float64
@@ -203,6 +204,7 @@ func (e tileEnv) leakCases(t *testing.T, names []string) []leakCase {
 		}
 		z := min(max(14, minZ), maxZ)
 		tile := maptile.At(orb.Point{lon, lat}, maptile.Zoom(z))
+		tileOf[name] = tile
 		other := names[(i+1)%len(names)]
 		coll := "/ogc/collections/" + name
 		only := ifOK(name)
@@ -210,6 +212,7 @@ func (e tileEnv) leakCases(t *testing.T, names []string) []leakCase {
 		add("/tiles/{layers}.json", "/tiles/"+name+".json", only)
 		add("/tiles/{layers}.json", "/tiles/"+other+","+name+".json", mentioned(names))
 		add("/v1/layers/{layer}", "/v1/layers/"+name, only)
+		add("/v1/layers/{layer}/download", fmt.Sprintf("/v1/layers/%s/download?bbox=%f,%f,%f,%f", name, lon-1e-4, lat-1e-4, lon+1e-4, lat+1e-4), featuresOf(name))
 		add("/v1/layers/{layer}/features/{id}", fmt.Sprintf("/v1/layers/%s/features/%d", name, id), only)
 		add("/v1/layers/{layer}/features/{id}/history", fmt.Sprintf("/v1/layers/%s/features/%d/history", name, id), only)
 		add("/ogc/collections/{collectionId}", coll, only)
@@ -223,7 +226,7 @@ func (e tileEnv) leakCases(t *testing.T, names []string) []leakCase {
 		add("/ogc/tiles/{tileMatrixSetId}/{tileMatrix}/{tileRow}/{tileCol}",
 			fmt.Sprintf("/ogc/tiles/WebMercatorQuad/%d/%d/%d", tile.Z, tile.Y, tile.X), mvtLayers)
 	}
-	for _, p := range []string{"/v1/layers", "/ogc/collections", "/ogc/tiles/{tileMatrixSetId}", "/ogc/api", "/styles/{name}.json"} {
+	for _, p := range []string{"/v1/layers", "/v1/catalog.jsonld", "/ogc/collections", "/ogc/tiles/{tileMatrixSetId}", "/ogc/api", "/styles/{name}.json"} {
 		path := strings.NewReplacer("{tileMatrixSetId}", "WebMercatorQuad", "{name}", "default").Replace(p)
 		add(p, path, mentioned(names))
 	}
@@ -234,6 +237,7 @@ func (e tileEnv) leakCases(t *testing.T, names []string) []leakCase {
 		}
 		return append(mentioned(names)(status, body), "dataset tilesets")
 	})
+	cases = append(cases, e.archiveLeakCases(t, names, tileOf)...)
 	return append(cases, e.dataLeakCases(t)...)
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"bandoso/address"
 	"bandoso/admit"
+	"bandoso/archive"
 	"bandoso/catalog"
 	"bandoso/gazetteer"
 	"bandoso/geocode"
@@ -39,6 +40,8 @@ type Server struct {
 	// Tiles serves /tiles/… and the OGC API tiles of the layers of Catalog; without either the
 	// routes are absent.
 	Tiles *tiles.Service
+	// Archives is the folder of tile archives served under /tiles/archive; nil: none.
+	Archives *archive.Dir
 	// Geocoder answers /v1/geocode and /v1/autocomplete; nil means one over DB.
 	Geocoder *geocode.Geocoder
 	// Units recognises administrative units by name in /v1/convert and the parcel look-up;
@@ -65,6 +68,7 @@ type Server struct {
 	metrics    *Metrics
 	keys       *keyCache
 	uploads    *admit.Quota // uploads in progress per client
+	downloads  *admit.Quota // layer downloads in progress per client
 	layerStats *layerStatsCache
 }
 
@@ -95,6 +99,7 @@ func New(s Server) *Server {
 	}
 	s.keys = newKeyCache()
 	s.uploads = admit.NewQuota(s.Config.Limits.UploadsPerClient)
+	s.downloads = admit.NewQuota(s.Config.Limits.DownloadsPerClient)
 	s.layerStats = expirable.NewLRU[string, store.LayerStats](256, nil, layerStatsTTL)
 	if s.Changes != nil {
 		// Feature counts and update times follow every committed change, here or elsewhere.
@@ -163,6 +168,9 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/tiles/{layers}.json", s.h(s.handleTileJSON))
 		s.ogcTileRoutes(r)
 	}
+	if s.Archives != nil {
+		s.archiveRoutes(r)
+	}
 	// Uploads, as many at once per client as UploadsPerClient, take their turns at the gate
 	// once their data has come: batches a turn per chunk of rows, imports once the file has.
 	if s.DB != nil {
@@ -172,6 +180,11 @@ func (s *Server) Handler() http.Handler {
 			r.Post(parseBatchPath, s.h(s.handleParseBatch))
 			r.Post(importPath, s.h(s.handleImport))
 		})
+	}
+	// Downloads, as many at once per client as DownloadsPerClient, each hold a place at the
+	// gate for their whole length.
+	if s.DB != nil && s.Catalog != nil {
+		r.With(s.downloading, s.admitted).Get("/v1/layers/{layer}"+downloadSuffix, s.h(s.handleDownload))
 	}
 	// Routes that query the database take their turn at the gate, once their body has come;
 	// tiles take it inside the tile service, on a cache miss only.
@@ -196,6 +209,7 @@ func (s *Server) Handler() http.Handler {
 		if s.DB != nil && s.Catalog != nil {
 			r.Get("/v1/layers", s.h(s.handleLayers))
 			r.Get("/v1/layers/{layer}", s.h(s.handleLayer))
+			r.Get(catalogPath, s.h(s.handleDCATCatalog))
 			r.Patch("/v1/layers/{layer}", s.h(s.handlePatchLayer))
 			r.Post("/v1/layers/{layer}/features", s.h(s.handleFeatureCreate))
 			r.Get("/v1/layers/{layer}/features/{id}", s.h(s.handleFeatureGet))

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"bandoso/archive"
 	"bandoso/catalog"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -31,20 +32,14 @@ type tileJSON struct {
 	VectorLayers []vectorLayer `json:"vector_layers"`
 }
 
-type vectorLayer struct {
-	ID          string            `json:"id"`
-	Description string            `json:"description,omitempty"`
-	MinZoom     int               `json:"minzoom"`
-	MaxZoom     int               `json:"maxzoom"`
-	Fields      map[string]string `json:"fields"`
-}
+// vectorLayer is one layer of vector_layers, as archives store it too.
+type vectorLayer = archive.VectorLayer
 
 // mediaTileJSON: TileJSON has no registered media type; it is JSON.
 const mediaTileJSON = mediaJSON
 
-// attributionSynthetic credits layers whose rows were generated, so no one mistakes them
-// for the city's records.
-const attributionSynthetic = "bandoso demo city: synthetic data, generated, not the city's records"
+// attributionSynthetic credits layers whose rows were generated.
+const attributionSynthetic = catalog.AttributionSynthetic
 
 // handleTileJSON serves GET /tiles/{layers}.json: the TileJSON of the tiles holding the
 // named layers, for MapLibre sources and other clients.
@@ -65,12 +60,8 @@ func (s *Server) handleTileJSON(w http.ResponseWriter, r *http.Request) error {
 	for _, l := range layers {
 		doc.MinZoom = min(doc.MinZoom, l.MinZoom)
 		doc.MaxZoom = max(doc.MaxZoom, l.MaxZoom)
-		fields := make(map[string]string, len(l.TileFields))
-		for _, f := range l.TileFields {
-			fields[f] = l.FieldKinds[f]
-		}
 		doc.VectorLayers = append(doc.VectorLayers, vectorLayer{ID: l.Name, Description: l.Title + ": " + l.Description,
-			MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: fields})
+			MinZoom: l.MinZoom, MaxZoom: l.MaxZoom, Fields: l.TileFieldKinds()})
 		credits = appendNew(credits, layerCredit(l))
 	}
 	if len(layers) == 1 {
@@ -108,20 +99,8 @@ func (s *Server) tileLayers(r *http.Request) ([]*catalog.Layer, error) {
 	return out, nil
 }
 
-// layerCredit is what a layer's attribution says: its source and licence, and whether the
-// data is synthetic.
-func layerCredit(l *catalog.Layer) string {
-	if l.Synthetic {
-		return attributionSynthetic
-	}
-	switch {
-	case l.Licence == "":
-		return l.Source
-	case l.Source == "" || strings.Contains(l.Licence, l.Source):
-		return l.Licence // "© OpenStreetMap contributors, ODbL" says its source itself
-	}
-	return l.Source + " (" + l.Licence + ")"
-}
+// layerCredit is what a layer's attribution says (catalog.Layer.Credit).
+func layerCredit(l *catalog.Layer) string { return l.Credit() }
 
 func appendNew(list []string, s string) []string {
 	if s == "" || slices.Contains(list, s) {

@@ -44,19 +44,26 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []strin
 	if err != nil {
 		return err
 	}
+	s.writeTile(w, r, tile)
+	return nil
+}
+
+// writeTile writes tile as every tile is answered: gzip when accepted, a strong ETag and
+// 304, Cache-Control, and 204 for a tile without features.
+func (s *Server) writeTile(w http.ResponseWriter, r *http.Request, tile *tiles.Tile) {
 	h := w.Header()
 	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.Config.Tiles.MaxAge.Seconds())))
 	h.Set("Vary", "Accept-Encoding")
 	if tile.Empty() {
 		w.WriteHeader(http.StatusNoContent)
-		return nil
+		return
 	}
 	gz := acceptsGzip(r)
 	etag := strongETag(tile.Hash, gz)
 	h.Set("ETag", etag)
 	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
-		return nil
+		return
 	}
 	h.Set("Content-Type", mediaMVT)
 	body := tile.Data
@@ -66,7 +73,6 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []strin
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)
-	return nil
 }
 
 // tileParams parses z, x and y, naming the parameter that is not an integer or out of range.

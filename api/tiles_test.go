@@ -18,6 +18,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"bandoso/api"
+	"bandoso/archive"
 	"bandoso/catalog"
 	"bandoso/internal/testlog"
 	"bandoso/live"
@@ -39,6 +40,8 @@ type tileEnv struct {
 	changes *live.Hub // nil without withLiveTiles
 	// centre is the centroid of the parcels, inside the city.
 	centre orb.Point
+	// archives is the folder of tile archives served at /tiles/archive, empty at first.
+	archives string
 }
 
 // tileClient never asks for gzip by itself, so each test chooses Accept-Encoding.
@@ -88,7 +91,13 @@ func serveCity(t *testing.T, url string, db *store.DB, table string, configure .
 	}
 	logs := &testlog.Buffer{}
 	cat := catalog.New(db)
-	base := configured(api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), Version: "test", Web: web.Embedded(),
+	env.archives = t.TempDir()
+	archives, err := archive.OpenDir(env.archives, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { archives.Close() })
+	base := configured(api.Server{DB: db, Catalog: cat, Tiles: tiles.New(db, cat, nil), Version: "test", Web: web.Embedded(), Archives: archives,
 		Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))},
 		append([]func(*api.Server){func(s *api.Server) { s.Config.Tiles.MaxAge = 90 * time.Second }}, configure...)...)
 	// The proxied server shares the services; made first, so that the tile service reports

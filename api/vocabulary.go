@@ -52,6 +52,8 @@ const (
 	relTilingSchemes  = "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes"
 	relTilesetsVector = "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"
 	relGeodata        = "http://www.opengis.net/def/rel/ogc/1.0/geodata"
+	relDescribedBy    = "describedby"
+	relEnclosure      = "enclosure"
 )
 
 // CRS URIs (OGC Naming Authority).

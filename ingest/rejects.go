@@ -2,12 +2,11 @@ package ingest
 
 import (
 	"bufio"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -56,8 +55,8 @@ func NewRejectsWriter(path string, srid int, columns []string) (*RejectsWriter, 
 	w := &RejectsWriter{path: path, format: format, srid: srid}
 	out := path
 	if format == FormatShapefile || format == FormatGeoPackage {
-		if _, err := exec.LookPath("ogr2ogr"); err != nil {
-			return nil, ErrNoGDAL
+		if err := HaveGDAL(); err != nil {
+			return nil, err
 		}
 		w.tmp = path + ".tmp.geojson"
 		out = w.tmp
@@ -138,10 +137,9 @@ func (w *RejectsWriter) Close() error {
 	}
 	defer os.Remove(w.tmp)
 	driver := map[string]string{FormatShapefile: "ESRI Shapefile", FormatGeoPackage: "GPKG"}[w.format]
-	_ = os.Remove(w.path)
-	if b, err := exec.Command("ogr2ogr", "-f", driver, w.path, w.tmp, "-lco", "ENCODING=UTF-8").CombinedOutput(); err != nil &&
-		!(w.format == FormatGeoPackage && strings.Contains(string(b), "ENCODING")) {
-		return fmt.Errorf("ingest: ogr2ogr writing %s: %v: %s", filepath.Base(w.path), err, strings.TrimSpace(string(b)))
+	if err := ConvertOGR(context.Background(), driver, w.path, w.tmp, "-lco", "ENCODING=UTF-8"); err != nil &&
+		!(w.format == FormatGeoPackage && strings.Contains(err.Error(), "ENCODING")) {
+		return err
 	}
 	return nil
 }

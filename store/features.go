@@ -181,6 +181,33 @@ func (q FeatureQuery) featureCSV(srid string) string {
 	return strings.Join(append(cols, "ST_AsText("+q.outputGeom(srid)+", "+fmt.Sprint(q.digits())+")"), ", ")
 }
 
+// selectList is the select list of format, with the output SRID as a parameter of param.
+func (q FeatureQuery) selectList(format FeatureFormat, param func(any) string) string {
+	srid := q.SRID
+	if srid == 0 {
+		srid = 4326
+	}
+	if format == FormatCSV {
+		return q.featureCSV(param(srid))
+	}
+	return q.featureJSON(param(srid))
+}
+
+// sortTypes are the types of the layer's fields by name, once every sort key is known to
+// be one of them (ErrInvalid otherwise).
+func (q FeatureQuery) sortTypes() (map[string]string, error) {
+	types := map[string]string{}
+	for i, f := range q.Layer.Fields {
+		types[f] = q.Layer.FieldTypes[i]
+	}
+	for _, k := range q.SortBy {
+		if _, ok := types[k.Field]; !ok {
+			return nil, fmt.Errorf("%w: %q is not a property of %s", ErrInvalid, k.Field, q.Layer.Name)
+		}
+	}
+	return types, nil
+}
+
 // Page is what Features learnt while streaming a page.
 type Page struct {
 	// Matched counts the features matching the query, without paging; -1 on pages after
@@ -228,26 +255,12 @@ func (db *DB) features(ctx context.Context, q FeatureQuery, format FeatureFormat
 		pageArgs = append(pageArgs, v)
 		return fmt.Sprintf("$%d", len(pageArgs))
 	}
-	srid := q.SRID
-	if srid == 0 {
-		srid = 4326
-	}
-	var list string
-	if format == FormatCSV {
-		list = q.featureCSV(param(srid))
-	} else {
-		list = q.featureJSON(param(srid))
-	}
-	types := map[string]string{}
-	for i, f := range q.Layer.Fields {
-		types[f] = q.Layer.FieldTypes[i]
+	list := q.selectList(format, param)
+	types, err := q.sortTypes()
+	if err != nil {
+		return page, err
 	}
 	ks := keyset{q: q, types: types, param: param}
-	for _, k := range q.SortBy {
-		if _, ok := types[k.Field]; !ok {
-			return page, fmt.Errorf("%w: %q is not a property of %s", ErrInvalid, k.Field, q.Layer.Name)
-		}
-	}
 	var sql string
 	switch {
 	case q.Before != nil:

@@ -1,8 +1,6 @@
 package tiles
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -69,11 +67,7 @@ func tileFromGzip(hash string, gz []byte) (*Tile, error) {
 	if hash == "" {
 		return &Tile{}, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(zr)
+	data, err := gunzip(gz)
 	if err != nil {
 		return nil, err
 	}

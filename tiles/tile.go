@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"sync"
 )
 
@@ -43,12 +44,11 @@ func newTile(data []byte) (*Tile, error) {
 	if len(data) == 0 {
 		return &Tile{}, nil
 	}
-	sum := sha256.Sum256(data)
 	gz, err := Gzip(data)
 	if err != nil {
 		return nil, err
 	}
-	return &Tile{Data: data, Gzip: gz, Hash: hex.EncodeToString(sum[:16])}, nil
+	return &Tile{Data: data, Gzip: gz, Hash: hashOf(data)}, nil
 }
 
 // Gzip compresses data as tiles are compressed, at GzipLevel.
@@ -65,4 +65,32 @@ func Gzip(data []byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// FromGzip is the tile whose gzipped bytes are gz, as an archive stores them: unpacked and
+// hashed as newTile does, so that it is served with the ETag the live tile has.
+func FromGzip(gz []byte) (*Tile, error) {
+	if len(gz) == 0 {
+		return &Tile{}, nil
+	}
+	data, err := gunzip(gz)
+	if err != nil {
+		return nil, err
+	}
+	return &Tile{Data: data, Gzip: gz, Hash: hashOf(data)}, nil
+}
+
+// gunzip unpacks a gzipped tile.
+func gunzip(gz []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
+// hashOf is a tile's Hash: hex of the first 128 bits of the SHA-256 of its MVT.
+func hashOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:16])
 }

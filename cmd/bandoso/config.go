@@ -27,6 +27,7 @@ type Config struct {
 	Tiles     tileConfig
 	Database  databaseConfig
 	Geocoding api.GeocodingConfig
+	OpenData  api.OpenDataConfig
 	Redis     redisConfig
 }
 
@@ -91,13 +92,14 @@ func DefaultConfig() Config {
 		Database: databaseConfig{DatabaseConfig: a.Database, MaxConns: 16, StatementTimeout: 25 * time.Second,
 			ImportStatementTimeout: time.Hour, Queue: 512, QueueWait: 5 * time.Second, ReplicaMaxLag: 10 * time.Second},
 		Geocoding: a.Geocoding,
+		OpenData:  a.OpenData,
 	}
 }
 
 // api is the part of the configuration that api.Server takes.
 func (c Config) api() api.Config {
 	return api.Config{HTTP: c.HTTP.HTTPConfig, Limits: c.Limits, Tiles: c.Tiles.TileConfig,
-		Database: c.Database.DatabaseConfig, Geocoding: c.Geocoding}
+		Database: c.Database.DatabaseConfig, Geocoding: c.Geocoding, OpenData: c.OpenData}
 }
 
 // check is Validate as a usage error: a bad setting stops the command before it does anything.
@@ -137,7 +139,8 @@ func (c Config) Validate() error {
 	for name, d := range map[string]time.Duration{"request-timeout": c.HTTP.RequestTimeout, "statement-timeout": c.Database.StatementTimeout,
 		"shutdown-timeout": c.HTTP.ShutdownTimeout, "tile-max-age": c.Tiles.MaxAge, "tile-cache-ttl": c.Tiles.CacheTTL,
 		"tile-timeout": c.Tiles.Timeout, "batch-timeout": c.Limits.BatchTimeout, "import-timeout": c.Limits.ImportTimeout,
-		"db-queue-wait": c.Database.QueueWait, "body-timeout": c.HTTP.BodyTimeout, "ready-busy-after": c.Database.BusyAfter,
+		"download-timeout": c.Limits.DownloadTimeout,
+		"db-queue-wait":    c.Database.QueueWait, "body-timeout": c.HTTP.BodyTimeout, "ready-busy-after": c.Database.BusyAfter,
 		"read-header-timeout": c.HTTP.ReadHeaderTimeout, "read-timeout": c.HTTP.ReadTimeout, "idle-timeout": c.HTTP.IdleTimeout,
 		"import-statement-timeout": c.Database.ImportStatementTimeout, "replica-max-lag": c.Database.ReplicaMaxLag} {
 		if d <= 0 {
@@ -164,6 +167,9 @@ func (c Config) Validate() error {
 	}
 	if c.Limits.UploadsPerClient < 1 {
 		return fmt.Errorf("%s: must be at least 1, not %d", setting("uploads-per-client"), c.Limits.UploadsPerClient)
+	}
+	if c.Limits.DownloadsPerClient < 1 {
+		return fmt.Errorf("%s: must be at least 1, not %d", setting("downloads-per-client"), c.Limits.DownloadsPerClient)
 	}
 	if p := c.HTTP.PublicURL; p != "" {
 		u, err := url.Parse(p)

@@ -14,7 +14,7 @@ import (
 )
 
 // invocations run every command, and each action of keys, as far as its flags.
-var invocations = [][]string{{"serve"}, {"migrate"}, {"demo"}, {"import"}, {"keys", "create"}, {"keys", "list"}, {"keys", "revoke", "k1"}}
+var invocations = [][]string{{"serve"}, {"migrate"}, {"demo"}, {"import"}, {"export"}, {"keys", "create"}, {"keys", "list"}, {"keys", "revoke", "k1"}}
 
 var errStop = errors.New("flags read")
 

@@ -27,10 +27,18 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	serveFlags(fs, &cfg)
 	poolFlags(fs, &cfg)
 	limitFlags(fs, &cfg)
+	archivesDir := archivesFlag(fs)
 	if err := parse(fs, args, env, &cfg); err != nil {
 		return err
 	}
 	log := cfg.logger(env.Stderr)
+	archives, err := openArchives(*archivesDir, log)
+	if err != nil {
+		return err
+	}
+	if archives != nil {
+		defer archives.Close()
+	}
 	log.Info("starting", "version", programVersion(), "listen", cfg.HTTP.Listen, "database", cfg.Database.URL,
 		"max_conns", cfg.Database.MaxConns, "request_timeout", cfg.HTTP.RequestTimeout, "statement_timeout", cfg.Database.StatementTimeout,
 		"tile_max_age", cfg.Tiles.MaxAge, "tile_cache_mb", cfg.Tiles.CacheMB, "tile_cache_ttl", cfg.Tiles.CacheTTL,
@@ -76,7 +84,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	// New builds the geocoder, and with it the national gazetteer, now rather than on the
 	// first request.
 	srv := api.New(api.Server{DB: db, Log: log, Version: programVersion(), Catalog: layerCatalog, Tiles: tileService,
-		Units: gazetteer.Official(), Changes: changes, Web: web.Embedded(), DBWork: dbWork, Redis: redis, Config: cfg.api()})
+		Units: gazetteer.Official(), Changes: changes, Web: web.Embedded(), DBWork: dbWork, Redis: redis, Config: cfg.api(), Archives: archives})
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
@@ -142,6 +150,7 @@ func serveFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.Int64Var(&cfg.Limits.QueryMaxBytes, "query-max-bytes", cfg.Limits.QueryMaxBytes, "largest body of a parcel query (POST /v1/parcels/query); larger is 413")
 	fs.Int64Var(&cfg.Limits.BatchMaxBytes, "batch-max-bytes", cfg.Limits.BatchMaxBytes, "largest file for batch geocoding and parsing (POST /v1/geocode/batch, /v1/parse/batch); the rows past it get an error row")
 	fs.Int64Var(&cfg.Limits.ImportMaxBytes, "import-max-bytes", cfg.Limits.ImportMaxBytes, "largest upload to import (POST /v1/admin/import); larger is 413")
+	fs.StringVar(&cfg.OpenData.Publisher, "publisher", cfg.OpenData.Publisher, "the organisation publishing the data, as the DCAT catalog (/v1/catalog.jsonld) names it; empty: each layer's source")
 	fs.Var(&cfg.Redis.URL, "redis-url", "Redis `url`, e.g. redis://host:6379/0, that the instances behind one load balancer share: a second tile cache behind\n"+
 		"each one's own, and the clients' rate limits; empty for none. Redis is optional: while it is down each instance serves alone")
 	fs.Var(km2{&cfg.Limits.QueryMaxAreaM2}, "query-max-km2", "largest area, in `km²`, buffer included, that one parcel query may cover")
@@ -162,6 +171,8 @@ func limitFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.DurationVar(&cfg.Database.QueueWait, "db-queue-wait", cfg.Database.QueueWait, "longest a request waits in that queue before it is 503")
 	fs.IntVar(&cfg.Database.WorkPerClient, "db-work-per-client", cfg.Database.WorkPerClient, "of --db-work, most one client (its API key, else its address) holds at once; past it its requests queue, then 429; 0 for half")
 	fs.IntVar(&cfg.Limits.UploadsPerClient, "uploads-per-client", cfg.Limits.UploadsPerClient, "batch and import uploads one client may send at once; past it 429 with Retry-After")
+	fs.IntVar(&cfg.Limits.DownloadsPerClient, "downloads-per-client", cfg.Limits.DownloadsPerClient, "layer downloads (GET /v1/layers/{layer}/download) one client may receive at once, each holding a place of --db-work; past it 429 with Retry-After")
+	fs.DurationVar(&cfg.Limits.DownloadTimeout, "download-timeout", cfg.Limits.DownloadTimeout, "longest a layer download may take, its SQL included")
 	fs.DurationVar(&cfg.HTTP.BodyTimeout, "body-timeout", cfg.HTTP.BodyTimeout, "longest a request body may send nothing before the request ends (408, or an error row for a batch); other bodies must also come whole within it before their request queues for database work")
 	fs.DurationVar(&cfg.Database.BusyAfter, "ready-busy-after", cfg.Database.BusyAfter, "how long every place for database work may stay taken before /readyz answers 503 busy")
 	fs.DurationVar(&cfg.HTTP.ReadHeaderTimeout, "read-header-timeout", cfg.HTTP.ReadHeaderTimeout, "longest a client may take to send a request's headers")

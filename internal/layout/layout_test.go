@@ -47,8 +47,11 @@ var mayImport = map[string][]string{
 	"live":             {"store"},
 	"geocode":          {"address", "gazetteer", "geo", "store"},
 
+	// files: tile archives (SQLite through its pure Go driver)
+	"archive": {"geo"},
+
 	// HTTP
-	"api": {"address", "admit", "catalog", "cql2", "gazetteer", "geo", "geocode", "ingest", "live", "shared", "store", "tiles", "web"},
+	"api": {"address", "admit", "archive", "catalog", "cql2", "gazetteer", "geo", "geocode", "ingest", "live", "shared", "store", "tiles", "web"},
 
 	// programs
 	"cmd/bandoso":   {everything},

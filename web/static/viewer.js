@@ -10,10 +10,19 @@ import { landUseName, setLandUseNames, showing } from './panel.js';
 import { mapParam, readLink, writeLink } from './permalink.js';
 import { initPrint } from './print.js';
 import { initSearch } from './search.js';
+import { archiveParam, initArchives } from './archives.js';
 
 const style = await (await fetch('styles/default.json')).json();
 const link = readLink();
 const hadPosition = link.has(mapParam);
+// An archive (bandoso export) named by ?archive= is drawn in place of the live tiles, every
+// source of the style from it: its layers have the live layers' names, so the style applies.
+const archive = new URLSearchParams(location.search).get(archiveParam);
+if (archive) {
+	for (const source of Object.values(style.sources)) {
+		if (source.type === 'vector') source.url = `tiles/archive/${encodeURIComponent(archive)}.json`;
+	}
+}
 
 const map = new Map({ container: 'map', style, hash: mapParam });
 map.addControl(new NavigationControl(), 'top-right');
@@ -86,6 +95,7 @@ map.on('load', showZoom);
 map.on('mousemove', (e) => { lnglatEl.textContent = `${e.lngLat.lng.toFixed(6)}, ${e.lngLat.lat.toFixed(6)}`; });
 
 initLookup(map);
+initArchives(archive);
 initSearch(map, link.get('q'));
 initPrint(map, () => attribution);
 document.getElementById('info-close').addEventListener('click', clear);
