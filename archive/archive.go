@@ -1,5 +1,5 @@
-// Package archive writes and reads tile archives for offline use: PMTiles v3
-// (github.com/protomaps/go-pmtiles) and MBTiles 1.3 (SQLite, modernc.org/sqlite) files of
+// Package archive writes and reads tile archives for offline use: PMTiles v3 (written and
+// read here from its specification) and MBTiles 1.3 (SQLite, modernc.org/sqlite) files of
 // vector tiles, each tile gzipped exactly as the server sends it with Content-Encoding gzip.
 // It knows tiles only as bytes: where they come from is the caller's (cmd wires the tile
 // service in), and it serves nothing over HTTP.

@@ -10,7 +10,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/maptile/tilecover"
-	"github.com/protomaps/go-pmtiles/pmtiles"
 
 	"bandoso/geo"
 )
@@ -65,7 +64,7 @@ func (p Plan) sorted() Plan {
 }
 
 // tileID is t's PMTiles tile ID.
-func tileID(t geo.Tile) uint64 { return pmtiles.ZxyToID(uint8(t.Z), t.X, t.Y) }
+func tileID(t geo.Tile) uint64 { return zxyID(uint8(t.Z), t.X, t.Y) }
 
 // key identifies the plan with what else decides the tiles' bytes (extra: the layers,
 // say): an export resumes only a file begun by the same.

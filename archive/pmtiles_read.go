@@ -1,24 +1,22 @@
 package archive
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/paulmach/orb"
-	"github.com/protomaps/go-pmtiles/pmtiles"
 )
 
 // pmtilesReader reads tiles of a PMTiles v3 file through its root directory, kept, and its
 // leaf directories, the most recently used kept.
 type pmtilesReader struct {
 	f      *os.File
-	header pmtiles.HeaderV3
-	root   []pmtiles.EntryV3
+	header header
+	root   []entry
 	meta   Metadata
-	leaves *lru.Cache[uint64, []pmtiles.EntryV3]
+	leaves *lru.Cache[uint64, []entry]
 }
 
 // leavesKept is how many leaf directories a reader keeps decoded.
@@ -38,35 +36,37 @@ func openPMTiles(path string) (*pmtilesReader, error) {
 		f.Close()
 		return nil, fmt.Errorf("archive: %s: %w", path, err)
 	}
-	r.leaves, _ = lru.New[uint64, []pmtiles.EntryV3](leavesKept) // the size is positive
+	r.leaves, _ = lru.New[uint64, []entry](leavesKept) // the size is positive
 	return r, nil
 }
 
 func (r *pmtilesReader) read() error {
-	head := make([]byte, pmtiles.HeaderV3LenBytes)
+	head := make([]byte, headerLen)
 	if _, err := r.f.ReadAt(head, 0); err != nil {
 		return err
 	}
-	h, err := pmtiles.DeserializeHeader(head)
+	h, err := parseHeader(head)
 	if err != nil {
 		return err
 	}
-	if h.TileType != pmtiles.Mvt || h.TileCompression != pmtiles.Gzip {
-		return fmt.Errorf("not gzipped vector tiles (tile type %d, compression %d)", h.TileType, h.TileCompression)
+	if h.TileType != tileTypeMVT || h.Compression != compressionGzip {
+		return fmt.Errorf("not gzipped vector tiles (tile type %d, compression %d)", h.TileType, h.Compression)
 	}
 	r.header = h
 	root, err := r.bytes(h.RootOffset, h.RootLength)
 	if err != nil {
 		return err
 	}
-	r.root = pmtiles.DeserializeEntries(bytes.NewBuffer(root), h.InternalCompression)
+	if r.root, err = decodeDirectory(root, h.InternalCompression); err != nil {
+		return err
+	}
 	raw, err := r.bytes(h.MetadataOffset, h.MetadataLength)
 	if err != nil {
 		return err
 	}
-	meta, err := pmtiles.DeserializeMetadataBytes(bytes.NewReader(raw), h.InternalCompression)
+	meta, err := decompress(raw, h.InternalCompression)
 	if err != nil {
-		return err
+		return fmt.Errorf("metadata: %w", err)
 	}
 	var j jsonMetadata
 	if err := json.Unmarshal(meta, &j); err != nil {
@@ -92,17 +92,17 @@ func (r *pmtilesReader) Tile(z, x, y int) ([]byte, error) {
 	if z < 0 || z > 31 || x < 0 || y < 0 || x >= 1<<z || y >= 1<<z {
 		return nil, nil
 	}
-	id := pmtiles.ZxyToID(uint8(z), uint32(x), uint32(y))
+	id := zxyID(uint8(z), uint32(x), uint32(y))
 	entries := r.root
 	for range maxDepth {
-		e, ok := pmtiles.FindTile(entries, id)
+		e, ok := findTile(entries, id)
 		if !ok {
 			return nil, nil
 		}
 		if e.RunLength > 0 {
-			return r.bytes(r.header.TileDataOffset+e.Offset, uint64(e.Length))
+			return r.bytes(r.header.DataOffset+e.Offset, uint64(e.Length))
 		}
-		leaf, err := r.leaf(r.header.LeafDirectoryOffset+e.Offset, uint64(e.Length))
+		leaf, err := r.leaf(r.header.LeafOffset+e.Offset, uint64(e.Length))
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +111,7 @@ func (r *pmtilesReader) Tile(z, x, y int) ([]byte, error) {
 	return nil, fmt.Errorf("archive: directories deeper than %d", maxDepth)
 }
 
-func (r *pmtilesReader) leaf(offset, length uint64) ([]pmtiles.EntryV3, error) {
+func (r *pmtilesReader) leaf(offset, length uint64) ([]entry, error) {
 	if entries, ok := r.leaves.Get(offset); ok {
 		return entries, nil
 	}
@@ -119,7 +119,10 @@ func (r *pmtilesReader) leaf(offset, length uint64) ([]pmtiles.EntryV3, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries := pmtiles.DeserializeEntries(bytes.NewBuffer(raw), r.header.InternalCompression)
+	entries, err := decodeDirectory(raw, r.header.InternalCompression)
+	if err != nil {
+		return nil, err
+	}
 	r.leaves.Add(offset, entries)
 	return entries, nil
 }

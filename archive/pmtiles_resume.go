@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-
-	"github.com/protomaps/go-pmtiles/pmtiles"
 )
 
 // A PMTiles export keeps two files beside its path until it finishes: path.data.tmp, the
@@ -30,7 +28,7 @@ type journalLine struct {
 }
 
 func createPMTiles(path, key string) (*pmtilesWriter, error) {
-	w := &pmtilesWriter{path: path, stored: map[[sha256.Size]byte]pmtiles.EntryV3{}}
+	w := &pmtilesWriter{path: path, stored: map[[sha256.Size]byte]entry{}}
 	var err error
 	if w.data, err = os.OpenFile(path+".data.tmp", os.O_RDWR|os.O_CREATE, 0o644); err != nil {
 		return nil, err
@@ -78,11 +76,11 @@ func (w *pmtilesWriter) resume(key string) error {
 
 func (w *pmtilesWriter) replay(l journalLine) {
 	for _, e := range l.Entries {
-		entry := pmtiles.EntryV3{TileID: e[0], Offset: e[1], Length: uint32(e[2]), RunLength: uint32(e[3])}
-		if n := len(w.entries); n > 0 && w.entries[n-1].TileID == entry.TileID {
-			w.entries[n-1] = entry
+		got := entry{TileID: e[0], Offset: e[1], Length: uint32(e[2]), RunLength: uint32(e[3])}
+		if n := len(w.entries); n > 0 && w.entries[n-1].TileID == got.TileID {
+			w.entries[n-1] = got
 		} else {
-			w.entries = append(w.entries, entry)
+			w.entries = append(w.entries, got)
 		}
 	}
 	w.resumeAt, w.offset, w.tiles, w.logged = l.Done, l.Offset, l.Tiles, len(w.entries)
@@ -100,13 +98,13 @@ func (w *pmtilesWriter) rehash() error {
 		if _, err := w.data.ReadAt(b, int64(e.Offset)); err != nil {
 			return err
 		}
-		w.stored[sha256.Sum256(b)] = pmtiles.EntryV3{Offset: e.Offset, Length: e.Length}
+		w.stored[sha256.Sum256(b)] = entry{Offset: e.Offset, Length: e.Length}
 	}
 	return nil
 }
 
 func (w *pmtilesWriter) fresh(key string) error {
-	*w = pmtilesWriter{path: w.path, data: w.data, journal: w.journal, stored: map[[sha256.Size]byte]pmtiles.EntryV3{}}
+	*w = pmtilesWriter{path: w.path, data: w.data, journal: w.journal, stored: map[[sha256.Size]byte]entry{}}
 	if err := w.data.Truncate(0); err != nil {
 		return err
 	}

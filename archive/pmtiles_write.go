@@ -8,14 +8,12 @@ import (
 	"math"
 	"os"
 
-	"github.com/protomaps/go-pmtiles/pmtiles"
-
 	"bandoso/geo"
 )
 
 // pmtilesWriter writes a PMTiles v3 archive: tile data goes to a temporary file as it
-// comes, the directories are built at the end (go-pmtiles' BuildDirectories) and header,
-// directories, metadata and data are written to a second temporary file renamed to path.
+// comes, the directories are built at the end (pmtiles_dir.go) and header, directories,
+// metadata and data are written to a second temporary file renamed to path.
 // A tile equal to one stored before points at it; a run of equal tiles with consecutive
 // IDs is one entry (PMTiles v3 §4 run length). At each checkpoint the data is synced and a
 // journal beside it records the entries so far, so that an export of the same plan run
@@ -25,8 +23,8 @@ type pmtilesWriter struct {
 	data    *os.File
 	journal *os.File
 	offset  uint64
-	entries []pmtiles.EntryV3
-	stored  map[[sha256.Size]byte]pmtiles.EntryV3 // offset and length by content
+	entries []entry
+	stored  map[[sha256.Size]byte]entry // offset and length by content
 	tiles   int
 	// resumeAt is how many tiles of the plan the journal says are done; logged how many
 	// entries it holds.
@@ -45,13 +43,13 @@ func (w *pmtilesWriter) put(t geo.Tile, gz []byte) error {
 			last.RunLength++
 			return nil
 		}
-		w.entries = append(w.entries, pmtiles.EntryV3{TileID: id, Offset: at.Offset, Length: at.Length, RunLength: 1})
+		w.entries = append(w.entries, entry{TileID: id, Offset: at.Offset, Length: at.Length, RunLength: 1})
 		return nil
 	}
 	if _, err := w.data.Write(gz); err != nil {
 		return err
 	}
-	e := pmtiles.EntryV3{TileID: id, Offset: w.offset, Length: uint32(len(gz)), RunLength: 1}
+	e := entry{TileID: id, Offset: w.offset, Length: uint32(len(gz)), RunLength: 1}
 	w.stored[sum] = e
 	w.entries = append(w.entries, e)
 	w.offset += uint64(len(gz))
@@ -74,20 +72,19 @@ func (w *pmtilesWriter) finish(m Metadata) (tiles, unique int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	// The root directory and the header fit the first 16 KiB, as readers fetch (PMTiles v3 §3).
-	root, leaves, _ := pmtiles.BuildDirectories(w.entries, 16384-pmtiles.HeaderV3LenBytes, pmtiles.Gzip)
+	root, leaves := buildDirectories(w.entries)
 	h := pmtilesHeader(m)
-	h.AddressedTilesCount = uint64(w.tiles)
-	h.TileEntriesCount = uint64(len(w.entries))
-	h.TileContentsCount = uint64(len(w.stored))
-	h.RootOffset = pmtiles.HeaderV3LenBytes
+	h.AddressedTiles = uint64(w.tiles)
+	h.TileEntries = uint64(len(w.entries))
+	h.TileContents = uint64(len(w.stored))
+	h.RootOffset = headerLen
 	h.RootLength = uint64(len(root))
 	h.MetadataOffset = h.RootOffset + h.RootLength
 	h.MetadataLength = uint64(len(meta))
-	h.LeafDirectoryOffset = h.MetadataOffset + h.MetadataLength
-	h.LeafDirectoryLength = uint64(len(leaves))
-	h.TileDataOffset = h.LeafDirectoryOffset + h.LeafDirectoryLength
-	h.TileDataLength = w.offset
+	h.LeafOffset = h.MetadataOffset + h.MetadataLength
+	h.LeafLength = uint64(len(leaves))
+	h.DataOffset = h.LeafOffset + h.LeafLength
+	h.DataLength = w.offset
 
 	tmp := w.path + ".tmp"
 	out, err := os.Create(tmp)
@@ -99,7 +96,7 @@ func (w *pmtilesWriter) finish(m Metadata) (tiles, unique int, err error) {
 		out.Close()
 		return 0, 0, err
 	}
-	for _, part := range [][]byte{pmtiles.SerializeHeader(h), root, meta, leaves} {
+	for _, part := range [][]byte{h.marshal(), root, meta, leaves} {
 		if _, err := out.Write(part); err != nil {
 			out.Close()
 			return 0, 0, err
@@ -124,9 +121,9 @@ func (w *pmtilesWriter) finish(m Metadata) (tiles, unique int, err error) {
 
 // pmtilesHeader is the header's description of m: vector tiles, gzipped, clustered (data
 // in tile ID order), its zooms, bounds and centre.
-func pmtilesHeader(m Metadata) pmtiles.HeaderV3 {
-	return pmtiles.HeaderV3{SpecVersion: 3, Clustered: true, InternalCompression: pmtiles.Gzip, TileCompression: pmtiles.Gzip,
-		TileType: pmtiles.Mvt, MinZoom: uint8(m.MinZoom), MaxZoom: uint8(m.MaxZoom),
+func pmtilesHeader(m Metadata) header {
+	return header{Version: 3, Clustered: true, InternalCompression: compressionGzip, Compression: compressionGzip,
+		TileType: tileTypeMVT, MinZoom: uint8(m.MinZoom), MaxZoom: uint8(m.MaxZoom),
 		MinLonE7: e7(m.Bounds.Min[0]), MinLatE7: e7(m.Bounds.Min[1]), MaxLonE7: e7(m.Bounds.Max[0]), MaxLatE7: e7(m.Bounds.Max[1]),
 		CenterZoom: uint8(m.CenterZoom), CenterLonE7: e7(m.Center[0]), CenterLatE7: e7(m.Center[1])}
 }
@@ -135,17 +132,9 @@ func pmtilesHeader(m Metadata) pmtiles.HeaderV3 {
 func pmtilesMetadata(m Metadata) ([]byte, error) {
 	raw, err := json.Marshal(m.json())
 	if err != nil {
-		return nil, err
-	}
-	var fields map[string]any
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return nil, err
-	}
-	b, err := pmtiles.SerializeMetadata(fields, pmtiles.Gzip)
-	if err != nil {
 		return nil, fmt.Errorf("archive: metadata: %w", err)
 	}
-	return b, nil
+	return gzipBytes(raw), nil
 }
 
 func e7(deg float64) int32   { return int32(math.Round(deg * 1e7)) }
