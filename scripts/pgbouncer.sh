@@ -7,13 +7,12 @@
 #   scripts/pgbouncer.sh status  say whether it runs, and where
 #
 # The primary is DATABASE_URL's server when that is set, else pg.sh's cluster. pgbouncer listens on
-# 127.0.0.1:PGBOUNCER_PORT (56432), keeps its configuration, log and pid in PGBOUNCER_DIR (default
-# <data folder>/pgbouncer, beside the primary's data) and passes any database name through, so
+# 127.0.0.1:PGBOUNCER_PORT (else the first free port from 56432), keeps its configuration, log and
+# pid in PGBOUNCER_DIR (default <data folder>/pgbouncer, beside the primary's data) and passes any database name through, so
 # that tests may use the fresh databases they make. Where PGBOUNCER_URL is set, `url` prints it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PORT=${PGBOUNCER_PORT:-56432}
 
 say() { echo "pgbouncer.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -30,6 +29,14 @@ bouncer_dir() {
 		pgdata=$("$ROOT/scripts/pg.sh" datadir)
 	fi
 	echo "$(dirname "$pgdata")/pgbouncer"
+}
+
+# bouncer_port DIR: PGBOUNCER_PORT, else the port pgbouncer in DIR was set up on, else a free one.
+bouncer_port() {
+	if [ -n "${PGBOUNCER_PORT:-}" ]; then echo "$PGBOUNCER_PORT"; return; fi
+	local p
+	p=$(as_owner sed -n 's/^listen_port = \([0-9]*\)$/\1/p' "$1/pgbouncer.ini" 2>/dev/null)
+	if [ -n "$p" ]; then echo "$p"; else first_free 56432 || die "no free loopback port from 56432; set PGBOUNCER_PORT"; fi
 }
 
 running() { [ -f "$1/pgbouncer.pid" ] && as_owner kill -0 "$(cat "$1/pgbouncer.pid")" 2>/dev/null; }
@@ -77,8 +84,13 @@ url)
 		"$ROOT/scripts/apt-get.sh" pgbouncer || die "apt-get failed"
 	fi
 	dir=$(DATABASE_URL=$primary bouncer_dir)
+	PORT=$(bouncer_port "$dir")
 	if ! running "$dir"; then
-		if port_open "$PORT"; then die "port $PORT is taken; set PGBOUNCER_PORT"; fi
+		if port_open "$PORT"; then
+			# The set-up is written afresh at each start: only a port asked for must be kept.
+			[ -z "${PGBOUNCER_PORT:-}" ] || die "port $PORT is taken; set another PGBOUNCER_PORT"
+			PORT=$(first_free 56432) || die "no free loopback port from 56432; set PGBOUNCER_PORT"
+		fi
 		configure "$dir" "$pport"
 		say "starting pgbouncer on 127.0.0.1:$PORT"
 		as_owner pgbouncer -q -d "$dir/pgbouncer.ini" || die "pgbouncer did not start; see $dir/pgbouncer.log"
@@ -100,6 +112,7 @@ stop)
 	;;
 status)
 	dir=$(bouncer_dir)
+	PORT=$(bouncer_port "$dir")
 	if running "$dir"; then say "running in $dir on 127.0.0.1:$PORT"; else say "not running ($dir)"; exit 3; fi
 	;;
 *) die "usage: pgbouncer.sh url|stop|status" ;;

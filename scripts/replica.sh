@@ -10,14 +10,14 @@
 # The primary is DATABASE_URL's server when that is set (it must run on this machine, and we must
 # be able to act as its owner), else pg.sh's cluster. The replica is made once with pg_basebackup -R
 # through a replication slot into a folder beside the primary's data (REPLICA_DIR, default
-# <data folder>/replica) and listens on 127.0.0.1:REPLICA_PORT (54321). A primary made before
+# <data folder>/replica) and listens on 127.0.0.1:REPLICA_PORT (else the first free port from 54321,
+# kept for the replica's life). A primary made before
 # replicas were possible (wal_level minimal) is switched to wal_level replica, which takes one
 # restart of a few seconds. Where REPLICA_URL is already set, `url` prints it and does nothing.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=/usr/lib/postgresql/15/bin
-PORT=${REPLICA_PORT:-54321}
 
 say() { echo "replica.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -37,6 +37,15 @@ primary_dir() {
 }
 
 replica_dir() { echo "${REPLICA_DIR:-$(dirname "$(primary_dir)")/replica}"; }
+# replica_port DIR: REPLICA_PORT, else the port the replica in DIR was made with (the last `port`
+# of its configuration: replica.sh's own lines come after the primary's), else a free one.
+replica_port() {
+	if [ -n "${REPLICA_PORT:-}" ]; then echo "$REPLICA_PORT"; return; fi
+	local p
+	p=$(as_owner sed -n 's/^port = \([0-9]*\)$/\1/p' "$1/postgresql.conf" 2>/dev/null | tail -1)
+	if [ -n "$p" ]; then echo "$p"; else first_free 54321 || die "no free loopback port from 54321; set REPLICA_PORT"; fi
+}
+
 running() { [ -f "$1/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$1" status >/dev/null 2>&1; }
 
 # prepare_primary turns on what streaming needs. wal_level and max_wal_senders take a restart,
@@ -90,6 +99,7 @@ url)
 	pport=$(url_port "$PRIMARY")
 	[ -n "$pport" ] || die "the primary ($PRIMARY) is not on this machine; set REPLICA_URL to its replica"
 	dir=$(replica_dir)
+	PORT=$(replica_port "$dir")
 	if ! running "$dir"; then
 		if port_open "$PORT"; then die "port $PORT is taken; set REPLICA_PORT"; fi
 		prepare_primary "$(primary_dir)"
@@ -108,6 +118,7 @@ stop)
 status)
 	PRIMARY=${DATABASE_URL:-}
 	dir=$(replica_dir)
+	PORT=$(replica_port "$dir")
 	if running "$dir"; then
 		lag=$(as_owner "$BIN/psql" -X -Atq -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -c \
 			"SELECT coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp())::int || ' s since the last replayed commit', 'nothing replayed yet') ||
@@ -120,6 +131,7 @@ status)
 remove)
 	PRIMARY=$(primary_url)
 	dir=$(replica_dir)
+	PORT=$(replica_port "$dir")
 	if running "$dir"; then as_owner "$BIN/pg_ctl" -D "$dir" -m fast -w stop >&2; fi
 	psql_primary "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
 		WHERE slot_name = 'bandoso_replica_$PORT' AND NOT active" >/dev/null
