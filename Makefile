@@ -18,7 +18,7 @@ WITH_REDIS = REDIS_URL="$$(scripts/redis.sh url)"; export REDIS_URL;
 WITH_POOLS = REPLICA_URL="$$(scripts/replica.sh url)"; export REPLICA_URL; \
 	PGBOUNCER_URL="$$(scripts/pgbouncer.sh url)"; export PGBOUNCER_URL;
 
-.PHONY: build run test bench loadtest cluster cluster-stop cluster-status vet vulncheck gdal web browser db-start db-stop db-status redis-start redis-stop redis-status psql clean
+.PHONY: build run test bench bench-peers loadtest cluster cluster-stop cluster-status vet vulncheck gdal web browser db-start db-stop db-status redis-start redis-stop redis-status psql clean
 
 build: web
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/bandoso
@@ -67,6 +67,15 @@ bench: build
 	scripts/bench-export.sh; \
 	scripts/bench-download.sh; \
 	scripts/bench-import.sh
+
+## bench-peers: bandoso against pg_tileserv, tegola and pg_featureserv on the one-million-parcel
+## city, servers in rotation, pools of 16 (scripts/bench-peers.sh; the peers' binaries from
+## PEERS_DIR, default ../shared/peers); the report goes to .artifacts/ (see docs/benchmarks.md);
+## PEERS_ARGS go to tilebench (e.g. -peer-rounds 3 -peer-clients 8,64; -help lists them)
+PEERS_DIR ?= ../shared/peers
+bench-peers:
+	$(WITH_DB) \
+	PEERS_DIR="$(PEERS_DIR)" scripts/bench-peers.sh $(PEERS_ARGS)
 
 ## loadtest: serve the one-million-parcel city and replay a mix of tiles, items, geocodes and
 ## planning reports at a fixed rate, RATE requests/s for DURATION (see docs/benchmarks.md);

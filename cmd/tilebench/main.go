@@ -57,6 +57,7 @@ type Options struct {
 	MaxTileKB    int
 	Parts        map[string]bool // cold, crowd, warm, sizes
 	CPUProfile   string
+	Peers        PeerOptions
 }
 
 // defaultDatabaseURL is DATABASE_URL's server with the database bandoso_bench.
@@ -87,24 +88,48 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	fs.IntVar(&o.MaxTileKB, "max-tile-kb", 500, "largest uncompressed tile allowed")
 	parts := fs.String("run", "cold,crowd,warm,sizes", "which measurements to make")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&o.Peers.Bandoso, "bandoso-url", "", "with -run peers: a running bandoso serve of the same city")
+	fs.StringVar(&o.Peers.PgTileserv, "pg-tileserv-url", "", "with -run peers: a running pg_tileserv; empty leaves it out")
+	fs.StringVar(&o.Peers.Tegola, "tegola-url", "", "with -run peers: a running tegola without a cache; empty leaves it out")
+	fs.StringVar(&o.Peers.TegolaCached, "tegola-cached-url", "", "with -run peers: a running tegola with a file cache, for warm tiles; empty leaves it out")
+	fs.StringVar(&o.Peers.PgFeatureserv, "pg-featureserv-url", "", "with -run peers: a running pg_featureserv; empty leaves it out")
+	peerClients := fs.String("peer-clients", "8,64", "with -run peers: comma-separated client counts")
+	fs.IntVar(&o.Peers.Rounds, "peer-rounds", 3, "with -run peers: rounds, servers in rotation")
+	fs.IntVar(&o.Peers.Requests, "peer-requests", 300, "with -run peers: requests per server and slice for items and single items (ten times as many warm tiles)")
+	fs.IntVar(&o.Peers.Views, "peer-views", 20, "with -run peers: viewports per zoom from 12 to 18 in the pan-and-zoom list, whose z15 and z16 tiles the cold z15 and z16 lists leave out")
+	fs.IntVar(&o.Peers.Check, "peer-check", 40, "with -run peers: requests of each list whose answers are compared")
+	err := fs.Parse(args)
+	if err != nil {
 		return o, err
 	}
 	if o.DatabaseURL == "" {
 		return o, errors.New("set --database-url, BENCH_DATABASE_URL or DATABASE_URL")
 	}
-	for _, c := range strings.Split(*clients, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(c))
-		if err != nil || n < 1 {
-			return o, fmt.Errorf("--clients: %q is not a positive integer", c)
-		}
-		o.Clients = append(o.Clients, n)
+	if o.Clients, err = counts("--clients", *clients); err != nil {
+		return o, err
+	}
+	if o.Peers.Clients, err = counts("--peer-clients", *peerClients); err != nil {
+		return o, err
 	}
 	for _, p := range strings.Split(*parts, ",") {
 		o.Parts[strings.TrimSpace(p)] = true
 	}
 	o.Rounds = max(o.Rounds, 1)
+	o.Peers.Rounds = max(o.Peers.Rounds, 1)
 	return o, nil
+}
+
+// counts parses a comma-separated list of positive integers given to flag.
+func counts(flag, list string) ([]int, error) {
+	var out []int
+	for _, c := range strings.Split(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(c))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a positive integer", flag, c)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer) error {
@@ -262,6 +287,11 @@ func (r *report) all(ctx context.Context) error {
 			if s.Max > r.o.MaxTileKB<<10 {
 				r.failed = append(r.failed, fmt.Sprintf("z%d %s: %s is %s KB, over %d KB", s.Z, s.Layer, s.Largest, kb(s.Max), r.o.MaxTileKB))
 			}
+		}
+	}
+	if r.o.Parts["peers"] {
+		if err := r.peers(ctx); err != nil {
+			return err
 		}
 	}
 	if len(r.failed) > 0 {
