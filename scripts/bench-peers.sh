@@ -34,7 +34,15 @@ SQL
 PEER_URL=$(python3 -c 'import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(netloc="bench_peer@"+p.hostname+":"+str(p.port))))' "$BENCH_URL")
 
 # Each server's pid goes in $OUT/NAME.pid: start runs in a command substitution's subshell.
-trap 'for f in "$OUT"/*.pid; do [ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; true' EXIT
+# At the end the servers stop and tegola's file cache goes; the logs stay.
+stop_all() {
+	for f in "$OUT"/*.pid; do
+		[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null
+		rm -f "$f"
+	done
+	rm -rf "$OUT/tegola-cache"
+}
+trap stop_all EXIT
 # start NAME PORT HEALTH-PATH COMMAND…: runs COMMAND in the background, logging to $OUT/NAME.log,
 # and waits until it answers; prints its URL.
 start() {

@@ -216,8 +216,10 @@ func newReport(ctx context.Context, db *store.DB, pool *pgxpool.Pool, o Options,
 
 func (r *report) all(ctx context.Context) error {
 	w := r.out
-	fmt.Fprintf(w, "Tile list: %d requests (%d positions, z10–13 every tile, z14–18 %d viewports of 2×2 tiles, seed %d; each as the style's %d-layer tile and as a parcels tile), over the parcels' extent %.4f,%.4f,%.4f,%.4f.\n\n",
-		len(r.b.List), len(r.b.List)/2, r.o.Views, r.o.Seed, len(styleLayers), r.bounds.Min[0], r.bounds.Min[1], r.bounds.Max[0], r.bounds.Max[1])
+	if r.o.Parts["cold"] || r.o.Parts["crowd"] || r.o.Parts["warm"] {
+		fmt.Fprintf(w, "Tile list: %d requests (%d positions, z10–13 every tile, z14–18 %d viewports of 2×2 tiles, seed %d; each as the style's %d-layer tile and as a parcels tile), over the parcels' extent %.4f,%.4f,%.4f,%.4f.\n\n",
+			len(r.b.List), len(r.b.List)/2, r.o.Views, r.o.Seed, len(styleLayers), r.bounds.Min[0], r.bounds.Min[1], r.bounds.Max[0], r.bounds.Max[1])
+	}
 	if r.o.Parts["cold"] {
 		// One untimed pass, so that every path meets the same warm PostgreSQL buffers.
 		r.check(measure(ctx, len(r.b.List), 2*runtime.NumCPU(), path{"warm-up", func(ctx context.Context, i int) ([]byte, error) {
