@@ -1,13 +1,18 @@
 package api_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"os/exec"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -285,6 +290,51 @@ func TestOGCFeatures(t *testing.T) {
 		page := e.get(t, "/ogc/collections/parcels/items?limit=3")
 		if etag := page.header.Get("ETag"); etag == "" || e.get(t, "/ogc/collections/parcels/items?limit=3", "If-None-Match", etag).status != http.StatusNotModified {
 			t.Errorf("items page ETag %q does not revalidate", etag)
+		}
+	})
+
+	t.Run("a page gzipped for a client that accepts it", func(t *testing.T) {
+		const path = "/ogc/collections/parcels/items?limit=50"
+		plain := e.get(t, path, "Accept-Encoding", "identity")
+		zipped := e.get(t, path, "Accept-Encoding", "gzip")
+		if plain.status != 200 || zipped.status != 200 {
+			t.Fatalf("status %d and %d", plain.status, zipped.status)
+		}
+		if ce := plain.header.Get("Content-Encoding"); ce != "" {
+			t.Errorf("identity: Content-Encoding %q", ce)
+		}
+		if ce := zipped.header.Get("Content-Encoding"); ce != "gzip" {
+			t.Fatalf("gzip: Content-Encoding %q", ce)
+		}
+		if !slices.Contains(zipped.header.Values("Vary"), "Accept-Encoding") || !slices.Contains(plain.header.Values("Vary"), "Accept-Encoding") {
+			t.Errorf("Vary %q and %q lack Accept-Encoding", plain.header.Values("Vary"), zipped.header.Values("Vary"))
+		}
+		tagPlain, tagZipped := plain.header.Get("ETag"), zipped.header.Get("ETag")
+		if tagZipped != strings.TrimSuffix(tagPlain, `"`)+`-gzip"` {
+			t.Errorf("ETags %s and %s: the gzipped one should be the plain one marked", tagPlain, tagZipped)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(zipped.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(zipped.body)*3 > len(unzipped) {
+			t.Errorf("%d bytes gzipped from %d", len(zipped.body), len(unzipped))
+		}
+		// The pages differ only in their time stamps.
+		stamp := regexp.MustCompile(`"timeStamp":"[^"]*"`)
+		if a, b := stamp.ReplaceAll(plain.body, nil), stamp.ReplaceAll(unzipped, nil); !bytes.Equal(a, b) {
+			t.Errorf("the gzipped page is not the plain one:\n%.300s\n%.300s", a, b)
+		}
+		if again := e.get(t, path, "Accept-Encoding", "gzip", "If-None-Match", tagZipped); again.status != http.StatusNotModified {
+			t.Errorf("If-None-Match with the gzipped ETag: %d", again.status)
+		}
+		// A feature of a few hundred bytes goes as it is.
+		if small := e.get(t, "/ogc/collections/parcels/items/3", "Accept-Encoding", "gzip"); small.status != 200 || small.header.Get("Content-Encoding") != "" {
+			t.Errorf("a feature of %d bytes: status %d, Content-Encoding %q", len(small.body), small.status, small.header.Get("Content-Encoding"))
 		}
 	})
 
