@@ -175,8 +175,8 @@ func (n planNode) uses(index string) bool {
 	return false
 }
 
-// TestTileSession checks how Tile runs its statements: parallel query off, and stopped, on
-// the server as well, as soon as the caller's context is cancelled.
+// TestTileSession checks how Tile runs its statements: parallel query off, a failure rolled
+// back, and stopped, on the server as well, as soon as the caller's context is cancelled.
 func TestTileSession(t *testing.T) {
 	db := storetest.New(t)
 	ctx := context.Background()
@@ -195,6 +195,20 @@ func TestTileSession(t *testing.T) {
 	var other string
 	if err := db.Pool().QueryRow(ctx, "SHOW max_parallel_workers_per_gather").Scan(&other); err != nil || other == "0" {
 		t.Errorf("pool setting %q, %v: SET LOCAL leaked out of the tile's transaction", other, err)
+	}
+
+	// A statement that fails fails the tile, and its transaction is rolled back on the
+	// connection, which the pool then keeps: the next tile makes no new connection.
+	failing := store.RawTileQuery(`SELECT convert_to((1 / ($1::int - 3))::text || $2::int || $3::int, 'UTF8')`)
+	if _, _, err := db.Tile(ctx, []store.TileQuery{setting, failing}, geo.NewTile(3, 2, 1)); err == nil {
+		t.Error("a tile whose statement divides by zero: no error")
+	}
+	conns := db.Stats().NewConnsCount()
+	if _, _, err := db.Tile(ctx, []store.TileQuery{setting}, geo.NewTile(3, 2, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if n := db.Stats().NewConnsCount() - conns; n != 0 {
+		t.Errorf("the tile after a failed one opened %d connections: the failed one's was dropped", n)
 	}
 
 	// Long beyond the waits below: a statement that outlived them would still be sleeping.
