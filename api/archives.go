@@ -109,8 +109,7 @@ func (s *Server) handleArchiveTile(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	s.writeTile(w, r, tile)
-	return nil
+	return s.writeTile(w, r, tile)
 }
 
 // archive is the archive the {name} path parameter names, when the request may read every

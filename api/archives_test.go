@@ -48,7 +48,7 @@ func (e tileEnv) writeArchive(t *testing.T, name, layers string, box orb.Bound, 
 		if err != nil {
 			return nil, err
 		}
-		return tile.Gzip, nil
+		return tile.Gzip()
 	}
 	path := filepath.Join(e.archives, name+".pmtiles")
 	if _, err := archive.Export(ctx, path, archive.BoundPlan(box, minZ, maxZ), meta, source, archive.Options{}); err != nil {

@@ -44,35 +44,38 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []strin
 	if err != nil {
 		return err
 	}
-	s.writeTile(w, r, tile)
-	return nil
+	return s.writeTile(w, r, tile)
 }
 
 // writeTile writes tile as every tile is answered: gzip when accepted, a strong ETag and
 // 304, Cache-Control, and 204 for a tile without features.
-func (s *Server) writeTile(w http.ResponseWriter, r *http.Request, tile *tiles.Tile) {
+func (s *Server) writeTile(w http.ResponseWriter, r *http.Request, tile *tiles.Tile) error {
 	h := w.Header()
 	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(s.Config.Tiles.MaxAge.Seconds())))
 	h.Set("Vary", "Accept-Encoding")
 	if tile.Empty() {
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	gz := acceptsGzip(r)
-	etag := strongETag(tile.Hash, gz)
+	etag := strongETag(tile.Hash(), gz)
 	h.Set("ETag", etag)
 	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
-		return
+		return nil
 	}
-	h.Set("Content-Type", mediaMVT)
 	body := tile.Data
 	if gz {
-		body = tile.Gzip
+		var err error
+		if body, err = tile.Gzip(); err != nil {
+			return err
+		}
 		h.Set("Content-Encoding", "gzip")
 	}
+	h.Set("Content-Type", mediaMVT)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)
+	return nil
 }
 
 // tileParams parses z, x and y, naming the parameter that is not an integer or out of range.

@@ -233,7 +233,7 @@ func (db *DB) bulkTx(ctx context.Context, fn func(pgx.Tx) error) error {
 // txWith begins a transaction with begin and the settings of txLimits in the same round
 // trip, runs fn in it and commits when fn returns nil.
 func (db *DB) txWith(ctx context.Context, begin string, limit time.Duration, fn func(pgx.Tx) error) error {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin + txLimits(ctx, limit, db.pooled)})
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: strings.Join(append([]string{begin}, txLimits(ctx, limit, db.pooled)...), "; ")})
 	if err != nil {
 		return translate(err)
 	}

@@ -26,24 +26,25 @@ var sessionGuards = map[string]string{
 
 // pooledGuards are the settings of sessionGuards that still mean something per transaction,
 // where a pooler in transaction mode leaves no session of our own to set them on.
-const pooledGuards = "; SET LOCAL jit = off"
+const pooledGuards = "SET LOCAL jit = off"
 
-// txLimits are the SET LOCAL statements that bound a transaction's statements to what is
-// left of ctx's deadline, and to limit (0: none) when sooner. A negative limit marks bulk
-// work: its statements get -limit, which replaces the session's statement_timeout, and the
-// transaction may sit idle as long. pooled (a pooler in transaction mode) sets the limit and
-// the guards in every transaction: the session is not ours to have them.
-func txLimits(ctx context.Context, limit time.Duration, pooled bool) string {
+// txLimits are the SET LOCAL statements, one a string, that bound a transaction's statements
+// to what is left of ctx's deadline, and to limit (0: none) when sooner. A negative limit
+// marks bulk work: its statements get -limit, which replaces the session's
+// statement_timeout, and the transaction may sit idle as long. pooled (a pooler in
+// transaction mode) sets the limit and the guards in every transaction: the session is not
+// ours to have them.
+func txLimits(ctx context.Context, limit time.Duration, pooled bool) []string {
 	bulk := limit < 0
 	if bulk {
 		limit = -limit
 	}
-	sql := ""
+	var sql []string
 	if pooled {
-		sql = pooledGuards
+		sql = append(sql, pooledGuards)
 		// Idle in a transaction, a client holds a server session from every other client.
 		if !bulk {
-			sql += "; SET LOCAL idle_in_transaction_session_timeout = 60000"
+			sql = append(sql, "SET LOCAL idle_in_transaction_session_timeout = 60000")
 		}
 	}
 	if dl, ok := ctx.Deadline(); ok {
@@ -56,9 +57,9 @@ func txLimits(ctx context.Context, limit time.Duration, pooled bool) string {
 		return sql // the session's statement_timeout applies
 	}
 	ms := max(limit.Milliseconds(), 1)
-	sql += fmt.Sprintf("; SET LOCAL statement_timeout = %d", ms)
+	sql = append(sql, fmt.Sprintf("SET LOCAL statement_timeout = %d", ms))
 	if bulk {
-		sql += fmt.Sprintf("; SET LOCAL idle_in_transaction_session_timeout = %d", ms)
+		sql = append(sql, fmt.Sprintf("SET LOCAL idle_in_transaction_session_timeout = %d", ms))
 	}
 	return sql
 }

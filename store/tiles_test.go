@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,7 +121,7 @@ func zoomSources(l store.LayerRow) []zoomSource {
 }
 
 // sqlPadNational adds 3,000 current and 3,000 former wards, a parcel in each former ward,
-// 2,000 plans and 2,000 road boundaries, and the basemap's lines, areas and places, on a grid
+// 2,000 plans with a zone each and 2,000 road boundaries, and the basemap's lines, areas and places, on a grid
 // in the north of the country, far from the demo city.
 const sqlPadNational = `
 INSERT INTO admin_units (code, name, level, kind, parent_code, valid_from, valid_to, geom)
@@ -133,6 +134,8 @@ INSERT INTO plans (name, decision_no, decision_date, approved_by, scale, geom)
 SELECT 'Quy hoạch ' || i, i || '/QĐ-UBND', DATE '2020-01-01', 'UBND', 2000,
 	ST_Multi(ST_MakeEnvelope(103 + (i % 50) * 0.05, 20 + (i / 50) * 0.05, 103.04 + (i % 50) * 0.05, 20.04 + (i / 50) * 0.05, 4326))
 FROM generate_series(1, 2000) i;
+INSERT INTO planning_zones (plan_id, zone_code, land_use, function_name, geom)
+SELECT id, 'A', 'ODT', 'Đất ở', geom FROM plans WHERE name ~ '^Quy hoạch [0-9]+$';
 INSERT INTO parcels (ward_code, sheet_no, parcel_no, land_use, area_m2, geom)
 SELECT code, 1, 1, 'ODT', 100, ST_Multi(ST_Buffer(ST_PointOnSurface(geom), 0.0001, 1))
 FROM admin_units WHERE code >= '90000' AND valid_to IS NOT NULL;
@@ -172,8 +175,8 @@ func (n planNode) uses(index string) bool {
 	return false
 }
 
-// TestTileSession checks how Tile runs its statements: parallel query off, and stopped, on
-// the server as well, as soon as the caller's context is cancelled.
+// TestTileSession checks how Tile runs its statements: parallel query off, a failure rolled
+// back, and stopped, on the server as well, as soon as the caller's context is cancelled.
 func TestTileSession(t *testing.T) {
 	db := storetest.New(t)
 	ctx := context.Background()
@@ -192,6 +195,20 @@ func TestTileSession(t *testing.T) {
 	var other string
 	if err := db.Pool().QueryRow(ctx, "SHOW max_parallel_workers_per_gather").Scan(&other); err != nil || other == "0" {
 		t.Errorf("pool setting %q, %v: SET LOCAL leaked out of the tile's transaction", other, err)
+	}
+
+	// A statement that fails fails the tile, and its transaction is rolled back on the
+	// connection, which the pool then keeps: the next tile makes no new connection.
+	failing := store.RawTileQuery(`SELECT convert_to((1 / ($1::int - 3))::text || $2::int || $3::int, 'UTF8')`)
+	if _, _, err := db.Tile(ctx, []store.TileQuery{setting, failing}, geo.NewTile(3, 2, 1)); err == nil {
+		t.Error("a tile whose statement divides by zero: no error")
+	}
+	conns := db.Stats().NewConnsCount()
+	if _, _, err := db.Tile(ctx, []store.TileQuery{setting}, geo.NewTile(3, 2, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if n := db.Stats().NewConnsCount() - conns; n != 0 {
+		t.Errorf("the tile after a failed one opened %d connections: the failed one's was dropped", n)
 	}
 
 	// Long beyond the waits below: a statement that outlived them would still be sleeping.
@@ -218,5 +235,45 @@ func TestTileSession(t *testing.T) {
 			t.Fatalf("the cancelled tile's statement still runs on the server %s later", time.Since(start))
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestTileDrawsEachRowOnce checks the shape of a tile statement: ST_AsMVTGeom, most of a
+// tile's work, appears once in the plan (the filter on its result is not pushed down into the
+// scan, where it would run a second time), and a tile whose rows all clip away has no layer
+// at all, not a layer without features.
+func TestTileDrawsEachRowOnce(t *testing.T) {
+	db := storetest.New(t)
+	ctx := context.Background()
+	// A square of a metre at the centre of the world, which vanishes at zoom 0 (a tile pixel
+	// is ten kilometres there), and one of a thousand kilometres, which does not.
+	if _, err := db.Pool().Exec(ctx, `CREATE TABLE blobs (id int PRIMARY KEY, geom geometry(Polygon, 3857));
+		INSERT INTO blobs VALUES (1, ST_MakeEnvelope(0, 0, 1, 1, 3857)), (2, ST_MakeEnvelope(0, 0, 1e6, 1e6, 3857))`); err != nil {
+		t.Fatal(err)
+	}
+	q := store.NewTileQuery("blobs", store.TileSource{Table: "blobs", GeomColumn: "geom", SRID: 3857,
+		IDColumn: "id", Filters: []string{"t.id = $1 + 1"}, GeometryType: "Polygon"})
+	world := geo.NewTile(0, 0, 0)
+	var plan string
+	if err := db.Pool().QueryRow(ctx, "EXPLAIN (VERBOSE, FORMAT JSON) "+q.SQL(), 0, 0, 0).Scan(&plan); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(strings.ToLower(plan), "st_asmvtgeom("); n != 1 {
+		t.Errorf("ST_AsMVTGeom appears %d times in the plan, want once:\n%s", n, plan)
+	}
+	// $1 + 1 picks the row: zoom 0 the vanishing square, zoom 1 (its own tile) the large one.
+	out, _, err := db.Tile(ctx, []store.TileQuery{q}, world)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out[0]) != 0 {
+		t.Errorf("tile of a row that clips away: %d bytes, want none (no layer)", len(out[0]))
+	}
+	out, _, err = db.Tile(ctx, []store.TileQuery{q}, geo.NewTile(1, 1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out[0]) == 0 {
+		t.Error("tile of a drawn row: no bytes")
 	}
 }

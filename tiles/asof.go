@@ -37,5 +37,5 @@ func (s *Service) TileAsOf(ctx context.Context, names []string, t geo.Tile, at t
 	if err != nil {
 		return nil, err
 	}
-	return newTile(bytes.Join(parts, nil))
+	return &Tile{Data: bytes.Join(parts, nil)}, nil
 }

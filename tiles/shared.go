@@ -55,10 +55,13 @@ func (s *Service) viaShared(ctx context.Context, key shared.TileKey, seen store.
 	if qerr != nil || err != nil || replayed < seen {
 		return tile, replayed, qerr
 	}
+	if err := tile.seal(); err != nil {
+		return nil, 0, err
+	}
 	if s.beforeShare != nil {
 		s.beforeShare()
 	}
-	s.Shared.Store(ctx, key, miss, shared.Tile{Hash: tile.Hash, Gzip: tile.Gzip}) //nolint:errcheck // the client counts and logs failures
+	s.Shared.Store(ctx, key, miss, shared.Tile{Hash: tile.hash, Gzip: tile.gzip}) //nolint:errcheck // the client counts and logs failures
 	return tile, replayed, nil
 }
 
@@ -71,7 +74,7 @@ func tileFromGzip(hash string, gz []byte) (*Tile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tile{Data: data, Gzip: gz, Hash: hash}, nil
+	return &Tile{Data: data, gzip: gz, hash: hash}, nil
 }
 
 // dropShared drops from the shared cache what changes touch: at each zoom a changed table

@@ -16,39 +16,60 @@ import (
 const GzipLevel = gzip.BestSpeed
 
 // gzipWriters keeps compressors for reuse: each holds about a megabyte of tables, which
-// newTile would otherwise allocate and clear for every tile.
+// Gzip would otherwise allocate and clear for every tile.
 var gzipWriters = sync.Pool{New: func() any {
 	zw, _ := gzip.NewWriterLevel(nil, GzipLevel) // the level is valid
 	return zw
 }}
 
-// Tile is one encoded vector tile with what serving it takes, made once when the tile is
-// queried: a cache hit then costs neither hashing nor compression.
+// Tile is one encoded vector tile with what serving it takes. A tile that a cache keeps is
+// hashed and compressed once, before it is kept (seal): a cache hit then costs neither. A tile
+// served once and forgotten (no cache, a past tile) is hashed or compressed only if the answer
+// needs it: a client that does not take gzip gets Data as it came from the database.
 type Tile struct {
 	// Data is the MVT; empty for a tile with no features.
 	Data []byte
-	// Gzip is Data gzipped, for clients that accept it; empty when Data is.
-	Gzip []byte
-	// Hash identifies Data: hex of the first 128 bits of its SHA-256.
-	Hash string
+	// gzip is Data gzipped, and hash identifies Data (hashOf); both empty until sealed.
+	gzip []byte
+	hash string
 }
 
 // Empty reports whether the tile has no features.
 func (t *Tile) Empty() bool { return len(t.Data) == 0 }
 
 // size is what the tile costs the cache.
-func (t *Tile) size() int64 { return int64(len(t.Data) + len(t.Gzip) + len(t.Hash)) }
+func (t *Tile) size() int64 { return int64(len(t.Data) + len(t.gzip) + len(t.hash)) }
 
-// newTile hashes and compresses data.
-func newTile(data []byte) (*Tile, error) {
-	if len(data) == 0 {
-		return &Tile{}, nil
+// Hash identifies Data: hex of the first 128 bits of its SHA-256; empty for an empty tile.
+// A tile not sealed is hashed anew at each call.
+func (t *Tile) Hash() string {
+	if t.hash != "" || t.Empty() {
+		return t.hash
 	}
-	gz, err := Gzip(data)
+	return hashOf(t.Data)
+}
+
+// Gzip is Data gzipped at GzipLevel, for clients that accept it; empty for an empty tile. A
+// tile not sealed is compressed anew at each call.
+func (t *Tile) Gzip() ([]byte, error) {
+	if t.gzip != nil || t.Empty() {
+		return t.gzip, nil
+	}
+	return Gzip(t.Data)
+}
+
+// seal hashes and compresses the tile once, before it is kept or shared; only its maker may
+// call it, before anyone else holds the tile.
+func (t *Tile) seal() error {
+	if t.gzip != nil || t.Empty() {
+		return nil
+	}
+	gz, err := Gzip(t.Data)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return &Tile{Data: data, Gzip: gz, Hash: hashOf(data)}, nil
+	t.gzip, t.hash = gz, hashOf(t.Data)
+	return nil
 }
 
 // Gzip compresses data as tiles are compressed, at GzipLevel.
@@ -67,8 +88,8 @@ func Gzip(data []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// FromGzip is the tile whose gzipped bytes are gz, as an archive stores them: unpacked and
-// hashed as newTile does, so that it is served with the ETag the live tile has.
+// FromGzip is the sealed tile whose gzipped bytes are gz, as an archive stores them: unpacked
+// and hashed as seal does, so that it is served with the ETag the live tile has.
 func FromGzip(gz []byte) (*Tile, error) {
 	if len(gz) == 0 {
 		return &Tile{}, nil
@@ -77,7 +98,7 @@ func FromGzip(gz []byte) (*Tile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tile{Data: data, Gzip: gz, Hash: hashOf(data)}, nil
+	return &Tile{Data: data, gzip: gz, hash: hashOf(data)}, nil
 }
 
 // gunzip unpacks a gzipped tile.

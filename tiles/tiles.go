@@ -148,8 +148,7 @@ func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, 
 		if err != nil {
 			return nil, 0, err
 		}
-		tile, err := newTile(bytes.Join(parts, nil))
-		return tile, replayed, err
+		return &Tile{Data: bytes.Join(parts, nil)}, replayed, nil
 	}
 	// The changes seen by now must all be in a tile kept: one made on a replica that had not
 	// replayed them yet is served but not cached.
@@ -172,6 +171,9 @@ func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, 
 	return s.flights.do(ctx, flight, func(ctx context.Context) (*Tile, error) {
 		tile, replayed, err := query(ctx)
 		if err == nil && replayed >= seen {
+			if err := tile.seal(); err != nil {
+				return nil, err
+			}
 			s.keep(key, tile, epoch, ds)
 		}
 		return tile, err

@@ -106,7 +106,7 @@ func runExport(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return nil, err
 		}
-		return tile.Gzip, nil
+		return tile.Gzip()
 	}
 	log.Info("exporting", "out", *out, "layers", strings.Join(names, ","), "tiles", len(plan), "minzoom", *minZoom, "maxzoom", *maxZoom)
 	progress := exportProgress(env, len(plan))

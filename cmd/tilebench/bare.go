@@ -11,38 +11,37 @@ import (
 	"bandoso/tiles"
 )
 
-// bareParts runs t's statements as the server's store does, and nothing else: one batch in a
-// read-only transaction with parallel query off. It returns each layer's bytes.
+// bareParts runs t's statements as the server's store does, and nothing else: one pipeline
+// holding a read-only transaction with parallel query off. It returns each layer's bytes.
 func bareParts(ctx context.Context, pool *pgxpool.Pool, t Tile) ([][]byte, error) {
 	out := make([][]byte, len(t.sqls))
 	if len(t.sqls) == 0 {
 		return out, nil
 	}
-	tx, err := pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // no-op after Commit
 	b := &pgx.Batch{}
+	b.Queue("BEGIN READ ONLY")
 	b.Queue("SET LOCAL max_parallel_workers_per_gather = 0")
 	for _, q := range t.sqls {
 		b.Queue(q, int(t.At.Z), int(t.At.X), int(t.At.Y))
 	}
-	br := tx.SendBatch(ctx, b)
-	if _, err := br.Exec(); err != nil {
-		br.Close()
-		return nil, err
-	}
-	for i := range t.sqls {
-		if err := br.QueryRow().Scan(&out[i]); err != nil {
-			br.Close()
+	b.Queue("COMMIT")
+	// A failure leaves the transaction aborted; the pool then closes the connection.
+	br := pool.SendBatch(ctx, b)
+	defer br.Close()
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
 			return nil, err
 		}
 	}
-	if err := br.Close(); err != nil {
+	for i := range t.sqls {
+		if err := br.QueryRow().Scan(&out[i]); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := br.Exec(); err != nil {
 		return nil, err
 	}
-	return out, tx.Commit(ctx)
+	return out, br.Close()
 }
 
 // bareTile is the tile's bytes, made bare: the layers concatenated, gzipped when gz is set.
