@@ -317,3 +317,22 @@ func TestSpatialFiltersUseTheIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchedCapped counts a first page's matches up to the cap, and past it says nothing.
+func TestMatchedCapped(t *testing.T) {
+	db, pool, parcels := filterDB(t)
+	all := int64(len(ids(t, pool, "true")))
+	for _, c := range []struct {
+		cap  int
+		want int64
+	}{{0, all}, {int(all), all}, {int(all) - 1, -1}, {10, -1}} {
+		q := store.FeatureQuery{Layer: parcels, Limit: 5, MatchedCap: c.cap}
+		page, err := db.Features(context.Background(), q, store.FormatCSV, func([]*string) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Matched != c.want || page.Returned != 5 || !page.More {
+			t.Errorf("cap %d over %d parcels: matched %d, returned %d, more %v; want matched %d", c.cap, all, page.Matched, page.Returned, page.More, c.want)
+		}
+	}
+}
