@@ -59,10 +59,12 @@ func cell(v any) string {
 type itemsView struct {
 	Columns  []string
 	Features []pageFeature
-	Matched  int64 // -1 when not counted (pages after the first)
-	Capped   int   // the cap on the page's features when it lowered limit, else 0
-	Next     string
-	Prev     string
+	Matched  int64 // -1 when not counted (pages after the first, or past the count's cap)
+	// Uncounted is the count's cap when a first page found more matches than it, else 0.
+	Uncounted int
+	Capped    int // the cap on the page's features when it lowered limit, else 0
+	Next      string
+	Prev      string
 }
 
 // itemsPage serves a page of features as HTML: the query req runs as for the GeoJSON.
@@ -81,6 +83,9 @@ func (s *Server) itemsPage(w http.ResponseWriter, r *http.Request, l *catalog.La
 	}
 	href := externalBase(r) + ogcPrefix + "/collections/" + l.Name
 	v := itemsView{Columns: req.q.OutFields(), Matched: result.Matched, Capped: capped}
+	if result.Matched < 0 && req.q.After == nil && req.q.Before == nil {
+		v.Uncounted = store.DefaultMatchedCap
+	}
 	for _, raw := range raws {
 		f, err := decodeFeature(raw)
 		if err != nil {
