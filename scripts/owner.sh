@@ -1,4 +1,5 @@
-# owner.sh, sourced by pg.sh, replica.sh and pgbouncer.sh: who runs the project-local servers.
+# owner.sh, sourced by pg.sh, replica.sh, pgbouncer.sh and redis.sh: who runs the project-local
+# servers, and the loopback ports they take.
 # PostgreSQL (and pgbouncer) refuse to run as root, so as root they belong to the `postgres` user.
 if [ "$(id -u)" = 0 ]; then RUN_AS=postgres; else RUN_AS=$(id -un); fi
 as_owner() {

@@ -65,11 +65,7 @@ data_dir() {
 
 free_port() {
 	if [ -n "${PG_PORT:-}" ]; then echo "$PG_PORT"; return; fi
-	local p
-	for p in $(seq 54320 54399); do
-		if ! port_open "$p"; then echo "$p"; return; fi
-	done
-	die "no free loopback port in 54320-54399"
+	first_free 54320 || die "no free loopback port from 54320"
 }
 
 init_cluster() {

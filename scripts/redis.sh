@@ -19,6 +19,8 @@ FIRST_PORT=56379
 
 say() { echo "redis.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
+# shellcheck source=scripts/owner.sh
+. "$ROOT/scripts/owner.sh"
 
 install_packages() {
 	if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
@@ -43,8 +45,6 @@ data_dir() {
 	echo "$dir/redis"
 }
 
-port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 # running says whether our Redis is up: its pid file names a live redis-server.
 running() {
 	local dir=$1 pid
@@ -62,12 +62,9 @@ start() {
 	running "$dir" && return
 	port=$(port_of "$dir")
 	# Another checkout's Redis may hold the port: take the next free one and remember it.
-	if port_taken "$port" && [ -n "${REDIS_PORT:-}" ]; then die "port $port (REDIS_PORT) is taken"; fi
-	if port_taken "$port"; then
-		for port in $(seq "$FIRST_PORT" $((FIRST_PORT + 20))) none; do
-			if [ "$port" = none ]; then die "no free loopback port in $FIRST_PORT-$((FIRST_PORT + 20))"; fi
-			port_taken "$port" || break
-		done
+	if port_open "$port" && [ -n "${REDIS_PORT:-}" ]; then die "port $port (REDIS_PORT) is taken"; fi
+	if port_open "$port"; then
+		port=$(first_free "$FIRST_PORT") || die "no free loopback port from $FIRST_PORT"
 		say "port $(port_of "$dir") is taken; using $port"
 	fi
 	echo "$port" >"$dir/port"
