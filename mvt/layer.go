@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"fmt"
+	"github.com/paulmach/orb"
 	"slices"
 )
 
@@ -58,10 +59,19 @@ func NewLayer(name string, keys []string, g Grid) *Layer {
 // feature has none of that key). A geometry that leaves nothing in the tile once clipped and
 // snapped is left out. Neither geom nor values is kept.
 func (l *Layer) AddWKB(id int64, geom []byte, values []Value) error {
+	return l.add(id, values, l.scratch.read, geom)
+}
+
+// AddTWKB is AddWKB for a geometry in TWKB.
+func (l *Layer) AddTWKB(id int64, geom []byte, values []Value) error {
+	return l.add(id, values, l.scratch.readTWKB, geom)
+}
+
+func (l *Layer) add(id int64, values []Value, read func([]byte, Grid) (orb.Geometry, orb.Bound, error), geom []byte) error {
 	if len(values) != len(l.keys) {
 		return fmt.Errorf("mvt: feature %d has %d values for %d keys", id, len(values), len(l.keys))
 	}
-	g, bound, err := l.scratch.read(geom, l.grid)
+	g, bound, err := read(geom, l.grid)
 	if err != nil {
 		return fmt.Errorf("mvt: feature %d: %w", id, err)
 	}

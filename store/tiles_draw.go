@@ -55,7 +55,7 @@ func (q TileQuery) draw(br pgx.BatchResults, t geo.Tile) ([]byte, error) {
 				return nil, fmt.Errorf("%s.%s: %w", q.layer, q.fields[i], err)
 			}
 		}
-		if err := layer.AddWKB(id, raw[last], values); err != nil {
+		if err := layer.AddTWKB(id, raw[last], values); err != nil {
 			return nil, err
 		}
 	}
