@@ -11,15 +11,27 @@ import (
 	"bandoso/geo"
 )
 
-// TileQuery is the statement that makes one layer's part of a vector tile. Its SQL is built
-// once from the catalog; each tile runs it with $1, $2, $3 = its z, x, y, so no SQL text is ever
-// built per request, and pgx prepares it once per connection.
+// TileQuery is the statement that finds one layer's features for a vector tile. Its SQL is
+// built once from the catalog; each tile runs it with $1, $2, $3 = its z, x, y, so no SQL text
+// is ever built per request, and pgx prepares it once per connection. The database finds the
+// rows through the geometry's index and sends them with their geometry in Web Mercator as
+// TWKB; the layer's MVT is drawn and written here (package mvt), not by ST_AsMVTGeom and
+// ST_AsMVT: the primary is shared by every instance, instances are cheap, and that is most of
+// a tile's work (docs/benchmarks.md, "Tiles drawn by the service").
 type TileQuery struct {
-	sql string
+	sql, mvtSQL string
+	layer       string
+	fields      []string
+	simplifyPx  float64
 }
 
 // SQL is the statement's text, for EXPLAIN and for benchmarks that run it bare.
 func (q TileQuery) SQL() string { return q.sql }
+
+// MVTSQL is a statement giving the same layer's MVT bytes made by PostGIS (ST_AsMVTGeom and
+// ST_AsMVT), with the same arguments: what tests and benchmarks compare the service's tiles
+// with.
+func (q TileQuery) MVTSQL() string { return q.mvtSQL }
 
 // sqlPixelM is the size in metres of Web Mercator of one CSS pixel at zoom $1 (geo.CSSPixelM).
 var sqlPixelM = "(" + strconv.FormatFloat(geo.CSSPixelM(0), 'g', -1, 64) + " / (1::bigint << $1))"
@@ -36,7 +48,7 @@ var sqlPixelM = "(" + strconv.FormatFloat(geo.CSSPixelM(0), 'g', -1, 64) + " / (
 // no bytes for a layer left without features).
 // Verbs: layer name literal, extent, id column, geometry, extent, buffer, fields, table,
 // geometry column, envelope, conditions.
-const sqlFmtTile = `
+const sqlFmtMVT = `
 SELECT ST_AsMVT(mvt, %s, %d, 'mvt_geom', 'mvt_id' ORDER BY mvt_id)
 FROM (
 	SELECT t.%s AS mvt_id,
@@ -47,6 +59,23 @@ FROM (
 ) mvt
 WHERE mvt_geom IS NOT NULL`
 
+// sqlFmtFeatures finds one layer's features in a tile. The geometries go as TWKB, whose
+// integer coordinates are a third of WKB's bytes and cheaper for PostGIS to write than WKB,
+// at a precision (decimal digits of a metre) of a hundredth of the tile's unit at zoom $1:
+// rounded twice, to that and then to the tile's grid, a point lands where rounding once puts
+// it but for one time in a hundred or so that it lay within that hundredth of a half unit.
+// Verbs: id column, fields, geometry, table, geometry column, envelope, conditions.
+var sqlFmtFeatures = `
+SELECT t.%s%s, ST_AsTWKB(%s, ` + sqlTWKBPrecision + `)
+FROM %s t
+WHERE t.%s && %s%s`
+
+// sqlTWKBPrecision is the TWKB precision of zoom $1: 10^-p metres at most a hundredth of
+// a tile unit, within TWKB's range (at most 7).
+// Arithmetic in float8: numeric's log, evaluated for each row, would cost more than the TWKB.
+var sqlTWKBPrecision = "least(7, greatest(0, ceil(log(" + strconv.Itoa(geo.TileExtent) + "::float8 * (1::bigint << $1) / " +
+	strconv.FormatFloat(2*geo.WebMercatorHalfWorldM, 'g', -1, 64) + "::float8)) + 2))::int"
+
 // NewTileQuery builds the statement drawing layer name from src. Identifiers go through
 // pgx.Identifier.Sanitize; the row filters are SQL the catalog's operators wrote.
 func NewTileQuery(name string, src TileSource) TileQuery {
@@ -55,9 +84,10 @@ func NewTileQuery(name string, src TileSource) TileQuery {
 
 // newTileQuery builds the statement drawing layer name from src, whose rows are FROM item from.
 func newTileQuery(name string, src TileSource, from string) TileQuery {
-	var fields strings.Builder
+	var fields, values strings.Builder
 	for i, f := range src.Fields {
 		fmt.Fprintf(&fields, ", %s", mvtValue(f, src.FieldTypes, i))
+		fmt.Fprintf(&values, ", %s", featureValue(f, src.FieldTypes, i))
 	}
 	col := "t." + pgx.Identifier{src.GeomColumn}.Sanitize()
 	geom3857 := col
@@ -83,12 +113,23 @@ func newTileQuery(name string, src TileSource, from string) TileQuery {
 	if src.SimplifyPx > 0 && src.GeometryType != "Point" {
 		drawn = fmt.Sprintf("ST_Simplify(%s, %g * %s, true)", geom3857, src.SimplifyPx, sqlPixelM)
 	}
-	return TileQuery{sql: fmt.Sprintf(sqlFmtTile,
-		quoteLiteral(name), geo.TileExtent,
-		pgx.Identifier{src.IDColumn}.Sanitize(),
-		drawn, geo.TileExtent, geo.TileBuffer, fields.String(),
-		from,
-		pgx.Identifier{src.GeomColumn}.Sanitize(), envelope, conds)}
+	id, geomCol := pgx.Identifier{src.IDColumn}.Sanitize(), pgx.Identifier{src.GeomColumn}.Sanitize()
+	return TileQuery{
+		sql: fmt.Sprintf(sqlFmtFeatures, id, values.String(), geom3857, from, geomCol, envelope, conds),
+		mvtSQL: fmt.Sprintf(sqlFmtMVT,
+			quoteLiteral(name), geo.TileExtent, id,
+			drawn, geo.TileExtent, geo.TileBuffer, fields.String(),
+			from, geomCol, envelope, conds),
+		layer: name, fields: src.Fields, simplifyPx: simplifyPx(src),
+	}
+}
+
+// simplifyPx is the simplification src asks for, in CSS pixels.
+func simplifyPx(src TileSource) float64 {
+	if src.GeometryType == "Point" {
+		return 0
+	}
+	return src.SimplifyPx
 }
 
 // mvtValue selects field i for a tile. ST_AsMVT writes only booleans, integers and floats as
@@ -100,6 +141,25 @@ func mvtValue(field string, types []string, i int) string {
 		return col + "::float8 AS " + pgx.Identifier{field}.Sanitize()
 	}
 	return col
+}
+
+// featureValue selects field i for a feature drawn here: booleans, integers, floats and
+// text as they are, numeric as float8 (as mvtValue), and every other type as its text, as
+// ST_AsMVT writes it.
+func featureValue(field string, types []string, i int) string {
+	col := "t." + pgx.Identifier{field}.Sanitize()
+	typ := ""
+	if i < len(types) {
+		typ = types[i]
+	}
+	switch {
+	case strings.HasPrefix(typ, "numeric"):
+		return col + "::float8"
+	case typ == "boolean", typ == "smallint", typ == "integer", typ == "bigint", typ == "real",
+		typ == "double precision", typ == "text", strings.HasPrefix(typ, "character"):
+		return col
+	}
+	return col + "::text"
 }
 
 // quoteLiteral quotes s as an SQL string literal. Layer names are checked against
@@ -160,8 +220,9 @@ func (db *DB) tile(ctx context.Context, qs []TileQuery, t geo.Tile, more ...any)
 		if err := br.QueryRow().Scan(&at); err != nil {
 			return err
 		}
-		for i := range qs {
-			if err := br.QueryRow().Scan(&out[i]); err != nil {
+		for i, q := range qs {
+			var err error
+			if out[i], err = q.draw(br, t); err != nil {
 				return err
 			}
 		}

@@ -70,10 +70,11 @@ func mergeSorted(a, b []time.Duration) []time.Duration {
 	return append(append(out, a...), b...)
 }
 
-// Cold is one concurrency's cold comparison: the server without a cache against the same
-// statements run bare, gzipped as the server does and not.
+// Cold is one concurrency's cold comparison: the server without a cache against its store
+// without HTTP, gzipped as the server does and not, and against PostGIS drawing the same
+// layers (ST_AsMVT), as peers do.
 type Cold struct {
-	Server, BareGzip, Bare Run
+	Server, BareGzip, Bare, PostGIS Run
 	// Mismatches lists tiles whose server bytes differ from the bare bytes.
 	Mismatches []string
 }
@@ -91,11 +92,13 @@ func (b *Bench) cold(ctx context.Context, clients int) (Cold, error) {
 	for range b.Rounds {
 		runs := measure(ctx, n, clients,
 			path{"server", func(ctx context.Context, i int) ([]byte, error) { return c.get(ctx, b.List[i].Path()) }, served},
-			path{"bare pgx + gzip", func(ctx context.Context, i int) ([]byte, error) { return bareTile(ctx, b.Pool, b.List[i], true) }, nil},
-			path{"bare pgx", func(ctx context.Context, i int) ([]byte, error) { return bareTile(ctx, b.Pool, b.List[i], false) }, bare})
+			path{"store + gzip, no HTTP", func(ctx context.Context, i int) ([]byte, error) { return bareTile(ctx, b.DB, b.List[i], true) }, nil},
+			path{"store, no HTTP", func(ctx context.Context, i int) ([]byte, error) { return bareTile(ctx, b.DB, b.List[i], false) }, bare},
+			path{"PostGIS ST_AsMVT, bare", func(ctx context.Context, i int) ([]byte, error) { return postgisTile(ctx, b.Pool, b.List[i]) }, nil})
 		merge(&res.Server, runs[0])
 		merge(&res.BareGzip, runs[1])
 		merge(&res.Bare, runs[2])
+		merge(&res.PostGIS, runs[3])
 	}
 	for i, t := range b.List {
 		got, err := gunzip(served[i])

@@ -86,7 +86,7 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	fs.IntVar(&o.WarmRequests, "warm-requests", 20000, "requests per path and round of the warm comparison")
 	fs.IntVar(&o.Sample, "sample", 1000, "tiles per zoom at most in the size survey; zooms with more are sampled")
 	fs.IntVar(&o.MaxTileKB, "max-tile-kb", 500, "largest uncompressed tile allowed")
-	parts := fs.String("run", "cold,crowd,warm,sizes", "which measurements to make")
+	parts := fs.String("run", "cold,dbcpu,crowd,warm,sizes", "which measurements to make")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.StringVar(&o.Peers.Bandoso, "bandoso-url", "", "with -run peers: a running bandoso serve of the same city")
 	fs.StringVar(&o.Peers.PgTileserv, "pg-tileserv-url", "", "with -run peers: a running pg_tileserv; empty leaves it out")
@@ -223,7 +223,7 @@ func (r *report) all(ctx context.Context) error {
 	if r.o.Parts["cold"] {
 		// One untimed pass, so that every path meets the same warm PostgreSQL buffers.
 		r.check(measure(ctx, len(r.b.List), 2*runtime.NumCPU(), path{"warm-up", func(ctx context.Context, i int) ([]byte, error) {
-			return bareTile(ctx, r.b.Pool, r.b.List[i], false)
+			return bareTile(ctx, r.b.DB, r.b.List[i], false)
 		}, nil})...)
 		fmt.Fprintf(w, "## Cold tiles (no tile cache), %d round(s), gzip asked for; paths interleaved request by request\n\n", r.o.Rounds)
 		runHeader(w)
@@ -243,6 +243,11 @@ func (r *report) all(ctx context.Context) error {
 			coldRatios(w, c)
 		}
 		fmt.Fprintln(w)
+	}
+	if r.o.Parts["dbcpu"] {
+		if err := r.dbCPU(ctx); err != nil {
+			return err
+		}
 	}
 	if r.o.Parts["crowd"] {
 		fmt.Fprintf(w, "## %d concurrent clients, cold, through the server (pool of %d)\n\n", r.o.Crowd, store.DefaultOptions().MaxConns)

@@ -30,6 +30,7 @@ func reportCold(w io.Writer, c Cold) {
 	runRow(w, c.Server)
 	runRow(w, c.BareGzip)
 	runRow(w, c.Bare)
+	runRow(w, c.PostGIS)
 }
 
 func coldRatios(w io.Writer, c Cold) {

@@ -86,7 +86,7 @@ func sizeTile(ctx context.Context, b *Bench, svc *tiles.Service, at geo.Tile, go
 	if err != nil {
 		return err
 	}
-	parts, err := bareParts(ctx, b.Pool, t)
+	parts, err := bareParts(ctx, b.DB, t)
 	if err != nil {
 		return fmt.Errorf("%s: %w", t.Path(), err)
 	}

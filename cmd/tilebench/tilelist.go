@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"bandoso/geo"
+	"bandoso/store"
 	"bandoso/tiles"
 )
 
@@ -19,10 +20,11 @@ var styleLayers = []string{"wards", "wards_2024", "plans", "planning_zones", "ro
 type Tile struct {
 	Layers []string
 	At     geo.Tile
-	// sqls are the statements the server runs for the tile (tiles.Service.Queries), each
-	// with $1..$3 = z, x, y.
-	sqls []string
-	// names are the layers sqls draw, in the same order.
+	// qs are the statements the server runs for the tile (tiles.Service.Queries), each with
+	// $1..$3 = z, x, y; postgis the same layers drawn by PostGIS (TileQuery.MVTSQL).
+	qs      []store.TileQuery
+	postgis []string
+	// names are the layers qs draw, in the same order.
 	names []string
 }
 
@@ -39,8 +41,9 @@ func newTile(ctx context.Context, svc *tiles.Service, layers []string, at geo.Ti
 		return t, err
 	}
 	t.names = names
+	t.qs = qs
 	for _, q := range qs {
-		t.sqls = append(t.sqls, q.SQL())
+		t.postgis = append(t.postgis, q.MVTSQL())
 	}
 	return t, nil
 }
