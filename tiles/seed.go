@@ -117,7 +117,7 @@ func (s *Service) Seed(ctx context.Context, o SeedOptions) (SeedReport, error) {
 			"elapsed", time.Since(start).Round(time.Millisecond))
 	}
 	rep.Elapsed = time.Since(start)
-	log.Info("tiles: seeded", "tiles", rep.Planned-rep.Skipped, "made", rep.Made, "shared", rep.Shared,
+	log.Info("tiles: seed done", "tiles", rep.Planned-rep.Skipped, "made", rep.Made, "shared", rep.Shared,
 		"cached", rep.Cached, "failed", rep.Failed, "skipped", rep.Skipped, "elapsed", rep.Elapsed.Round(time.Millisecond))
 	return rep, nil
 }
