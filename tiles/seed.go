@@ -50,8 +50,8 @@ type SeedReport struct {
 	Elapsed time.Duration
 }
 
-// Seed fills the caches with the tiles of the sources over the extent of their layers' data,
-// zoom by zoom from the lowest: into the shared cache when the service has one, else into its
+// Seed fills the caches with the tiles of the sources over the extent of their layers' data
+// (and a tile past it), zoom by zoom from the lowest: into the shared cache when the service has one, else into its
 // own. It works as Prerender does, one tile at a time while the gate is idle. A cache of its
 // own too small for the tiles is not seeded past what it holds: Seed stops before a zoom
 // whose tiles would, by the size of those of the zoom before, push out what it seeded, or
@@ -252,12 +252,14 @@ func (s *Service) seedPlan(ctx context.Context, o SeedOptions, log *slog.Logger)
 	return plan, nil
 }
 
-// tilesOver lists the tiles of zoom z over b, in degrees, row by row.
+// tilesOver lists the tiles of zoom z over b, in degrees, and one more all round, row by
+// row: a screen at the edge of the data shows tiles past it too.
 func tilesOver(b orb.Bound, z int) []geo.Tile {
 	nw, se := geo.TileAt(b.LeftTop(), z), geo.TileAt(b.RightBottom(), z)
+	last := geo.MatrixSize(z) - 1
 	var out []geo.Tile
-	for y := int(nw.Y); y <= int(se.Y); y++ {
-		for x := int(nw.X); x <= int(se.X); x++ {
+	for y := max(int(nw.Y)-1, 0); y <= min(int(se.Y)+1, last); y++ {
+		for x := max(int(nw.X)-1, 0); x <= min(int(se.X)+1, last); x++ {
 			out = append(out, geo.NewTile(z, x, y))
 		}
 	}
