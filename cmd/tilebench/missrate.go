@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -176,12 +178,13 @@ func (r *report) seedReport(ctx context.Context) error {
 	fmt.Fprintf(w, "## Cache misses of a pan-and-zoom trace, before and after seeding z%d–%d (cache of %d MB, %d clients)\n\n", o.MinZoom, o.MaxZoom, o.CacheMB, o.Clients)
 	fmt.Fprintf(w, "Trace: %d tile requests of the viewer's style (%d sources: %s), %d screens of 2×2 tiles per zoom from %d to %d over the parcels' extent (seed %d), each tile once.\n\n",
 		len(trace), len(sources), strings.Join(desc, "; "), o.Views, o.TraceMinZoom, o.TraceMaxZoom, r.o.Seed)
-	newService := func() *tiles.Service {
-		return tiles.New(r.b.DB, cat, tiles.NewCache(int64(o.CacheMB)<<20, 24*time.Hour))
+	fresh, seeded, rep, err := r.seedRuns(ctx, cat, trace, names)
+	if err != nil {
+		return err
 	}
 	fmt.Fprintln(w, "| cache | requests | misses | miss rate | misses z≤16 | misses z>16 | tiles/s | p50 ms | p99 ms |")
 	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-	row := func(name string, t TraceRun) {
+	for _, t := range []TraceRun{fresh, seeded} {
 		low, high := 0, 0
 		for z, n := range t.MissByZoom {
 			if z <= 16 {
@@ -190,24 +193,10 @@ func (r *report) seedReport(ctx context.Context) error {
 				high += n
 			}
 		}
-		fmt.Fprintf(w, "| %s | %d | %d | %.1f%% | %d | %d | %.0f | %s | %s |\n", name, t.Requests, t.Origins["miss"], 100*t.missRate(),
+		fmt.Fprintf(w, "| %s | %d | %d | %.1f%% | %d | %d | %.0f | %s | %s |\n", t.Name, t.Requests, t.Origins["miss"], 100*t.missRate(),
 			low, high, t.PerSecond(), ms(t.Quantile(0.5)), ms(t.Quantile(0.99)))
 		r.check(t.Run)
 	}
-
-	cold := newService()
-	url, stop := r.b.serve(cat, cold)
-	row("fresh", runTrace(ctx, url, trace, o.Clients))
-	stop()
-
-	seeded := newService()
-	url, stop = r.b.serve(cat, seeded)
-	defer stop()
-	rep, err := seeded.Seed(ctx, tiles.SeedOptions{Sources: names, MinZoom: o.MinZoom, MaxZoom: o.MaxZoom})
-	if err != nil {
-		return err
-	}
-	row(fmt.Sprintf("seeded z%d–%d", o.MinZoom, o.MaxZoom), runTrace(ctx, url, trace, o.Clients))
 	fmt.Fprintf(w, "\nSeeding: %d tiles (%d made, %d failed, %d left out for want of room) in %s, %.1f tiles/s, one at a time; %.0f MB in the cache.\n\n",
 		rep.Planned, rep.Made, rep.Failed, rep.Skipped, rep.Elapsed.Round(time.Second),
 		float64(rep.Made)/rep.Elapsed.Seconds(), float64(rep.Bytes)/(1<<20))
@@ -215,4 +204,30 @@ func (r *report) seedReport(ctx context.Context) error {
 		r.failed = append(r.failed, fmt.Sprintf("seeding: %d tiles failed", rep.Failed))
 	}
 	return nil
+}
+
+// seedRuns runs trace through a server with a fresh cache, then seeds another's cache with
+// the tiles of sources and runs the trace through it.
+func (r *report) seedRuns(ctx context.Context, cat *catalog.Catalog, trace []traceRequest, sources [][]string) (fresh, seeded TraceRun, rep tiles.SeedReport, err error) {
+	o := r.o.Seeding
+	newService := func() *tiles.Service {
+		return tiles.New(r.b.DB, cat, tiles.NewCache(int64(o.CacheMB)<<20, 24*time.Hour))
+	}
+	url, stop := r.b.serve(cat, newService())
+	fresh = runTrace(ctx, url, trace, o.Clients)
+	fresh.Name = "fresh"
+	stop()
+
+	svc := newService()
+	url, stop = r.b.serve(cat, svc)
+	defer stop()
+	// The seed's progress, zoom by zoom, goes to stderr.
+	rep, err = svc.Seed(ctx, tiles.SeedOptions{Sources: sources, MinZoom: o.MinZoom, MaxZoom: o.MaxZoom,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+	if err != nil {
+		return fresh, seeded, rep, err
+	}
+	seeded = runTrace(ctx, url, trace, o.Clients)
+	seeded.Name = fmt.Sprintf("seeded z%d–%d", o.MinZoom, o.MaxZoom)
+	return fresh, seeded, rep, nil
 }
