@@ -136,7 +136,18 @@ func (s *Service) seedOne(ctx context.Context, key Key, o SeedOptions, rep *Seed
 		rep.Cached++
 		return 0, nil
 	}
-	origin, err := s.makeAhead(ctx, key, o.Idle, o.Timeout)
+	// A tile made while a change came is served but not kept (Tile): it is made again.
+	var origin Origin
+	for try := 1; ; try++ {
+		origin, err = s.makeAhead(ctx, key, o.Idle, o.Timeout)
+		if err != nil || s.cache == nil || s.cached(key) {
+			break
+		}
+		if try == prerenderTries {
+			err = errors.New("not kept in the cache: changes came each time it was made")
+			break
+		}
+	}
 	if err != nil {
 		rep.Failed++
 		return 0, err
