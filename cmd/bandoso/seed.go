@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"bandoso/catalog"
 	"bandoso/geo"
@@ -85,26 +87,75 @@ func seedOptions(ctx context.Context, cat *catalog.Catalog, zooms zoomRange, log
 	return o, nil
 }
 
-// startBackground starts what serve makes ahead of requests until ctx ends: the tiles that
-// changes drop from its cache, and with --seed-tiles the seed. wait returns once both have
-// stopped.
-func startBackground(ctx context.Context, cfg Config, svc *tiles.Service, cat *catalog.Catalog, log *slog.Logger) (wait func()) {
-	var wg sync.WaitGroup
+// background is what serve makes ahead of requests until stop: the tiles that changes drop
+// from its cache, and seeds, at start with --seed-tiles and on demand on the admin listener.
+type background struct {
+	ctx     context.Context
+	svc     *tiles.Service
+	cat     *catalog.Catalog
+	log     *slog.Logger
+	wg      sync.WaitGroup
+	seeding atomic.Bool
+}
+
+// startBackground starts pre-rendering (with --tile-prerender and a cache) and the seed of
+// --seed-tiles, until ctx ends; wait returns once all have stopped.
+func startBackground(ctx context.Context, cfg Config, svc *tiles.Service, cat *catalog.Catalog, log *slog.Logger) *background {
+	b := &background{ctx: ctx, svc: svc, cat: cat, log: log}
 	if cfg.Tiles.Prerender && cfg.Tiles.CacheMB > 0 {
-		wg.Go(func() { svc.Prerender(ctx, tiles.PrerenderOptions{Log: log}) })
+		b.wg.Go(func() { svc.Prerender(ctx, tiles.PrerenderOptions{Log: log}) })
 	}
 	if cfg.Tiles.Seed.On {
-		wg.Go(func() {
-			o, err := seedOptions(ctx, cat, cfg.Tiles.Seed, log)
-			if err == nil {
-				_, err = svc.Seed(ctx, o)
-			}
-			if err != nil && ctx.Err() == nil {
-				log.Warn("tiles: seed failed", "err", err)
-			}
-		})
+		b.seed(cfg.Tiles.Seed)
 	}
-	return wg.Wait
+	return b
+}
+
+// wait returns once the background work has stopped, its context having ended.
+func (b *background) wait() { b.wg.Wait() }
+
+// seed starts a seed of zooms unless one runs; it says whether it started one.
+func (b *background) seed(zooms zoomRange) bool {
+	if !b.seeding.CompareAndSwap(false, true) {
+		return false
+	}
+	b.wg.Go(func() {
+		defer b.seeding.Store(false)
+		o, err := seedOptions(b.ctx, b.cat, zooms, b.log)
+		if err == nil {
+			_, err = b.svc.Seed(b.ctx, o)
+		}
+		if err != nil && b.ctx.Err() == nil {
+			b.log.Warn("tiles: seed failed", "err", err)
+		}
+	})
+	return true
+}
+
+// seedPath is where the admin listener starts a seed: POST /tiles/seed?zooms=10-16.
+const seedPath = "/tiles/seed"
+
+// handleSeed starts a seed of the zooms asked for (default 10-16) and answers 202 at once;
+// 409 while one runs. Progress is in the log and the metrics.
+func (b *background) handleSeed(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST "+seedPath+"?zooms=10-16 starts a seed", http.StatusMethodNotAllowed)
+		return
+	}
+	zooms := zoomRange{Min: 10, Max: 16, On: true}
+	if v := r.URL.Query().Get("zooms"); v != "" {
+		if err := zooms.Set(v); err != nil {
+			http.Error(w, "zooms: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+	}
+	if !b.seed(zooms) {
+		http.Error(w, "a seed is running: bandoso_tile_seed_remaining says how far it is", http.StatusConflict)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+	fmt.Fprintf(w, "seeding zooms %s; the log says when it is done\n", zooms.String())
 }
 
 func runSeed(ctx context.Context, env Env, args []string) error {

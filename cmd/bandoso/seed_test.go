@@ -48,7 +48,7 @@ func viewerTile(t *testing.T, base, zxy string) string {
 	return strings.TrimSuffix(u[i:], ".json") + "/" + zxy + ".mvt"
 }
 
-// xCache is the X-Cache header of the answer to GET path.
+// xCache is the X-Cache header of the answer to GET path, a tile or an empty one.
 func xCache(t *testing.T, base, path string) string {
 	t.Helper()
 	res, err := http.Get(base + path)
@@ -56,7 +56,7 @@ func xCache(t *testing.T, base, path string) string {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
+	if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusNoContent {
 		t.Fatalf("GET %s: %s", path, res.Status)
 	}
 	return res.Header.Get("X-Cache")
@@ -66,18 +66,41 @@ func xCache(t *testing.T, base, path string) string {
 const centre15 = "15/26096/15396"
 
 // TestServeSeedsTiles: serve --seed-tiles makes the viewer's tiles at start, and a client then
-// finds them cached.
+// finds them cached; the admin listener seeds more zooms on demand.
 func TestServeSeedsTiles(t *testing.T) {
 	url := demoURL(t)
-	s := mustServe(t, map[string]string{"DATABASE_URL": url}, "--seed-tiles", "14-15")
-	testwait.Until(t, "the seed done", func() bool { return strings.Contains(s.stderr.String(), "tiles: seed done") })
+	s := mustServe(t, map[string]string{"DATABASE_URL": url}, "--seed-tiles", "14-15", "--admin-listen", "127.0.0.1:0", "--log-format", "json")
+	seeds := func() int { return strings.Count(s.stderr.String(), "tiles: seed done") }
+	testwait.Until(t, "the seed done", func() bool { return seeds() == 1 })
 	path := viewerTile(t, s.url, centre15)
 	if got := xCache(t, s.url, path); got != "hit" {
 		t.Fatalf("X-Cache %q of %s after the seed, want hit\n%s", got, path, s.stderr)
 	}
-	if got := xCache(t, s.url, strings.Replace(path, centre15, "16/52192/30793", 1)); got != "miss" {
-		// a zoom the seed left out: the server makes the tile now
-		t.Fatalf("X-Cache %q of a tile not seeded, want miss", got)
+	z16 := strings.Replace(path, centre15, "16/52192/30793", 1)
+	lines := s.stderr.Lines(t, "admin listening")
+	if len(lines) != 1 {
+		t.Fatalf("%d admin listening lines:\n%s", len(lines), s.stderr)
+	}
+	admin := "http://" + lines[0]["addr"].(string)
+	for _, c := range []struct {
+		query  string
+		status int
+	}{{"?zooms=17-3", http.StatusBadRequest}, {"?zooms=16", http.StatusAccepted}} {
+		res, err := http.Post(admin+"/tiles/seed"+c.query, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != c.status {
+			t.Fatalf("POST /tiles/seed%s: %d, want %d", c.query, res.StatusCode, c.status)
+		}
+	}
+	testwait.Until(t, "the seed asked for done", func() bool { return seeds() == 2 })
+	if got := xCache(t, s.url, z16); got != "hit" {
+		t.Fatalf("X-Cache %q of %s after seeding zoom 16, want hit", got, z16)
+	}
+	if got := xCache(t, s.url, strings.Replace(path, centre15, "17/104384/61586", 1)); got != "miss" {
+		t.Fatalf("X-Cache %q of a zoom not seeded, want miss", got)
 	}
 }
 

@@ -93,8 +93,15 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		IdleTimeout:       cfg.HTTP.IdleTimeout,
 		MaxHeaderBytes:    cfg.HTTP.MaxHeaderBytes,
 	}
+	// What is made ahead of requests stops before the database closes.
+	bctx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	background := startBackground(bctx, cfg, tileService, layerCatalog, log)
+	defer func() {
+		stopBackground()
+		background.wait()
+	}()
 	if cfg.HTTP.AdminListen != "" {
-		admin, err := serveAdmin(cfg.HTTP.AdminListen, srv.Metrics(), log)
+		admin, err := serveAdmin(cfg.HTTP.AdminListen, srv.Metrics(), background.handleSeed, log)
 		if err != nil {
 			return err
 		}
@@ -114,11 +121,6 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	defer stopListening()
 	go changes.Listen(lctx)
 	go pruneChanges(lctx, db, log)
-	waitBackground := startBackground(lctx, cfg, tileService, layerCatalog, log)
-	defer func() {
-		stopListening()
-		waitBackground()
-	}()
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
