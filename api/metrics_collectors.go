@@ -20,6 +20,12 @@ var (
 	tileCacheEntries   = desc("bandoso_tile_cache_entries", "Tiles the cache holds.")
 	tileQueries        = desc("bandoso_tile_queries_total", "Tiles made by the database.")
 	tileQuerySeconds   = desc("bandoso_tile_query_seconds_total", "Total time the database took to make tiles.")
+
+	tilePrerendered     = desc("bandoso_tile_prerendered_total", "Cached tiles that changes dropped, made again in the background before a client asked.")
+	tilePrerenderQueued = desc("bandoso_tile_prerender_queued", "Tiles waiting to be made again in the background.")
+	tilePrerenderLeft   = desc("bandoso_tile_prerender_overflow_total", "Tiles left to the next request because the background queue was full.")
+	tileSeeded          = desc("bandoso_tile_seeded_total", "Tiles seeding put in a cache (serve --seed-tiles).")
+	tileSeedLeft        = desc("bandoso_tile_seed_remaining", "Tiles a running seed has still to do.")
 )
 
 // tileCollector reads tiles.Service.Stats once per scrape.
@@ -27,7 +33,8 @@ type tileCollector struct{ t *tiles.Service }
 
 func (c tileCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{tileCacheHits, tileCacheMisses, tileCacheEvictions, tileCacheBytes,
-		tileCacheEntries, tileQueries, tileQuerySeconds} {
+		tileCacheEntries, tileQueries, tileQuerySeconds, tilePrerendered, tilePrerenderQueued, tilePrerenderLeft,
+		tileSeeded, tileSeedLeft} {
 		ch <- d
 	}
 }
@@ -41,6 +48,12 @@ func (c tileCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- gauge(tileCacheEntries, float64(st.Cache.Entries))
 	ch <- counter(tileQueries, float64(st.Queries))
 	ch <- counter(tileQuerySeconds, st.QueryTime.Seconds())
+	bg := c.t.BackgroundStats()
+	ch <- counter(tilePrerendered, float64(bg.Prerendered))
+	ch <- gauge(tilePrerenderQueued, float64(bg.Queued))
+	ch <- counter(tilePrerenderLeft, float64(bg.Overflow))
+	ch <- counter(tileSeeded, float64(bg.Seeded))
+	ch <- gauge(tileSeedLeft, float64(bg.SeedLeft))
 }
 
 var (

@@ -39,7 +39,10 @@ func (s *Server) serveTile(w http.ResponseWriter, r *http.Request, names []strin
 	if past != nil {
 		tile, err = s.Tiles.TileAsOf(r.Context(), names, at, *past)
 	} else {
-		tile, err = s.Tiles.Tile(r.Context(), names, at)
+		ctx, origin := tiles.WithOrigin(r.Context())
+		tile, err = s.Tiles.Tile(ctx, names, at)
+		// Whether the tile was cached, for whoever measures the caches (cmd/tilebench).
+		w.Header().Set("X-Cache", origin.Origin().String())
 	}
 	if err != nil {
 		return err

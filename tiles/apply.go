@@ -37,7 +37,16 @@ func (s *Service) Apply(changes []store.Change) {
 	s.mu.Lock()
 	drawn := maps.Clone(s.drawn)
 	s.mu.Unlock()
-	s.cache.Drop(func(key Key) bool { return touches(key, drawn, byTable) })
+	// The tiles dropped were wanted: they are made again ahead of the next request.
+	var dropped []Key
+	s.cache.Drop(func(key Key) bool {
+		if touches(key, drawn, byTable) {
+			dropped = append(dropped, key)
+			return true
+		}
+		return false
+	})
+	s.prerender(dropped)
 }
 
 // touches reports whether the tile cached under key draws a layer from a changed table

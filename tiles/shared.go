@@ -48,6 +48,7 @@ func (s *Service) viaShared(ctx context.Context, key shared.TileKey, seen store.
 	st, found, miss, err := s.Shared.Get(ctx, key)
 	if err == nil && found {
 		if tile, err := tileFromGzip(st.Hash, st.Gzip); err == nil {
+			noteOrigin(ctx, FromShared)
 			return tile, seen, nil
 		}
 	}

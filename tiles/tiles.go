@@ -51,6 +51,9 @@ type Service struct {
 
 	// beforeShare, when set (by tests), runs between making a tile and sharing it.
 	beforeShare func()
+
+	// background is the service's own work of making tiles ahead of requests (prerender.go).
+	background background
 }
 
 // Stats counts the tiles a service made and what its cache did.
@@ -163,7 +166,7 @@ func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, 
 	}
 	key := newKey(served, t)
 	epoch := s.epoch.Load()
-	if tile, ok := s.cache.Get(key); ok {
+	if tile, ok := s.lookup(ctx, key); ok {
 		return tile, nil
 	}
 	// Callers after a change do not join a query started before it.

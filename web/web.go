@@ -284,15 +284,9 @@ func gzipped(body []byte) ([]byte, error) {
 // a layer goes. Without glyphs in the binary, the style has no glyphs URL and no text layers.
 // An unknown name gives ErrUnknownStyle.
 func (f *Files) Style(name, base string, keep func(layer string) bool) (*File, error) {
-	if !fs.ValidPath(name) || strings.Contains(name, "/") {
-		return nil, ErrUnknownStyle
-	}
-	raw, err := fs.ReadFile(f.fsys, "styles/"+name+".json")
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, ErrUnknownStyle
-	}
+	raw, err := f.styleJSON(name)
 	if err != nil {
-		return nil, fmt.Errorf("web: style %s: %w", name, err)
+		return nil, err
 	}
 	var style map[string]any
 	if err := json.Unmarshal(raw, &style); err != nil {

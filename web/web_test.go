@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -303,5 +304,23 @@ func TestStyleGlyphs(t *testing.T) {
 	files := web.New(fsys)
 	if _, err := files.Glyphs("Noto Sans Regular", "0-255"); !errors.Is(err, web.ErrGlyphsNotBuilt) || files.HasGlyphs() {
 		t.Errorf("Glyphs without glyphs: %v, HasGlyphs %v", err, files.HasGlyphs())
+	}
+}
+
+// TestStyleSources: the default style asks for two composite tiles, its data and its basemap.
+func TestStyleSources(t *testing.T) {
+	got, err := web.Embedded().StyleSources("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"wards", "wards_2024", "plans", "planning_zones", "road_boundaries", "streets", "parcels", "addresses"},
+		{"landuse", "parks", "water", "waterways", "buildings", "railways", "roads", "pois"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("sources %q, want %q", got, want)
+	}
+	if _, err := web.Embedded().StyleSources("nope"); !errors.Is(err, web.ErrUnknownStyle) {
+		t.Fatalf("an unknown style: %v, want ErrUnknownStyle", err)
 	}
 }

@@ -60,6 +60,10 @@ type tileConfig struct {
 	api.TileConfig
 	CacheMB  int
 	CacheTTL time.Duration // safety net: changes drop tiles as they commit
+	// Prerender makes again in the background the cached tiles changes drop; Seed is the
+	// zooms seeded at start (cmd/bandoso/seed.go), none by default.
+	Prerender bool
+	Seed      zoomRange
 }
 
 // databaseConfig is the pool, the timeouts of its statements, and the gate in front of
@@ -88,7 +92,7 @@ func DefaultConfig() Config {
 		HTTP: httpConfig{HTTPConfig: a.HTTP, Listen: ":8080", ShutdownTimeout: 20 * time.Second,
 			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10},
 		Limits: a.Limits,
-		Tiles:  tileConfig{TileConfig: a.Tiles, CacheMB: 128, CacheTTL: time.Hour},
+		Tiles:  tileConfig{TileConfig: a.Tiles, CacheMB: 128, CacheTTL: time.Hour, Prerender: true},
 		Database: databaseConfig{DatabaseConfig: a.Database, MaxConns: 16, StatementTimeout: 25 * time.Second,
 			ImportStatementTimeout: time.Hour, Queue: 512, QueueWait: 5 * time.Second, ReplicaMaxLag: 10 * time.Second},
 		Geocoding: a.Geocoding,

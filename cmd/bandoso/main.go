@@ -27,6 +27,7 @@ func commands() []command {
 		{"migrate", "apply pending database migrations and report them", runMigrate},
 		{"demo", "generate and load the synthetic demo city", runDemo},
 		{"keys", "create, list and revoke API keys (roles reader, editor, admin)", runKeys},
+		{"seed", "put the viewer's tiles of some zooms in the shared tile cache in Redis ahead of requests", runSeed},
 		{"export", "export the tiles of an area to a PMTiles or MBTiles file for offline use", runExport},
 		{"import", "import a GeoJSON, CSV, Shapefile or GeoPackage file into a layer, all or nothing", runImport},
 		{"version", "print the version", runVersion},

@@ -93,8 +93,15 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		IdleTimeout:       cfg.HTTP.IdleTimeout,
 		MaxHeaderBytes:    cfg.HTTP.MaxHeaderBytes,
 	}
+	// What is made ahead of requests stops before the database closes.
+	bctx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	background := startBackground(bctx, cfg, tileService, layerCatalog, log)
+	defer func() {
+		stopBackground()
+		background.wait()
+	}()
 	if cfg.HTTP.AdminListen != "" {
-		admin, err := serveAdmin(cfg.HTTP.AdminListen, srv.Metrics(), log)
+		admin, err := serveAdmin(cfg.HTTP.AdminListen, srv.Metrics(), background.handleSeed, log)
 		if err != nil {
 			return err
 		}
@@ -147,6 +154,9 @@ func serveFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.DurationVar(&cfg.Tiles.MaxAge, "tile-max-age", cfg.Tiles.MaxAge, "how long clients and proxies may reuse a tile (Cache-Control max-age)")
 	fs.IntVar(&cfg.Tiles.CacheMB, "tile-cache-mb", cfg.Tiles.CacheMB, "megabytes of tiles kept in memory; 0 turns the cache off")
 	fs.DurationVar(&cfg.Tiles.CacheTTL, "tile-cache-ttl", cfg.Tiles.CacheTTL, "longest the tile cache keeps a tile; changes drop the tiles they touch at once, this is a safety net")
+	fs.BoolVar(&cfg.Tiles.Prerender, "tile-prerender", cfg.Tiles.Prerender, "make again in the background, while the database is idle, the cached tiles that changes drop")
+	fs.Var(&cfg.Tiles.Seed, "seed-tiles", "`zooms`, e.g. 10-16, of the viewer's tiles over the data to make at start, while the database is idle, into the shared cache\n"+
+		"with --redis-url, else this instance's (as much of them as --tile-cache-mb holds); empty for none")
 	fs.Int64Var(&cfg.Limits.QueryMaxBytes, "query-max-bytes", cfg.Limits.QueryMaxBytes, "largest body of a parcel query (POST /v1/parcels/query); larger is 413")
 	fs.Int64Var(&cfg.Limits.BatchMaxBytes, "batch-max-bytes", cfg.Limits.BatchMaxBytes, "largest file for batch geocoding and parsing (POST /v1/geocode/batch, /v1/parse/batch); the rows past it get an error row")
 	fs.Int64Var(&cfg.Limits.ImportMaxBytes, "import-max-bytes", cfg.Limits.ImportMaxBytes, "largest upload to import (POST /v1/admin/import); larger is 413")

@@ -32,11 +32,16 @@ type Bench struct {
 // server starts the API on a loopback listener with a tile service over cache (nil: none),
 // logging each request as serve does (to nowhere), and returns its URL and a stop func.
 func (b *Bench) server(cache *tiles.Cache) (string, func()) {
+	layers := catalog.New(b.DB)
+	return b.serve(layers, tiles.New(b.DB, layers, cache))
+}
+
+// serve is server with the tile service svc drawing the layers of cat.
+func (b *Bench) serve(cat *catalog.Catalog, svc *tiles.Service) (string, func()) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cfg := api.DefaultConfig()
 	cfg.Limits.RateLimit = api.RateLimit{} // one client asks for every tile: a limit would measure the limiter
-	layers := catalog.New(b.DB)
-	s := api.New(api.Server{DB: b.DB, Log: log, Catalog: layers, Tiles: tiles.New(b.DB, layers, cache), Version: "tilebench", Config: cfg})
+	s := api.New(api.Server{DB: b.DB, Log: log, Catalog: cat, Tiles: svc, Version: "tilebench", Config: cfg})
 	ts := httptest.NewServer(s.Handler())
 	return ts.URL, ts.Close
 }

@@ -58,6 +58,7 @@ type Options struct {
 	Parts        map[string]bool // cold, crowd, warm, sizes
 	CPUProfile   string
 	Peers        PeerOptions
+	Seeding      SeedOptions
 }
 
 // defaultDatabaseURL is DATABASE_URL's server with the database bandoso_bench.
@@ -86,7 +87,7 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	fs.IntVar(&o.WarmRequests, "warm-requests", 20000, "requests per path and round of the warm comparison")
 	fs.IntVar(&o.Sample, "sample", 1000, "tiles per zoom at most in the size survey; zooms with more are sampled")
 	fs.IntVar(&o.MaxTileKB, "max-tile-kb", 500, "largest uncompressed tile allowed")
-	parts := fs.String("run", "cold,dbcpu,crowd,warm,sizes", "which measurements to make")
+	parts := fs.String("run", "cold,dbcpu,crowd,warm,sizes", "which measurements to make: cold, dbcpu (the database's CPU per tile), crowd, warm, sizes, and also seed (cache misses of a pan-and-zoom trace before and after seeding), peers")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.StringVar(&o.Peers.Bandoso, "bandoso-url", "", "with -run peers: a running bandoso serve of the same city")
 	fs.StringVar(&o.Peers.PgTileserv, "pg-tileserv-url", "", "with -run peers: a running pg_tileserv; empty leaves it out")
@@ -98,6 +99,13 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	fs.IntVar(&o.Peers.Requests, "peer-requests", 300, "with -run peers: requests per server and slice for items and single items (ten times as many warm tiles)")
 	fs.IntVar(&o.Peers.Views, "peer-views", 20, "with -run peers: viewports per zoom from 12 to 18 in the pan-and-zoom list, whose z15 and z16 tiles the cold z15 and z16 lists leave out")
 	fs.IntVar(&o.Peers.Check, "peer-check", 40, "with -run peers: requests of each list whose answers are compared")
+	fs.IntVar(&o.Seeding.Views, "trace-views", 40, "with -run seed: screens of 2×2 tiles per zoom in the pan-and-zoom trace")
+	fs.IntVar(&o.Seeding.TraceMinZoom, "trace-min-zoom", 10, "with -run seed: the trace's lowest zoom")
+	fs.IntVar(&o.Seeding.TraceMaxZoom, "trace-max-zoom", 18, "with -run seed: the trace's highest zoom")
+	fs.IntVar(&o.Seeding.MinZoom, "seed-min-zoom", 10, "with -run seed: the lowest zoom seeded")
+	fs.IntVar(&o.Seeding.MaxZoom, "seed-max-zoom", 16, "with -run seed: the highest zoom seeded")
+	fs.IntVar(&o.Seeding.CacheMB, "seed-cache-mb", 1024, "with -run seed: the server's tile cache, in MB")
+	fs.IntVar(&o.Seeding.Clients, "trace-clients", 4, "with -run seed: clients running the trace at once")
 	err := fs.Parse(args)
 	if err != nil {
 		return o, err
@@ -294,6 +302,11 @@ func (r *report) all(ctx context.Context) error {
 			if s.Max > r.o.MaxTileKB<<10 {
 				r.failed = append(r.failed, fmt.Sprintf("z%d %s: %s is %s KB, over %d KB", s.Z, s.Layer, s.Largest, kb(s.Max), r.o.MaxTileKB))
 			}
+		}
+	}
+	if r.o.Parts["seed"] {
+		if err := r.seedReport(ctx); err != nil {
+			return err
 		}
 	}
 	if r.o.Parts["peers"] {

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 
+	"bandoso/catalog"
 	"bandoso/store"
 	"bandoso/store/storetest"
 )
@@ -85,6 +86,35 @@ func TestBench(t *testing.T) {
 		}
 	})
 
+	t.Run("seed: the seeded zooms of the trace come from the cache", func(t *testing.T) {
+		r.o.Seeding = SeedOptions{Views: 2, MinZoom: 12, MaxZoom: 14, TraceMinZoom: 12, TraceMaxZoom: 15, CacheMB: 64, Clients: 2}
+		cat := catalog.New(db)
+		sources, names, err := viewerSources(ctx, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trace := panZoomTrace(r.bounds, sources, 12, 15, 2, 1)
+		fresh, seeded, rep, err := r.seedRuns(ctx, cat, trace, names)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fresh.Origins["miss"] != len(trace) || fresh.Errors > 0 {
+			t.Errorf("a fresh cache: %v of %d tiles, %d errors (%v); want every one a miss", fresh.Origins, len(trace), fresh.Errors, fresh.FirstErr)
+		}
+		if rep.Made == 0 || rep.Failed > 0 || seeded.Errors > 0 {
+			t.Fatalf("seed %+v, trace %d errors (%v)", rep, seeded.Errors, seeded.FirstErr)
+		}
+		at15 := 0
+		for _, tr := range trace {
+			if tr.At.Z == 15 {
+				at15++
+			}
+		}
+		if got := seeded.Origins["miss"]; got != at15 || seeded.MissByZoom[15] != at15 {
+			t.Errorf("after seeding 12-14: %d misses (%v by zoom), want the %d tiles of zoom 15", got, seeded.MissByZoom, at15)
+		}
+	})
+
 	t.Run("sizes", func(t *testing.T) {
 		stats, err := sizes(ctx, b, r.svc, r.bounds, 15, 16, 3, 2, 1)
 		if err != nil {
@@ -133,6 +163,23 @@ func TestTileLists(t *testing.T) {
 	}
 	if got := nearestRank([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.95); got != 10 {
 		t.Errorf("p95 of 1..10 = %d", got)
+	}
+}
+
+// TestPanZoomTrace: past a source's maxzoom the trace asks for its parent tile, below its
+// minzoom for nothing, and for each tile once.
+func TestPanZoomTrace(t *testing.T) {
+	b := orb.Bound{Min: orb.Point{106.63, 10.71}, Max: orb.Point{106.77, 10.85}}
+	trace := panZoomTrace(b, []viewerSource{{layers: []string{"a", "b"}, minZ: 11, maxZ: 14}}, 10, 18, 5, 1)
+	seen := map[string]bool{}
+	for _, r := range trace {
+		if r.At.Z < 11 || r.At.Z > 14 || seen[r.Path()] || !strings.HasPrefix(r.Path(), "/tiles/a,b/") {
+			t.Fatalf("%s in the trace", r.Path())
+		}
+		seen[r.Path()] = true
+	}
+	if len(trace) == 0 {
+		t.Fatal("an empty trace")
 	}
 }
 
