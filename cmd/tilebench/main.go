@@ -97,6 +97,7 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	fs.IntVar(&o.Peers.Rounds, "peer-rounds", 3, "with -run peers: rounds, servers in rotation")
 	fs.IntVar(&o.Peers.Requests, "peer-requests", 300, "with -run peers: requests per server and slice for items and single items (ten times as many warm tiles)")
 	fs.IntVar(&o.Peers.Views, "peer-views", 20, "with -run peers: viewports per zoom from 12 to 18 in the pan-and-zoom list, whose z15 and z16 tiles the cold z15 and z16 lists leave out")
+	scenarios := fs.String("peer-scenarios", "", "with -run peers: comma-separated beginnings of the scenarios' names to run (z16, z15, pan-and-zoom, warm, items, single); empty runs them all")
 	fs.IntVar(&o.Peers.Check, "peer-check", 40, "with -run peers: requests of each list whose answers are compared")
 	err := fs.Parse(args)
 	if err != nil {
@@ -110,6 +111,11 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	}
 	if o.Peers.Clients, err = counts("--peer-clients", *peerClients); err != nil {
 		return o, err
+	}
+	for _, p := range strings.Split(*scenarios, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			o.Peers.Scenarios = append(o.Peers.Scenarios, p)
+		}
 	}
 	for _, p := range strings.Split(*parts, ",") {
 		o.Parts[strings.TrimSpace(p)] = true
