@@ -89,6 +89,7 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	parts := fs.String("run", "cold,crowd,warm,sizes", "which measurements to make")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.StringVar(&o.Peers.Bandoso, "bandoso-url", "", "with -run peers: a running bandoso serve of the same city")
+	fs.StringVar(&o.Peers.Baseline, "bandoso-baseline-url", "", "with -run peers: a second bandoso of the same city (another build or other settings), asked as \"bandoso (baseline)\" in rotation; empty leaves it out")
 	fs.StringVar(&o.Peers.PgTileserv, "pg-tileserv-url", "", "with -run peers: a running pg_tileserv; empty leaves it out")
 	fs.StringVar(&o.Peers.Tegola, "tegola-url", "", "with -run peers: a running tegola without a cache; empty leaves it out")
 	fs.StringVar(&o.Peers.TegolaCached, "tegola-cached-url", "", "with -run peers: a running tegola with a file cache, for warm tiles; empty leaves it out")

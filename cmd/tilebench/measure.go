@@ -93,7 +93,8 @@ func (r Run) Quantile(q float64) time.Duration {
 // the next request number as it finishes one and makes that request on every path in turn,
 // starting with a different path each time, so that all paths meet the same load on the
 // machine, whatever else runs on it. A request the server sheds (errShed) is not asked
-// again: the client waits the Retry-After, as a map client does, and goes on.
+// again: the client waits the Retry-After before its next request, as a map client does
+// (and not after its last, which would only stretch the run).
 func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 	runs := make([]Run, len(paths))
 	lat := make([][]time.Duration, len(paths))
@@ -112,6 +113,7 @@ func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 	start := time.Now()
 	for range clients {
 		wg.Go(func() {
+			var resume time.Time // when a Retry-After runs out
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= n {
@@ -119,13 +121,13 @@ func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 				}
 				for k := range paths {
 					p := (i + k) % len(paths)
+					sleep(ctx, time.Until(resume))
 					t0 := time.Now()
 					body, err := paths[p].fetch(ctx, i)
 					lat[p][i] = time.Since(t0)
 					bytes[p].Add(int64(len(body)))
 					if wait, ok := shedFor(err); ok {
-						shed[p][i] = true
-						sleep(ctx, wait)
+						shed[p][i], resume = true, time.Now().Add(wait)
 						continue
 					}
 					if err != nil {
@@ -175,8 +177,11 @@ func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 	return runs
 }
 
-// sleep waits d or until ctx ends.
+// sleep waits d, if positive, or until ctx ends.
 func sleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -21,9 +21,9 @@ import (
 // PeerOptions are the servers and the shape of the comparison with peers (-run peers).
 type PeerOptions struct {
 	// URLs of running servers; an empty one is left out.
-	Bandoso, PgTileserv, Tegola, TegolaCached, PgFeatureserv string
-	Clients                                                  []int
-	Rounds                                                   int
+	Bandoso, Baseline, PgTileserv, Tegola, TegolaCached, PgFeatureserv string
+	Clients                                                            []int
+	Rounds                                                             int
 	// Requests go in one slice of a scenario that may repeat requests (the mix, warm, items).
 	Requests int
 	Views    int
@@ -116,6 +116,11 @@ func (r *report) peers(ctx context.Context) error {
 	}
 	bandoso := bandosoPeer(o.Bandoso)
 	tileServers, warmServers, itemServers := []Peer{bandoso}, []Peer{bandoso}, []Peer{bandoso}
+	if o.Baseline != "" {
+		baseline := bandosoPeer(o.Baseline)
+		baseline.Name = "bandoso (baseline)"
+		tileServers, warmServers, itemServers = append(tileServers, baseline), append(warmServers, baseline), append(itemServers, baseline)
+	}
 	if o.PgTileserv != "" {
 		tileServers = append(tileServers, pgTileservPeer(o.PgTileserv))
 	}

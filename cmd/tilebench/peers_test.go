@@ -179,7 +179,7 @@ func TestShedRequests(t *testing.T) {
 	defer ts.Close()
 	c := newClient(ts.URL, 2, false)
 	defer c.close()
-	paths := []string{"/busy", "/a", "/limited", "/b"}
+	paths := []string{"/busy", "/limited", "/a", "/b"}
 	run := measure(context.Background(), len(paths), 2, path{"shed", func(ctx context.Context, i int) ([]byte, error) {
 		return c.get(ctx, paths[i])
 	}, nil})[0]
