@@ -93,8 +93,8 @@ func (r Run) Quantile(q float64) time.Duration {
 // the next request number as it finishes one and makes that request on every path in turn,
 // starting with a different path each time, so that all paths meet the same load on the
 // machine, whatever else runs on it. A request the server sheds (errShed) is not asked
-// again: the client waits the Retry-After before its next request, as a map client does
-// (and not after its last, which would only stretch the run).
+// again: the client waits the Retry-After before its next request, as a map client does,
+// and stops waiting once no request is left, which would only stretch the run.
 func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 	runs := make([]Run, len(paths))
 	lat := make([][]time.Duration, len(paths))
@@ -108,6 +108,10 @@ func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 		shed[p] = make([]bool, n)
 	}
 	var next atomic.Int64
+	// taken closes once every request number is taken: a client waiting out a Retry-After
+	// then has nothing left to ask.
+	taken := make(chan struct{})
+	var takenOnce sync.Once
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -115,13 +119,16 @@ func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 		wg.Go(func() {
 			var resume time.Time // when a Retry-After runs out
 			for {
+				sleep(ctx, time.Until(resume), taken)
 				i := int(next.Add(1)) - 1
+				if i >= n-1 {
+					takenOnce.Do(func() { close(taken) })
+				}
 				if i >= n {
 					return
 				}
 				for k := range paths {
 					p := (i + k) % len(paths)
-					sleep(ctx, time.Until(resume))
 					t0 := time.Now()
 					body, err := paths[p].fetch(ctx, i)
 					lat[p][i] = time.Since(t0)
@@ -177,8 +184,8 @@ func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 	return runs
 }
 
-// sleep waits d, if positive, or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) {
+// sleep waits d, if positive, or until ctx ends or stop closes.
+func sleep(ctx context.Context, d time.Duration, stop <-chan struct{}) {
 	if d <= 0 {
 		return
 	}
@@ -187,5 +194,6 @@ func sleep(ctx context.Context, d time.Duration) {
 	select {
 	case <-t.C:
 	case <-ctx.Done():
+	case <-stop:
 	}
 }
