@@ -218,7 +218,6 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	writeProblem(w, p)
 }
 
-
 func writeProblem(w http.ResponseWriter, p Problem) {
 	h := w.Header()
 	h.Del("Content-Encoding")
