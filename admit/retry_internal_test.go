@@ -32,4 +32,8 @@ func TestRetryAfterDrain(t *testing.T) {
 	if got := time.Duration(g.meanHold.Load()); got != time.Second+time.Millisecond {
 		t.Errorf("mean hold %v after 1 s and 1.016 s, want the first and a sixteenth of the difference", got)
 	}
+	g.held(time.Hour)
+	if got := time.Duration(g.meanHold.Load()); got >= 5*time.Second {
+		t.Errorf("mean hold %v after an hour's hold, want it counted as the longest wait, a minute", got)
+	}
 }

@@ -42,8 +42,12 @@ func (g *Gate) tooLong(waiting *atomic.Int64, places int) bool {
 }
 
 // held notes that a place was held for d: a moving mean over about the last 16 places
-// given back. Concurrent updates may lose one another's; the mean stays one.
+// given back. A hold counts for the longest wait at most: one long download does not make
+// every short queue look long. Concurrent updates may lose one another's; the mean stays one.
 func (g *Gate) held(d time.Duration) {
+	if g.maxWait > 0 {
+		d = min(d, g.maxWait)
+	}
 	mean := g.meanHold.Load()
 	if mean == 0 {
 		g.meanHold.Store(int64(d))
