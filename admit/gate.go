@@ -37,6 +37,10 @@ type Gate struct {
 	waiting   atomic.Int64
 	fullSince atomic.Int64
 
+	// target is TargetWait's; meanHold is the mean time a place is held, in ns.
+	target   time.Duration
+	meanHold atomic.Int64
+
 	perClient int
 	mu        sync.Mutex
 	clients   map[string]*clientPlaces
@@ -45,9 +49,10 @@ type Gate struct {
 // clientPlaces are the places one client may hold; refs counts its callers in or waiting,
 // and the entry goes when the last leaves.
 type clientPlaces struct {
-	id    string
-	slots chan struct{}
-	refs  int
+	id      string
+	slots   chan struct{}
+	waiting atomic.Int64 // its callers waiting for one of its places
+	refs    int
 }
 
 // New returns a gate for active callers at once, with up to queue more waiting at most wait
@@ -73,8 +78,9 @@ func WithClient(ctx context.Context, client string) context.Context {
 }
 
 // Enter waits for a place and returns the function that gives it back, to be called exactly
-// once. It returns ErrBusy when the queue is full or the wait ran out, ErrClientBusy when
-// the caller's client held its share all the while, and ctx's error when ctx ends first.
+// once. It returns ErrBusy when the queue is full or too long (TargetWait) or the wait ran
+// out, ErrClientBusy when the caller's client held its share all the while (or its own
+// queue is too long), and ctx's error when ctx ends first.
 func (g *Gate) Enter(ctx context.Context) (leave func(), err error) {
 	if g == nil {
 		return func() {}, nil
@@ -83,12 +89,12 @@ func (g *Gate) Enter(ctx context.Context) (leave func(), err error) {
 	w := waiter{g: g, ctx: ctx}
 	defer w.done()
 	if c != nil {
-		if err := w.take(c.slots, ErrClientBusy, nil); err != nil {
+		if err := w.take(c.slots, &c.waiting, ErrClientBusy); err != nil {
 			g.release(c)
 			return nil, err
 		}
 	}
-	if err := w.take(g.slots, ErrBusy, &g.waiting); err != nil {
+	if err := w.take(g.slots, &g.waiting, ErrBusy); err != nil {
 		if c != nil {
 			<-c.slots
 			g.release(c)
@@ -98,9 +104,11 @@ func (g *Gate) Enter(ctx context.Context) (leave func(), err error) {
 	if len(g.slots) == cap(g.slots) {
 		g.fullSince.CompareAndSwap(0, time.Now().UnixNano())
 	}
+	in := time.Now()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
+			g.held(time.Since(in))
 			// A caller already waiting takes the place at once: the gate stays full.
 			handedOn := g.waiting.Load() > 0
 			<-g.slots
@@ -124,18 +132,21 @@ type waiter struct {
 	timer  *time.Timer
 }
 
-// take takes a place of slots, waiting in the queue when there is none; busy is the error
-// when the wait runs out, and counter, if any, counts the callers waiting for slots.
-func (w *waiter) take(slots chan struct{}, busy error, counter *atomic.Int64) error {
+// take takes a place of slots, waiting in the queue when there is none, counted in waiting
+// with the others waiting for slots; busy is the error when the wait runs out or would be
+// too long (TargetWait).
+func (w *waiter) take(slots chan struct{}, waiting *atomic.Int64, busy error) error {
 	select {
 	case slots <- struct{}{}:
 		return nil
 	default:
 	}
-	if counter != nil {
-		counter.Add(1)
-		defer counter.Add(-1)
+	if w.g.tooLong(waiting, cap(slots)) {
+		w.g.shed.Add(1)
+		return busy
 	}
+	waiting.Add(1)
+	defer waiting.Add(-1)
 	if !w.queued {
 		if w.g.queued.Add(1) > w.g.maxQueue {
 			w.g.queued.Add(-1)
@@ -189,9 +200,9 @@ func (g *Gate) release(c *clientPlaces) {
 	}
 }
 
-// Stats is a gate's state: callers in, callers waiting, and callers turned away so far;
-// FullSince is when every place was last taken with none handed back since (the zero time
-// while a place is free).
+// Stats is a gate's state: callers in, callers waiting, and callers turned away so far
+// (the queue full or too long, or the wait run out); FullSince is when every place was last
+// taken with none handed back since (the zero time while a place is free).
 type Stats struct {
 	Active, Queued, Capacity int
 	Shed                     int64

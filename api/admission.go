@@ -10,6 +10,16 @@ import (
 	"bandoso/admit"
 )
 
+// retryAfter is the seconds a client should wait after a 503 or a 429: for the gate's, the
+// time its queue takes to drain (admit.Gate.RetryAfter), a second at least; a database
+// coming back takes longer.
+func (s *Server) retryAfter(err error) int {
+	if errors.Is(err, admit.ErrBusy) || errors.Is(err, admit.ErrClientBusy) {
+		return int(s.DBWork.RetryAfter() / time.Second)
+	}
+	return 5
+}
+
 // uploadRetryAfter is the Retry-After of an upload past its client's cap: uploads last.
 const uploadRetryAfter = 10
 

@@ -103,7 +103,7 @@ var (
 	gateActive   = desc("bandoso_db_work_active", "Requests doing database work now (tile misses and database routes).")
 	gateQueued   = desc("bandoso_db_work_queued", "Requests waiting for a turn at database work.")
 	gateCapacity = desc("bandoso_db_work_capacity", "Most requests doing database work at once (--db-work).")
-	gateShed     = desc("bandoso_db_work_shed_total", "Requests answered 503 busy: the queue was full or the wait ran out.")
+	gateShed     = desc("bandoso_db_work_shed_total", "Requests turned away at the gate, 503 busy or 429 past the client's share: the queue was full or too long (--db-queue-target), or the wait ran out.")
 )
 
 // gateCollector reads the admission gate's state once per scrape.

@@ -210,21 +210,12 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	switch p.Status {
 	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
 		if w.Header().Get("Retry-After") == "" {
-			w.Header().Set("Retry-After", strconv.Itoa(retryAfter(err)))
+			w.Header().Set("Retry-After", strconv.Itoa(s.retryAfter(err)))
 		}
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="bandoso"`)
 	}
 	writeProblem(w, p)
-}
-
-// retryAfter is the seconds a client should wait after a 503 or a 429 of the gate: a queue
-// drains in about a second, a database coming back takes longer.
-func retryAfter(err error) int {
-	if errors.Is(err, admit.ErrBusy) || errors.Is(err, admit.ErrClientBusy) {
-		return 1
-	}
-	return 5
 }
 
 func writeProblem(w http.ResponseWriter, p Problem) {

@@ -8,6 +8,9 @@
 # max_parallel_workers_per_gather is 0, as bandoso sets for its own tile statements. The
 # report is printed and kept in .artifacts/bench-peers-<time>.md; the servers' logs beside it.
 # Arguments go to tilebench (-peer-rounds, -peer-requests, -peer-clients; -help lists them).
+# BANDOSO_ARGS go to bandoso serve (e.g. --tile-cache-mb 0); BANDOSO_BASELINE, a bandoso
+# binary (another build), is served beside it with BASELINE_ARGS and the same settings
+# otherwise, and asked in rotation as "bandoso (baseline)".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL (make bench-peers sets it)}"
@@ -67,8 +70,14 @@ peer() {
 
 # bandoso with its defaults but no rate limit and one client allowed every place of database
 # work: the load generator is one address standing for many users.
-args=(-bandoso-url "$(start bandoso "$PORT" /readyz bin/bandoso serve --database-url "$BENCH_URL" \
-	--listen "127.0.0.1:$PORT" --max-conns $POOL --rate-limit 0 --db-work-per-client $((POOL - 2)))")
+serve=(serve --database-url "$BENCH_URL" --max-conns $POOL --rate-limit 0 --db-work-per-client $((POOL - 2)))
+# shellcheck disable=SC2086 # the extra arguments are words
+args=(-bandoso-url "$(start bandoso "$PORT" /readyz bin/bandoso "${serve[@]}" --listen "127.0.0.1:$PORT" ${BANDOSO_ARGS:-})")
+if [ -n "${BANDOSO_BASELINE:-}" ]; then
+	# shellcheck disable=SC2086
+	args+=(-bandoso-baseline-url "$(start bandoso-baseline $((PORT + 5)) /readyz "$BANDOSO_BASELINE" "${serve[@]}" \
+		--listen "127.0.0.1:$((PORT + 5))" ${BANDOSO_ARGS:-} ${BASELINE_ARGS:-})")
+fi
 if bin=$(peer pg_tileserv) && [ -n "$bin" ]; then
 	args+=(-pg-tileserv-url "$(DATABASE_URL=$PEER_URL TS_HTTPHOST=127.0.0.1 TS_HTTPPORT=$((PORT + 1)) \
 		TS_DBPOOLMAXCONNS=$POOL TS_DEFAULTBUFFER=64 start pg_tileserv $((PORT + 1)) /index.json "$bin")")

@@ -77,6 +77,7 @@ type databaseConfig struct {
 	Work                   int           // requests doing database work at once; 0: max-conns - 2
 	Queue                  int           // requests waiting for a turn at database work
 	QueueWait              time.Duration // longest such a wait
+	QueueTarget            time.Duration // a longer foreseen wait is 503 at once, past half the places' worth waiting; 0: off
 	WorkPerClient          int           // of those, held by one client at once; 0: half of them
 	ReplicaURLs            []secretURL   // streaming replicas that reads may go to
 	ReplicaMaxLag          time.Duration // a replica further behind is not read from
@@ -94,7 +95,8 @@ func DefaultConfig() Config {
 		Limits: a.Limits,
 		Tiles:  tileConfig{TileConfig: a.Tiles, CacheMB: 128, CacheTTL: time.Hour, Prerender: true},
 		Database: databaseConfig{DatabaseConfig: a.Database, MaxConns: 16, StatementTimeout: 25 * time.Second,
-			ImportStatementTimeout: time.Hour, Queue: 512, QueueWait: 5 * time.Second, ReplicaMaxLag: 10 * time.Second},
+			ImportStatementTimeout: time.Hour, Queue: 512, QueueWait: 5 * time.Second, QueueTarget: 100 * time.Millisecond,
+			ReplicaMaxLag: 10 * time.Second},
 		Geocoding: a.Geocoding,
 		OpenData:  a.OpenData,
 	}
@@ -168,6 +170,9 @@ func (c Config) Validate() error {
 	if d := c.Database; d.Work < 0 || d.Queue < 0 || d.WorkPerClient < 0 {
 		return fmt.Errorf("%s, %s, %s: must be 0 or more, not %d, %d and %d",
 			setting("db-work"), setting("db-queue"), setting("db-work-per-client"), d.Work, d.Queue, d.WorkPerClient)
+	}
+	if c.Database.QueueTarget < 0 {
+		return fmt.Errorf("%s: must be 0 (no target) or positive", setting("db-queue-target"))
 	}
 	if c.Limits.UploadsPerClient < 1 {
 		return fmt.Errorf("%s: must be at least 1, not %d", setting("uploads-per-client"), c.Limits.UploadsPerClient)

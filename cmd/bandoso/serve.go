@@ -79,7 +79,8 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		tileService.Shared = redis.Tiles(cfg.Tiles.CacheTTL)
 	}
 	changes := newChanges(db, log, layerCatalog, tileService)
-	dbWork := admit.New(cfg.Database.work(), cfg.Database.Queue, cfg.Database.QueueWait).PerClient(cfg.Database.workPerClient())
+	dbWork := admit.New(cfg.Database.work(), cfg.Database.Queue, cfg.Database.QueueWait).PerClient(cfg.Database.workPerClient()).
+		TargetWait(cfg.Database.QueueTarget)
 	tileService.Gate = dbWork
 	// New builds the geocoder, and with it the national gazetteer, now rather than on the
 	// first request.
@@ -179,6 +180,7 @@ func limitFlags(fs *flag.FlagSet, cfg *Config) {
 	fs.IntVar(&cfg.Database.Work, "db-work", cfg.Database.Work, "requests doing database work at once, the rest queue; 0 for --max-conns minus 2")
 	fs.IntVar(&cfg.Database.Queue, "db-queue", cfg.Database.Queue, "requests that may queue for database work; past it they are 503 at once")
 	fs.DurationVar(&cfg.Database.QueueWait, "db-queue-wait", cfg.Database.QueueWait, "longest a request waits in that queue before it is 503")
+	fs.DurationVar(&cfg.Database.QueueTarget, "db-queue-target", cfg.Database.QueueTarget, "once half as many requests as --db-work wait, a new one that would wait longer than this for its turn is 503 at once; 0 for no target")
 	fs.IntVar(&cfg.Database.WorkPerClient, "db-work-per-client", cfg.Database.WorkPerClient, "of --db-work, most one client (its API key, else its address) holds at once; past it its requests queue, then 429; 0 for half")
 	fs.IntVar(&cfg.Limits.UploadsPerClient, "uploads-per-client", cfg.Limits.UploadsPerClient, "batch and import uploads one client may send at once; past it 429 with Retry-After")
 	fs.IntVar(&cfg.Limits.DownloadsPerClient, "downloads-per-client", cfg.Limits.DownloadsPerClient, "layer downloads (GET /v1/layers/{layer}/download) one client may receive at once, each holding a place of --db-work; past it 429 with Retry-After")

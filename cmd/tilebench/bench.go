@@ -54,6 +54,7 @@ func merge(acc *Run, r Run) {
 	}
 	acc.Requests += r.Requests
 	acc.Errors += r.Errors
+	acc.Shed += r.Shed
 	if acc.FirstErr == nil {
 		acc.FirstErr = r.FirstErr
 	}

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // client fetches tiles over HTTP as a map client does: keep-alive connections, one per
@@ -20,7 +23,8 @@ func newClient(base string, conns int, gz bool) *client {
 	return &client{base: base, gzip: gz, hc: &http.Client{Transport: tr}}
 }
 
-// get returns the body of path: nil for 204, an error for any status but 200 and 204.
+// get returns the body of path: nil for 204, an error for any status but 200 and 204; for
+// 503 and 429 with a valid Retry-After, an errShed (shedFor).
 func (c *client) get(ctx context.Context, path string) ([]byte, error) {
 	body, _, err := c.getETag(ctx, path)
 	return body, err
@@ -57,8 +61,33 @@ func (c *client) getETag(ctx context.Context, path string) ([]byte, string, erro
 		return body, resp.Header.Get("ETag"), nil
 	case http.StatusNoContent:
 		return nil, "", nil
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+		// Retry-After in seconds, a positive integer, is what bandoso promises; an HTTP
+		// date or anything else counts as an error.
+		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 1 {
+			return nil, "", errShed{path: path, status: resp.Status, retryAfter: time.Duration(s) * time.Second}
+		}
 	}
 	return nil, "", fmt.Errorf("%s: %s: %.200s", path, resp.Status, body)
 }
 
 func (c *client) close() { c.hc.CloseIdleConnections() }
+
+// errShed is an answer that turned the request away for now: 503 or 429 with Retry-After.
+type errShed struct {
+	path, status string
+	retryAfter   time.Duration
+}
+
+func (e errShed) Error() string {
+	return fmt.Sprintf("%s: %s, retry after %s", e.path, e.status, e.retryAfter)
+}
+
+// shedFor tells whether err is a request turned away, and how long the client should wait.
+func shedFor(err error) (time.Duration, bool) {
+	var s errShed
+	if errors.As(err, &s) {
+		return s.retryAfter, true
+	}
+	return 0, false
+}

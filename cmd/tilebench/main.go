@@ -90,6 +90,7 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	parts := fs.String("run", "cold,dbcpu,crowd,warm,sizes", "which measurements to make: cold, dbcpu (the database's CPU per tile), crowd, warm, sizes, and also seed (cache misses of a pan-and-zoom trace before and after seeding), peers")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.StringVar(&o.Peers.Bandoso, "bandoso-url", "", "with -run peers: a running bandoso serve of the same city")
+	fs.StringVar(&o.Peers.Baseline, "bandoso-baseline-url", "", "with -run peers: a second bandoso of the same city (another build or other settings), asked as \"bandoso (baseline)\" in rotation; empty leaves it out")
 	fs.StringVar(&o.Peers.PgTileserv, "pg-tileserv-url", "", "with -run peers: a running pg_tileserv; empty leaves it out")
 	fs.StringVar(&o.Peers.Tegola, "tegola-url", "", "with -run peers: a running tegola without a cache; empty leaves it out")
 	fs.StringVar(&o.Peers.TegolaCached, "tegola-cached-url", "", "with -run peers: a running tegola with a file cache, for warm tiles; empty leaves it out")
@@ -98,6 +99,7 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	fs.IntVar(&o.Peers.Rounds, "peer-rounds", 3, "with -run peers: rounds, servers in rotation")
 	fs.IntVar(&o.Peers.Requests, "peer-requests", 300, "with -run peers: requests per server and slice for items and single items (ten times as many warm tiles)")
 	fs.IntVar(&o.Peers.Views, "peer-views", 20, "with -run peers: viewports per zoom from 12 to 18 in the pan-and-zoom list, whose z15 and z16 tiles the cold z15 and z16 lists leave out")
+	scenarios := fs.String("peer-scenarios", "", "with -run peers: comma-separated beginnings of the scenarios' names to run (z16, z15, pan-and-zoom, warm, items, single); empty runs them all")
 	fs.IntVar(&o.Peers.Check, "peer-check", 40, "with -run peers: requests of each list whose answers are compared")
 	fs.IntVar(&o.Seeding.Views, "trace-views", 40, "with -run seed: screens of 2×2 tiles per zoom in the pan-and-zoom trace")
 	fs.IntVar(&o.Seeding.TraceMinZoom, "trace-min-zoom", 10, "with -run seed: the trace's lowest zoom")
@@ -118,6 +120,11 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	}
 	if o.Peers.Clients, err = counts("--peer-clients", *peerClients); err != nil {
 		return o, err
+	}
+	for _, p := range strings.Split(*scenarios, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			o.Peers.Scenarios = append(o.Peers.Scenarios, p)
+		}
 	}
 	for _, p := range strings.Split(*parts, ",") {
 		o.Parts[strings.TrimSpace(p)] = true

@@ -26,6 +26,10 @@ type Run struct {
 	Clients  int
 	Requests int
 	Errors   int
+	// Shed counts the requests the server turned away with 503 or 429 and a Retry-After:
+	// the client waited as asked and went on with its next request. They are in Requests
+	// but neither in the throughput nor in the latencies, which are those of the answers.
+	Shed int
 	// FirstErr is the first error, for the report.
 	FirstErr error
 	// Elapsed is the run's wall time, or with several paths interleaved, the wall time
@@ -65,8 +69,16 @@ func medianRatio(a, b Run) float64 {
 	return rs[len(rs)/2]
 }
 
-// PerSecond is the throughput in requests per second.
-func (r Run) PerSecond() float64 { return float64(r.Requests) / r.Elapsed.Seconds() }
+// PerSecond is the throughput in requests answered (not shed) per second.
+func (r Run) PerSecond() float64 { return float64(r.Requests-r.Shed) / r.Elapsed.Seconds() }
+
+// ShedShare is the share of the requests that were shed, in percent.
+func (r Run) ShedShare() float64 {
+	if r.Requests == 0 {
+		return 0
+	}
+	return 100 * float64(r.Shed) / float64(r.Requests)
+}
 
 // Quantile is the latency at quantile q (nearest rank), 0 with no requests.
 func (r Run) Quantile(q float64) time.Duration {
@@ -80,7 +92,9 @@ func (r Run) Quantile(q float64) time.Duration {
 // measure makes n requests on each path from clients concurrent clients. Each client takes
 // the next request number as it finishes one and makes that request on every path in turn,
 // starting with a different path each time, so that all paths meet the same load on the
-// machine, whatever else runs on it.
+// machine, whatever else runs on it. A request the server sheds (errShed) is not asked
+// again: the client waits the Retry-After before its next request, as a map client does,
+// and stops waiting once no request is left, which would only stretch the run.
 func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 	runs := make([]Run, len(paths))
 	lat := make([][]time.Duration, len(paths))
@@ -89,14 +103,27 @@ func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 		runs[p] = Run{Name: paths[p].name, Clients: clients, Requests: n}
 		lat[p] = make([]time.Duration, n)
 	}
+	shed := make([][]bool, len(paths))
+	for p := range paths {
+		shed[p] = make([]bool, n)
+	}
 	var next atomic.Int64
+	// taken closes once every request number is taken: a client waiting out a Retry-After
+	// then has nothing left to ask.
+	taken := make(chan struct{})
+	var takenOnce sync.Once
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	start := time.Now()
 	for range clients {
 		wg.Go(func() {
+			var resume time.Time // when a Retry-After runs out
 			for {
+				sleep(ctx, time.Until(resume), taken)
 				i := int(next.Add(1)) - 1
+				if i >= n-1 {
+					takenOnce.Do(func() { close(taken) })
+				}
 				if i >= n {
 					return
 				}
@@ -106,6 +133,10 @@ func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 					body, err := paths[p].fetch(ctx, i)
 					lat[p][i] = time.Since(t0)
 					bytes[p].Add(int64(len(body)))
+					if wait, ok := shedFor(err); ok {
+						shed[p][i], resume = true, time.Now().Add(wait)
+						continue
+					}
 					if err != nil {
 						mu.Lock()
 						if runs[p].Errors == 0 {
@@ -139,8 +170,30 @@ func measure(ctx context.Context, n, clients int, paths ...path) []Run {
 		}
 		runs[p].Bytes = bytes[p].Load()
 		runs[p].byReq = slices.Clone(lat[p])
-		slices.Sort(lat[p])
-		runs[p].lat = lat[p]
+		var answered []time.Duration
+		for i, d := range lat[p] {
+			if shed[p][i] {
+				runs[p].Shed++
+			} else {
+				answered = append(answered, d)
+			}
+		}
+		slices.Sort(answered)
+		runs[p].lat = answered
 	}
 	return runs
+}
+
+// sleep waits d, if positive, or until ctx ends or stop closes.
+func sleep(ctx context.Context, d time.Duration, stop <-chan struct{}) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-stop:
+	}
 }

@@ -192,11 +192,12 @@ func compare(ctx context.Context, peers []Peer, sc Scenario, clients []int, roun
 }
 
 // reportPeers prints runs as one Markdown table: per scenario and client count, each
-// server's throughput, latency, errors and mean answer size, and bandoso's throughput over
+// server's throughput and latency of the answers, errors, requests shed (503 or 429 with
+// Retry-After, in percent of the requests) and mean answer size, and bandoso's throughput over
 // it (above 1: bandoso answers more per second).
 func reportPeers(w io.Writer, runs []PeerRun) {
-	fmt.Fprintln(w, "| scenario | clients | server | requests | req/s | p50 ms | p99 ms | errors | KB/answer (as sent) | bandoso ÷ server |")
-	fmt.Fprintln(w, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| scenario | clients | server | requests | req/s | p50 ms | p99 ms | errors | shed % | KB/answer (as sent) | bandoso ÷ server |")
+	fmt.Fprintln(w, "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	base := map[string]float64{}
 	for _, r := range runs {
 		if r.Peer == "bandoso" {
@@ -209,10 +210,10 @@ func reportPeers(w io.Writer, runs []PeerRun) {
 			rat = ratio(b, r.PerSecond())
 		}
 		perAnswer := 0.0
-		if r.Requests > 0 {
-			perAnswer = float64(r.Bytes) / float64(r.Requests) / 1024
+		if answered := r.Requests - r.Shed; answered > 0 {
+			perAnswer = float64(r.Bytes) / float64(answered) / 1024
 		}
-		fmt.Fprintf(w, "| %s | %d | %s | %d | %.0f | %s | %s | %d | %.1f | %s |\n", r.Scenario, r.Clients, r.Peer, r.Requests,
-			r.PerSecond(), ms(r.Quantile(0.5)), ms(r.Quantile(0.99)), r.Errors, perAnswer, rat)
+		fmt.Fprintf(w, "| %s | %d | %s | %d | %.0f | %s | %s | %d | %.1f | %.1f | %s |\n", r.Scenario, r.Clients, r.Peer, r.Requests,
+			r.PerSecond(), ms(r.Quantile(0.5)), ms(r.Quantile(0.99)), r.Errors, r.ShedShare(), perAnswer, rat)
 	}
 }

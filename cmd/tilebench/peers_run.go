@@ -21,13 +21,25 @@ import (
 // PeerOptions are the servers and the shape of the comparison with peers (-run peers).
 type PeerOptions struct {
 	// URLs of running servers; an empty one is left out.
-	Bandoso, PgTileserv, Tegola, TegolaCached, PgFeatureserv string
-	Clients                                                  []int
-	Rounds                                                   int
+	Bandoso, Baseline, PgTileserv, Tegola, TegolaCached, PgFeatureserv string
+	Clients                                                            []int
+	Rounds                                                             int
 	// Requests go in one slice of a scenario that may repeat requests (the mix, warm, items).
 	Requests int
 	Views    int
 	Check    int
+	// Scenarios are the beginnings of the names of the scenarios to run; none: all.
+	Scenarios []string
+}
+
+// runs tells whether the scenario named name is one to run.
+func (o PeerOptions) runs(name string) bool {
+	for _, s := range o.Scenarios {
+		if strings.HasPrefix(name, s) {
+			return true
+		}
+	}
+	return len(o.Scenarios) == 0
 }
 
 // peerLists holds the request lists every server is asked.
@@ -104,6 +116,11 @@ func (r *report) peers(ctx context.Context) error {
 	}
 	bandoso := bandosoPeer(o.Bandoso)
 	tileServers, warmServers, itemServers := []Peer{bandoso}, []Peer{bandoso}, []Peer{bandoso}
+	if o.Baseline != "" {
+		baseline := bandosoPeer(o.Baseline)
+		baseline.Name = "bandoso (baseline)"
+		tileServers, warmServers, itemServers = append(tileServers, baseline), append(warmServers, baseline), append(itemServers, baseline)
+	}
 	if o.PgTileserv != "" {
 		tileServers = append(tileServers, pgTileservPeer(o.PgTileserv))
 	}
@@ -135,14 +152,22 @@ func (r *report) peers(ctx context.Context) error {
 	start, load := time.Now(), loadAverage()
 	var runs []PeerRun
 	for _, sc := range []Scenario{l.z16, l.z15, l.z12to18} {
+		if !o.runs(sc.Name) {
+			continue
+		}
 		runs = append(runs, compare(ctx, tileServers, sc, o.Clients, o.Rounds, o.Requests, clientFor)...)
 		fmt.Fprintf(r.errOut(), "%s done after %s, load %s\n", sc.Name, time.Since(start).Round(time.Second), loadAverage())
 	}
-	// Prime: every server has asked its database for each warm tile once before the clock.
-	primed := measure(ctx, warm.N, 2*runtime.NumCPU(), primePaths(warmServers, warm)...)
-	r.check(primed...)
-	runs = append(runs, compare(ctx, warmServers, warm, o.Clients, o.Rounds, 10*o.Requests, clientFor)...)
+	if o.runs(warm.Name) {
+		// Prime: every server has asked its database for each warm tile once before the clock.
+		primed := measure(ctx, warm.N, 2*runtime.NumCPU(), primePaths(warmServers, warm)...)
+		r.check(primed...)
+		runs = append(runs, compare(ctx, warmServers, warm, o.Clients, o.Rounds, 10*o.Requests, clientFor)...)
+	}
 	for _, sc := range []Scenario{l.items100, l.items1k, l.item} {
+		if !o.runs(sc.Name) {
+			continue
+		}
 		runs = append(runs, compare(ctx, itemServers, sc, o.Clients, o.Rounds, o.Requests, clientFor)...)
 		fmt.Fprintf(r.errOut(), "%s done after %s, load %s\n", sc.Name, time.Since(start).Round(time.Second), loadAverage())
 	}
@@ -155,9 +180,15 @@ func (r *report) peers(ctx context.Context) error {
 	fmt.Fprintf(w, "### Answers compared: the first %d requests of each list, uncompressed, features counted\n\n", o.Check)
 	var stats []AnswerStat
 	for _, sc := range append([]Scenario{l.z16, l.z15}, byZoom(l.mix, "pan-and-zoom")...) {
+		if !o.runs(sc.Name) {
+			continue
+		}
 		stats = append(stats, checkAnswers(ctx, tileServers, sc, o.Check, true)...)
 	}
 	for _, sc := range []Scenario{l.items100, l.items1k, l.item} {
+		if !o.runs(sc.Name) {
+			continue
+		}
 		stats = append(stats, checkAnswers(ctx, itemServers, sc, o.Check, false)...)
 	}
 	reportAnswers(w, stats)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -148,5 +149,53 @@ func TestCompare(t *testing.T) {
 	})
 	if !strings.Contains(out.String(), "| s | 8 | other | 100 | 100 |") || !strings.Contains(out.String(), "| 3.00 |") {
 		t.Errorf("report:\n%s\nwant bandoso ÷ other = 3.00", out.String())
+	}
+}
+
+// TestShedRequests: a client turned away with 503 or 429 and Retry-After waits and goes on,
+// the answer counted as shed, not as an error, nor in the throughput or the latencies; a
+// 503 without a valid Retry-After is an error.
+func TestShedRequests(t *testing.T) {
+	var mu sync.Mutex
+	asked := map[string]int{}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asked[r.URL.Path]++
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/busy":
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case "/limited":
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusTooManyRequests)
+		case "/no-retry-after":
+			w.Header().Set("Retry-After", "0.5")
+			w.WriteHeader(http.StatusServiceUnavailable)
+		default:
+			_, _ = w.Write([]byte("tile"))
+		}
+	}))
+	defer ts.Close()
+	c := newClient(ts.URL, 2, false)
+	defer c.close()
+	paths := []string{"/busy", "/limited", "/a", "/b"}
+	run := measure(context.Background(), len(paths), 2, path{"shed", func(ctx context.Context, i int) ([]byte, error) {
+		return c.get(ctx, paths[i])
+	}, nil})[0]
+	if run.Requests != 4 || run.Shed != 2 || run.Errors != 0 || len(run.lat) != 2 || run.ShedShare() != 50 {
+		t.Fatalf("%d requests, %d shed, %d errors (%v), %d latencies; want 4, 2 shed, none, 2", run.Requests, run.Shed, run.Errors, run.FirstErr, len(run.lat))
+	}
+	if run.Elapsed < time.Second {
+		t.Errorf("the run took %s: the clients did not wait the Retry-After", run.Elapsed)
+	}
+	if asked["/busy"] != 1 || asked["/limited"] != 1 {
+		t.Errorf("asked %v: a shed request is not asked again", asked)
+	}
+	bad := measure(context.Background(), 1, 1, path{"bad", func(ctx context.Context, i int) ([]byte, error) {
+		return c.get(ctx, "/no-retry-after")
+	}, nil})[0]
+	if bad.Errors != 1 || bad.Shed != 0 {
+		t.Errorf("a 503 with Retry-After 0.5: %d errors, %d shed; want an error", bad.Errors, bad.Shed)
 	}
 }
