@@ -158,7 +158,9 @@ func (d *drawing) polygon(p orb.Polygon) {
 		d.rings = append(d.rings, len(d.rpoints))
 		d.rpoints = append(d.rpoints, d.ring...)
 	}
-	if net <= 0 {
+	// net is twice the area: under one square unit (a corner of the buffer clipped off) the
+	// polygon is gone, as PostGIS drops it.
+	if net < 2 {
 		return
 	}
 	for i, start := range d.rings {

@@ -60,7 +60,9 @@ func TestPolygonsAreSnappedClippedAndWound(t *testing.T) {
 		{at(-1000, -1000), at(9000, -1000), at(9000, 9000), at(-1000, 9000), at(-1000, -1000)},
 		{at(-500, -500), at(8000, -500), at(8000, 8000), at(-500, 8000), at(-500, -500)},
 	}
-	got := drawn(t, grid, inside, reversed, across, outside, tiny, ring)
+	// Half a square unit of it left in the buffer's corner.
+	corner := orb.Polygon{{at(-63, -64), at(-64, -63), at(-80, -80), at(-63, -64)}}
+	got := drawn(t, grid, inside, reversed, across, outside, tiny, ring, corner)
 	want := map[uint64]orb.Geometry{
 		// Reversed: an outer ring's area is positive in the grid, y pointing down.
 		1: orb.Polygon{{{20, 10}, {20, 20}, {10, 20}, {10, 11}, {20, 10}}},
