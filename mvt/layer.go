@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"github.com/paulmach/orb"
 	"slices"
+	"sync"
 )
 
 // Field numbers of vector_tile.proto (MVT 2.1).
@@ -37,7 +38,15 @@ type Layer struct {
 	values  []Value
 	strings map[string]string
 	scratch drawing
+	// vals, msg and tags are Bytes's scratch space.
+	vals values
+	msg  []byte
+	tags []uint32
 }
+
+// layers keeps layers released, whose memory the next tiles reuse: a tile's layer is a few
+// hundred kilobytes of slices, which growing anew for each tile made most of its garbage.
+var layers = sync.Pool{New: func() any { return new(Layer) }}
 
 // feature is a feature drawn, waiting for the layer to be written in id order: its commands
 // are cmds[cmds:cmdsEnd] of the layer, its values values[values:values+len(keys)].
@@ -51,7 +60,20 @@ type feature struct {
 // NewLayer returns an empty layer named name whose features have properties named keys, in
 // the tile grid g.
 func NewLayer(name string, keys []string, g Grid) *Layer {
-	return &Layer{name: name, keys: keys, grid: g}
+	l := layers.Get().(*Layer)
+	l.name, l.keys, l.grid = name, keys, g
+	return l
+}
+
+// Release gives the layer's memory back for another layer; the layer must not be used after.
+// The bytes Bytes returned stay the caller's.
+func (l *Layer) Release() {
+	l.features, l.cmds, l.values = l.features[:0], l.cmds[:0], l.values[:0]
+	clear(l.strings)
+	l.vals.list = l.vals.list[:0]
+	clear(l.vals.seen)
+	l.keys = nil
+	layers.Put(l)
 }
 
 // AddWKB adds the feature id (none when negative: MVT ids are unsigned) whose geometry is the
@@ -114,26 +136,28 @@ func (l *Layer) Bytes() ([]byte, error) {
 		return nil, nil
 	}
 	slices.SortFunc(l.features, func(a, b feature) int { return cmp.Compare(a.id, b.id) })
-	var vals values
-	var msg []byte
-	body := make([]byte, 0, 64+2*len(l.cmds)+16*len(l.features))
+	// The layer's tag and length go in front once its length is known: headroom for them
+	// saves copying the whole layer.
+	const headroom = 1 + binary.MaxVarintLen32
+	body := make([]byte, headroom, headroom+64+2*len(l.cmds)+16*len(l.features))
 	body = appendString(body, layerName, l.name)
-	tags := make([]uint32, 0, 2*len(l.keys))
+	vals := &l.vals
 	for _, f := range l.features {
-		tags = tags[:0]
+		l.tags = l.tags[:0]
 		for k, v := range l.values[f.values : f.values+len(l.keys)] {
 			if v.field != 0 {
-				tags = append(tags, uint32(k), vals.index(v))
+				l.tags = append(l.tags, uint32(k), vals.index(v))
 			}
 		}
-		msg = msg[:0]
+		msg := l.msg[:0]
 		if f.id >= 0 {
 			msg = appendVarintField(msg, featureID, uint64(f.id))
 		}
-		msg = appendPacked(msg, featureTags, tags)
+		msg = appendPacked(msg, featureTags, l.tags)
 		msg = appendVarintField(msg, featureType, uint64(f.kind))
 		msg = appendPacked(msg, featureGeometry, l.cmds[f.cmds:f.cmdsEnd])
 		body = appendBytes(body, layerFeatures, msg)
+		l.msg = msg
 	}
 	for _, k := range l.keys {
 		body = appendString(body, layerKeys, k)
@@ -143,7 +167,10 @@ func (l *Layer) Bytes() ([]byte, error) {
 	}
 	body = appendVarintField(body, layerExtent, uint64(l.grid.Extent))
 	body = appendVarintField(body, layerVersion, 2)
-	return appendBytes(nil, tileLayers, body), nil
+	head := binary.AppendUvarint(appendTag(nil, tileLayers, wireBytes), uint64(len(body)-headroom))
+	start := headroom - len(head)
+	copy(body[start:], head)
+	return body[start:], nil
 }
 
 // values is a layer's table of values, each once.

@@ -32,6 +32,7 @@ func (q TileQuery) draw(br pgx.BatchResults, t geo.Tile) ([]byte, error) {
 	grid := mvt.Grid{Bound: bound, Extent: geo.TileExtent, Buffer: geo.TileBuffer,
 		Simplify: q.simplifyPx * geo.CSSPixelM(int(t.Z)) * geo.TileExtent / (bound.Max[0] - bound.Min[0])}
 	layer := mvt.NewLayer(q.layer, q.fields, grid)
+	defer layer.Release()
 	values := make([]mvt.Value, len(q.fields))
 	for rows.Next() {
 		raw := rows.RawValues()
