@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -74,7 +75,7 @@ type databaseConfig struct {
 	MaxConns               int
 	StatementTimeout       time.Duration
 	ImportStatementTimeout time.Duration // one statement of an import or demo load, and its idle transaction
-	Work                   int           // requests doing database work at once; 0: max-conns - 2
+	Work                   int           // requests doing database work at once; 0: 4 per CPU, at most max-conns - 2
 	Queue                  int           // requests waiting for a turn at database work
 	QueueWait              time.Duration // longest such a wait
 	QueueTarget            time.Duration // a longer foreseen wait is 503 at once, past half the places' worth waiting; 0: off
@@ -189,22 +190,26 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// work is --db-work, or by default all the pool's connections but two: one for the change
-// listener, one for /readyz and the catalog whatever the load.
+// work is --db-work, or by default four per CPU the instance may use, and at most all the
+// pool's connections but two (one for the change listener, one for /readyz and the catalog
+// whatever the load). A tile's database work is small and its drawing is the instance's
+// (package mvt): past a few per core, more at once only take turns on the CPU, each slower
+// (docs/benchmarks.md, "Against the peers").
 func (d databaseConfig) work() int {
 	if d.Work > 0 {
 		return d.Work
 	}
-	return max(d.MaxConns-2, 1)
+	return max(min(d.MaxConns-2, 4*runtime.GOMAXPROCS(0)), 1)
 }
 
-// workPerClient is --db-work-per-client, or by default half the places: one client, an
-// address or a key, cannot take the whole gate.
+// workPerClient is --db-work-per-client, or by default half the pool's connections but two,
+// and no more than the places: one client, an address or a key, cannot take the whole pool,
+// and a map loading a screenful of tiles is not told to slow down on a small machine.
 func (d databaseConfig) workPerClient() int {
 	if d.WorkPerClient > 0 {
 		return d.WorkPerClient
 	}
-	return max(d.work()/2, 1)
+	return max(min(d.work(), (d.MaxConns-2)/2), 1)
 }
 
 // writeTimeout is --write-timeout, or by default the request timeout and 15 s to write the

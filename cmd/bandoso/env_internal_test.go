@@ -14,7 +14,7 @@ import (
 )
 
 // invocations run every command, and each action of keys, as far as its flags.
-var invocations = [][]string{{"serve"}, {"migrate"}, {"demo"}, {"import"}, {"export"}, {"keys", "create"}, {"keys", "list"}, {"keys", "revoke", "k1"}}
+var invocations = [][]string{{"serve"}, {"migrate"}, {"demo"}, {"import"}, {"export"}, {"keys", "create"}, {"keys", "list"}, {"keys", "revoke", "k1"}, {"seed"}}
 
 var errStop = errors.New("flags read")
 
@@ -53,6 +53,8 @@ var samples = map[string]flagSample{
 	"listen-database-url": {[2]string{"postgres://a.example/x", "postgres://b.example/y"}, ""},
 	"database-pooler":     {[2]string{"session", "transaction"}, ""},                               // checked by Validate
 	"redis-url":           {[2]string{"redis://a.example:6379/0", "redis://b.example:6380/1"}, ""}, // checked by Validate
+	"seed-tiles":          {[2]string{"10-16", "12"}, "x"},
+	"zooms":               {[2]string{"10-15", "12"}, "x"},
 }
 
 func sample(t *testing.T, f *flag.Flag) flagSample {
