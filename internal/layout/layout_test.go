@@ -35,12 +35,13 @@ var mayImport = map[string][]string{
 	"demo":       {"geo", "migrations", "osmwrite"},
 	"gazetteer":  {"address", "migrations"},
 	"cql2":       {"geo"},
+	"mvt":        nil,
 
 	"internal/glyphs": nil,
 
 	// the database and what is built on it
 	"migrations/units": {"migrations"},
-	"store":            {"address", "cql2", "geo", "ingest", "migrations", "migrations/units"},
+	"store":            {"address", "cql2", "geo", "ingest", "migrations", "migrations/units", "mvt"},
 	"catalog":          {"admit", "geo", "store"},
 	"tiles":            {"admit", "catalog", "geo", "shared", "store"},
 	"shared":           nil,
@@ -76,7 +77,7 @@ var testHelpers = []string{"store/storetest", "osmwrite/osmwritetest", "shared/s
 
 // pure are the packages that depend, directly or not, on no database driver, no SQL and no
 // HTTP: they run anywhere and their tests need no server.
-var pure = []string{"geo", "address", "admit", "web", "migrations", "osmwrite", "ingest", "demo", "gazetteer", "cql2", "internal/glyphs"}
+var pure = []string{"geo", "address", "admit", "web", "migrations", "osmwrite", "ingest", "demo", "gazetteer", "cql2", "mvt", "internal/glyphs"}
 
 // impure are the dependencies pure packages must not have: a package, or a path ending in
 // "/" for everything below it.
