@@ -39,11 +39,7 @@ type part struct {
 // read reads WKB b, moved into grid g, y pointing down, and returns it with its bound in grid
 // units. The geometry lives in the scratch space until the next read.
 func (d *drawing) read(b []byte, g Grid) (orb.Geometry, orb.Bound, error) {
-	r := &d.reader
-	r.b, r.pts, r.parts = b, r.pts[:0], r.parts[:0]
-	r.k = float64(g.Extent) / (g.Bound.Max[0] - g.Bound.Min[0])
-	r.x0, r.y0 = g.Bound.Min[0], g.Bound.Max[1]
-	r.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	r := d.reader.reset(b, g)
 	typ, err := r.geometry(0, true)
 	if err != nil {
 		return nil, r.bound, err
@@ -124,6 +120,15 @@ func (r *reader) geometry(polygon int, top bool) (int, error) {
 		return typ, nil
 	}
 	return 0, fmt.Errorf("WKB: geometry type %d has no vector tile type", typ)
+}
+
+// reset makes r read b into grid g from the start of its scratch space.
+func (r *reader) reset(b []byte, g Grid) *reader {
+	r.b, r.pts, r.parts = b, r.pts[:0], r.parts[:0]
+	r.k = float64(g.Extent) / (g.Bound.Max[0] - g.Bound.Min[0])
+	r.x0, r.y0 = g.Bound.Min[0], g.Bound.Max[1]
+	r.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	return r
 }
 
 // add adds point q, in grid units, to the scratch space and the bound.
@@ -208,11 +213,7 @@ const (
 // TWKB holds coordinates as integers at a precision: PostGIS writes a tile's rows a third of
 // the bytes of WKB, with less work.
 func (d *drawing) readTWKB(b []byte, g Grid) (orb.Geometry, orb.Bound, error) {
-	r := &d.reader
-	r.b, r.pts, r.parts = b, r.pts[:0], r.parts[:0]
-	r.k = float64(g.Extent) / (g.Bound.Max[0] - g.Bound.Min[0])
-	r.x0, r.y0 = g.Bound.Min[0], g.Bound.Max[1]
-	r.bound = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	r := d.reader.reset(b, g)
 	if len(b) < 2 {
 		return nil, r.bound, errShortWKB
 	}
