@@ -101,6 +101,12 @@ func (g *Gate) Enter(ctx context.Context) (leave func(), err error) {
 		}
 		return nil, err
 	}
+	return g.entered(c), nil
+}
+
+// entered notes that a caller took a place (and one of c's, unless c is nil) and returns
+// the function that gives them back.
+func (g *Gate) entered(c *clientPlaces) (leave func()) {
 	if len(g.slots) == cap(g.slots) {
 		g.fullSince.CompareAndSwap(0, time.Now().UnixNano())
 	}
@@ -120,7 +126,7 @@ func (g *Gate) Enter(ctx context.Context) (leave func(), err error) {
 				g.release(c)
 			}
 		})
-	}, nil
+	}
 }
 
 // waiter is one caller's way through the gate: it joins the queue at most once, however

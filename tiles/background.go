@@ -73,13 +73,14 @@ func (s *Service) waitIdle(ctx context.Context, idle int) error {
 }
 
 // makeAhead makes the tile of key as a request would (Tile, with its guards against keeping
-// a tile older than a change), at low priority: once the gate is idle, counted apart from
-// the clients' hits and misses. It returns where the tile came from.
+// a tile older than a change), at low priority: once the gate is idle (and its statements
+// take their place only then: enter), counted apart from the clients' hits and misses. It
+// returns where the tile came from.
 func (s *Service) makeAhead(ctx context.Context, key Key, idle int, timeout time.Duration) (Origin, error) {
 	if err := s.waitIdle(ctx, idle); err != nil {
 		return FromDatabase, err
 	}
-	tctx, cancel := context.WithTimeout(inBackground(ctx), timeout)
+	tctx, cancel := context.WithTimeout(inBackground(ctx, idle), timeout)
 	defer cancel()
 	tctx, origin := WithOrigin(tctx)
 	_, err := s.Tile(tctx, keyNames(key), key.Tile)
@@ -101,4 +102,18 @@ func (s *Service) cached(key Key) bool {
 	}
 	_, ok := s.cache.peek(key)
 	return ok
+}
+
+// enter takes a place of the gate for a tile's statements. The service's own work takes one
+// only while its idle places are free, never ahead of a request waiting: waitIdle saw the
+// gate idle just before, and should a request have come since, the work queues behind it as
+// a request does (a client may have joined its query meanwhile, and must not wait for the
+// gate to be idle again).
+func (s *Service) enter(ctx context.Context) (leave func(), err error) {
+	if idle := backgroundIdle(ctx); idle > 0 {
+		if leave, ok := s.Gate.EnterIdle(idle); ok {
+			return leave, nil
+		}
+	}
+	return s.Gate.Enter(ctx)
 }

@@ -50,16 +50,20 @@ func noteOrigin(ctx context.Context, o Origin) {
 
 type backgroundKey struct{}
 
-// inBackground marks ctx as the service's own work (pre-rendering, seeding): its cache
-// lookups are not counted as the clients' hits and misses.
-func inBackground(ctx context.Context) context.Context {
-	return context.WithValue(ctx, backgroundKey{}, true)
+// inBackground marks ctx as the service's own work (pre-rendering, seeding), which takes a
+// place of the gate only while idle places are free (enter): its cache lookups are not
+// counted as the clients' hits and misses.
+func inBackground(ctx context.Context, idle int) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, max(idle, 1))
 }
 
-func isBackground(ctx context.Context) bool {
-	b, _ := ctx.Value(backgroundKey{}).(bool)
-	return b
+// backgroundIdle is the idle places of ctx's background work, 0 for a client's.
+func backgroundIdle(ctx context.Context) int {
+	idle, _ := ctx.Value(backgroundKey{}).(int)
+	return idle
 }
+
+func isBackground(ctx context.Context) bool { return backgroundIdle(ctx) > 0 }
 
 // lookup is the cache's Get for a caller of Tile: it notes the origin of a hit, and leaves
 // the counters alone for the service's own work.

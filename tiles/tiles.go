@@ -135,7 +135,7 @@ func (s *Service) Tile(ctx context.Context, names []string, t geo.Tile) (*Tile, 
 	}
 	qs := queriesAt(ds, z)
 	var query tileQuery = func(ctx context.Context) (*Tile, store.LSN, error) {
-		leave, err := s.Gate.Enter(ctx)
+		leave, err := s.enter(ctx)
 		if err != nil {
 			return nil, 0, err
 		}
