@@ -168,10 +168,37 @@ func (d *drawing) polygon(p orb.Polygon) {
 		if i+1 < len(d.rings) {
 			end = d.rings[i+1]
 		}
-		d.moveTo(d.rpoints[start : start+1])
-		d.lineTo(d.rpoints[start+1 : end])
-		d.cmds = append(d.cmds, command(cmdClosePath, 1))
+		d.closedRing(d.rpoints[start:end])
 	}
+}
+
+// closedRing writes ring r (without its closing point) starting at the point that makes it
+// fewest bytes: the step to the first point is written, and the step back to it, from the
+// last, is left to ClosePath. So the ring starts where the step from the cursor is short and
+// the step into the start is long. PostGIS starts rings where GEOS left them; the shapes are
+// the same (MVT 2.1 §4.3.4.4 asks only the winding).
+func (d *drawing) closedRing(r []point) {
+	best, bestCost := 0, math.MaxInt
+	for i, p := range r {
+		prev := r[(i+len(r)-1)%len(r)]
+		if c := stepLen(d.cx, d.cy, p) - stepLen(prev.x, prev.y, p); c < bestCost {
+			best, bestCost = i, c
+		}
+	}
+	d.moveTo(r[best : best+1])
+	d.cmds = append(d.cmds, command(cmdLineTo, len(r)-1))
+	d.to(r[best+1:])
+	d.to(r[:best])
+	d.cmds = append(d.cmds, command(cmdClosePath, 1))
+}
+
+// stepLen is how many bytes the step from (x, y) to p takes as two zigzagged varints.
+func stepLen(x, y int32, p point) int {
+	return zigzagLen(p.x-x) + zigzagLen(p.y-y)
+}
+
+func zigzagLen(v int32) int {
+	return uvarintLen(uint64(uint32(v<<1 ^ v>>31)))
 }
 
 // ringOf snaps ring r into d.ring, without its closing point, wound as MVT 2.1 §4.3.4.4 wants
@@ -192,7 +219,9 @@ func (d *drawing) ringOf(r orb.Ring, outer bool) (int64, bool) {
 		return 0, false
 	}
 	if (area > 0) != outer {
-		slices.Reverse(d.ring)
+		// The first point stays first, as when PostGIS reverses a ring with its closing
+		// point: where rings start matters to how well tiles compress.
+		slices.Reverse(d.ring[1:])
 		area = -area
 	}
 	return area, true

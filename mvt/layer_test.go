@@ -64,8 +64,9 @@ func TestPolygonsAreSnappedClippedAndWound(t *testing.T) {
 	corner := orb.Polygon{{at(-63, -64), at(-64, -63), at(-80, -80), at(-63, -64)}}
 	got := drawn(t, grid, inside, reversed, across, outside, tiny, ring, corner)
 	want := map[uint64]orb.Geometry{
-		// Reversed: an outer ring's area is positive in the grid, y pointing down.
-		1: orb.Polygon{{{20, 10}, {20, 20}, {10, 20}, {10, 11}, {20, 10}}},
+		// Reversed, from the same first point, as PostGIS reverses: an outer ring's area is
+		// positive in the grid, y pointing down.
+		1: orb.Polygon{{{10, 11}, {20, 10}, {20, 20}, {10, 20}, {10, 11}}},
 		2: orb.Polygon{
 			{{100, 100}, {200, 100}, {200, 200}, {100, 200}, {100, 100}},
 			{{120, 180}, {180, 180}, {180, 120}, {120, 120}, {120, 180}},
@@ -81,6 +82,22 @@ func TestPolygonsAreSnappedClippedAndWound(t *testing.T) {
 		if want[id] == nil {
 			t.Errorf("feature %d drawn: %v; it leaves nothing in the tile", id, got[id])
 		}
+	}
+}
+
+func TestRingsStartWhereTheyTakeFewestBytes(t *testing.T) {
+	// Long sides of 200 units take three bytes a step, short ones of 10 two. Written from
+	// its first point the ring would step along both long sides, leaving a short one to
+	// ClosePath; starting elsewhere, a long one is left to it.
+	long := orb.Polygon{{at(110, 100), at(110, 300), at(100, 300), at(100, 100), at(110, 100)}}
+	got := drawn(t, grid, long)[1].(orb.Polygon)[0]
+	n := len(got)
+	if n != 5 {
+		t.Fatalf("ring %v, want 4 points and the closing one", got)
+	}
+	closing := got[0].Y() - got[n-2].Y()
+	if closing != 200 && closing != -200 {
+		t.Errorf("ring %v: ClosePath steps %v down from %v to %v, want a long side", got, closing, got[n-2], got[0])
 	}
 }
 

@@ -68,10 +68,10 @@ func TestTilesDrawnAsPostGISDraws(t *testing.T) {
 	if total.areaApart > 0.001*total.area {
 		t.Errorf("area apart %.1f of %.1f, want under 0.1%%", total.areaApart, total.area)
 	}
-	// Rings start where PostGIS's do not (GEOS moves their first point), which changes the
-	// steps written, and a few bytes more or fewer a tile.
-	if total.bytes > total.theirBytes+total.theirBytes/500 {
-		t.Errorf("tiles of %d bytes, PostGIS's %d: want at most 0.2%% more", total.bytes, total.theirBytes)
+	// Rings start where they take fewest bytes: the tiles are no larger than PostGIS's, though
+	// a band may be a little larger where clipping went another way.
+	if total.bytes > total.theirBytes {
+		t.Errorf("tiles of %d bytes, PostGIS's %d: want no more", total.bytes, total.theirBytes)
 	}
 }
 
