@@ -186,7 +186,18 @@ func (k TileKey) args(first ...any) []any {
 }
 
 // Get returns the tile under k; found is false on a miss, when miss is what Store needs.
+// It counts a hit or a miss (Stats).
 func (t *Tiles) Get(ctx context.Context, k TileKey) (tile Tile, found bool, miss Miss, err error) {
+	return t.get(ctx, k, true)
+}
+
+// Look is Get without counting, for the service's own work (seeding, pre-rendering), which
+// is not the clients' hit rate.
+func (t *Tiles) Look(ctx context.Context, k TileKey) (tile Tile, found bool, miss Miss, err error) {
+	return t.get(ctx, k, false)
+}
+
+func (t *Tiles) get(ctx context.Context, k TileKey, count bool) (tile Tile, found bool, miss Miss, err error) {
 	var reply []any
 	err = t.do(ctx, func(ctx context.Context) error {
 		var err error
@@ -200,10 +211,14 @@ func (t *Tiles) Get(ctx context.Context, k TileKey) (tile Tile, found bool, miss
 	gens, _ := reply[1].(string)
 	value, found := reply[2].(string)
 	if !found {
-		t.misses.Add(1)
+		if count {
+			t.misses.Add(1)
+		}
 		return tile, false, Miss{seq: seq, gens: gens}, nil
 	}
-	t.hits.Add(1)
+	if count {
+		t.hits.Add(1)
+	}
 	if len(value) >= hashLen {
 		tile = Tile{Hash: value[:hashLen], Gzip: []byte(value[hashLen:])}
 	}

@@ -113,6 +113,10 @@ func TestSeedIntoTheSharedCache(t *testing.T) {
 	if rep.Made == 0 || rep.Made != rep.Planned {
 		t.Fatalf("report %+v, want every tile made", rep)
 	}
+	// Seeding is not a client: the shared cache's hits and misses are the clients'.
+	if st := seeder.Stats().Shared; st.Hits+st.Misses != 0 {
+		t.Errorf("seeding counted %d shared hits and %d misses, want none", st.Hits, st.Misses)
+	}
 	other, _ := sharedInstance(t, url, redisURL)
 	for _, at := range parcelTiles(t, catalog.New(db), 14, 15) {
 		if _, origin := originOf(t, other, []string{"parcels"}, at); origin != tiles.FromShared {

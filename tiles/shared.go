@@ -45,7 +45,11 @@ func sharedKey(served []string, ds []*drawing, t geo.Tile) shared.TileKey {
 // shared either. A tile from the shared cache counts as replayed up to seen: drops keep it
 // fresh (see shared.Tiles).
 func (s *Service) viaShared(ctx context.Context, key shared.TileKey, seen store.LSN, query tileQuery) (*Tile, store.LSN, error) {
-	st, found, miss, err := s.Shared.Get(ctx, key)
+	get := s.Shared.Get
+	if isBackground(ctx) {
+		get = s.Shared.Look // not the clients' hits and misses
+	}
+	st, found, miss, err := get(ctx, key)
 	if err == nil && found {
 		if tile, err := tileFromGzip(st.Hash, st.Gzip); err == nil {
 			noteOrigin(ctx, FromShared)
