@@ -225,6 +225,56 @@ func (db *DB) readTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return db.txWith(ctx, "BEGIN READ ONLY", db.statementTimeout, fn)
 }
 
+// pipelined runs a read-only transaction on one connection in one round trip: BEGIN READ
+// ONLY, the settings of txLimits and then settings, the statements queue adds, COMMIT, all in
+// one pipeline. read reads the statements' results in order, once the setup's are read. A
+// round trip a statement cost a tenth to a fifth of a small tile's time on a busy machine
+// (docs/benchmarks.md, "Tiles"). A statement that fails leaves the transaction aborted: it
+// is rolled back before the connection goes back to the pool, which would close it.
+func (db *DB) pipelined(ctx context.Context, settings []string, queue func(*pgx.Batch), read func(pgx.BatchResults) error) error {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer conn.Release()
+	settings = append(txLimits(ctx, db.statementTimeout, db.pooled), settings...)
+	b := &pgx.Batch{}
+	b.Queue("BEGIN READ ONLY")
+	for _, s := range settings {
+		b.Queue(s)
+	}
+	queue(b)
+	b.Queue("COMMIT")
+	err = readBatch(conn.SendBatch(ctx, b), func(br pgx.BatchResults) error {
+		for range 1 + len(settings) {
+			if _, err := br.Exec(); err != nil {
+				return err
+			}
+		}
+		if err := read(br); err != nil {
+			return err
+		}
+		_, err := br.Exec()
+		return err
+	})
+	if err != nil {
+		if conn.Conn().PgConn().TxStatus() != 'I' {
+			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK") //nolint:errcheck // a connection that cannot roll back is closed by the pool
+		}
+		return translate(err)
+	}
+	return nil
+}
+
+// readBatch reads br's results with read and closes it, returning the first error.
+func readBatch(br pgx.BatchResults, read func(pgx.BatchResults) error) error {
+	err := read(br)
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // bulkTx is inTx for imports and bulk loads, whose statements may run for the long timeout.
 func (db *DB) bulkTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return db.txWith(ctx, "BEGIN", -db.longTimeout, fn)

@@ -231,7 +231,7 @@ type Page struct {
 
 // Features streams one page of q's features, in order, to emit, one row at a time, so
 // memory stays bounded whatever the page size. On the first page it counts all matching
-// features first, in the same snapshot.
+// features first, in the same transaction.
 func (db *DB) Features(ctx context.Context, q FeatureQuery, format FeatureFormat, emit func(cols []*string) error) (Page, error) {
 	// A read that failed after rows went out cannot start again elsewhere: the rows would
 	// go out twice. Failing then, it fails.
@@ -290,10 +290,18 @@ func (db *DB) features(ctx context.Context, q FeatureQuery, format FeatureFormat
 			id, ks.keyColumns(), list, table, where, ks.orderBy(false), param(q.Limit+1))
 	}
 
-	err = db.readTx(ctx, func(tx pgx.Tx) error {
+	// One round trip: the count (on a first page) and the page go in the pipeline of their
+	// read-only transaction.
+	first := q.After == nil && q.Before == nil
+	err = db.pipelined(ctx, nil, func(b *pgx.Batch) {
+		if first {
+			b.Queue(count, args...)
+		}
+		b.Queue(sql, pageArgs...)
+	}, func(br pgx.BatchResults) error {
 		page.Matched = -1
-		if q.After == nil && q.Before == nil {
-			if err := tx.QueryRow(ctx, count, args...).Scan(&page.Matched); err != nil {
+		if first {
+			if err := br.QueryRow().Scan(&page.Matched); err != nil {
 				return err
 			}
 			if page.Matched > int64(matchedCap) {
@@ -303,22 +311,21 @@ func (db *DB) features(ctx context.Context, q FeatureQuery, format FeatureFormat
 		if q.Before != nil {
 			page.More = true // the cursor's own row follows the page
 		}
-		return streamRows(ctx, tx, sql, pageArgs, q.Limit, &page, emit)
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		return streamRows(rows, q.Limit, &page, emit)
 	})
 	if err != nil {
-		return page, translate(err)
+		return page, err
 	}
 	return page, nil
 }
 
-// streamRows emits the rows of sql (id and sort values first, then the columns), stopping
-// after limit rows;
-// a row beyond the limit sets page.More.
-func streamRows(ctx context.Context, tx pgx.Tx, sql string, args []any, limit int, page *Page, emit func([]*string) error) error {
-	rows, err := tx.Query(ctx, sql, args...)
-	if err != nil {
-		return err
-	}
+// streamRows emits rows (id and sort values first, then the columns), stopping after limit
+// rows; a row beyond the limit sets page.More. It closes rows.
+func streamRows(rows pgx.Rows, limit int, page *Page, emit func([]*string) error) error {
 	defer rows.Close()
 	for rows.Next() {
 		if page.Returned == limit {

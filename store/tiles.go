@@ -193,30 +193,14 @@ func (db *DB) Tile(ctx context.Context, qs []TileQuery, t geo.Tile) (parts [][]b
 // settings and commit go in the one pipeline with the statements (a round trip each cost a
 // tenth to a fifth of a small tile's time on a busy machine: docs/benchmarks.md, "Tiles").
 func (db *DB) tile(ctx context.Context, qs []TileQuery, t geo.Tile, more ...any) ([][]byte, LSN, error) {
-	conn, err := db.pool.Acquire(ctx)
-	if err != nil {
-		return nil, 0, translate(err)
-	}
-	defer conn.Release()
-	b := &pgx.Batch{}
-	b.Queue("BEGIN READ ONLY")
-	settings := append(txLimits(ctx, db.statementTimeout, db.pooled), "SET LOCAL max_parallel_workers_per_gather = 0")
-	for _, s := range settings {
-		b.Queue(s)
-	}
-	b.Queue(sqlReadLSN)
-	for _, q := range qs {
-		b.Queue(q.sql, append([]any{int(t.Z), int(t.X), int(t.Y)}, more...)...)
-	}
-	b.Queue("COMMIT")
 	out := make([][]byte, len(qs))
 	var at int64
-	err = readBatch(conn.SendBatch(ctx, b), func(br pgx.BatchResults) error {
-		for range 1 + len(settings) {
-			if _, err := br.Exec(); err != nil {
-				return err
-			}
+	err := db.pipelined(ctx, []string{"SET LOCAL max_parallel_workers_per_gather = 0"}, func(b *pgx.Batch) {
+		b.Queue(sqlReadLSN)
+		for _, q := range qs {
+			b.Queue(q.sql, append([]any{int(t.Z), int(t.X), int(t.Y)}, more...)...)
 		}
+	}, func(br pgx.BatchResults) error {
 		if err := br.QueryRow().Scan(&at); err != nil {
 			return err
 		}
@@ -226,28 +210,13 @@ func (db *DB) tile(ctx context.Context, qs []TileQuery, t geo.Tile, more ...any)
 				return err
 			}
 		}
-		_, err := br.Exec()
-		return err
+		return nil
 	})
 	if err != nil {
-		// A statement that failed left the transaction open, aborted: the pool would close
-		// the connection rather than take it back so.
-		if conn.Conn().PgConn().TxStatus() != 'I' {
-			conn.Exec(context.WithoutCancel(ctx), "ROLLBACK") //nolint:errcheck // a connection that cannot roll back is closed by the pool
-		}
-		return nil, 0, translate(err)
+		return nil, 0, err
 	}
 	if db.replica != nil {
 		db.replica.saw(LSN(at))
 	}
 	return out, LSN(at), nil
-}
-
-// readBatch reads br's results with read and closes it, returning the first error.
-func readBatch(br pgx.BatchResults, read func(pgx.BatchResults) error) error {
-	err := read(br)
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
