@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -30,8 +31,19 @@ func (c *client) get(ctx context.Context, path string) ([]byte, error) {
 	return body, err
 }
 
+// getCold is get for a cold list: an answer a cache gave (X-Cache, as bandoso says) is an
+// error.
+func (c *client) getCold(ctx context.Context, path string) ([]byte, error) {
+	body, _, err := c.fetch(ctx, path, true)
+	return body, err
+}
+
 // getETag is get, also returning the response's ETag.
 func (c *client) getETag(ctx context.Context, path string) ([]byte, string, error) {
+	return c.fetch(ctx, path, false)
+}
+
+func (c *client) fetch(ctx context.Context, path string, cold bool) ([]byte, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path, nil)
 	if err != nil {
 		return nil, "", err
@@ -58,6 +70,9 @@ func (c *client) getETag(ctx context.Context, path string) ([]byte, string, erro
 	}
 	switch resp.StatusCode {
 	case http.StatusOK:
+		if x := resp.Header.Get("X-Cache"); cold && strings.HasSuffix(x, "hit") {
+			return nil, "", fmt.Errorf("%s: answered from a cache (X-Cache: %s) in a cold list", path, x)
+		}
 		return body, resp.Header.Get("ETag"), nil
 	case http.StatusNoContent:
 		return nil, "", nil

@@ -100,6 +100,7 @@ func parseFlags(args []string, getenv func(string) string) (Options, error) {
 	fs.IntVar(&o.Peers.Requests, "peer-requests", 300, "with -run peers: requests per server and slice for items and single items (ten times as many warm tiles)")
 	fs.IntVar(&o.Peers.Views, "peer-views", 20, "with -run peers: viewports per zoom from 12 to 18 in the pan-and-zoom list, whose z15 and z16 tiles the cold z15 and z16 lists leave out")
 	scenarios := fs.String("peer-scenarios", "", "with -run peers: comma-separated beginnings of the scenarios' names to run (z16, z15, pan-and-zoom, warm, items, single); empty runs them all")
+	fs.IntVar(&o.Peers.ColdPasses, "peer-cold-passes", 1, "with -run peers: ask each cold tile list this many times over, for long slices; only when no server keeps tiles (bandoso --tile-cache-mb 0): an answer from a cache there is an error")
 	fs.IntVar(&o.Peers.Check, "peer-check", 40, "with -run peers: requests of each list whose answers are compared")
 	fs.IntVar(&o.Seeding.Views, "trace-views", 40, "with -run seed: screens of 2×2 tiles per zoom in the pan-and-zoom trace")
 	fs.IntVar(&o.Seeding.TraceMinZoom, "trace-min-zoom", 10, "with -run seed: the trace's lowest zoom")

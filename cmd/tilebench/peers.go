@@ -178,8 +178,12 @@ func compare(ctx context.Context, peers []Peer, sc Scenario, clients []int, roun
 			for k := range on {
 				p := on[(k+r)%len(on)]
 				c := clientsFor(p, n)
+				get := c.get
+				if sc.Unique {
+					get = c.getCold
+				}
 				run := measure(ctx, size, n, path{p.Name, func(ctx context.Context, i int) ([]byte, error) {
-					return c.get(ctx, sc.path(p, (from+i)%sc.N))
+					return get(ctx, sc.path(p, (from+i)%sc.N))
 				}, nil})[0]
 				merge(&acc[(k+r)%len(on)], run)
 			}

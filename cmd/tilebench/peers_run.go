@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,6 +29,10 @@ type PeerOptions struct {
 	Requests int
 	Views    int
 	Check    int
+	// ColdPasses asks each cold list this many times over, each pass in another order: long
+	// slices for a steady state, fair only when no server keeps tiles (bandoso with
+	// --tile-cache-mb 0; an answer from a cache in a cold list is an error).
+	ColdPasses int
 	// Scenarios are the beginnings of the names of the scenarios to run; none: all.
 	Scenarios []string
 }
@@ -54,6 +59,7 @@ type peerLists struct {
 
 func newPeerLists(ctx context.Context, pool *pgxpool.Pool, b orb.Bound, o PeerOptions, seed uint64) (peerLists, error) {
 	z16, z15, mix := coldTiles(b, o.Views, seed)
+	z16, z15 = passes(z16, o.ColdPasses, seed), passes(z15, o.ColdPasses, seed)
 	slices := len(o.Clients) * o.Rounds
 	for name, list := range map[string][]geo.Tile{"z16": z16, "z15": z15, "pan-and-zoom": mix} {
 		if len(list) < slices {
@@ -68,13 +74,26 @@ func newPeerLists(ctx context.Context, pool *pgxpool.Pool, b orb.Bound, o PeerOp
 	return peerLists{
 		z16:      tileScenario("z16 cold", z16, true),
 		z15:      tileScenario("z15 cold", z15, true),
-		z12to18:  tileScenario("pan-and-zoom z12–18 cold", mix, true),
+		z12to18:  tileScenario("pan-and-zoom z12–18 cold", passes(mix, o.ColdPasses, seed), true),
 		items100: itemsScenario("items limit=100, 200 m box", boxes(b, n, 200, seed), 100),
 		items1k:  itemsScenario("items limit=1000, 200 m box", boxes(b, n, 200, seed+1), 1000),
 		item:     itemScenario(ids),
 		mix:      mix,
 		warm:     tileScenario("warm z16 (cached)", z16, false),
 	}, nil
+}
+
+// passes is list asked n times over (once when n < 2), each pass after the first shuffled
+// anew, the same for the same seed.
+func passes(list []geo.Tile, n int, seed uint64) []geo.Tile {
+	out := slices.Clone(list)
+	r := rand.New(rand.NewPCG(seed, 0x9a55))
+	for range n - 1 {
+		pass := slices.Clone(list)
+		r.Shuffle(len(pass), func(i, j int) { pass[i], pass[j] = pass[j], pass[i] })
+		out = append(out, pass...)
+	}
+	return out
 }
 
 // parcelIDs draws n parcel ids at random, the same for the same seed and table.
@@ -147,8 +166,12 @@ func (r *report) peers(ctx context.Context) error {
 		}
 	}()
 	warm := l.warm
-	fmt.Fprintf(w, "## Against the peers: %d round(s), servers in rotation, clients %v; lists: %d z16 tiles, %d z15, %d pan-and-zoom z12–18 (each asked once per server), %d requests per slice for warm, items and single items\n\n",
-		o.Rounds, o.Clients, l.z16.N, l.z15.N, l.z12to18.N, o.Requests)
+	asked := "each asked once per server"
+	if o.ColdPasses > 1 {
+		asked = fmt.Sprintf("each list %d times over, no server keeping tiles", o.ColdPasses)
+	}
+	fmt.Fprintf(w, "## Against the peers: %d round(s), servers in rotation, clients %v; lists: %d z16 tiles, %d z15, %d pan-and-zoom z12–18 (%s), %d requests per slice for warm, items and single items\n\n",
+		o.Rounds, o.Clients, l.z16.N, l.z15.N, l.z12to18.N, asked, o.Requests)
 	start, load := time.Now(), loadAverage()
 	var runs []PeerRun
 	for _, sc := range []Scenario{l.z16, l.z15, l.z12to18} {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -197,5 +198,48 @@ func TestShedRequests(t *testing.T) {
 	}, nil})[0]
 	if bad.Errors != 1 || bad.Shed != 0 {
 		t.Errorf("a 503 with Retry-After 0.5: %d errors, %d shed; want an error", bad.Errors, bad.Shed)
+	}
+}
+
+// TestColdPasses: each pass asks every tile once, later passes in another order, and an
+// answer a cache gave counts as an error in a cold list.
+func TestColdPasses(t *testing.T) {
+	var list []geo.Tile
+	for x := range 50 {
+		list = append(list, geo.NewTile(16, 52000+x, 30793))
+	}
+	got := passes(list, 3, 1)
+	if len(got) != 150 || !slices.Equal(got[:50], list) {
+		t.Fatalf("%d tiles, first pass in order %v; want 150, the first pass as the list", len(got), slices.Equal(got[:50], list))
+	}
+	for p := 1; p < 3; p++ {
+		pass := got[50*p : 50*(p+1)]
+		if slices.Equal(pass, list) {
+			t.Errorf("pass %d in the list's order", p)
+		}
+		sorted := slices.Clone(pass)
+		slices.SortFunc(sorted, func(a, b geo.Tile) int { return int(a.X) - int(b.X) })
+		if !slices.Equal(sorted, list) {
+			t.Errorf("pass %d does not ask every tile once", p)
+		}
+	}
+	if n := len(passes(list, 1, 1)); n != 50 {
+		t.Errorf("one pass: %d tiles, want 50", n)
+	}
+
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Cache", strings.TrimPrefix(r.URL.Path, "/"))
+		_, _ = w.Write([]byte("tile"))
+	}))
+	defer ts.Close()
+	c := newClient(ts.URL, 1, false)
+	defer c.close()
+	for path, cached := range map[string]bool{"/miss": false, "/hit": true, "/shared-hit": true} {
+		if _, err := c.getCold(context.Background(), path); (err != nil) != cached {
+			t.Errorf("cold %s: error %v, want one: %v", path, err, cached)
+		}
+		if _, err := c.get(context.Background(), path); err != nil {
+			t.Errorf("%s outside a cold list: %v", path, err)
+		}
 	}
 }
