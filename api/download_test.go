@@ -248,7 +248,7 @@ func TestDownloadClientGone(t *testing.T) {
 	}
 	active := func() int64 {
 		return e.count(t, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND state <> 'idle' AND query LIKE 'SELECT json_build_object(''type'', ''Feature''%' AND pid <> pg_backend_pid()`)
+			AND state <> 'idle' AND query LIKE 'SELECT ''{"type":"Feature"%' AND pid <> pg_backend_pid()`)
 	}
 	u, err := url.Parse(e.url)
 	if err != nil {

@@ -74,8 +74,8 @@ func (s *Server) itemsPage(w http.ResponseWriter, r *http.Request, l *catalog.La
 		req.q.Limit, capped = htmlItemsMaxLimit, htmlItemsMaxLimit
 	}
 	var raws [][]byte
-	result, err := s.DB.Features(r.Context(), req.q, store.FormatGeoJSON, func(cols []*string) error {
-		raws = append(raws, []byte(*cols[0]))
+	result, err := s.DB.Features(r.Context(), req.q, store.FormatGeoJSON, func(cols [][]byte) error {
+		raws = append(raws, bytes.Clone(cols[0]))
 		return nil
 	})
 	if err != nil {

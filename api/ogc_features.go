@@ -321,12 +321,10 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
 		if err := cw.Write(csvSafe(header)); err != nil {
 			return err
 		}
-		page, err = s.DB.Features(r.Context(), req.q, store.FormatCSV, func(cols []*string) error {
+		page, err = s.DB.Features(r.Context(), req.q, store.FormatCSV, func(cols [][]byte) error {
 			rec := make([]string, len(cols))
 			for i, c := range cols {
-				if c != nil {
-					rec[i] = *c
-				}
+				rec[i] = string(c)
 			}
 			return cw.Write(csvSafe(rec))
 		})
@@ -334,12 +332,12 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		h.Set("Content-Type", mediaGeoJSON)
 		_, _ = out.Write([]byte(`{"type":"FeatureCollection","features":[`))
-		page, err = s.DB.Features(r.Context(), req.q, store.FormatGeoJSON, func(cols []*string) error {
+		page, err = s.DB.Features(r.Context(), req.q, store.FormatGeoJSON, func(cols [][]byte) error {
 			if out.n > 0 {
 				_, _ = out.Write([]byte{','})
 			}
 			out.n++
-			_, err := out.Write([]byte(*cols[0]))
+			_, err := out.Write(cols[0])
 			return err
 		})
 		if err == nil {

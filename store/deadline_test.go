@@ -95,7 +95,7 @@ func TestRequestEndStopsStatement(t *testing.T) {
 	sleep := "(SELECT pg_sleep(600)) IS NOT NULL"
 	parcels.RowFilter = &sleep
 	q := store.FeatureQuery{Layer: parcels, Limit: 10}
-	if _, err := db.Features(rctx, q, store.FormatGeoJSON, func([]*string) error { return nil }); !errors.Is(err, store.ErrTimeout) {
+	if _, err := db.Features(rctx, q, store.FormatGeoJSON, func([][]byte) error { return nil }); !errors.Is(err, store.ErrTimeout) {
 		t.Fatalf("a 600 s statement under a 300 ms deadline: %v, want store.ErrTimeout", err)
 	}
 	waitNoActive(t, db, `query LIKE '%pg_sleep(600)%'`)

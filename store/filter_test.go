@@ -63,8 +63,8 @@ func featureIDs(t *testing.T, db *store.DB, q store.FeatureQuery) []int64 {
 	t.Helper()
 	q.Limit = 1 << 20
 	var got []int64
-	_, err := db.Features(context.Background(), q, store.FormatCSV, func(cols []*string) error {
-		id, err := strconv.ParseInt(*cols[0], 10, 64)
+	_, err := db.Features(context.Background(), q, store.FormatCSV, func(cols [][]byte) error {
+		id, err := strconv.ParseInt(string(cols[0]), 10, 64)
 		got = append(got, id)
 		return err
 	})
@@ -327,12 +327,26 @@ func TestMatchedCapped(t *testing.T) {
 		want int64
 	}{{0, all}, {int(all), all}, {int(all) - 1, -1}, {10, -1}} {
 		q := store.FeatureQuery{Layer: parcels, Limit: 5, MatchedCap: c.cap}
-		page, err := db.Features(context.Background(), q, store.FormatCSV, func([]*string) error { return nil })
+		page, err := db.Features(context.Background(), q, store.FormatCSV, func([][]byte) error { return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
 		if page.Matched != c.want || page.Returned != 5 || !page.More {
 			t.Errorf("cap %d over %d parcels: matched %d, returned %d, more %v; want matched %d", c.cap, all, page.Matched, page.Returned, page.More, c.want)
+		}
+	}
+	// A first page holding every match has counted them itself, the cap applying as well.
+	for _, c := range []struct {
+		cap  int
+		want int64
+	}{{0, all}, {int(all) - 1, -1}} {
+		q := store.FeatureQuery{Layer: parcels, Limit: int(all) + 1, MatchedCap: c.cap}
+		page, err := db.Features(context.Background(), q, store.FormatCSV, func([][]byte) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Matched != c.want || page.Returned != int(all) || page.More {
+			t.Errorf("one page of all %d parcels, cap %d: matched %d, returned %d, more %v; want matched %d", all, c.cap, page.Matched, page.Returned, page.More, c.want)
 		}
 	}
 }
