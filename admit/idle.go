@@ -4,9 +4,8 @@ package admit
 // places (a caller waiting only for its client's share does not count) and at least
 // free places are free (any free place when nobody is in), and returns the function that
 // gives it back; ok is false otherwise. It is for work that may wait or be left out, such
-// as the service's own background work or a second connection for work already admitted: it
-// never queues, so it is never served before a caller who waits, and it leaves free − 1
-// places for callers who come meanwhile. A nil gate admits everyone. The place counts
+// as the service's own background work: it never queues, so it is never served before a
+// caller who waits, and it leaves free − 1 places for callers who come meanwhile. A nil gate admits everyone. The place counts
 // towards no client's share.
 func (g *Gate) EnterIdle(free int) (leave func(), ok bool) {
 	if g == nil {
