@@ -236,8 +236,7 @@ type Page struct {
 // Features streams one page of q's features, in order, to emit, one row at a time, so
 // memory stays bounded whatever the page size. On the first page it counts all matching
 // features (up to MatchedCap): the page's own when it holds them all, else after the page.
-// emit gets each row's columns as text, nil for a
-// NULL, valid only until it returns.
+// emit gets each row's columns as text, nil for a NULL, valid only until it returns.
 func (db *DB) Features(ctx context.Context, q FeatureQuery, format FeatureFormat, emit func(cols [][]byte) error) (Page, error) {
 	// A read that failed after rows went out cannot start again elsewhere: the rows would
 	// go out twice. Failing then, it fails.
